@@ -1,0 +1,39 @@
+# credcat front door. `make demo` and `make test` bootstrap .venv from requirements.lock on first use.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(abspath $(VENV))/bin
+STAMP := $(VENV)/.installed
+export DAGSTER_HOME := $(abspath dagster_home)
+export SCRAPY_SETTINGS_MODULE := spiders.settings
+
+.PHONY: venv demo test dagster lock clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "credcat needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock 2> >(grep -v "is ignored: it is neither" >&2)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . 2> >(grep -v "is ignored: it is neither" >&2)
+	@touch $(STAMP)
+
+## Run the whole pipeline on the bundled offline snapshot and leave a queryable catalogue in data/.
+demo: $(STAMP)
+	$(BIN)/credcat refresh --offline
+	$(BIN)/credcat sql "select credential_type, count(*) as listings from credentials group by 1 order by 2 desc"
+
+## Run the test suite.
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Open the Dagster UI with the daemon running (schedules fire only while it runs).
+dagster: $(STAMP)
+	$(BIN)/dagster dev -m pipeline.definitions
+
+## Re-resolve requirements.lock from pyproject.toml (maintainers only).
+lock:
+	$(PYTHON) -m pip install --quiet uv && $(PYTHON) -m uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11
+
+clean:
+	rm -rf $(VENV) data/raw data/build

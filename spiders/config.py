@@ -1,0 +1,38 @@
+"""Provider configuration, read from ``providers.toml`` beside this file (one copy for every layer)."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+CONFIG_PATH = Path(os.environ.get("CREDCAT_PROVIDERS", PACKAGE_DIR / "providers.toml"))
+
+
+@lru_cache(maxsize=1)
+def load() -> dict[str, Any]:
+    with open(CONFIG_PATH, "rb") as fh:
+        return tomllib.load(fh)
+
+
+def providers() -> dict[str, dict[str, Any]]:
+    """Every configured provider, keyed by provider name, with defaults filled in."""
+    cfg = load()
+    defaults = cfg.get("defaults", {})
+    return {name: {**defaults, "name": name, **entry} for name, entry in cfg.get("providers", {}).items()}
+
+
+def provider(name: str) -> dict[str, Any]:
+    try:
+        return providers()[name]
+    except KeyError:
+        known = ", ".join(sorted(providers()))
+        raise KeyError(f"unknown provider {name!r}; configured providers: {known}") from None
+
+
+def snapshot_dir(name: str) -> Path:
+    """Folder of the provider's offline snapshot, laid out like the live site's URL paths."""
+    return PACKAGE_DIR / provider(name)["snapshot"]

@@ -1,0 +1,155 @@
+"""The canonical listing record: defined once, here.
+
+Spiders yield :class:`Listing` items; the pipeline derives its DuckDB DDL and the data dictionary from the
+same field list (``pipeline.schema``), so a column cannot exist in one place and not the other. This module
+imports neither Scrapy, Dagster nor DuckDB, so every layer can read it.
+
+Grounded in ``standards.md``: the EU micro-credential elements a catalogue can carry, CTDL credential classes
+and Open Badges 3.0 ``achievementType`` (see :data:`CREDENTIAL_TYPES`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+# Controlled vocabulary of credential types: our term -> (CTDL class, OB 3.0 achievementType, meaning).
+# Kept small and stable; the normalisation work may widen it, never rename a term.
+CREDENTIAL_TYPES: dict[str, tuple[str, str, str]] = {
+    "course": ("ceterms:Course", "Course", "A single learning opportunity (course, module, MOOC)."),
+    "learning_program": (
+        "ceterms:LearningProgram",
+        "LearningProgram",
+        "An ordered bundle of courses or modules (learning path, Specialization, ExpertTrack, XSeries).",
+    ),
+    "assessment": ("ceterms:AssessmentProfile", "Assessment", "An exam or assessment that leads to a credential."),
+    "certificate": (
+        "ceterms:Certificate",
+        "Certificate",
+        "A certificate awarded for completing learning (certificate of completion, professional certificate).",
+    ),
+    "certification": (
+        "ceterms:Certification",
+        "Certification",
+        "A time-limited credential awarded on passing an assessment, usually renewable (vendor certification).",
+    ),
+    "micro_credential": (
+        "ceterms:MicroCredential",
+        "MicroCredential",
+        "A credential for a small volume of learning with stated outcomes (EU 2022/C 243/02 sense).",
+    ),
+    "badge": ("ceterms:DigitalBadge", "Badge", "A digital badge (Open Badges BadgeClass / Achievement)."),
+    "applied_skill": (
+        "ceterms:Badge",
+        "Competency",
+        "A credential that attests one skill through a practical, scenario-based assessment.",
+    ),
+    "degree_program": ("ceterms:MasterCertificate", "Degree", "A graduate-level programme (MicroMasters-style)."),
+}
+
+COST_KINDS = ("free", "audit", "certificate_fee", "subscription", "programme_fee", "exam_fee", "unknown")
+LEVELS = ("beginner", "intermediate", "advanced", "mixed")
+
+
+def _f(sql: str, doc: str, *, required: bool = False, default: Any = None, factory: Any = None):
+    """A record field with the metadata the SQL DDL and the data dictionary are generated from."""
+    meta = {"sql": sql, "doc": doc, "required": required}
+    if factory is not None:
+        return field(default_factory=factory, metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass
+class Listing:
+    """One listing as one source publishes it, in canonical shape."""
+
+    source: str = _f("VARCHAR", "Provider key from the provider configuration (e.g. `mslearn`).", required=True)
+    source_id: str = _f("VARCHAR", "The provider's own identifier for the listing.", required=True)
+    title: str = _f("VARCHAR", "Title as published.", required=True)
+    url: str = _f("VARCHAR", "Canonical public URL of the listing (tracking parameters removed).", required=True)
+    credential_type: str = _f(
+        "VARCHAR", "Controlled credential type (see the `credential_types` vocabulary table).", required=True
+    )
+    description: str | None = _f("VARCHAR", "Description or summary, verbatim from the source.")
+    organisation: str | None = _f("VARCHAR", "Awarding body: the organisation that awards or owns it.")
+    platform: str | None = _f("VARCHAR", "Offering platform: where it is offered (e.g. Microsoft Learn).")
+    level: str | None = _f("VARCHAR", "Level: beginner, intermediate, advanced or mixed.")
+    language: str | None = _f("VARCHAR", "Language of instruction as a BCP-47 tag (e.g. `en-US`).")
+    duration_hours: float | None = _f("DOUBLE", "Notional workload in hours, parsed from `duration_text`.")
+    duration_text: str | None = _f("VARCHAR", "The duration exactly as the source states it.")
+    cost_amount: float | None = _f("DOUBLE", "Price of the offer in `cost_currency`; 0 when free.")
+    cost_currency: str | None = _f("VARCHAR", "ISO 4217 currency code of `cost_amount`.")
+    cost_kind: str | None = _f("VARCHAR", "Kind of offer: " + ", ".join(COST_KINDS) + ".")
+    skills: list[str] = _f("VARCHAR[]", "Skill, subject or product strings as the source gives them.", factory=list)
+    part_of: list[str] = _f("VARCHAR[]", "uids of larger credentials this one is a component of.", factory=list)
+    has_part: list[str] = _f("VARCHAR[]", "uids of the components this credential bundles.", factory=list)
+    prepares_for: list[str] = _f("VARCHAR[]", "uids of credentials this one prepares for.", factory=list)
+    source_modified: str | None = _f("TIMESTAMPTZ", "When the source says the listing last changed (ISO 8601).")
+    fetched_at: str = _f("TIMESTAMPTZ", "When the crawler fetched the response (ISO 8601, UTC).", required=True)
+    source_url: str = _f("VARCHAR", "The URL of the response the record was read from.", required=True)
+    raw: dict = _f("JSON", "The source's own record, unmodified.", factory=dict)
+
+    @property
+    def uid(self) -> str:
+        return make_uid(self.source, self.source_id)
+
+
+def make_uid(source: str, source_id: str) -> str:
+    """Stable, readable id: the same source record gets the same uid on every crawl."""
+    return f"{source}:{source_id}"
+
+
+def content_hash(values: dict[str, Any]) -> str:
+    """Hash of a record's content, to tell changed records from unchanged ones between crawls."""
+    import json
+
+    payload = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+LISTING_FIELDS = [f for f in dataclasses.fields(Listing)]
+REQUIRED_FIELDS = [f.name for f in LISTING_FIELDS if f.metadata["required"]]
+
+
+def validate(record: dict[str, Any]) -> list[str]:
+    """Reasons a record breaks the canonical contract; an empty list means it is valid.
+
+    Each reason starts with a short code (``missing_field``, ``wrong_type``, ``bad_vocabulary``) so the
+    quarantine table can be grouped by it.
+    """
+    problems: list[str] = []
+    for f in LISTING_FIELDS:
+        value = record.get(f.name)
+        if f.metadata["required"] and (value is None or (isinstance(value, str) and not value.strip())):
+            problems.append(f"missing_field: {f.name} is required")
+            continue
+        if value is None:
+            continue
+        sql = f.metadata["sql"]
+        ok = True
+        if sql == "VARCHAR" or sql == "TIMESTAMPTZ":
+            ok = isinstance(value, str)
+        elif sql == "DOUBLE":
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        elif sql == "VARCHAR[]":
+            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        elif sql == "JSON":
+            ok = isinstance(value, (dict, list))
+        if not ok:
+            problems.append(f"wrong_type: {f.name} should be {sql}, got {type(value).__name__}")
+    ctype = record.get("credential_type")
+    if isinstance(ctype, str) and ctype and ctype not in CREDENTIAL_TYPES:
+        problems.append(f"bad_vocabulary: credential_type {ctype!r} is not in the controlled list")
+    level = record.get("level")
+    if isinstance(level, str) and level not in LEVELS:
+        problems.append(f"bad_vocabulary: level {level!r} is not one of {', '.join(LEVELS)}")
+    kind = record.get("cost_kind")
+    if isinstance(kind, str) and kind not in COST_KINDS:
+        problems.append(f"bad_vocabulary: cost_kind {kind!r} is not one of {', '.join(COST_KINDS)}")
+    for name in ("duration_hours", "cost_amount"):
+        v = record.get(name)
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and v < 0:
+            problems.append(f"out_of_range: {name} is negative ({v})")
+    return problems
