@@ -86,14 +86,21 @@ class Listing:
     part_of: list[str] = _f("VARCHAR[]", "uids of larger credentials this one is a component of.", factory=list)
     has_part: list[str] = _f("VARCHAR[]", "uids of the components this credential bundles.", factory=list)
     prepares_for: list[str] = _f("VARCHAR[]", "uids of credentials this one prepares for.", factory=list)
+    prepared_by: list[str] = _f(
+        "VARCHAR[]", "uids of learning the source recommends to prepare for this one (study guides).", factory=list
+    )
     source_modified: str | None = _f("TIMESTAMPTZ", "When the source says the listing last changed (ISO 8601).")
     fetched_at: str = _f("TIMESTAMPTZ", "When the crawler fetched the response (ISO 8601, UTC).", required=True)
     source_url: str = _f("VARCHAR", "The URL of the response the record was read from.", required=True)
     raw: dict = _f("JSON", "The source's own record, unmodified.", factory=dict)
+    uid: str = field(
+        init=False,
+        default="",
+        metadata={"sql": "VARCHAR", "doc": "Stable id: `source:source_id`, the same on every crawl.", "required": True},
+    )
 
-    @property
-    def uid(self) -> str:
-        return make_uid(self.source, self.source_id)
+    def __post_init__(self) -> None:
+        self.uid = make_uid(self.source, self.source_id) if self.source and self.source_id else ""
 
 
 def make_uid(source: str, source_id: str) -> str:

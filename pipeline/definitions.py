@@ -1,0 +1,17 @@
+"""The Dagster code location: ``dagster dev -m pipeline.definitions``."""
+
+import dagster as dg
+
+from pipeline.defs import assets
+from pipeline.defs.checks import ALL_CHECKS
+from pipeline.defs.jobs import ALL_JOBS
+from pipeline.defs.resources import default_resources
+from pipeline.defs.schedules import ALL_SCHEDULES
+
+defs = dg.Definitions(
+    assets=dg.load_assets_from_modules([assets]),
+    asset_checks=ALL_CHECKS,
+    jobs=ALL_JOBS,
+    schedules=ALL_SCHEDULES,
+    resources=default_resources(),
+)

@@ -1,0 +1,1 @@
+"""Dagster definitions, grouped by kind: partitions, resources, assets, checks, jobs, schedules."""

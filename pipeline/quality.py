@@ -1,0 +1,59 @@
+"""Data-quality rules for a built catalogue. Plain functions: the Dagster asset checks call them, the tests
+feed them data that must fail them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+
+from spiders.record import REQUIRED_FIELDS
+
+
+@dataclass
+class Outcome:
+    passed: bool
+    summary: str
+    metadata: dict = field(default_factory=dict)
+
+
+def uid_unique(con: duckdb.DuckDBPyConnection, table: str = "credentials") -> Outcome:
+    dupes = con.execute(
+        f'select uid, count(*) as n from "{table}" group by uid having count(*) > 1 order by n desc limit 20'
+    ).fetchall()
+    return Outcome(
+        passed=not dupes,
+        summary="every uid is unique" if not dupes else f"{len(dupes)} uid(s) appear more than once",
+        metadata={"duplicate_uids": [u for u, _ in dupes]},
+    )
+
+
+def required_fields_present(con: duckdb.DuckDBPyConnection, table: str = "credentials") -> Outcome:
+    exprs = ", ".join(
+        f"count(*) filter (where \"{f}\" is null or trim(\"{f}\"::varchar) = '') as \"{f}\"" for f in REQUIRED_FIELDS
+    )
+    row = con.execute(f'select {exprs} from "{table}"').fetchone()
+    missing = {f: n for f, n in zip(REQUIRED_FIELDS, row) if n}
+    return Outcome(
+        passed=not missing,
+        summary="required fields present" if not missing else f"required fields missing: {missing}",
+        metadata={"missing_by_field": missing},
+    )
+
+
+def row_count_not_collapsing(
+    built: dict[str, int], published: dict[str, int], min_ratio: dict[str, float] | float
+) -> Outcome:
+    """Each provider keeps at least ``min_ratio`` of its published listing count (a site redesign that
+    "succeeds" with nothing must not wipe the catalogue)."""
+    collapsed = {}
+    for provider, before in published.items():
+        ratio = min_ratio.get(provider, 0.5) if isinstance(min_ratio, dict) else min_ratio
+        now = built.get(provider, 0)
+        if before and now < before * ratio:
+            collapsed[provider] = {"before": before, "now": now, "min_ratio": ratio}
+    return Outcome(
+        passed=not collapsed,
+        summary="no provider collapsed" if not collapsed else f"listing count collapsed for {sorted(collapsed)}",
+        metadata={"collapsed": collapsed, "built": built, "published": published},
+    )

@@ -1,0 +1,77 @@
+"""A loopback HTTP server over a provider's offline snapshot, so offline crawls use Scrapy's full stack.
+
+The snapshot folder is laid out like the live site's URL paths (``robots.txt`` at its root). A request path
+maps to a file; a folder maps to its ``index.json`` / ``index.html`` / ``index.xml``. When the request has a
+query string and a file named ``<that file>?<query>`` exists, that file answers instead, so paged APIs can be
+recorded page by page. Anything else is a 404, as on a real site.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+INDEX_NAMES = ("index.json", "index.html", "index.xml", "index.jsonld")
+TYPES = {".json": "application/json", ".jsonld": "application/ld+json", ".xml": "application/xml",
+         ".txt": "text/plain; charset=utf-8", ".html": "text/html; charset=utf-8", ".rss": "application/rss+xml"}
+
+
+def resolve(root: Path, raw_path: str) -> Path | None:
+    """The snapshot file that answers ``raw_path`` (path and query), or None."""
+    parts = urlsplit(raw_path)
+    rel = unquote(parts.path).lstrip("/")
+    target = (root / rel).resolve()
+    if root not in target.parents and target != root:
+        return None  # no escaping the snapshot folder
+    if target.is_dir():
+        target = next((target / n for n in INDEX_NAMES if (target / n).is_file()), target / INDEX_NAMES[0])
+    if parts.query:
+        with_query = target.with_name(f"{target.name}?{unquote(parts.query)}")
+        if with_query.is_file():
+            return with_query
+    return target if target.is_file() else None
+
+
+def _handler(root: Path):
+    class SnapshotHandler(SimpleHTTPRequestHandler):
+        server_version = "credcat-snapshot/1"
+
+        def do_GET(self):  # noqa: N802 - http.server's naming
+            path = resolve(root, self.path)
+            if path is None:
+                self.send_error(404, "not in snapshot")
+                return
+            body = path.read_bytes()
+            suffix = Path(path.name.split("?", 1)[0]).suffix
+            ctype = TYPES.get(suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format, *args):  # keep test and demo output quiet
+            pass
+
+    return SnapshotHandler
+
+
+@contextmanager
+def serve_snapshot(root: str | Path, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve ``root`` on loopback in a background thread; yields the base URL (``http://127.0.0.1:PORT``)."""
+    root = Path(root).resolve()
+    if not root.is_dir():
+        raise FileNotFoundError(f"snapshot folder not found: {root}")
+    server = ThreadingHTTPServer((host, port), _handler(root))
+    thread = threading.Thread(target=server.serve_forever, name=f"snapshot:{root.name}", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,148 @@
+"""Build the catalogue in DuckDB from raw feeds, and publish it atomically.
+
+A refresh never writes to the published file. It builds a complete catalogue in a working file
+(``data/build/catalogue.duckdb``), the asset checks inspect it, and only then :func:`publish` copies it to a
+sibling of the published path and ``os.replace``-s it into place. Readers in other processes therefore see
+the whole old catalogue or the whole new one, and are never locked out: nobody holds a write lock on the
+published file. The SQL lives in ``sql/`` (staging -> intermediate -> marts, one model per file).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from pipeline import paths
+from pipeline.schema import LISTING_COLUMNS, QUARANTINE_COLUMNS, credential_type_rows, read_json_columns
+
+LAYERS = ("staging", "intermediate", "marts")
+DEPENDS = re.compile(r"^--\s*depends_on:\s*(.+)$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    layer: str
+    path: Path
+    depends_on: tuple[str, ...]
+
+    @property
+    def sql(self) -> str:
+        return self.path.read_text()
+
+
+def discover_models(sql_dir: Path = paths.SQL_DIR) -> list[Model]:
+    """Every model in run order: layer by layer, and inside a layer after its ``-- depends_on:`` models."""
+    ordered: list[Model] = []
+    for layer in LAYERS:
+        pending = {}
+        for path in sorted((sql_dir / layer).glob("*.sql")):
+            text = path.read_text()
+            deps = tuple(d.strip() for m in DEPENDS.findall(text) for d in m.split(",") if d.strip())
+            pending[path.stem] = Model(path.stem, layer, path, deps)
+        done = {m.name for m in ordered}
+        while pending:
+            ready = [m for m in pending.values() if all(d in done or d not in pending for d in m.depends_on)]
+            if not ready:
+                raise ValueError(f"dependency cycle among SQL models: {', '.join(sorted(pending))}")
+            for model in ready:
+                ordered.append(model)
+                done.add(model.name)
+                del pending[model.name]
+    return ordered
+
+
+def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def load_raw(con: duckdb.DuckDBPyConnection, runs: dict[str, Path]) -> None:
+    """Load the given crawl runs (provider -> run folder) into ``raw_listings`` and ``raw_quarantine``."""
+    def load(table: str, filename: str, columns: dict[str, str]) -> None:
+        files = [str(run / filename) for run in runs.values() if (run / filename).exists()]
+        cols = ", ".join(f'"{c}" {t}' for c, t in columns.items())
+        con.execute(f"create or replace table {table} ({cols}, crawl_run VARCHAR, feed_file VARCHAR)")
+        if files:
+            con.execute(
+                f"insert into {table} select * exclude (filename), parse_path(filename)[-2] as crawl_run, filename as feed_file "
+                f"from read_json(?, format='newline_delimited', filename=true, columns={read_json_columns(columns)})",
+                [files],
+            )
+
+    load("raw_listings", "listings.jsonl", LISTING_COLUMNS)
+    load("raw_quarantine", "quarantine.jsonl", QUARANTINE_COLUMNS)
+    con.execute("create or replace table seed_credential_types (term VARCHAR, ctdl_class VARCHAR, "
+                "ob3_achievement_type VARCHAR, meaning VARCHAR)")
+    con.executemany("insert into seed_credential_types values (?, ?, ?, ?)", credential_type_rows())
+
+
+def run_models(con: duckdb.DuckDBPyConnection, layers: Iterable[str] = LAYERS) -> list[str]:
+    """Materialise every model of the given layers as a table; returns the model names in run order."""
+    wanted = set(layers)
+    names = []
+    for model in discover_models():
+        if model.layer in wanted:
+            con.execute(f'create or replace table "{model.name}" as {model.sql}')
+            names.append(model.name)
+    return names
+
+
+def drop_working_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Leave only the marts (the published contract) in the file about to be published."""
+    working = [m.name for m in discover_models() if m.layer != "marts"] + ["raw_listings", "raw_quarantine",
+                                                                            "seed_credential_types"]
+    for name in working:
+        con.execute(f'drop table if exists "{name}"')
+
+
+def fresh_build(build_path: Path) -> duckdb.DuckDBPyConnection:
+    """A new, empty working catalogue (any earlier half-built one is discarded)."""
+    build_path.parent.mkdir(parents=True, exist_ok=True)
+    for p in (build_path, build_path.with_name(build_path.name + ".wal")):
+        p.unlink(missing_ok=True)
+    return connect(build_path)
+
+
+def publish(build_path: Path, published_path: Path) -> Path:
+    """Atomically replace the published catalogue with the checked build.
+
+    The build is copied to a temporary sibling of the published file (same filesystem), flushed, and renamed
+    over it. A crash at any point leaves either the old catalogue or the new one, never a mix.
+    """
+    con = connect(build_path)
+    try:
+        drop_working_tables(con)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    published_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = published_path.with_name(f".{published_path.name}.{os.getpid()}.tmp")
+    shutil.copyfile(build_path, tmp)
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, published_path)
+    dir_fd = os.open(published_path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+    return published_path
+
+
+def published_counts(published_path: Path) -> dict[str, int]:
+    """Listings per provider in the currently published catalogue (empty when nothing is published)."""
+    if not published_path.exists():
+        return {}
+    con = connect(published_path, read_only=True)
+    try:
+        return dict(con.execute("select source, count(*) from credentials group by 1").fetchall())
+    except duckdb.CatalogException:
+        return {}
+    finally:
+        con.close()

@@ -1,0 +1,116 @@
+"""Base spiders shared by every provider: configuration, start URLs, record helpers, quarantine.
+
+A provider spider sets ``name`` (the provider key in ``providers.toml``), implements
+:meth:`CatalogueSpider.start_urls_for` and parses responses into :class:`~spiders.record.Listing` items built
+with :meth:`CatalogueSpider.listing`. Anything it cannot parse becomes a :class:`~spiders.items.Quarantined`
+item through :meth:`CatalogueSpider.quarantine`, never an exception that stops the crawl.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import scrapy
+
+from spiders import config
+from spiders.items import Listing, Quarantined
+
+TRACKING_PARAMS = ("utm_", "wt.", "mc_id", "gclid", "fbclid")
+
+
+def canonical_url(url: str | None) -> str | None:
+    """The URL without fragments and tracking parameters, so two crawls give the same canonical URL."""
+    if not url:
+        return url
+    parts = urlsplit(url.strip())
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith(TRACKING_PARAMS)]
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, urlencode(query), ""))
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class CatalogueSpider(scrapy.Spider):
+    """A spider for one configured provider.
+
+    Spider arguments (``-a``): ``urls=URL[,URL...]`` starts from the given URLs instead of the configured
+    ones (``file://`` paths of exported documents included); ``base_url=URL`` crawls a mirror (the offline
+    snapshot server, a staging host) with no code change.
+    """
+
+    provider_key: str | None = None  # defaults to ``name``
+
+    def __init__(self, *args: Any, urls: str | None = None, base_url: str | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.provider = config.provider(self.provider_key or self.name)
+        self.base_url = (base_url or self.provider["base_url"]).rstrip("/")
+        self.given_urls = [u.strip() for u in urls.split(",") if u.strip()] if urls else []
+
+    # -- what to fetch -------------------------------------------------------------------------------------
+    def start_urls_for(self) -> Iterable[scrapy.Request]:
+        raise NotImplementedError
+
+    def parse_given(self, response: scrapy.http.Response):
+        """Callback for URLs given with ``-a urls=``; by default the same as the configured entry point."""
+        return self.parse(response)
+
+    async def start(self):
+        if self.given_urls:
+            for url in self.given_urls:
+                yield scrapy.Request(url, callback=self.parse_given, dont_filter=True)
+        else:
+            for request in self.start_urls_for():
+                yield request
+
+    # -- building records ----------------------------------------------------------------------------------
+    def listing(self, response: scrapy.http.Response, raw: dict, **fields: Any) -> Listing:
+        """A canonical listing with provenance filled in from the response."""
+        fields.setdefault("platform", self.provider.get("title"))
+        fields["url"] = canonical_url(fields.get("url"))
+        return Listing(
+            source=self.provider["name"],
+            fetched_at=utc_now(),
+            source_url=response.url,
+            raw=raw,
+            **fields,
+        )
+
+    def uid(self, source_id: str) -> str:
+        return f"{self.provider['name']}:{source_id}"
+
+    def quarantine(
+        self, response: scrapy.http.Response, reason: str, message: str, raw: Any, source_id: str | None = None
+    ) -> Quarantined:
+        if not isinstance(raw, str):
+            raw = json.dumps(raw, ensure_ascii=False, default=str)
+        self.logger.warning("quarantined %s record from %s: %s: %s", self.provider["name"], response.url, reason, message)
+        return Quarantined(
+            source=self.provider["name"],
+            source_id=source_id,
+            source_url=response.url,
+            fetched_at=utc_now(),
+            reason=reason,
+            message=message,
+            raw=raw,
+            spider=self.name,
+        )
+
+    def load_json(self, response: scrapy.http.Response) -> tuple[Any, Quarantined | None]:
+        """Parse a JSON body; on failure return a quarantine item holding the body and the parser's error."""
+        try:
+            return json.loads(response.text), None
+        except (ValueError, AttributeError) as exc:
+            body = response.body[:1_000_000].decode("utf-8", "replace")
+            return None, self.quarantine(response, "invalid_json", f"response is not valid JSON: {exc}", body)
+
+    def safely(self, response: scrapy.http.Response, raw: Any, build, source_id: str | None = None):
+        """Build one record with ``build(raw)``; a mapping error quarantines that record alone."""
+        try:
+            return build(raw)
+        except Exception as exc:  # noqa: BLE001 - any defect in one record must not stop the crawl
+            return self.quarantine(response, "mapping_error", f"{type(exc).__name__}: {exc}", raw, source_id)

@@ -1,0 +1,1 @@
+"""One small module per provider spider (Scrapy's SPIDER_MODULES)."""

@@ -1,0 +1,170 @@
+"""Microsoft Learn, through its public Catalog API.
+
+``GET {base_url}/api/catalog/?locale=en-us&type=<type>`` returns one JSON object keyed by type. We ask for
+the taxonomies first (to turn product and subject ids into names), then one request per listing type, so a
+malformed answer for one type never loses the others. Learning paths list their modules, certifications
+their exams and study guides, instructor-led courses their certification and exam: the stacking data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import scrapy
+
+from spiders.base import CatalogueSpider
+
+# Catalog API type -> (our credential type, builder method name)
+LISTING_TYPES = {
+    "modules": "course",
+    "learningPaths": "learning_program",
+    "appliedSkills": "applied_skill",
+    "certifications": "certification",
+    "mergedCertifications": "certification",
+    "exams": "assessment",
+    "courses": "course",
+}
+TAXONOMY_TYPES = ("levels", "roles", "products", "subjects")
+LEVELS = {"beginner": "beginner", "intermediate": "intermediate", "advanced": "advanced"}
+
+
+def ref_ids(value: Any) -> list[str]:
+    """Catalog references come as bare uids or as ``{"uid": ...}`` objects, alone or in a list."""
+    if value is None or value == "":
+        return []
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for item in items:
+        uid = item.get("uid") if isinstance(item, dict) else item
+        if isinstance(uid, str) and uid:
+            out.append(uid)
+    return out
+
+
+def bcp47(locale: str | None) -> str | None:
+    if not locale or not isinstance(locale, str):
+        return None
+    parts = locale.replace("_", "-").split("-")
+    return "-".join([parts[0].lower(), *[p.upper() if len(p) == 2 else p.title() for p in parts[1:]]])
+
+
+def level_of(levels: Any) -> str | None:
+    found = {LEVELS[lv] for lv in (levels or []) if isinstance(lv, str) and lv in LEVELS}
+    if not found:
+        return None
+    return found.pop() if len(found) == 1 else "mixed"
+
+
+class MicrosoftLearnSpider(CatalogueSpider):
+    name = "mslearn"
+
+    def __init__(self, *args: Any, types: str | None = None, locale: str | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.locale = locale or self.provider.get("locale", "en-us")
+        self.types = types.split(",") if types else list(self.provider.get("types", LISTING_TYPES))
+        unknown = [t for t in self.types if t not in LISTING_TYPES]
+        if unknown:
+            raise ValueError(f"unknown Microsoft Learn catalog types: {', '.join(unknown)}")
+        self.names: dict[str, dict[str, str]] = {t: {} for t in TAXONOMY_TYPES}
+
+    def api_url(self, types: list[str] | tuple[str, ...]) -> str:
+        return f"{self.base_url}/api/catalog/?" + urlencode({"locale": self.locale, "type": ",".join(types)})
+
+    def start_urls_for(self):
+        yield scrapy.Request(
+            self.api_url(TAXONOMY_TYPES), callback=self.parse_taxonomies, errback=self.taxonomies_failed
+        )
+
+    # -- taxonomies ----------------------------------------------------------------------------------------
+    def remember_taxonomies(self, data: dict) -> None:
+        def walk(kind: str, entries: Any) -> None:
+            for entry in entries or []:
+                if isinstance(entry, dict) and entry.get("id"):
+                    self.names[kind][entry["id"]] = entry.get("name") or entry["id"]
+                    walk(kind, entry.get("children"))
+
+        for kind in TAXONOMY_TYPES:
+            walk(kind, data.get(kind))
+
+    def parse_taxonomies(self, response):
+        data, bad = self.load_json(response)
+        if bad is None and isinstance(data, dict):
+            self.remember_taxonomies(data)
+        else:
+            self.logger.warning("taxonomies unreadable at %s; product and subject ids kept as ids", response.url)
+        yield from self.type_requests()
+
+    def taxonomies_failed(self, failure):
+        self.logger.warning("taxonomy request failed (%s); product and subject ids kept as ids", failure.value)
+        yield from self.type_requests()
+
+    def type_requests(self):
+        for t in self.types:
+            yield scrapy.Request(self.api_url([t]), callback=self.parse, cb_kwargs={"types": [t]})
+
+    # -- listings ------------------------------------------------------------------------------------------
+    def parse(self, response, types: list[str] | None = None):
+        data, bad = self.load_json(response)
+        if bad is not None:
+            yield bad
+            return
+        if not isinstance(data, dict):
+            yield self.quarantine(response, "wrong_type", "catalog response is not a JSON object", data)
+            return
+        self.remember_taxonomies(data)
+        for kind in types or [t for t in LISTING_TYPES if t in data]:
+            entries = data.get(kind)
+            if entries is None:
+                self.logger.warning("catalog response from %s has no %r", response.url, kind)
+                continue
+            if not isinstance(entries, list):
+                yield self.quarantine(response, "wrong_type", f"{kind!r} is not a list", entries)
+                continue
+            for raw in entries:
+                if not isinstance(raw, dict):
+                    yield self.quarantine(response, "wrong_type", f"an entry of {kind!r} is not an object", raw)
+                    continue
+                source_id = raw.get("uid") if isinstance(raw.get("uid"), str) else None
+                yield self.safely(response, raw, lambda r, k=kind: self.build(response, k, r), source_id)
+
+    def named(self, kind: str, ids: Any) -> list[str]:
+        return [self.names[kind].get(i, i.replace("-", " ")) for i in (ids or []) if isinstance(i, str)]
+
+    def build(self, response, kind: str, raw: dict):
+        ctype = LISTING_TYPES[kind]
+        common: dict[str, Any] = dict(
+            source_id=raw.get("uid"),
+            title=raw.get("title"),
+            url=raw.get("url"),
+            credential_type=ctype,
+            description=raw.get("summary") or raw.get("subtitle"),
+            organisation="Microsoft",
+            level=level_of(raw.get("levels")),
+            language=bcp47(raw.get("locale") or ((raw.get("locales") or [None])[0])),
+            skills=[s for s in raw.get("skills") or [] if isinstance(s, str)]
+            + self.named("products", raw.get("products"))
+            + self.named("subjects", raw.get("subjects")),
+            source_modified=raw.get("last_modified"),
+            prepared_by=[self.uid(u) for u in ref_ids(raw.get("study_guide"))],
+        )
+        minutes = raw.get("duration_in_minutes")
+        hours = raw.get("duration_in_hours")
+        if minutes is not None:
+            common.update(duration_hours=round(minutes / 60, 2), duration_text=f"{minutes} minutes")
+        elif hours is not None:
+            common.update(duration_hours=float(hours), duration_text=f"{hours} hours")
+
+        if kind in ("modules", "learningPaths", "appliedSkills"):
+            common.update(cost_amount=0.0, cost_kind="free")
+        if kind == "learningPaths":
+            common["has_part"] = [self.uid(u) for u in ref_ids(raw.get("modules"))]
+        elif kind in ("certifications", "mergedCertifications"):
+            common["has_part"] = [self.uid(u) for u in ref_ids(raw.get("exams"))]
+        elif kind == "exams":
+            common["title"] = raw.get("title") or raw.get("display_name")
+            common["prepared_by"] += [self.uid(u) for u in ref_ids(raw.get("courses"))]
+            common["cost_kind"] = "exam_fee"  # priced per country by the exam provider: amount unknown here
+        elif kind == "courses":
+            common["prepares_for"] = [self.uid(u) for u in ref_ids(raw.get("certification")) + ref_ids(raw.get("exam"))]
+        return self.listing(response, raw, **common)

@@ -1,0 +1,61 @@
+-- depends_on: credential_types, int_stack_references
+-- The published catalogue: one row per listing, references completed from both ends.
+with listings as (
+    select * from int_listings
+),
+
+refs as (
+    select * from int_stack_references where resolved
+),
+
+parents as (
+    select child as uid,
+        list_sort(list_distinct(list(parent) filter (where relation = 'part_of'))) as part_of,
+        list_sort(list_distinct(list(parent) filter (where relation = 'prepares_for'))) as prepares_for
+    from refs group by 1
+),
+
+children as (
+    select parent as uid,
+        list_sort(list_distinct(list(child) filter (where relation = 'part_of'))) as has_part,
+        list_sort(list_distinct(list(child) filter (where relation = 'prepares_for'))) as prepared_by
+    from refs group by 1
+),
+
+final as (
+    select
+        l.uid,
+        l.source,
+        l.source_id,
+        l.title,
+        l.description,
+        l.organisation,
+        l.platform,
+        l.url,
+        l.credential_type,
+        t.ctdl_class,
+        t.ob3_achievement_type,
+        l.level,
+        l.language,
+        l.duration_hours,
+        l.duration_text,
+        l.cost_amount,
+        l.cost_currency,
+        l.cost_kind,
+        l.skills,
+        coalesce(p.part_of, []) as part_of,
+        coalesce(c.has_part, []) as has_part,
+        coalesce(p.prepares_for, []) as prepares_for,
+        coalesce(c.prepared_by, []) as prepared_by,
+        l.source_modified,
+        l.fetched_at,
+        l.source_url,
+        l.content_hash,
+        l.raw
+    from listings as l
+    left join credential_types as t using (credential_type)
+    left join parents as p using (uid)
+    left join children as c using (uid)
+)
+
+select * from final order by source, uid

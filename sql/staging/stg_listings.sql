@@ -1,0 +1,38 @@
+-- Listings as the spiders landed them, one row per feed line: rename and cast only.
+with source as (
+    select * from raw_listings
+),
+
+final as (
+    select
+        uid,
+        source,
+        source_id,
+        trim(title) as title,
+        description,
+        organisation,
+        platform,
+        url,
+        credential_type,
+        level,
+        language,
+        duration_hours,
+        duration_text,
+        cost_amount,
+        upper(cost_currency) as cost_currency,
+        cost_kind,
+        coalesce(skills, []) as skills,
+        coalesce(part_of, []) as part_of,
+        coalesce(has_part, []) as has_part,
+        coalesce(prepares_for, []) as prepares_for,
+        coalesce(prepared_by, []) as prepared_by,
+        source_modified,
+        fetched_at,
+        source_url,
+        raw,
+        crawl_run,
+        feed_file
+    from source
+)
+
+select * from final
