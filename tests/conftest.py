@@ -1,0 +1,24 @@
+"""Shared fixtures: every test gets its own data folder, so nothing touches ./data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    d = tmp_path / "data"
+    monkeypatch.setenv("CREDCAT_DATA_DIR", str(d))
+    monkeypatch.delenv("CREDCAT_CATALOGUE", raising=False)
+    monkeypatch.delenv("CREDCAT_OFFLINE", raising=False)
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    return d
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]

@@ -1,0 +1,48 @@
+import pandas as pd
+import duckdb
+
+from spiders.record import CREDENTIAL_TYPES, LISTING_FIELDS, Listing, make_uid, validate
+from pipeline.schema import LISTING_COLUMNS
+
+
+def valid() -> dict:
+    return dict(source="mslearn", source_id="exam.az-900", title="Microsoft Azure Fundamentals",
+                url="https://learn.microsoft.com/en-us/credentials/certifications/exams/az-900/",
+                credential_type="assessment", fetched_at="2026-11-29T02:00:00+00:00",
+                source_url="http://127.0.0.1/api/catalog/?type=exams", uid="mslearn:exam.az-900")
+
+
+def test_valid_record_has_no_problems():
+    assert validate(valid()) == []
+
+
+def test_each_kind_of_defect_is_named():
+    assert validate({**valid(), "title": "  "}) == ["missing_field: title is required"]
+    assert validate({**valid(), "duration_hours": "ten"})[0].startswith("wrong_type: duration_hours")
+    assert validate({**valid(), "skills": ["azure", 3]})[0].startswith("wrong_type: skills")
+    assert validate({**valid(), "credential_type": "diploma-ish"})[0].startswith("bad_vocabulary")
+    assert validate({**valid(), "level": "expert"})[0].startswith("bad_vocabulary")
+    assert validate({**valid(), "cost_amount": -5})[0].startswith("out_of_range")
+
+
+def test_uid_is_stable_and_derived_from_source_and_id():
+    a = Listing(source="mslearn", source_id="x", title="t", url="u", credential_type="course", fetched_at="f",
+                source_url="s")
+    assert a.uid == make_uid("mslearn", "x") == "mslearn:x"
+
+
+def test_every_field_has_sql_type_and_doc_and_every_type_maps_to_ctdl_and_ob3():
+    for f in LISTING_FIELDS:
+        assert f.metadata["sql"] and f.metadata["doc"], f.name
+    assert set(LISTING_COLUMNS) == {f.name for f in LISTING_FIELDS}
+    for term, (ctdl, ob3, doc) in CREDENTIAL_TYPES.items():
+        assert ctdl.startswith("ceterms:") and ob3 and doc
+
+
+def test_pandas_string_column_round_trips_through_duckdb():
+    """Regression (pitfalls.md): pandas 3's default str dtype once broke DuckDB scans of DataFrames."""
+    frame = pd.DataFrame({"title": ["Azure Fundamentals", "Université", None]})
+    con = duckdb.connect()
+    out = con.execute("select title from frame").df()
+    assert out["title"].tolist()[:2] == ["Azure Fundamentals", "Université"]
+    assert pd.isna(out["title"].tolist()[2])
