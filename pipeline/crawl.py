@@ -68,6 +68,7 @@ def crawl(
     extra_settings: dict[str, str] | None = None,
     timeout: float = 3600,
     data_dir: Path | None = None,
+    spider_args: dict[str, str] | None = None,
 ) -> CrawlResult:
     """Crawl ``provider`` and land its feeds; ``offline`` serves the bundled snapshot on loopback."""
     entry = config.provider(provider)
@@ -88,6 +89,8 @@ def crawl(
         cmd = [sys.executable, "-m", "scrapy", "crawl", entry["spider"]]
         if base_url:
             cmd += ["-a", f"base_url={base_url}"]
+        for key, value in (spider_args or {}).items():
+            cmd += ["-a", f"{key}={value}"]
         for key, value in settings.items():
             cmd += ["-s", f"{key}={value}"]
         env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "spiders.settings",

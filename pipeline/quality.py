@@ -57,3 +57,31 @@ def row_count_not_collapsing(
         summary="no provider collapsed" if not collapsed else f"listing count collapsed for {sorted(collapsed)}",
         metadata={"collapsed": collapsed, "built": built, "published": published},
     )
+
+
+def quarantine_shares(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Per provider: quarantined / (quarantined + listings) in a catalogue."""
+    rows = con.execute("""
+        with l as (select source, count(*) as n from credentials group by 1),
+             q as (select source, count(*) as n from quarantine group by 1)
+        select coalesce(l.source, q.source), coalesce(q.n, 0) / (coalesce(q.n, 0) + coalesce(l.n, 0))
+        from l full join q using (source)
+    """).fetchall()
+    return {source: round(float(share), 4) for source, share in rows}
+
+
+def quarantine_share_not_jumping(
+    built: dict[str, float], published: dict[str, float], max_jump: float = 0.10, ceiling: float = 0.5
+) -> Outcome:
+    """A provider whose quarantine share jumps (a format change, a broken page template) is not published:
+    its share may rise by at most ``max_jump`` over the published one, and never above ``ceiling``."""
+    jumped = {}
+    for provider, share in built.items():
+        before = published.get(provider, 0.0)
+        if share > ceiling or share - before > max_jump:
+            jumped[provider] = {"before": before, "now": share}
+    return Outcome(
+        passed=not jumped,
+        summary="quarantine shares steady" if not jumped else f"quarantine share jumped for {sorted(jumped)}",
+        metadata={"jumped": jumped, "built": built, "published": published},
+    )

@@ -22,3 +22,20 @@ def read_jsonl(path: Path) -> list[dict]:
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory):
+    """One offline refresh for the whole session: (data dir, refresh report). Read it, never write it."""
+    from pipeline.refresh import refresh
+
+    mp = pytest.MonkeyPatch()
+    data = tmp_path_factory.mktemp("published")
+    mp.setenv("CREDCAT_DATA_DIR", str(data))
+    mp.delenv("CREDCAT_CATALOGUE", raising=False)
+    mp.delenv("DAGSTER_HOME", raising=False)
+    try:
+        report = refresh(offline=True)
+    finally:
+        mp.undo()
+    return data, report

@@ -16,19 +16,6 @@ from pipeline.crawl import latest_run
 from pipeline.defs import checks
 from pipeline.defs.resources import CatalogueResource
 from pipeline.definitions import defs
-from pipeline.refresh import refresh
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    data = tmp_path_factory.mktemp("data")
-    mp.setenv("CREDCAT_DATA_DIR", str(data))
-    mp.delenv("CREDCAT_CATALOGUE", raising=False)
-    mp.delenv("DAGSTER_HOME", raising=False)
-    report = refresh(offline=True)
-    yield data, report
-    mp.undo()
 
 
 def test_refresh_materialises_the_graph_and_publishes(published):
@@ -65,7 +52,8 @@ def test_definitions_have_partitions_checks_and_a_nightly_schedule():
     assert sched.cron_schedule == "0 2 * * *" and sched.execution_timezone == "UTC"
     assert sched.job.name == "refresh"
     check_specs = list(repo.asset_graph.asset_check_keys)
-    assert {c.name for c in check_specs} == {"uid_unique", "required_fields_present", "row_count_not_collapsing"}
+    assert {c.name for c in check_specs} == {"uid_unique", "required_fields_present", "row_count_not_collapsing",
+                                           "quarantine_share_not_jumping"}
     partitions = defs.resolve_assets_def("raw_listings").partitions_def.get_partition_keys()
     assert "mslearn" in partitions
 

@@ -6,7 +6,7 @@ import os
 import dagster as dg
 
 from pipeline import crawl as crawler
-from pipeline import warehouse
+from pipeline import dictionary, quality, warehouse
 from pipeline.defs.partitions import PROVIDERS, provider_partitions
 from pipeline.defs.resources import CatalogueResource
 
@@ -78,15 +78,32 @@ def credentials(context: dg.AssetExecutionContext, catalogue: CatalogueResource)
         by_type = dict(con.execute("select credential_type, count(*) from credentials group by 1").fetchall())
         rows = con.execute("select count(*) from credentials").fetchone()[0]
         quarantined = con.execute("select count(*) from quarantine").fetchone()[0]
-        preview = con.execute("select uid, title, credential_type from credentials limit 10").df()
+        preview = con.execute("select uid, title, credential_type from credentials limit 10").fetchall()
+        coverage_cols, coverage_rows = dictionary.coverage(con)
+        shares = quality.quarantine_shares(con)
+        reasons = con.execute("select source, reason, count(*) from quarantine group by all order by all").fetchall()
     finally:
         con.close()
     return dg.MaterializeResult(metadata={
         "dagster/row_count": rows,
         "by_credential_type": dg.MetadataValue.json(by_type),
         "quarantined": quarantined,
-        "preview": dg.MetadataValue.md(preview.to_markdown(index=False) if hasattr(preview, "to_markdown") else ""),
+        "quarantine_share_by_provider": dg.MetadataValue.json(shares),
+        "quarantine_reasons": dg.MetadataValue.json([{"source": s, "reason": r, "count": n} for s, r, n in reasons]),
+        "coverage": dg.MetadataValue.md(_coverage_markdown(coverage_cols, coverage_rows)),
+        "preview": dg.MetadataValue.md(_md_table(["uid", "title", "credential_type"], preview)),
     })
+
+
+def _md_table(columns, rows) -> str:
+    out = ["| " + " | ".join(columns) + " |", "|---" * len(columns) + "|"]
+    out += ["| " + " | ".join(str(v).replace("|", "/") for v in row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+def _coverage_markdown(columns, rows) -> str:
+    """Completeness report: one line per field, one column per provider."""
+    return _md_table(["field", *[r[0] for r in rows]], [[c, *[r[i] for r in rows]] for i, c in enumerate(columns) if i])
 
 
 @dg.asset(deps=[credentials], kinds={"duckdb"}, group_name="catalogue", pool=WRITER_POOL,

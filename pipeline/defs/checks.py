@@ -48,4 +48,24 @@ def row_count_not_collapsing(catalogue: CatalogueResource) -> dg.AssetCheckResul
     return _result(quality.row_count_not_collapsing(built, warehouse.published_counts(catalogue.catalogue_path), ratios))
 
 
-ALL_CHECKS = [uid_unique, required_fields_present, row_count_not_collapsing]
+@dg.asset_check(asset=credentials, blocking=True,
+                description="No provider's share of quarantined records jumps against the published catalogue.")
+def quarantine_share_not_jumping(catalogue: CatalogueResource) -> dg.AssetCheckResult:
+    con = warehouse.connect(catalogue.build_path, read_only=True)
+    try:
+        built = quality.quarantine_shares(con)
+    finally:
+        con.close()
+    published: dict[str, float] = {}
+    if catalogue.catalogue_path.exists():
+        pub = warehouse.connect(catalogue.catalogue_path, read_only=True)
+        try:
+            published = quality.quarantine_shares(pub)
+        except Exception:  # an older catalogue without a quarantine table
+            published = {}
+        finally:
+            pub.close()
+    return _result(quality.quarantine_share_not_jumping(built, published))
+
+
+ALL_CHECKS = [uid_unique, required_fields_present, row_count_not_collapsing, quarantine_share_not_jumping]

@@ -58,6 +58,24 @@ def level_of(levels: Any) -> str | None:
 
 class MicrosoftLearnSpider(CatalogueSpider):
     name = "mslearn"
+    field_sources = {
+        "source_id": "uid",
+        "title": "title (exams: title, else display_name)",
+        "url": "url, tracking parameters removed",
+        "credential_type": "the catalog type: modules/courses -> course, learningPaths -> learning_program, "
+        "appliedSkills -> applied_skill, certifications -> certification, exams -> assessment",
+        "description": "summary, else subtitle",
+        "organisation": "always Microsoft",
+        "level": "levels[] (several -> mixed)",
+        "language": "locale, else locales[0], as BCP-47",
+        "duration_hours": "duration_in_minutes / 60, or duration_in_hours",
+        "cost_kind": "free for modules, paths and applied skills; exam_fee for exams",
+        "skills": "skills[] + product and subject names",
+        "has_part": "learningPaths.modules[]; certifications.exams[]",
+        "prepares_for": "courses.certification and courses.exam",
+        "prepared_by": "study_guide[]; exams.courses[]",
+        "source_modified": "last_modified",
+    }
 
     def __init__(self, *args: Any, types: str | None = None, locale: str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -1,0 +1,87 @@
+"""The data dictionary is complete, the coverage report is right, and the dry run publishes nothing."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+
+from pipeline import dictionary, quality
+from pipeline.cli import main
+from pipeline.validate import dry_run_provider, validate_feed
+
+
+@pytest.fixture
+def con(published):
+    data, _ = published
+    c = duckdb.connect(str(data / "catalogue.duckdb"), read_only=True)
+    yield c
+    c.close()
+
+
+def test_every_published_column_has_a_dictionary_entry(con):
+    undocumented = [f"{c.table}.{c.name}" for c in dictionary.describe(con) if not c.doc]
+    assert undocumented == []
+
+
+def test_dictionary_names_vocabularies_and_provider_sources(con):
+    cols = {c.name: c for c in dictionary.describe(con, "credentials")}
+    assert "certification" in cols["credential_type"].vocabulary
+    assert cols["level"].vocabulary == ("beginner", "intermediate", "advanced", "mixed")
+    assert "duration_in_minutes" in cols["duration_hours"].sources["mslearn"]
+
+
+def test_committed_data_dictionary_is_current(con):
+    from pipeline.paths import PROJECT_ROOT
+
+    committed = (PROJECT_ROOT / "docs" / "data_dictionary.md").read_text()
+    assert committed.strip() == dictionary.markdown(con).strip(), "regenerate with `credcat describe --markdown`"
+
+
+def test_coverage_is_the_share_of_filled_fields(con):
+    columns, rows = dictionary.coverage(con)
+    row = dict(zip(columns, rows[0]))
+    assert row["source"] == "mslearn" and row["listings"] == 106
+    assert row["title"] == 1.0
+    expected = con.execute("select round(avg((duration_hours is not null)::int), 3) from credentials").fetchone()[0]
+    assert row["duration_hours"] == pytest.approx(float(expected))
+    assert 0 < row["has_part"] < 1
+
+
+def test_quarantine_share_check_fails_on_a_jump():
+    assert quality.quarantine_share_not_jumping({"p": 0.02}, {"p": 0.0}).passed
+    assert not quality.quarantine_share_not_jumping({"p": 0.30}, {"p": 0.05}).passed
+    assert not quality.quarantine_share_not_jumping({"new": 0.9}, {}).passed
+
+
+def test_validate_feed_reports_accepted_and_quarantined_with_reasons(tmp_path):
+    good = dict(source="p", source_id="1", title="T", url="https://x/1", credential_type="course",
+                fetched_at="2026-01-01T00:00:00+00:00", source_url="https://x/feed")
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join([
+        json.dumps(good),
+        json.dumps({**good, "source_id": "2", "title": None}),
+        json.dumps({**good, "source_id": "3", "level": "expert"}),
+        "{not json",
+        json.dumps({**good}),  # a repeat of uid p:1
+    ]))
+    report = validate_feed(feed)
+    assert report.accepted == 2
+    assert report.reasons == {"missing_field": 1, "bad_vocabulary": 1, "invalid_json": 1}
+    assert report.checks["uid_unique"]["passed"] is False
+
+
+def test_validate_provider_dry_run_publishes_nothing(data_dir, capsys):
+    report = dry_run_provider("mslearn", offline=True)
+    assert report.accepted == 106 and report.quarantined == [] and report.ok
+    assert not (data_dir / "catalogue.duckdb").exists()
+    assert main(["validate", "--provider", "mslearn", "--offline", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["accepted"] == 106
+    assert not data_dir.exists() or not any(data_dir.rglob("*.duckdb"))
+
+
+def test_validate_cli_errors_clearly(data_dir, capsys):
+    assert main(["validate"]) == 2
+    assert main(["validate", str(data_dir / "missing.jsonl")]) == 2
+    assert "no such file" in capsys.readouterr().err
