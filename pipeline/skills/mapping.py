@@ -120,7 +120,11 @@ class SkillMapper:
         if not hits:
             return None
         # preferred label beats alternative label; then the most widely used concept; then the shorter label
-        rank, sid, name = sorted(hits, key=lambda h: (h[0], -self.weight[h[1]], len(self.labels[h[1]]), h[1]))[0]
+        # (an exact-case hit wins first: "iOS" is Apple iOS, "IOS" is Cisco IOS)
+        case = self._raw_case or ""
+        rank, sid, name = sorted(
+            hits, key=lambda h: (h[2] != case, h[0], -self.weight[h[1]], len(self.labels[h[1]]), h[1])
+        )[0]
         return Match(sid, fw, self.labels[sid], "exact" if rank == 0 else "alt_label", 1.0 if rank == 0 else 0.95, name)
 
     def _best_fuzzy(self, fw: str, n: str) -> Match | None:
@@ -129,7 +133,9 @@ class SkillMapper:
         res = process.extractOne(n, self.choices[fw], scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_CUTOFF)
         if res is None:
             return None
-        _, score, idx = res
+        choice, score, idx = res
+        if sorted(choice.split())[0][:1] != sorted(n.split())[0][:1]:
+            return None  # spelling variants share their first letter; "developer" is not "jdeveloper"
         sid, name, _ = self.owners[fw][idx]
         return Match(sid, fw, self.labels[sid], "fuzzy", round(score / 100.0, 4), name)
 
@@ -145,8 +151,10 @@ class SkillMapper:
                 gram = " ".join(tokens[i:i + size])
                 if size == 1 and len(gram) < (3 if strict else 2):
                     continue
-                if gram in GENERIC_WORDS or gram in _STOP_PHRASES or (strict and gram in COMMON_WORDS):
+                if gram in GENERIC_WORDS or gram in _STOP_PHRASES:
                     continue
+                if gram in COMMON_WORDS and (strict or len(tokens) > 1):
+                    continue  # "project" alone may be Microsoft Project; "capstone project" is not
                 m = self._best_exact(fw, gram)
                 if m is None:
                     continue
@@ -159,12 +167,15 @@ class SkillMapper:
                 found.append(Match(m.skill_id, fw, m.label, method, score, m.matched_label))
         return found
 
+    _raw_case: str | None = None
+
     @lru_cache(maxsize=65536)
     def match(self, raw: str, framework: str) -> Match | None:
         """Best concept of ``framework`` for a short skill string, or None."""
         n = normalise(raw)
         if not n:
             return None
+        self._raw_case = raw.strip()
         for step in (self._best_exact, self._best_fuzzy):
             m = step(framework, n)
             if m is not None:
@@ -180,6 +191,7 @@ class SkillMapper:
     def match_text(self, text: str, origin: str) -> list[Match]:
         """Concepts named inside running text (a title or a learning outcome)."""
         n = normalise(text)
+        self._raw_case = None
         out: list[Match] = []
         for fw in FRAMEWORKS:
             out += self._contained(fw, n, origin, strict=True)
@@ -191,7 +203,8 @@ _STOP_PHRASES = frozenset(
     {"introduction", "fundamentals", "basics", "learn", "get started", "explore", "manage", "implement",
      "design", "develop", "create", "use", "build", "work", "plan", "skills", "knowledge", "microsoft",
      "google", "amazon", "oracle", "ibm", "adobe", "apple", "part", "module", "path", "exam", "course",
-     "certification", "certificate", "associate", "expert", "specialty", "professional"}
+     "certification", "certificate", "associate", "expert", "specialty", "professional", "assessment",
+     "developer", "administrator", "engineer", "analyst", "architect"}
 )
 
 

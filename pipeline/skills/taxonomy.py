@@ -186,6 +186,8 @@ def _esco_concepts(data_dir: Path) -> dict[str, Concept]:
         for row in _read_csv(fname, data_dir):
             c = get(row["conceptUri"], row["preferredLabel"].strip(), (row.get("skillType") or "skill").strip())
             c.alt_labels += _split_labels(row.get("altLabels"))
+            if (noun := esco_noun_phrase(c.label)) is not None:
+                c.alt_labels.append(noun)
             c.description = c.description or (row.get("description") or None)
             c.collections.append(coll)
             broader = [esco_id(u) for u in _split_labels(row.get("broaderConceptUri"))]
@@ -211,22 +213,39 @@ def _esco_concepts(data_dir: Path) -> dict[str, Concept]:
 _ACRONYM = re.compile(r"^(?P<long>.+?)\s+(?P<acr>[A-Z][A-Z0-9/+&-]{1,7})(?P<rest>(?:\s+\S+)*)$")
 
 
+def _is_acronym_of(acr: str, long_: str) -> bool:
+    """``HTML`` of "Hypertext markup language", ``AWS`` of "Amazon Web Services"; not ``SQL`` of "Windent"."""
+    letters = re.sub(r"[^A-Z]", "", acr)
+    for vendor in _VENDORS:
+        if long_.startswith(vendor + " ") and long_[len(vendor) + 1:][:1].upper() == letters[:1]:
+            long_ = long_[len(vendor) + 1:]
+            break
+    words = re.findall(r"[A-Za-z]+", long_)
+    if acr.lower() in (w.lower() for w in words):
+        return False  # "Digital Equipment Corporation DIGITAL" is a name, not an acronym
+    if len(letters) < 2 or not words or words[0][0].upper() != letters[0]:
+        return False
+    rest = iter(long_.upper())
+    return all(ch in rest for ch in letters)  # letters appear in order
+
+
 def onet_alt_labels(example: str) -> list[str]:
     """Alternative labels derived from an O*NET example name ("Amazon Web Services AWS software")."""
     alts: list[str] = []
-    base = re.sub(r"\s+software$", "", example).strip()
+    base = re.sub(r"\s+(software|services|service)$", "", example, flags=re.I).strip()
     if base != example:
         alts.append(base)
     m = _ACRONYM.match(base)
     if m and m.group("acr").isupper():
         acr, long_ = m.group("acr"), m.group("long").strip()
-        initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", long_)).upper()
-        if initials.endswith(re.sub(r"[^A-Z]", "", acr)) and len(re.sub(r"[^A-Z]", "", acr)) >= 2:
+        if _is_acronym_of(acr, long_):
             alts.append(acr)
             alts.append(long_)
             rest = m.group("rest").strip()
             if rest:
                 alts.append(f"{acr} {rest}")
+        elif re.fullmatch(r"[A-Z][A-Za-z0-9]{3,}", long_) and not m.group("rest").strip():
+            alts.append(long_)  # "Jenkins CI" -> "Jenkins", "Eclipse IDE" -> "Eclipse"
     for vendor in _VENDORS:
         for name in list(alts) + [base]:
             if name.startswith(vendor + " "):
@@ -235,6 +254,19 @@ def onet_alt_labels(example: str) -> list[str]:
                 if rest and len(rest) >= 3 and rest.lower() not in GENERIC_WORDS and re.search(r"[A-Z0-9]", rest):
                     alts.append(rest)
     return [a for a in _dedupe(alts) if a != example and a.lower() not in GENERIC_WORDS]
+
+
+# ESCO skills are verb phrases ("use databases"); the noun phrase is how catalogues write them ("databases").
+_ESCO_VERBS = ("use", "implement", "demonstrate", "apply", "carry out", "operate", "perform")
+
+
+def esco_noun_phrase(label: str) -> str | None:
+    for verb in _ESCO_VERBS:
+        if label.lower().startswith(verb + " "):
+            rest = re.sub(r"^(a|an|the)\s+", "", label[len(verb) + 1:].strip(), flags=re.I)
+            if (len(rest.split()) >= 2 or len(rest) >= 6) and rest.lower() not in GENERIC_WORDS:
+                return rest
+    return None
 
 
 def _slug(text: str) -> str:
