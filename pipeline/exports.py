@@ -143,7 +143,11 @@ def verify_export(path: str | os.PathLike) -> list[str]:
             continue
         if _sha256(f) != meta["sha256"]:
             problems.append(f"{t}: checksum mismatch")
-        rows = con.execute(f"SELECT count(*) FROM read_parquet('{f.as_posix()}')").fetchone()[0]
+        try:
+            rows = con.execute(f"SELECT count(*) FROM read_parquet('{f.as_posix()}')").fetchone()[0]
+        except duckdb.Error as exc:
+            problems.append(f"{t}: unreadable Parquet ({exc.__class__.__name__})")
+            continue
         if rows != meta["rows"]:
             problems.append(f"{t}: {rows} rows, manifest says {meta['rows']}")
     return problems

@@ -8,9 +8,11 @@ from pipeline.stacking.graph import add_ctdl_pathway, build_pathways, build_stac
 from pipeline.stacking.render import render_pathway_tree
 from tests.catalogue_fixture import create_credentials, make_catalogue
 
-SHARED_CTDL = Path(__file__).resolve().parents[1].parent.parent / "shared" / "data" / "ctdl"
-if not SHARED_CTDL.exists():
-    SHARED_CTDL = Path("/work/shared/data/ctdl")
+_REPO = Path(__file__).resolve().parents[1]
+# ../shared next to the checkout (or next to its worktree folder); never copied into the repository
+SHARED_CTDL = next((p for p in (_REPO.parent / "shared" / "data" / "ctdl",
+                                _REPO.parent.parent / "shared" / "data" / "ctdl") if p.exists()),
+                   _REPO.parent / "shared" / "data" / "ctdl")
 
 # Our own CTDL pathway (written for credcat): a certificate needing BOTH a core course and 2 of 3 electives,
 # in the bare-term compacted form with one expanded-IRI property, as a single object with an @graph.
