@@ -22,7 +22,9 @@ from pipeline import paths
 from pipeline.schema import LISTING_COLUMNS, QUARANTINE_COLUMNS, credential_type_rows, read_json_columns
 
 LAYERS = ("staging", "intermediate", "marts")
+WORKING_PREFIXES = ("raw_", "stg_", "int_", "seed_")  # build-only tables, never published
 DEPENDS = re.compile(r"^--\s*depends_on:\s*(.+)$", re.MULTILINE)
+RUN_BY = re.compile(r"^--\s*run_by:", re.MULTILINE)  # models a Python step runs itself (skills, stacking)
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ def discover_models(sql_dir: Path = paths.SQL_DIR) -> list[Model]:
         pending = {}
         for path in sorted((sql_dir / layer).glob("*.sql")):
             text = path.read_text()
+            if RUN_BY.search(text):
+                continue
             deps = tuple(d.strip() for m in DEPENDS.findall(text) for d in m.split(",") if d.strip())
             pending[path.stem] = Model(path.stem, layer, path, deps)
         done = {m.name for m in ordered}
@@ -95,10 +99,11 @@ def run_models(con: duckdb.DuckDBPyConnection, layers: Iterable[str] = LAYERS) -
 
 def drop_working_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Leave only the marts (the published contract) in the file about to be published."""
-    working = [m.name for m in discover_models() if m.layer != "marts"] + ["raw_listings", "raw_quarantine",
-                                                                            "seed_credential_types"]
-    for name in working:
-        con.execute(f'drop table if exists "{name}"')
+    tables = [r[0] for r in con.execute("select table_name from information_schema.tables "
+                                        "where table_schema = 'main'").fetchall()]
+    for name in tables:
+        if name.startswith(WORKING_PREFIXES):
+            con.execute(f'drop table if exists "{name}"')
 
 
 def fresh_build(build_path: Path) -> duckdb.DuckDBPyConnection:

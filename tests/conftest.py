@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.catalogue_fixture import make_catalogue
+
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -39,3 +41,19 @@ def published(tmp_path_factory):
     finally:
         mp.undo()
     return data, report
+
+
+@pytest.fixture
+def catalogue(tmp_path):
+    """A small Microsoft Learn-like catalogue (tests/catalogue_fixture.py) in a tmp_path DuckDB."""
+    con = make_catalogue(str(tmp_path / "catalogue.duckdb"))
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def built(catalogue):
+    from pipeline.stacking.graph import build_all
+
+    build_all(catalogue)
+    return catalogue

@@ -1,0 +1,228 @@
+"""The stacking graph and the pathways derived from it, over a DuckDB connection.
+
+Inputs: ``credentials`` (Listing columns + uid); optionally ``credential_skills`` (for inferred edges and
+``skill_pathways``), ``stack_edges_external`` (child, parent, relation, evidence, source: edges stated by
+parsers other than the Listing references, e.g. CTDL, Open Badges alignments, CLR relations) and
+``stack_conditions`` (parent, condition_id, parent_condition_id, required_number, logical_operator,
+targets VARCHAR[], description, source: CTDL "N of M" conditions).
+
+Outputs:
+``stack_edges``   child, parent, relation (part_of | prepares_for | credit_towards | requires), evidence,
+                  source, inferred, confidence, in_cycle
+``stack_cycles``  cycle_id, members VARCHAR[], edges VARCHAR[], explicit BOOLEAN, action
+``pathway_steps``, ``pathways``, ``skill_pathways`` (see sql/marts/*.sql and docs/skills_and_pathways.md).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Iterable
+
+SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+RELATIONS = ("part_of", "prepares_for", "credit_towards", "requires")
+
+EXTERNAL_DDL = """
+CREATE TABLE IF NOT EXISTS stack_edges_external (
+    child VARCHAR NOT NULL, parent VARCHAR NOT NULL, relation VARCHAR NOT NULL,
+    evidence VARCHAR, source VARCHAR NOT NULL
+)"""
+CONDITIONS_DDL = """
+CREATE TABLE IF NOT EXISTS stack_conditions (
+    parent VARCHAR NOT NULL, condition_id VARCHAR NOT NULL, parent_condition_id VARCHAR,
+    required_number INTEGER, logical_operator VARCHAR DEFAULT 'AND', targets VARCHAR[],
+    description VARCHAR, source VARCHAR
+)"""
+CREDENTIAL_SKILLS_EMPTY = """
+CREATE TABLE IF NOT EXISTS credential_skills (
+    uid VARCHAR, skill_id VARCHAR, framework VARCHAR, raw VARCHAR, origin VARCHAR, method VARCHAR,
+    score DOUBLE, matched_label VARCHAR, framework_version VARCHAR, skill_key VARCHAR
+)"""
+SKILLS_EMPTY = """
+CREATE TABLE IF NOT EXISTS skills (skill_id VARCHAR, framework VARCHAR, code VARCHAR, label VARCHAR,
+    alt_labels VARCHAR[], parent VARCHAR, framework_version VARCHAR)"""
+
+
+def run_model(con, path: Path, name: str | None = None) -> int:
+    """``CREATE OR REPLACE TABLE <file stem> AS <file>``; returns the row count."""
+    name = name or path.stem
+    sql = path.read_text(encoding="utf-8")
+    con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+    return con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+
+
+def _tables(con) -> set[str]:
+    return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+
+
+def ensure_inputs(con) -> None:
+    con.execute(EXTERNAL_DDL)
+    con.execute(CONDITIONS_DDL)
+    con.execute(CREDENTIAL_SKILLS_EMPTY)
+    con.execute(SKILLS_EMPTY)
+
+
+def add_external_edges(con, edges: Iterable[dict], conditions: Iterable[dict] = ()) -> None:
+    """Append edges / conditions stated by a parser (CTDL, Open Badges, CLR) to the graph's inputs."""
+    ensure_inputs(con)
+    for e in edges:
+        if e["relation"] not in RELATIONS:
+            raise ValueError(f"unknown relation {e['relation']!r}")
+        con.execute("INSERT INTO stack_edges_external VALUES (?, ?, ?, ?, ?)",
+                    [e["child"], e["parent"], e["relation"], e.get("evidence"), e["source"]])
+    for c in conditions:
+        con.execute("INSERT INTO stack_conditions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [c["parent"], c["condition_id"], c.get("parent_condition_id"), c.get("required_number"),
+                     c.get("logical_operator") or "AND", c.get("targets") or [], c.get("description"),
+                     c.get("source")])
+
+
+def add_ctdl_pathway(con, doc: Any, source: str = "ctdl", add_credentials: bool = True) -> dict:
+    """Load one CTDL pathway document: its components (as credentials when missing), edges and conditions."""
+    from .ctdl import pathway_records
+
+    rec = pathway_records(doc, source=source)
+    if add_credentials:
+        have = {r[0] for r in con.execute("SELECT uid FROM credentials").fetchall()}
+        cols = {r[0] for r in con.execute("DESCRIBE credentials").fetchall()}
+        for n in rec["nodes"]:
+            if n["uid"] in have:
+                continue
+            values = {"uid": n["uid"], "source": source, "source_id": n["uid"].split(":", 1)[1],
+                      "title": n["title"], "credential_type": n["credential_type"]}
+            values = {k: v for k, v in values.items() if k in cols}
+            con.execute(f"INSERT INTO credentials ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                        list(values.values()))
+    add_external_edges(con, rec["edges"], rec["conditions"])
+    return rec
+
+
+# -- cycles ------------------------------------------------------------------------------------------------
+def strongly_connected(nodes: Iterable[str], succ: dict[str, list[str]]) -> list[list[str]]:
+    """Tarjan's algorithm, iterative (no recursion limit); components with a cycle only."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    out: list[list[str]] = []
+    counter = 0
+    for root in sorted(set(nodes)):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(succ.get(root, ()))))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            v, it = work[-1]
+            advanced = False
+            for w in it:
+                if w not in index:
+                    index[w] = low[w] = counter
+                    counter += 1
+                    stack.append(w)
+                    on_stack.add(w)
+                    work.append((w, iter(sorted(succ.get(w, ())))))
+                    advanced = True
+                    break
+                if w in on_stack:
+                    low[v] = min(low[v], index[w])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[v])
+            if low[v] == index[v]:
+                comp = []
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    comp.append(w)
+                    if w == v:
+                        break
+                if len(comp) > 1 or v in succ.get(v, ()):
+                    out.append(sorted(comp))
+    return out
+
+
+def find_cycles(edges: list[tuple[str, str]]) -> list[list[str]]:
+    """Groups of credentials that stack into each other (child -> parent edges), each sorted."""
+    succ: dict[str, list[str]] = defaultdict(list)
+    nodes: set[str] = set()
+    for child, parent in edges:
+        succ[child].append(parent)
+        nodes.update((child, parent))
+    return strongly_connected(nodes, succ)
+
+
+def _resolve_cycles(con) -> list[dict]:
+    rows = con.execute("SELECT child, parent, relation, inferred FROM stack_edges").fetchall()
+    report: list[dict] = []
+    # 1. inferred edges must never create a cycle: drop those inside a strongly connected group
+    sccs = find_cycles([(c, p) for c, p, _, _ in rows])
+    member = {u: i for i, comp in enumerate(sccs) for u in comp}
+    dropped = [(c, p, r) for c, p, r, inf in rows if inf and c in member and member.get(p) == member[c]]
+    for c, p, r in dropped:
+        con.execute("DELETE FROM stack_edges WHERE child = ? AND parent = ? AND relation = ? AND inferred", [c, p, r])
+    for i, comp in enumerate(sccs):
+        comp_dropped = [f"{c} -{r}-> {p}" for c, p, r in dropped if c in comp]
+        if comp_dropped:
+            report.append({"members": comp, "edges": comp_dropped, "explicit": False,
+                           "action": "inferred edges dropped"})
+    # 2. explicit cycles are the sources' own statements: keep, flag, report; pathways guard against them
+    explicit = con.execute("SELECT child, parent, relation FROM stack_edges WHERE NOT inferred").fetchall()
+    for comp in find_cycles([(c, p) for c, p, _ in explicit]):
+        s = set(comp)
+        cyc_edges = [f"{c} -{r}-> {p}" for c, p, r in explicit if c in s and p in s]
+        report.append({"members": comp, "edges": cyc_edges, "explicit": True,
+                       "action": "kept and flagged in_cycle; pathways cut the loop"})
+        con.execute("UPDATE stack_edges SET in_cycle = true WHERE list_contains(?, child) AND list_contains(?, parent)",
+                    [comp, comp])
+    return report
+
+
+def build_stack_edges(con, infer: bool = True) -> dict[str, int]:
+    """Build ``stack_edges`` (explicit + inferred) and ``stack_cycles`` from ``credentials``."""
+    ensure_inputs(con)
+    counts = {"explicit": run_model(con, SQL_DIR / "intermediate" / "int_stack_edges_explicit.sql")}
+    if infer:
+        counts["inferred"] = run_model(con, SQL_DIR / "intermediate" / "int_stack_edges_inferred.sql")
+    else:
+        con.execute("CREATE OR REPLACE TABLE int_stack_edges_inferred AS "
+                    "SELECT * FROM int_stack_edges_explicit WHERE false")
+        counts["inferred"] = 0
+    run_model(con, SQL_DIR / "marts" / "stack_edges.sql")
+    con.execute("ALTER TABLE stack_edges ADD COLUMN in_cycle BOOLEAN DEFAULT false")
+    report = _resolve_cycles(con)
+    con.execute("""CREATE OR REPLACE TABLE stack_cycles (
+        cycle_id INTEGER, members VARCHAR[], edges VARCHAR[], explicit BOOLEAN, action VARCHAR)""")
+    for i, r in enumerate(report, 1):
+        con.execute("INSERT INTO stack_cycles VALUES (?, ?, ?, ?, ?)",
+                    [i, r["members"], r["edges"], r["explicit"], r["action"]])
+    counts["stack_edges"] = con.execute("SELECT count(*) FROM stack_edges").fetchone()[0]
+    counts["cycles"] = len(report)
+    return counts
+
+
+def build_pathways(con) -> dict[str, int]:
+    """Build ``pathway_steps``, ``pathways`` and ``skill_pathways`` (runs build_stack_edges if needed)."""
+    ensure_inputs(con)
+    if "stack_edges" not in _tables(con):
+        build_stack_edges(con)
+    counts = {"int_pathway_requirements": run_model(con, SQL_DIR / "intermediate" / "int_pathway_requirements.sql")}
+    for name in ("pathway_steps", "pathways", "skill_pathways"):
+        counts[name] = run_model(con, SQL_DIR / "marts" / f"{name}.sql")
+    return counts
+
+
+def build_all(con, infer: bool = True) -> dict[str, Any]:
+    """Taxonomy -> credential_skills -> stack_edges -> pathways, in order (what a refresh runs)."""
+    from pipeline.skills.mapping import map_credential_skills
+    from pipeline.skills.taxonomy import load_taxonomy
+
+    out: dict[str, Any] = {"taxonomy": load_taxonomy(con)}
+    out["credential_skills"] = map_credential_skills(con)
+    out["stack_edges"] = build_stack_edges(con, infer=infer)
+    out["pathways"] = build_pathways(con)
+    return out
