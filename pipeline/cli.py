@@ -146,6 +146,77 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+# -- plan, pathways, export -----------------------------------------------------------------------------------
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from pipeline.planner import plan, render_plan
+
+    try:
+        con = open_catalogue()
+    except FileNotFoundError as exc:
+        return _fail(str(exc))
+    try:
+        result = plan(con, want=_split(args.want), have=_split(args.have), max_hours=args.max_hours,
+                      max_cost=args.max_cost, level=args.level, objective="cost" if args.by_cost else "hours")
+    finally:
+        con.close()
+    print(json.dumps(result.to_dict(), indent=2, default=str, ensure_ascii=False) if args.json else render_plan(result))
+    return 0 if result.feasible else 1
+
+
+def cmd_pathways(args: argparse.Namespace) -> int:
+    from pipeline.stacking.render import pathway_tree, render_pathway_tree
+
+    if not args.skill and not args.credential:
+        return _fail("give --skill TEXT or --credential ID")
+    try:
+        con = open_catalogue()
+    except FileNotFoundError as exc:
+        return _fail(str(exc))
+    try:
+        if args.credential and not con.execute("select 1 from pathways where destination = ?",
+                                               [args.credential]).fetchone():
+            return _fail(f"no pathway leads to {args.credential!r} (is it a uid of a credential others stack into?)")
+        if args.json:
+            if args.credential:
+                print(json.dumps(pathway_tree(con, args.credential), indent=2, default=str, ensure_ascii=False))
+            else:
+                rows = con.execute("select * from skill_pathways where skill_key in (select unnest(?)) order by rank",
+                                   [__import__("pipeline.planner", fromlist=["x"]).resolve_wants(con, [args.skill])[args.skill]]).fetchall()
+                cols = [d[0] for d in con.description]
+                print(json.dumps([dict(zip(cols, r)) for r in rows], indent=2, default=str, ensure_ascii=False))
+        else:
+            print(render_pathway_tree(con, destination=args.credential, skill=args.skill, limit=args.limit))
+    finally:
+        con.close()
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pipeline.exports import export_catalogue
+
+    try:
+        con = open_catalogue()
+    except FileNotFoundError as exc:
+        return _fail(str(exc))
+    try:
+        manifest = export_catalogue(con, args.out, refresh_id=args.refresh_id)
+    except ValueError as exc:
+        return _fail(str(exc))
+    finally:
+        con.close()
+    if args.json:
+        print(json.dumps(manifest, indent=2))
+    else:
+        print(f"exported {manifest['refresh_id']} to {Path(args.out) / manifest['refresh_id']}")
+        for table, meta in manifest["tables"].items():
+            print(f"  {table:<18} {meta['rows']:>8} rows  {meta['file']}")
+    return 0
+
+
 # -- entry point ----------------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="credcat", description="An open catalogue of micro-credentials.")
@@ -175,6 +246,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--offline", action="store_true", help="crawl the provider's bundled snapshot")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("plan", help="the least-hours (or least-cost) stack of credentials that teaches given skills")
+    p.add_argument("--want", action="append", required=True, metavar="SKILL[,SKILL...]")
+    p.add_argument("--have", action="append", metavar="CREDENTIAL", help="uids of credentials already held")
+    p.add_argument("--max-hours", type=float)
+    p.add_argument("--max-cost", type=float)
+    p.add_argument("--level", choices=["beginner", "intermediate", "advanced"], help="nothing above this level")
+    p.add_argument("--by-cost", action="store_true", help="minimise total cost instead of total hours")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser("pathways", help="print pathways as trees, for a skill or a destination credential")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--skill", metavar="TEXT")
+    g.add_argument("--credential", metavar="ID")
+    p.add_argument("--limit", type=int, default=3, help="pathways to show for a skill")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_pathways)
+
+    p = sub.add_parser("export", help="write versioned Parquet + JSON Schemas + manifest; move `latest` last")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--refresh-id", help="name of the export folder (default: a UTC timestamp)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_export)
     return parser
 
 

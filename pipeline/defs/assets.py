@@ -2,6 +2,7 @@
 
 
 import os
+from datetime import datetime, timezone
 
 import dagster as dg
 
@@ -106,7 +107,63 @@ def _coverage_markdown(columns, rows) -> str:
     return _md_table(["field", *[r[0] for r in rows]], [[c, *[r[i] for r in rows]] for i, c in enumerate(columns) if i])
 
 
-@dg.asset(deps=[credentials], kinds={"duckdb"}, group_name="catalogue", pool=WRITER_POOL,
+@dg.asset(deps=[credentials], kinds={"duckdb"}, group_name="skills", pool=WRITER_POOL,
+          description="ESCO and O*NET skills (vendored, CC BY 4.0) and each credential mapped to them.")
+def credential_skills(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
+    from pipeline.skills.mapping import map_credential_skills
+    from pipeline.skills.taxonomy import load_taxonomy
+
+    con = warehouse.connect(catalogue.build_path)
+    try:
+        taxonomy = load_taxonomy(con)
+        mapped = map_credential_skills(con)
+        by_method = con.execute("select coalesce(method, 'unmapped'), count(*) from credential_skills "
+                                "group by 1 order by 2 desc").fetchall()
+    finally:
+        con.close()
+    return dg.MaterializeResult(metadata={
+        "taxonomy": dg.MetadataValue.json(taxonomy),
+        "mapping": dg.MetadataValue.json(mapped),
+        "by_method": dg.MetadataValue.json(dict(by_method)),
+    })
+
+
+@dg.asset(deps=[credential_skills], kinds={"duckdb"}, group_name="skills", pool=WRITER_POOL,
+          description="The stacking graph: explicit edges the sources state, inferred edges flagged, cycles reported.")
+def stack_edges(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
+    from pipeline.stacking.graph import build_stack_edges
+
+    con = warehouse.connect(catalogue.build_path)
+    try:
+        counts = build_stack_edges(con)
+        by_relation = con.execute("select relation, inferred, count(*) from stack_edges group by all order by all").fetchall()
+        cycles = con.execute("select count(*) from stack_cycles").fetchone()[0]
+    finally:
+        con.close()
+    if cycles:
+        context.log.warning(f"{cycles} stacking cycle(s) found; see the stack_cycles table")
+    return dg.MaterializeResult(metadata={
+        "edges": dg.MetadataValue.json(counts),
+        "by_relation": dg.MetadataValue.json([{"relation": r, "inferred": i, "count": n} for r, i, n in by_relation]),
+        "cycles": cycles,
+    })
+
+
+@dg.asset(deps=[stack_edges], kinds={"duckdb"}, group_name="skills", pool=WRITER_POOL,
+          description="Pathways per destination credential, their ordered steps, and ranked pathways per skill.")
+def pathways(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
+    from pipeline.stacking.graph import build_pathways
+
+    con = warehouse.connect(catalogue.build_path)
+    try:
+        counts = build_pathways(con)
+    finally:
+        con.close()
+    return dg.MaterializeResult(metadata={"tables": dg.MetadataValue.json(counts),
+                                          "dagster/row_count": counts.get("pathways", 0)})
+
+
+@dg.asset(deps=[credentials, pathways], kinds={"duckdb"}, group_name="catalogue", pool=WRITER_POOL,
           description="The published catalogue file, swapped in atomically once every blocking check passed.")
 def catalogue(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
     path = warehouse.publish(catalogue.build_path, catalogue.catalogue_path)
@@ -116,4 +173,18 @@ def catalogue(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
         "path": dg.MetadataValue.path(str(path)),
         "listings_by_provider": dg.MetadataValue.json(counts),
         "dagster/row_count": sum(counts.values()),
+    })
+
+
+@dg.asset(deps=[catalogue], kinds={"parquet"}, group_name="exports",
+          description="Versioned Parquet + JSON Schema + manifest for downstream services; `latest` moves last.")
+def exports(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
+    from pipeline.exports import export_catalogue
+
+    refresh_id = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{context.run_id[:8]}"
+    manifest = export_catalogue(catalogue.catalogue_path, catalogue.exports_dir, refresh_id=refresh_id)
+    return dg.MaterializeResult(metadata={
+        "refresh_id": refresh_id,
+        "path": dg.MetadataValue.path(str(catalogue.exports_dir / refresh_id)),
+        "row_counts": dg.MetadataValue.json({t: v["rows"] for t, v in manifest["tables"].items()}),
     })

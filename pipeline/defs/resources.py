@@ -23,6 +23,10 @@ class CatalogueResource(dg.ConfigurableResource):
         return paths.build_path(self.data)
 
     @property
+    def exports_dir(self) -> Path:
+        return self.data / "exports"
+
+    @property
     def catalogue_path(self) -> Path:
         if self.catalogue:
             return Path(self.catalogue).resolve()

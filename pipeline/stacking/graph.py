@@ -56,10 +56,12 @@ def _tables(con) -> set[str]:
 
 
 def ensure_inputs(con) -> None:
-    con.execute(EXTERNAL_DDL)
-    con.execute(CONDITIONS_DDL)
-    con.execute(CREDENTIAL_SKILLS_EMPTY)
-    con.execute(SKILLS_EMPTY)
+    """Create the optional input tables that are missing (only those, so a read-only catalogue works)."""
+    present = _tables(con)
+    for name, ddl in (("stack_edges_external", EXTERNAL_DDL), ("stack_conditions", CONDITIONS_DDL),
+                      ("credential_skills", CREDENTIAL_SKILLS_EMPTY), ("skills", SKILLS_EMPTY)):
+        if name not in present:
+            con.execute(ddl)
 
 
 def add_external_edges(con, edges: Iterable[dict], conditions: Iterable[dict] = ()) -> None:
