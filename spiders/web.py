@@ -173,9 +173,15 @@ class JsonLdSpider(WebCatalogueSpider, SitemapSpider):
         blocks = sd.extract_blocks(response.text) if hasattr(response, "text") else []
         yield from self.from_blocks(response, blocks)
         if self.follow_links and hasattr(response, "css"):
-            for href in response.css("a::attr(href)").getall():
+            # links in the page, and the pages its JSON-LD refers to (a programme's courses, say)
+            hrefs = response.css("a::attr(href)").getall()
+            for block in blocks:
+                for node in sd.of_types(block.objects, self.wanted_types):
+                    for key in ("hasCourse", "hasPart", "isPartOf", "educationalCredentialAwarded"):
+                        hrefs.extend(sd.ref_urls(node.get(key)))
+            for href in hrefs:
                 url = response.urljoin(href)
-                if self.wanted_page(url):
+                if url.startswith(("http://", "https://")) and self.wanted_page(url):
                     yield scrapy.Request(self.rebase(url), callback=self.parse_page)
 
     def parse_document(self, response):
