@@ -180,7 +180,7 @@ def coursera() -> None:
                 "paging": ({"next": str(nxt), "total": len(CO_COURSES)} if nxt < len(CO_COURSES) else {"total": len(CO_COURSES)}),
                 "linked": {"partners.v1": [{"id": p, "name": CO_PARTNERS[p][0], "shortName": CO_PARTNERS[p][1]}
                                            for p in sorted({c[2] for c in chunk})]}}
-        query = f"start={start}&limit=10&includes=partnerIds&fields={fields}"
+        query = f"start={start}&limit=100&includes=partnerIds&fields={fields}"
         write(api / f"courses.v1?{query}", json.dumps(body, indent=2, ensure_ascii=False) + "\n")
 
 
