@@ -114,6 +114,25 @@ class JsonLdSpider(WebCatalogueSpider, SitemapSpider):
     """Listings from schema.org JSON-LD in pages reached through sitemaps, start pages or given URLs."""
 
     wanted_types: tuple[str, ...] = DEFAULT_WANTED_TYPES
+    # Where each canonical field comes from (read by the data dictionary, pipeline/dictionary.py).
+    field_sources = {
+        "source_id": "the listing URL's path (or the provider's id_pattern group)",
+        "title": "schema.org name, HTML entities decoded",
+        "url": "schema.org url, else the page URL; tracking parameters removed",
+        "credential_type": "url_types pattern, else @type: Course -> course; EducationalOccupationalProgram by "
+        "programType; EducationalOccupationalCredential by credentialCategory",
+        "description": "schema.org description, verbatim",
+        "organisation": "provider / author / creator / publisher / recognizedBy name",
+        "level": "educationalLevel (Introductory -> beginner, ...)",
+        "language": "inLanguage (code, name or Language object) as BCP-47",
+        "duration_hours": "timeRequired (ISO 8601 hours), else courseWorkload x weeks of the courseSchedule",
+        "cost_kind": "offers: cheapest offer; category / UnitPriceSpecification decide the kind",
+        "skills": "teaches + keywords + about",
+        "has_part": "hasCourse / hasPart URLs as uids",
+        "part_of": "isPartOf URLs as uids",
+        "prepares_for": "educationalCredentialAwarded URLs as uids",
+        "source_modified": "dateModified",
+    }
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

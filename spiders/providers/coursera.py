@@ -27,6 +27,18 @@ DEFAULT_FIELDS = "description,workload,primaryLanguages,subtitleLanguages,partne
 
 class CourseraSpider(JsonLdSpider, PagedApiSpider):
     name = "coursera"
+    field_sources = {
+        **JsonLdSpider.field_sources,
+        "source_id": "learn/<slug>, specializations/<slug>, professional-certificates/<slug> (page path; API: slug)",
+        "credential_type": "page kind: /learn/ course, /specializations/ learning_program, "
+        "/professional-certificates/ certificate (API: course)",
+        "organisation": "JSON-LD provider.name (API: partnerIds resolved through linked partners.v1)",
+        "duration_hours": "JSON-LD timeRequired (API: workload when it states total hours)",
+        "cost_kind": "JSON-LD offers: audit for courses, subscription for programmes (API: certificates[] -> audit)",
+        "skills": "JSON-LD teaches (API: domainTypes subdomainId)",
+        "has_part": "EducationalOccupationalProgram.hasCourse",
+        "part_of": "Course.isPartOf",
+    }
 
     def __init__(self, *args: Any, techniques: str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -44,6 +44,19 @@ def rfc822_to_iso(value: str | None) -> str | None:
 
 class EdxSpider(JsonLdSpider):
     name = "edx"
+    field_sources = {
+        **JsonLdSpider.field_sources,
+        "credential_type": "page kind: /learn/ course, /masters/micromasters/ degree_program, "
+        "/certificates/professional-certificate/ certificate, /xseries/ learning_program (RSS: course)",
+        "description": "JSON-LD description (RSS: description, verbatim)",
+        "organisation": "JSON-LD provider.name (RSS: course:school)",
+        "duration_hours": "courseWorkload (hours per week, midpoint) x schedule weeks (RSS: course:effort x course:length)",
+        "cost_kind": "offers: audit when an audit offer exists; programme_fee for programmes (RSS: course:verified -> audit)",
+        "skills": "JSON-LD teaches (RSS: course:subject)",
+        "has_part": "EducationalOccupationalProgram.hasCourse (an ItemList)",
+        "part_of": "Course.isPartOf",
+        "source_modified": "dateModified (RSS: pubDate)",
+    }
 
     def __init__(self, *args: Any, techniques: str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)

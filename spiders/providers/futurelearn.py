@@ -28,6 +28,20 @@ def latest_run(runs: Any) -> dict | None:
 
 class FutureLearnSpider(JsonLdSpider):
     name = "futurelearn"
+    field_sources = {
+        **JsonLdSpider.field_sources,
+        "source_id": "courses/<slug> from the feed url; experttracks/<slug>, microcredentials/<slug> from pages",
+        "title": "feed name (entities decoded); page JSON-LD name",
+        "credential_type": "feed: course; /experttracks/ learning_program; /microcredentials/ micro_credential",
+        "description": "feed introduction, verbatim; page JSON-LD description",
+        "organisation": "feed organisation.name; page JSON-LD provider.name",
+        "language": "feed language as BCP-47",
+        "duration_hours": "feed hours_per_week x duration_in_weeks of the latest run",
+        "cost_kind": "feed has_certificates: true -> audit (free to join, paid certificate), false -> free; "
+        "pages: offers (subscription, programme fee)",
+        "skills": "feed categories",
+        "has_part": "ExpertTrack / microcredential hasCourse URLs as uids",
+    }
 
     def start_urls_for(self):
         feed = self.provider.get("feed_url")
