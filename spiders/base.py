@@ -40,16 +40,64 @@ class CatalogueSpider(scrapy.Spider):
 
     Spider arguments (``-a``): ``urls=URL[,URL...]`` starts from the given URLs instead of the configured
     ones (``file://`` paths of exported documents included); ``base_url=URL`` crawls a mirror (the offline
-    snapshot server, a staging host) with no code change.
+    snapshot server, a staging host) with no code change; ``provider=NAME`` reads another provider entry
+    with the same spider (one spider, many providers by configuration).
+
+    ``allowed_domains`` are the provider's configured domains (``allowed_domains`` in ``providers.toml``, else
+    the host of its ``base_url``) plus the mirror's host, so Scrapy's offsite filter keeps a crawl on them.
     """
 
     provider_key: str | None = None  # defaults to ``name``
 
-    def __init__(self, *args: Any, urls: str | None = None, base_url: str | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        urls: str | None = None,
+        base_url: str | None = None,
+        provider: str | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
-        self.provider = config.provider(self.provider_key or self.name)
-        self.base_url = (base_url or self.provider["base_url"]).rstrip("/")
+        self.provider = self.load_provider(provider or self.provider_key or self.name)
+        self.live_base_url = (self.provider.get("base_url") or "").rstrip("/")
+        self.base_url = (base_url or self.live_base_url).rstrip("/")
         self.given_urls = [u.strip() for u in urls.split(",") if u.strip()] if urls else []
+        self.allowed_domains = self.domains()
+
+    def load_provider(self, name: str) -> dict[str, Any]:
+        return config.provider(name)
+
+    # -- domains and mirrors -------------------------------------------------------------------------------
+    def domains(self) -> list[str]:
+        """Hosts this spider may fetch from: the configured ones, plus the mirror's host when mirrored."""
+        configured = list(self.provider.get("allowed_domains") or [])
+        for url in (self.live_base_url, self.base_url):
+            host = urlsplit(url).hostname if url else None
+            if host and host not in configured:
+                configured.append(host)
+        return configured
+
+    @property
+    def mirrored(self) -> bool:
+        return bool(self.live_base_url) and self.base_url != self.live_base_url
+
+    def rebase(self, url: str) -> str:
+        """A live URL of this provider (any allowed domain) moved onto the mirror when crawling a mirror."""
+        if not self.mirrored or not url:
+            return url
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        live_hosts = [d for d in self.provider.get("allowed_domains") or []] + [urlsplit(self.live_base_url).hostname]
+        if parts.scheme in ("http", "https") and any(host == d or host.endswith("." + d) for d in live_hosts if d):
+            mirror = urlsplit(self.base_url)
+            return urlunsplit((mirror.scheme, mirror.netloc, parts.path, parts.query, parts.fragment))
+        return url
+
+    def unbase(self, url: str) -> str:
+        """A mirror URL turned back into the provider's live URL (for records read from a mirror)."""
+        if self.mirrored and url and url.startswith(self.base_url + "/"):
+            return self.live_base_url + url[len(self.base_url):]
+        return url
 
     # -- what to fetch -------------------------------------------------------------------------------------
     def start_urls_for(self) -> Iterable[scrapy.Request]:

@@ -24,6 +24,13 @@ class ValidationPipeline:
     def from_crawler(cls, crawler):
         return cls(crawler.stats)
 
+    def close_spider(self, spider=None):
+        """Mark a crawl that produced no valid listing (``credcat/empty_crawl``), so the pipeline can refuse
+        to publish a provider that suddenly returns nothing. Runs before the stats file is written."""
+        self.stats.set_value("credcat/empty_crawl", 0 if self.stats.get_value("credcat/listings") else 1)
+        if not self.stats.get_value("credcat/listings"):
+            self.stats.set_value("credcat/listings", 0)
+
     def process_item(self, item, spider=None):
         if isinstance(item, Quarantined):
             self.stats.inc_value(f"credcat/quarantined/{item.reason}")

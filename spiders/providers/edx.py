@@ -1,0 +1,154 @@
+"""edX: sitemap + schema.org JSON-LD course and programme pages, and the legacy RSS course feed.
+
+Techniques (``techniques`` in ``providers.toml`` or ``-a techniques=sitemap,rss``):
+
+* ``sitemap``: course pages (``/learn/<subject>/<org>-<course>``) embed a schema.org ``Course`` (with
+  ``isPartOf`` naming its programme); programme pages (``/masters/micromasters/``,
+  ``/certificates/professional-certificate/``, ``/xseries/``) embed an ``EducationalOccupationalProgram``
+  whose ``hasCourse`` lists its courses.
+* ``rss``: the legacy ``/api/v2/report/course-feed/rss`` feed: RSS 2.0 items with ``course:`` elements
+  (id, code, school, subjects, effort, length, verified, xseries...), paged by ``atom:link rel="next"``.
+  Also read when a given URL (``-a urls=file:///feed.xml``) is an RSS document.
+
+The Discovery API needs partner OAuth, so it is not used.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from parsel import Selector
+
+from spiders import structured_data as sd
+from spiders.web import JsonLdSpider
+
+TECHNIQUES = ("sitemap", "rss")
+NAMESPACES = {
+    "atom": "http://www.w3.org/2005/Atom",
+    "course": "https://www.edx.org/api/course/elements/1.0/",
+    "staff": "https://www.edx.org/api/staff/elements/1.0/",
+}
+
+
+def rfc822_to_iso(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value.strip()).isoformat()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+class EdxSpider(JsonLdSpider):
+    name = "edx"
+    field_sources = {
+        **JsonLdSpider.field_sources,
+        "credential_type": "page kind: /learn/ course, /masters/micromasters/ degree_program, "
+        "/certificates/professional-certificate/ certificate, /xseries/ learning_program (RSS: course)",
+        "description": "JSON-LD description (RSS: description, verbatim)",
+        "organisation": "JSON-LD provider.name (RSS: course:school)",
+        "duration_hours": "courseWorkload (hours per week, midpoint) x schedule weeks (RSS: course:effort x course:length)",
+        "cost_kind": "offers: audit when an audit offer exists; programme_fee for programmes (RSS: course:verified -> audit)",
+        "skills": "JSON-LD teaches (RSS: course:subject)",
+        "has_part": "EducationalOccupationalProgram.hasCourse (an ItemList)",
+        "part_of": "Course.isPartOf",
+        "source_modified": "dateModified (RSS: pubDate)",
+    }
+
+    def __init__(self, *args: Any, techniques: str | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        chosen = techniques.split(",") if techniques else list(self.provider.get("techniques", ["sitemap"]))
+        unknown = [t for t in chosen if t not in TECHNIQUES]
+        if unknown:
+            raise ValueError(f"unknown edX techniques: {', '.join(unknown)} (known: {', '.join(TECHNIQUES)})")
+        self.techniques = chosen
+
+    def start_urls_for(self):
+        if "sitemap" in self.techniques:
+            yield from super().start_urls_for()
+        if "rss" in self.techniques:
+            request = self.page_request(self.absolute(self.provider["rss_url"]), 1, callback=self.parse_rss)
+            if request is not None:
+                yield request
+
+    def parse_xml(self, response):
+        if b"<rss" in response.body[:4096]:
+            yield from self.parse_rss(response, page=1, follow=False)
+        else:
+            yield from super().parse_xml(response)
+
+    # -- RSS -----------------------------------------------------------------------------------------------
+    def parse_rss(self, response, page: int = 1, follow: bool = True):
+        stats = self.crawler.stats
+        try:
+            sel = Selector(text=response.body.decode(response.encoding if hasattr(response, "encoding") else "utf-8",
+                                                     "replace"), type="xml")
+            for prefix, uri in NAMESPACES.items():
+                sel.register_namespace(prefix, uri)
+            items = sel.xpath("//channel/item")
+        except ValueError as exc:
+            yield self.quarantine(response, "invalid_xml", f"RSS feed is not XML: {exc}", response.body[:100_000].decode("utf-8", "replace"))
+            return
+        stats.inc_value("credcat/pagination/pages")
+        language = sel.xpath("//channel/language/text()").get()
+        for item in items:
+            raw = self.rss_item(item)
+            raw.setdefault("channel_language", language)
+            link = raw.get("link")
+            item_out = self.safely(response, raw, lambda r: self.build_rss(response, r),
+                                   self.source_id_for(link) if link else None)
+            if self.first_time(item_out):
+                yield item_out
+        if not items:
+            stats.inc_value("credcat/pagination/empty_pages")
+        nxt = sel.xpath("//channel/atom:link[@rel='next']/@href").get()
+        if follow and nxt and items:
+            request = self.page_request(self.rebase(response.urljoin(nxt.strip())), page + 1, callback=self.parse_rss)
+            if request is not None:
+                yield request
+
+    @staticmethod
+    def rss_item(item: Selector) -> dict[str, Any]:
+        """An RSS item as a plain dict, element names kept (``course:effort``), repeated ones as lists."""
+        raw: dict[str, Any] = {}
+        for child in item.xpath("./*"):
+            name = child.xpath("name()").get()
+            if name == "course:instructors":
+                raw[name] = child.xpath(".//staff:name/text()").getall()
+                continue
+            value = (child.xpath("string()").get() or "").strip()
+            if name in raw:
+                raw[name] = (raw[name] if isinstance(raw[name], list) else [raw[name]]) + [value]
+            elif name == "course:subject":
+                raw[name] = [value]
+            else:
+                raw[name] = value
+        return raw
+
+    def build_rss(self, response, raw: dict):
+        link = raw.get("link")
+        if not link:
+            raise ValueError("item has no link")
+        effort, length = raw.get("course:effort") or None, raw.get("course:length") or None
+        duration_text = " for ".join(x for x in (effort, length) if x) or None
+        hours = sd.duration_hours(effort, sd.weeks_in(length)) if effort else None
+        subtitle = raw.get("course:subtitle")
+        fields: dict[str, Any] = dict(
+            source_id=self.source_id_for(link),
+            title=html.unescape(raw.get("title") or "") or None,
+            url=link,
+            credential_type="course",
+            description=(raw.get("description") or None) or (re.sub(r"<[^>]+>", "", html.unescape(subtitle)).strip() if subtitle else None),
+            organisation=raw.get("course:school") or None,
+            language=sd.bcp47(raw.get("course:language") or raw.get("channel_language")),
+            duration_text=duration_text,
+            duration_hours=hours,
+            skills=[s for s in raw.get("course:subject") or [] if s],
+            source_modified=rfc822_to_iso(raw.get("pubDate")),
+        )
+        if raw.get("course:verified") == "1":
+            fields.update(cost_kind="audit", cost_amount=0.0)  # free to audit, verified certificate paid
+        return self.listing(response, raw, **fields)

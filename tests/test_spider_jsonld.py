@@ -1,0 +1,145 @@
+"""The generic schema.org JSON-LD spider: the example provider, providers added by configuration alone,
+and imports of exported JSON-LD documents."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from pipeline import paths
+from pipeline.crawl import crawl
+from spiders import config
+from tests.spider_helpers import read_jsonl, references_resolve, run_spider
+
+SNAPSHOT = config.snapshot_dir("example-university")
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    result = crawl("example-university", offline=True, data_dir=tmp_path_factory.mktemp("exu"))
+    assert result.ok, (result.run_dir / "crawl.log").read_text()[-3000:]
+    return result, {r["uid"]: r for r in read_jsonl(result.listings_path)}
+
+
+def test_counts_and_sitemap_from_robots(run):
+    result, rows = run
+    assert result.listings == 18 and result.quarantined == 0
+    assert sorted({r["credential_type"] for r in rows.values()}) == ["course", "micro_credential"]
+    # robots.txt -> sitemap.xml -> 18 wanted pages (about and news pages are outside url_patterns)
+    assert result.stats["credcat/sitemap/urls"] == 19
+
+
+def test_course_field_by_field(run):
+    _, rows = run
+    r = rows["example-university:courses/spatial-data-analysis"]
+    assert r["source"] == "example-university" and r["source_id"] == "courses/spatial-data-analysis"
+    assert r["title"] == "Spatial Data Analysis"
+    assert r["url"] == "https://shortcourses.example.edu/courses/spatial-data-analysis"
+    assert r["credential_type"] == "course"
+    assert r["description"].startswith("A short course of the (invented) Example University: Spatial Data Analysis.")
+    assert r["organisation"] == "Example University"
+    assert r["platform"] == "Example University Short Courses (example provider)"
+    assert r["level"] == "intermediate" and r["language"] == "en-GB"
+    assert r["duration_text"] == "PT24H" and r["duration_hours"] == 24.0
+    assert (r["cost_amount"], r["cost_currency"], r["cost_kind"]) == (300.0, "EUR", "unknown")
+    assert r["skills"] == ["Spatial Statistics", "Python"]
+    assert r["prepares_for"] == ["example-university:credentials/gis-professional"]
+    assert r["source_modified"] == "2025-05-02"
+
+
+def test_entities_free_offer_and_language(run):
+    _, rows = run
+    assert rows["example-university:courses/teaching-online"]["title"] == "Teaching Online: Design & Delivery"
+    assert rows["example-university:courses/intro-to-gis"]["organisation"] == "Example University – Geography & Environment"
+    free = rows["example-university:courses/research-data-management"]
+    assert (free["cost_amount"], free["cost_kind"]) == (0.0, "free")
+    assert rows["example-university:courses/french-a1"]["language"] == "fr"
+
+
+def test_micro_credential_bundles_courses(run):
+    _, rows = run
+    m = rows["example-university:credentials/gis-professional"]
+    assert m["credential_type"] == "micro_credential" and m["organisation"] == "Example University"
+    assert m["has_part"] == ["example-university:courses/intro-to-gis", "example-university:courses/spatial-data-analysis",
+                             "example-university:courses/remote-sensing"]
+    assert (m["duration_hours"], m["cost_kind"]) == (125.0, "programme_fee")
+    assert references_resolve(list(rows.values())) == []
+
+
+SECOND = """
+[providers.another-college]
+spider = "another-college"
+uses = "jsonld"
+title = "Another College (test)"
+base_url = "https://shortcourses.example.edu"
+start_urls = ["/credentials/gis-professional"]
+follow_links = true
+url_patterns = ["/courses/[^/?#]+/?$"]
+snapshot = "{snapshot}"
+"""
+
+
+@pytest.fixture
+def two_jsonld_providers(tmp_path):
+    toml = tmp_path / "providers.toml"
+    toml.write_text(config.CONFIG_PATH.read_text() + SECOND.format(snapshot=SNAPSHOT))
+    return toml
+
+
+def _env(toml):
+    return {**os.environ, "CREDCAT_PROVIDERS": str(toml), "SCRAPY_SETTINGS_MODULE": "spiders.settings",
+            "PYTHONPATH": str(paths.PROJECT_ROOT)}
+
+
+def test_a_provider_added_by_configuration_is_listed_and_partitioned(two_jsonld_providers):
+    env = _env(two_jsonld_providers)
+    listed = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=paths.PROJECT_ROOT, env=env,
+                            capture_output=True, text=True, check=True).stdout.split()
+    assert {"another-college", "example-university", "jsonld"} <= set(listed)
+    partitions = subprocess.run([sys.executable, "-c", "from pipeline.defs.partitions import PROVIDERS; print(PROVIDERS)"],
+                                cwd=paths.PROJECT_ROOT, env=env, capture_output=True, text=True, check=True).stdout
+    assert "another-college" in partitions
+
+
+def test_a_provider_added_by_configuration_crawls(two_jsonld_providers, tmp_path):
+    run = run_spider("another-college", tmp_path / "out", snapshot=SNAPSHOT, providers_toml=two_jsonld_providers)
+    assert run.returncode == 0, run.log[-2000:]
+    # default wanted types: the start page's credential and the three courses it links to (follow_links)
+    uids = sorted(run.by_uid())
+    assert uids[0] == "another-college:courses/intro-to-gis" and len(uids) == 4
+    assert run.by_uid()["another-college:credentials/gis-professional"]["url"] == "https://shortcourses.example.edu/credentials/gis-professional"
+
+
+EXPORT = [
+    {"@context": "https://schema.org", "@type": "Course", "name": "Exported Course &amp; Friends",
+     "url": "https://exported.example.net/c/1", "inLanguage": "English", "timeRequired": "PT90M",
+     "provider": {"@type": "Organization", "name": "Export Org"}},
+    {"@context": "https://schema.org", "@graph": [
+        {"@type": "EducationalOccupationalCredential", "name": "Exported Badge", "credentialCategory": "badge",
+         "url": "https://exported.example.net/b/1", "hasPart": {"@id": "https://exported.example.net/c/1"}},
+        {"@type": "Organization", "name": "Export Org"}]},
+]
+
+
+def test_import_of_an_exported_jsonld_document(tmp_path):
+    doc = tmp_path / "export.jsonld"
+    doc.write_text(json.dumps(EXPORT))
+    run = run_spider("jsonld", tmp_path / "out", args={"urls": doc.as_uri()})
+    assert run.returncode == 0, run.log[-2000:]
+    rows = run.by_uid()
+    assert set(rows) == {"jsonld:c/1", "jsonld:b/1"}
+    c = rows["jsonld:c/1"]
+    assert (c["title"], c["language"], c["duration_hours"], c["organisation"]) == ("Exported Course & Friends", "en", 1.5, "Export Org")
+    assert rows["jsonld:b/1"]["credential_type"] == "badge" and rows["jsonld:b/1"]["has_part"] == ["jsonld:c/1"]
+    assert c["source_url"] == doc.as_uri()
+
+
+def test_import_labelled_with_a_configured_provider(tmp_path):
+    page = SNAPSHOT / "courses/intro-to-gis/index.html"
+    run = run_spider("jsonld", tmp_path, args={"urls": page.as_uri(), "provider": "example-university"})
+    assert run.returncode == 0, run.log[-2000:]
+    assert list(run.by_uid()) == ["example-university:courses/intro-to-gis"]
