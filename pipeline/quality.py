@@ -77,8 +77,9 @@ def quarantine_share_not_jumping(
     its share may rise by at most ``max_jump`` over the published one, and never above ``ceiling``."""
     jumped = {}
     for provider, share in built.items():
-        before = published.get(provider, 0.0)
-        if share > ceiling or share - before > max_jump:
+        before = published.get(provider)
+        # a provider seen for the first time has nothing to jump from: only the ceiling applies
+        if share > ceiling or (before is not None and share - before > max_jump):
             jumped[provider] = {"before": before, "now": share}
     return Outcome(
         passed=not jumped,

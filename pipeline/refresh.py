@@ -19,10 +19,11 @@ class RefreshReport:
     catalogue: str = ""
 
     def render(self) -> str:
-        head = f"{'provider':<14}{'crawl':<10}{'listings':>10}{'quarantined':>13}{'published':>11}"
+        w = max([len("provider"), *map(len, self.providers)]) + 2
+        head = f"{'provider':<{w}}{'crawl':<10}{'listings':>10}{'quarantined':>13}{'published':>11}"
         lines = [head, "-" * len(head)]
         for name, p in self.providers.items():
-            lines.append(f"{name:<14}{p['crawl']:<10}{p['listings']:>10}{p['quarantined']:>13}{p['published']:>11}")
+            lines.append(f"{name:<{w}}{p['crawl']:<10}{p['listings']:>10}{p['quarantined']:>13}{p['published']:>11}")
         if self.published:
             lines.append(f"published: {self.catalogue}")
         else:

@@ -2,6 +2,7 @@
 
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
 import dagster as dg
@@ -28,9 +29,14 @@ class CrawlConfig(dg.Config):
 )
 def raw_listings(context: dg.AssetExecutionContext, config: CrawlConfig, catalogue: CatalogueResource):
     offline = config.offline or os.environ.get("CREDCAT_OFFLINE") == "1"
+    # Providers are different sites, so crawling a few at once stays polite (each spider throttles its own
+    # domain); each crawl is its own subprocess.
+    workers = max(1, int(os.environ.get("CREDCAT_CRAWL_WORKERS", "2")))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(lambda p: crawler.crawl(p, offline=offline, data_dir=catalogue.data),
+                                context.partition_keys))
     summary = {}
-    for provider in context.partition_keys:
-        result = crawler.crawl(provider, offline=offline, data_dir=catalogue.data)
+    for provider, result in zip(context.partition_keys, results):
         status = "ok" if result.ok else f"failed (exit {result.returncode}, {result.finish_reason})"
         if not result.ok:
             context.log.error(f"{provider}: crawl {status}; its last good feed stays in use. Log: {result.run_dir}")
@@ -181,7 +187,7 @@ def catalogue(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
 def exports(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
     from pipeline.exports import export_catalogue
 
-    refresh_id = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{context.run_id[:8]}"
+    refresh_id = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{context.run.run_id[:8]}"
     manifest = export_catalogue(catalogue.catalogue_path, catalogue.exports_dir, refresh_id=refresh_id)
     return dg.MaterializeResult(metadata={
         "refresh_id": refresh_id,
