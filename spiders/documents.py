@@ -38,6 +38,7 @@ class DocumentSpider(CatalogueSpider):
         self.mirroring = bool(self.base_url) and self.base_url != configured
         self.mirror_mode = self.provider.get("mirror", self.mirror_mode)
         self._names: dict[str, str | None] = {}
+        self.refused: dict[str, str] = {}  # URL as written -> why it was not fetched
         self._waiting: dict[str, list[Callable[[str | None], Iterator]]] = defaultdict(list)
 
     # -- URLs ------------------------------------------------------------------------------------------------
@@ -68,13 +69,12 @@ class DocumentSpider(CatalogueSpider):
         extra = meta.get("errback_extra")
         if failure.check(UnsafeAddress):
             exc = failure.value
+            origin = meta.get(ORIGIN_META) or request.url
+            self.refused[origin] = f"{origin} is a {exc.kind} address ({exc.address}): not fetched"
             self.crawler.stats.inc_value(f"credcat/{self.name}/refused_links")
-            if meta.get("referrer_url"):
-                yield self.quarantine_at(
-                    meta["referrer_url"], "unsafe_address",
-                    f"links to {meta.get(ORIGIN_META)}, which is a {exc.kind} address ({exc.address}); not fetched",
-                    meta.get("referrer_raw"), meta.get("referrer_id"),
-                )
+            if meta.get("referrer_url") and extra is None:
+                yield self.quarantine_at(meta["referrer_url"], "unsafe_address", f"links to {self.refused[origin]}",
+                                         meta.get("referrer_raw"), meta.get("referrer_id"))
         else:
             self.logger.warning("could not fetch %s: %s", meta.get(ORIGIN_META) or request.url, failure.value)
             self.crawler.stats.inc_value(f"credcat/{self.name}/failed_links")

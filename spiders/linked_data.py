@@ -119,8 +119,8 @@ def compact(document: Any, context: Any, base: str | None = None, loader: Offlin
         options["base"] = base
     try:
         expanded = jsonld.expand(document, options)
-        return jsonld.compact(expanded, context, {"documentLoader": loader or LOADER, "base": base} if base else
-                              {"documentLoader": loader or LOADER})
+        # No base here: compaction would otherwise turn absolute IRIs into relative ones.
+        return jsonld.compact(expanded, context, {"documentLoader": loader or LOADER, "compactToRelative": False})
     except Exception as exc:  # noqa: BLE001
         ours = _unwrap(exc)
         if ours is not None:
