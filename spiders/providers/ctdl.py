@@ -340,7 +340,7 @@ class CtdlSpider(DocumentSpider):
     def build(self, response, node: dict, kind: str, graph: dict, raw: Any, organisation: str | None):
         ctid = ld.text(node, "ctid").lower()
         title, lang = ld.preferred(ld.lang_strings(node, "name"))
-        languages = [str(ld.literal(v)) for v in ld.values(node, "inLanguage") if ld.literal(v)]
+        languages = [ld.bcp47(str(ld.literal(v))) for v in ld.values(node, "inLanguage") if ld.literal(v)]
         uid = f"ctdl:{ctid}"
         # A pathway's own hasPart names its components (not listings): it stacks through their proxyFor below.
         has_part = node_refs(node, "hasPart", graph) if kind not in PATHWAY_CLASSES else []

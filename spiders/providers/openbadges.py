@@ -229,7 +229,7 @@ class OpenBadgesSpider(DocumentSpider):
             credential_type=ctype,
             description=text_of(node.get("description")),
             organisation=organisation,
-            language=language,
+            language=ld.bcp47(language),
             skills=skills,
             alignments=alignments,
         )
