@@ -56,30 +56,30 @@ class DocumentSpider(CatalogueSpider):
         return url
 
     def follow_doc(self, url: str, callback, *, referrer=None, referrer_raw: Any = None, source_id: str | None = None,
-                   cb_kwargs: dict | None = None, errback_extra=None, **kwargs: Any) -> scrapy.Request:
+                   cb_kwargs: dict | None = None, org_url: str | None = None, **kwargs: Any) -> scrapy.Request:
         """A request for a URL found inside a document; a refused or failed fetch is reported, never fatal."""
         meta = {ORIGIN_META: url, "referrer_url": referrer.url if referrer is not None else None,
-                "referrer_raw": referrer_raw, "referrer_id": source_id, "errback_extra": errback_extra}
+                "referrer_raw": referrer_raw, "referrer_id": source_id, "org_url": org_url}
         return scrapy.Request(self.fetch_url(url), callback=callback, errback=self.follow_failed, meta=meta,
                               cb_kwargs=cb_kwargs or {}, **kwargs)
 
     def follow_failed(self, failure):
         request = failure.request
         meta = request.meta
-        extra = meta.get("errback_extra")
+        org_url = meta.get("org_url")  # an organisation lookup: the records waiting for it are told instead
         if failure.check(UnsafeAddress):
             exc = failure.value
             origin = meta.get(ORIGIN_META) or request.url
             self.refused[origin] = f"{origin} is a {exc.kind} address ({exc.address}): not fetched"
             self.crawler.stats.inc_value(f"credcat/{self.name}/refused_links")
-            if meta.get("referrer_url") and extra is None:
+            if meta.get("referrer_url") and org_url is None:
                 yield self.quarantine_at(meta["referrer_url"], "unsafe_address", f"links to {self.refused[origin]}",
                                          meta.get("referrer_raw"), meta.get("referrer_id"))
         else:
             self.logger.warning("could not fetch %s: %s", meta.get(ORIGIN_META) or request.url, failure.value)
             self.crawler.stats.inc_value(f"credcat/{self.name}/failed_links")
-        if extra is not None:
-            yield from extra() or ()
+        if org_url is not None:
+            yield from self.name_known(org_url, None)
 
     def quarantine_at(self, url: str, reason: str, message: str, raw: Any, source_id: str | None = None):
         class _At:  # quarantine() reads only ``.url`` from the response
@@ -103,8 +103,7 @@ class DocumentSpider(CatalogueSpider):
         self._waiting[url].append(then)
         if first:
             yield self.follow_doc(url, self.parse_organisation, referrer=referrer, referrer_raw=referrer_raw,
-                                  source_id=source_id, cb_kwargs={"org_url": url},
-                                  errback_extra=lambda: self.name_known(url, None), dont_filter=True)
+                                  source_id=source_id, cb_kwargs={"org_url": url}, org_url=url, dont_filter=True)
 
     def name_known(self, url: str, name: str | None) -> Iterator:
         self._names[url] = name

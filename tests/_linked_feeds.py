@@ -29,12 +29,15 @@ def offline_crawl(provider: str, data_dir: Path) -> tuple[CrawlResult, dict[str,
     return result, listings, read_jsonl(result.quarantine_path)
 
 
-def scrapy_crawl(spider: str, urls: list[str], out: Path, *settings: str) -> tuple[list[dict], list[dict], str]:
-    """``scrapy crawl SPIDER -a urls=...`` as a user runs it; (listings, quarantine rows, log)."""
+def scrapy_crawl(spider: str, urls: list[str], out: Path, *settings: str,
+                 args: tuple[str, ...] = ()) -> tuple[list[dict], list[dict], str]:
+    """``scrapy crawl SPIDER -a urls=... [-a ARG...]`` as a user runs it; (listings, quarantine rows, log)."""
     cmd = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", "urls=" + ",".join(urls), "-O", str(out),
            "-s", "DOWNLOAD_TIMEOUT=5", "-s", "RETRY_ENABLED=0", "-s", "TELNETCONSOLE_ENABLED=0"]
     for s in settings:
         cmd += ["-s", s]
+    for a in args:
+        cmd += ["-a", a]
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "spiders.settings", "PYTHONPATH": str(paths.PROJECT_ROOT)}
     proc = subprocess.run(cmd, cwd=paths.PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from spiders import config
 from spiders.providers.moochub import clean, weeks_of, workload
 from spiders.record import validate
-from tests._linked_feeds import offline_crawl
+from tests._linked_feeds import offline_crawl, scrapy_crawl
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +97,13 @@ def test_workload_parsing():
     assert weeks_of("P1M") == pytest.approx(4.35, abs=0.01)
     assert weeks_of("nonsense") is None
     assert clean("  Data &amp;amp; AI ") == "Data & AI"
+
+
+
+def test_import_a_feed_from_file_for_a_named_platform(tmp_path):
+    feed = config.snapshot_dir("moochub") / "mooin" / "mooin" / "moochub" / "courses" / "index.json"
+    listings, quarantine, _ = scrapy_crawl("moochub", [feed.as_uri()], tmp_path / "out.jsonl", args=("platforms=mooin",))
+    assert len(listings) == 4 and len(quarantine) == 1
+    assert {i["platform"] for i in listings} == {"mooin"}
+    assert all(i["source_id"].startswith("mooin:") for i in listings)
+    assert listings[0]["source_url"] == feed.as_uri()

@@ -113,9 +113,11 @@ class MoochubSpider(CatalogueSpider):
                                  errback=self.feed_failed, meta={"platform": key, "live_url": feed})
 
     def parse_given(self, response):
-        # A feed given with -a urls=: its platform is the configured one whose host it is on, if any.
-        key = next((k for k, p in self.provider.get("platforms", {}).items()
-                    if response.url.startswith(p["base_url"].rstrip("/"))), None)
+        # A feed given with -a urls=: its platform is the one named with -a platforms=KEY, else the configured
+        # one whose host it is on, else "moochub".
+        key = next(iter(self.platforms)) if len(self.platforms) == 1 else None
+        key = key or next((k for k, p in self.provider.get("platforms", {}).items()
+                           if response.url.startswith(p["base_url"].rstrip("/"))), None)
         return self.parse(response, platform=key or "moochub")
 
     def feed_failed(self, failure):
