@@ -166,7 +166,11 @@ def test_import_exported_documents_from_file(tmp_path):
     assert r["prepared_by"] == ["ctdl:ce-0a1b2c3d-0000-4000-8000-000000000008"]
     assert r["source_url"] == urls[0]
     reasons = sorted(q["reason"] for q in quarantine)
-    assert reasons == ["ctid_mismatch", "invalid_json", "jsonld_error", "missing_field", "missing_field", "unknown_type"]
+    assert reasons == ["ctid_mismatch", "invalid_json", "jsonld_error", "missing_field", "missing_field", "unknown_type",
+                       "unsafe_address"]
+    unsafe = next(q for q in quarantine if q["reason"] == "unsafe_address")
+    assert "192.168.0.10" in unsafe["message"] and "private" in unsafe["message"]
+    assert "address safety: refused http://192.168.0.10/resources/org.json" in log
     jsonld = next(q for q in quarantine if q["reason"] == "jsonld_error")
     assert "unknown JSON-LD context" in jsonld["message"] and "vocab.example" in jsonld["message"]
     missing = sorted(q["message"] for q in quarantine if q["reason"] == "missing_field")

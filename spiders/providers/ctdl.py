@@ -292,6 +292,9 @@ class CtdlSpider(DocumentSpider):
         owner_name = ld.text(graph[owner], "name") if owner in graph else None
 
         def then(name):
+            if owner in self.refused:  # the owner is named at a private/loopback/link-local address
+                yield self.quarantine(response, "unsafe_address", f"ownedBy/offeredBy {self.refused[owner]}", raw, ctid)
+                return
             yield self.safely(response, raw, lambda r: self.build(response, node, record_kind, graph, r, name), ctid)
 
         if owner_name or not owner.startswith(("http://", "https://")):
