@@ -117,14 +117,13 @@ def test_pathway_components_and_conditions(crawled):
         "Customer Service Workshop", "Customer Service Essentials"]
 
 
-def test_invalid_records_end_in_quarantine_with_reasons(crawled):
+def test_ctid_mismatch_ends_in_quarantine(crawled):
     _, listings, quarantine = crawled
-    reasons = {q["reason"]: q for q in quarantine}
-    assert set(reasons) == {"ctid_mismatch", "unknown_type", "missing_field"}
-    assert "disagrees with @id" in reasons["ctid_mismatch"]["message"]
-    assert "CertificateError" in reasons["unknown_type"]["message"]
-    assert "ownedBy or offeredBy" in reasons["missing_field"]["message"]
-    assert not any("ctid whose" in r["title"] for r in listings.values())
+    [row] = quarantine
+    assert row["reason"] == "ctid_mismatch"
+    assert row["source_id"] == "ce-4eaa1b27-988f-5b18-9a67-3c443db03efa"
+    assert "disagrees with @id https://credentialengineregistry.org/resources/ce-85bf8a87" in row["message"]
+    assert not any("disagrees" in r["title"] for r in listings.values())
 
 
 def test_search_is_skipped_without_key(crawled):
