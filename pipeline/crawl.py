@@ -22,7 +22,7 @@ from pipeline.snapshot_server import serve_snapshot
 from spiders import config
 
 # Loopback snapshots are ours: crawl them politely but without the live-site delays.
-OFFLINE_SETTINGS = {"DOWNLOAD_DELAY": "0.05", "AUTOTHROTTLE_START_DELAY": "0.05", "AUTOTHROTTLE_MAX_DELAY": "2"}
+OFFLINE_SETTINGS = {"DOWNLOAD_DELAY": "0.05", "AUTOTHROTTLE_START_DELAY": "0.05", "AUTOTHROTTLE_MAX_DELAY": "2", "CREDCAT_ALLOW_LOOPBACK": "1"}
 
 
 @dataclass

@@ -89,6 +89,12 @@ class Listing:
     prepared_by: list[str] = _f(
         "VARCHAR[]", "uids of learning the source recommends to prepare for this one (study guides).", factory=list
     )
+    alignments: list[dict] = _f(
+        "JSON",
+        "Alignments to skill or competency frameworks as the source states them (Open Badges `alignment[]`): "
+        "a list of objects with `framework`, `code`, `name`, `url` and `type` (OB 3.0 targetType), any may be null.",
+        factory=list,
+    )
     source_modified: str | None = _f("TIMESTAMPTZ", "When the source says the listing last changed (ISO 8601).")
     fetched_at: str = _f("TIMESTAMPTZ", "When the crawler fetched the response (ISO 8601, UTC).", required=True)
     source_url: str = _f("VARCHAR", "The URL of the response the record was read from.", required=True)

@@ -47,6 +47,13 @@ DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 
 ITEM_PIPELINES = {"spiders.pipelines.ValidationPipeline": 100}
+
+# Address safety (spiders/safety.py): spiders that follow URLs found inside third-party documents (openbadges,
+# ctdl) never fetch private, loopback, link-local, multicast or reserved addresses. Runs before the robots.txt
+# middleware (100) so not even a robots.txt is requested from such a host. CREDCAT_ALLOW_LOOPBACK lets
+# loopback only through: the offline snapshot crawls and the tests set it; never set it for a live crawl.
+DOWNLOADER_MIDDLEWARES["spiders.safety.AddressSafetyMiddleware"] = 50
+CREDCAT_ALLOW_LOOPBACK = False
 EXTENSIONS = {"spiders.extensions.StatsFile": 500}
 
 FEED_EXPORT_ENCODING = "utf-8"

@@ -16,7 +16,7 @@ final as (
         md5(to_json(struct_pack(
             title, description, organisation, platform, url, credential_type, level, language,
             duration_hours, duration_text, cost_amount, cost_currency, cost_kind, skills,
-            part_of, has_part, prepares_for, prepared_by, source_modified
+            part_of, has_part, prepares_for, prepared_by, alignments, source_modified
         ))::varchar)[1:16] as content_hash
     from latest
 )

@@ -47,6 +47,7 @@ final as (
         coalesce(c.has_part, []) as has_part,
         coalesce(p.prepares_for, []) as prepares_for,
         coalesce(c.prepared_by, []) as prepared_by,
+        l.alignments,
         l.source_modified,
         l.fetched_at,
         l.source_url,

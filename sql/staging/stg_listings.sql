@@ -26,6 +26,7 @@ final as (
         coalesce(has_part, []) as has_part,
         coalesce(prepares_for, []) as prepares_for,
         coalesce(prepared_by, []) as prepared_by,
+        alignments,
         source_modified,
         fetched_at,
         source_url,

@@ -1,0 +1,131 @@
+"""A base for spiders that read linked-data documents and follow the URLs inside them (openbadges, ctdl).
+
+What it adds to :class:`~spiders.base.CatalogueSpider`:
+
+* address safety on (``address_safety = True``): :mod:`spiders.safety` refuses private, loopback and
+  link-local hosts, and :meth:`follow` turns a refusal into a quarantine row for the referring document;
+* mirror crawls: with ``-a base_url=`` a document's own URLs are rewritten onto the mirror, either by
+  prefix (one registry host, ``mirror = "prefix"``) or host by host (``mirror = "hosts"``:
+  ``https://HOST/PATH`` -> ``{base_url}/HOST/PATH``, for documents spread over many issuers' hosts). The URL
+  as written stays in ``meta["credcat_origin_url"]`` and is what the safety check judges;
+* organisation names resolved once per URL, with the records that wait for them emitted when the answer
+  (or the failure) arrives;
+* JSON bodies parsed from bytes whatever the Content-Type (``file://`` exports included).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+
+from spiders.base import CatalogueSpider
+from spiders.safety import ORIGIN_META, UnsafeAddress
+
+
+class DocumentSpider(CatalogueSpider):
+    address_safety = True
+    mirror_mode = "prefix"  # or "hosts"
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        configured = (self.provider.get("base_url") or "").rstrip("/")
+        self.live_base = configured
+        self.mirroring = bool(self.base_url) and self.base_url != configured
+        self.mirror_mode = self.provider.get("mirror", self.mirror_mode)
+        self._names: dict[str, str | None] = {}
+        self.refused: dict[str, str] = {}  # URL as written -> why it was not fetched
+        self._waiting: dict[str, list[Callable[[str | None], Iterator]]] = defaultdict(list)
+
+    # -- URLs ------------------------------------------------------------------------------------------------
+    def fetch_url(self, url: str) -> str:
+        """Where to fetch a document URL: itself on a live crawl, its place on the mirror otherwise."""
+        if not self.mirroring or not url.startswith(("http://", "https://")):
+            return url
+        if self.mirror_mode == "hosts":
+            parts = urlsplit(url)
+            rest = parts.path.lstrip("/") + (f"?{parts.query}" if parts.query else "")
+            return f"{self.base_url}/{parts.netloc}/{rest}"
+        for live in {self.live_base, self.live_base.replace("https://", "http://", 1)}:
+            if live and url.startswith(live):
+                return self.base_url + url[len(live):]
+        return url
+
+    def follow_doc(self, url: str, callback, *, referrer=None, referrer_raw: Any = None, source_id: str | None = None,
+                   cb_kwargs: dict | None = None, org_url: str | None = None, **kwargs: Any) -> scrapy.Request:
+        """A request for a URL found inside a document; a refused or failed fetch is reported, never fatal."""
+        meta = {ORIGIN_META: url, "referrer_url": referrer.url if referrer is not None else None,
+                "referrer_raw": referrer_raw, "referrer_id": source_id, "org_url": org_url}
+        return scrapy.Request(self.fetch_url(url), callback=callback, errback=self.follow_failed, meta=meta,
+                              cb_kwargs=cb_kwargs or {}, **kwargs)
+
+    def follow_failed(self, failure):
+        request = failure.request
+        meta = request.meta
+        org_url = meta.get("org_url")  # an organisation lookup: the records waiting for it are told instead
+        if failure.check(UnsafeAddress):
+            exc = failure.value
+            origin = meta.get(ORIGIN_META) or request.url
+            self.refused[origin] = f"{origin} is a {exc.kind} address ({exc.address}): not fetched"
+            self.crawler.stats.inc_value(f"credcat/{self.name}/refused_links")
+            if meta.get("referrer_url") and org_url is None:
+                yield self.quarantine_at(meta["referrer_url"], "unsafe_address", f"links to {self.refused[origin]}",
+                                         meta.get("referrer_raw"), meta.get("referrer_id"))
+        else:
+            self.logger.warning("could not fetch %s: %s", meta.get(ORIGIN_META) or request.url, failure.value)
+            self.crawler.stats.inc_value(f"credcat/{self.name}/failed_links")
+        if org_url is not None:
+            yield from self.name_known(org_url, None)
+
+    def quarantine_at(self, url: str, reason: str, message: str, raw: Any, source_id: str | None = None):
+        class _At:  # quarantine() reads only ``.url`` from the response
+            pass
+
+        at = _At()
+        at.url = url
+        return self.quarantine(at, reason, message, raw, source_id)
+
+    # -- organisation names ----------------------------------------------------------------------------------
+    def with_name(self, url: str | None, then: Callable[[str | None], Iterator], *, referrer=None,
+                  referrer_raw: Any = None, source_id: str | None = None) -> Iterator:
+        """Call ``then(name)`` once the name of the organisation at ``url`` is known (fetched once per URL)."""
+        if not url:
+            yield from then(None)
+            return
+        if url in self._names:
+            yield from then(self._names[url])
+            return
+        first = url not in self._waiting
+        self._waiting[url].append(then)
+        if first:
+            yield self.follow_doc(url, self.parse_organisation, referrer=referrer, referrer_raw=referrer_raw,
+                                  source_id=source_id, cb_kwargs={"org_url": url}, org_url=url, dont_filter=True)
+
+    def name_known(self, url: str, name: str | None) -> Iterator:
+        self._names[url] = name
+        for then in self._waiting.pop(url, []):
+            yield from then(name)
+
+    def parse_organisation(self, response, org_url: str):
+        data, _ = self.load_body(response)
+        yield from self.name_known(org_url, self.organisation_name(data, org_url) if data is not None else None)
+
+    def organisation_name(self, document: Any, url: str) -> str | None:  # pragma: no cover - per spider
+        raise NotImplementedError
+
+    def remember_name(self, url: str | None, name: str | None) -> None:
+        if url and name and url not in self._names:
+            self._names[url] = name
+
+    # -- bodies ----------------------------------------------------------------------------------------------
+    def load_body(self, response) -> tuple[Any, Any]:
+        """JSON from the body bytes whatever the Content-Type; on failure a quarantine item with the reason."""
+        try:
+            return json.loads(response.body.decode("utf-8-sig")), None
+        except (ValueError, UnicodeDecodeError) as exc:
+            body = response.body[:1_000_000].decode("utf-8", "replace")
+            return None, self.quarantine(response, "invalid_json", f"response is not valid JSON: {exc}", body)

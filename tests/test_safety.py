@@ -1,0 +1,76 @@
+"""Address safety: private, loopback, link-local and other non-public addresses are refused."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from scrapy import Request, Spider
+from scrapy.utils.test import get_crawler
+
+from spiders.safety import ORIGIN_META, AddressSafetyMiddleware, UnsafeAddress, address_kind
+
+
+@pytest.mark.parametrize("address,kind", [
+    ("10.0.0.5", "private"), ("172.16.3.4", "private"), ("192.168.1.10", "private"), ("127.0.0.1", "loopback"),
+    ("::1", "loopback"), ("169.254.169.254", "link-local"), ("fe80::1", "link-local"), ("224.0.0.1", "multicast"),
+    ("0.0.0.0", "unspecified"), ("240.0.0.1", "reserved"), ("100.64.0.1", "reserved"), ("fc00::1", "private"),
+    ("::ffff:10.0.0.5", "private"), ("93.184.215.14", None), ("2606:4700::1111", None),
+])
+def test_address_kinds(address, kind):
+    assert address_kind(address) == kind
+
+
+class OptIn(Spider):
+    name = "optin"
+    address_safety = True
+
+
+class NoOptIn(Spider):
+    name = "nooptin"
+
+
+def run(settings: dict, spider_cls, request: Request):
+    crawler = get_crawler(spider_cls, settings_dict=settings)
+    crawler.spider = spider_cls.from_crawler(crawler)
+    crawler.stats.open_spider()
+    mw = AddressSafetyMiddleware.from_crawler(crawler)
+    return crawler, asyncio.run(mw.process_request(request, crawler.spider))
+
+
+@pytest.mark.parametrize("url", ["http://10.0.0.5/issuer.json", "http://169.254.169.254/latest/meta-data",
+                                 "http://[::1]:8080/x", "http://127.0.0.1:9/x", "http://localhost/x"])
+def test_refused_without_allowance(url):
+    with pytest.raises(UnsafeAddress):
+        run({}, OptIn, Request(url))
+
+
+def test_refusal_is_counted():
+    crawler = get_crawler(OptIn)
+    crawler.spider = OptIn.from_crawler(crawler)
+    mw = AddressSafetyMiddleware.from_crawler(crawler)
+    with pytest.raises(UnsafeAddress):
+        asyncio.run(mw.process_request(Request("http://192.168.0.1/"), crawler.spider))
+    assert crawler.stats.get_value("credcat/unsafe_address/refused") == 1
+    assert crawler.stats.get_value("credcat/unsafe_address/private") == 1
+
+
+def test_loopback_allowance_is_loopback_only():
+    assert run({"CREDCAT_ALLOW_LOOPBACK": True}, OptIn, Request("http://127.0.0.1:8000/x"))[1] is None
+    for url in ("http://10.0.0.5/", "http://169.254.169.254/", "http://192.168.1.1/"):
+        with pytest.raises(UnsafeAddress):
+            run({"CREDCAT_ALLOW_LOOPBACK": True}, OptIn, Request(url))
+
+
+def test_origin_url_is_judged_even_when_a_mirror_is_fetched():
+    request = Request("http://127.0.0.1:8000/10.0.0.5/issuer.json", meta={ORIGIN_META: "http://10.0.0.5/issuer.json"})
+    with pytest.raises(UnsafeAddress, match="10.0.0.5"):
+        run({"CREDCAT_ALLOW_LOOPBACK": True}, OptIn, request)
+
+
+def test_public_files_and_other_spiders_pass():
+    assert run({}, OptIn, Request("http://93.184.215.14/badge.json"))[1] is None
+    assert run({}, OptIn, Request("file:///tmp/export.json"))[1] is None
+    assert run({}, NoOptIn, Request("http://10.0.0.5/"))[1] is None  # only opted-in spiders are guarded
+    with pytest.raises(UnsafeAddress):
+        run({}, OptIn, Request("ftp://example.org/x"))
