@@ -6,7 +6,8 @@ Accepted: ISO 8601 dates and date-times with or without an offset or ``Z`` (``20
 (``Feb 14, 2017``, ``February 14, 2017``, ``14 February 2017``, ``14. Februar 2017``, ``14 février 2017``,
 ``14 de febrero de 2017``, ``July 2, 2015, 09:00 UTC``), day-first dotted dates (``14.02.2017``), slashed dates
 when unambiguous or with ``dayfirst=`` (``02/14/2017``; ``03/04/2017`` needs ``dayfirst``), and epoch
-seconds or milliseconds (``1447095621493``; as int or text).
+seconds or milliseconds (``1447095621493``; as int or text; values above 4102444800, i.e. past 2100
+as seconds, are milliseconds), and ISO basic dates (``20170214``).
 
 Rules: a value without an offset is read as UTC and flagged ``assumed_utc``; a date without a time is
 midnight UTC and flagged ``date_only``; years outside 1970-2100 are refused (``out_of_range``).
@@ -50,6 +51,8 @@ _MDY = re.compile(rf"(?:[a-z]+,?\s+)?({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|t
 _DMY = re.compile(rf"(?:[a-z]+,?\s+)?(\d{{1,2}})(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?({_MONTH_RE})\.?,?\s+(?:de\s+)?(\d{{4}}){_TIME}")
 _NUMERIC = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4})" + _TIME)
 _RFC2822 = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?\s+(?:[+-]\d{4}|gmt|ut|[ecmp][sd]t)$")
+_MAX_EPOCH_SECONDS = 4_102_444_800  # 2100-01-01T00:00:00Z
+_BASIC_DATE = re.compile(r"(19\d{2}|20\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])")
 _EPOCH = re.compile(r"-?\d{9,13}(?:\.\d+)?")
 _ISOISH = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ][\d:.,]+)?(?:\s*(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT))?")
 
@@ -94,10 +97,15 @@ def _parse(raw: str, dayfirst: bool | None) -> DateResult:
         return DateResult(raw, reason="empty: no text")
     if len(text) > MAX_INPUT:
         return DateResult(raw, reason=f"too_long: more than {MAX_INPUT} characters")
+    if b := _BASIC_DATE.fullmatch(text):  # ISO 8601 basic format 20170214
+        try:
+            return _out(raw, datetime(int(b.group(1)), int(b.group(2)), int(b.group(3))), True)
+        except ValueError:
+            return DateResult(raw, reason="bad_date: impossible day or month")
     if _EPOCH.fullmatch(text):
         value = float(text)
-        digits = len(text.lstrip("-").split(".")[0])
-        seconds = value / 1000 if digits >= 12 else value
+        # seconds up to 2100 have at most 10 digits; anything larger is milliseconds
+        seconds = value / 1000 if abs(value) > _MAX_EPOCH_SECONDS else value
         try:
             dt = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(seconds=seconds)
         except OverflowError:
