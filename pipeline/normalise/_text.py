@@ -48,6 +48,8 @@ def clean(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower case without diacritics (for keyword matching, not for display)."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in text if not unicodedata.combining(c))
 

@@ -73,6 +73,8 @@ _QUANTITY = re.compile(
 )
 # "1h30", "2h 15" without a minutes unit
 _COMPACT_HM = re.compile(r"\b(\d{1,3})\s*h\s*(\d{1,2})\s*(?:m|mn|min)?\b(?!\s*(?:h|%|[.,]\d|[a-z]))")
+_ALPHA_TOKENS = re.compile(r"[a-z]+")
+_HAS_COMPACT = re.compile(r"\dh\s*\d|\d\s+h\s*\d")
 _ISO = re.compile(
     r"P(?!$)(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?"
     r"(?:T(?=\d)(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?"
@@ -197,10 +199,13 @@ def _scan(text: str):
 
 def _parse_text(raw: str, text: str) -> Duration:
     t = fold(text)
-    t = _HALF_HOUR.sub("0.5 hours", t)
-    t = _AN_HOUR.sub("1 hour", t)
-    t = _WORD_RE.sub(lambda m: _WORDS[m.group(1)], t)
-    t = _COMPACT_HM.sub(r"\1 h \2 min", t)
+    if "hour" in t or "heure" in t or "hora" in t or "stunde" in t:
+        t = _HALF_HOUR.sub("0.5 hours", t)
+        t = _AN_HOUR.sub("1 hour", t)
+    if not _WORDS.keys().isdisjoint(_ALPHA_TOKENS.findall(t)):
+        t = _WORD_RE.sub(lambda m: _WORDS[m.group(1)], t)
+    if _HAS_COMPACT.search(t):
+        t = _COMPACT_HM.sub(r"\1 h \2 min", t)
     qs = _scan(t)
     if not qs:
         return Duration(raw, reason="unparsed: no number with a duration unit")

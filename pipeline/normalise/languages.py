@@ -53,6 +53,11 @@ _ALIASES = {
 }
 _QUALIFIERS = {"simplified": "Hans", "traditional": "Hant", "latin": "Latn", "cyrillic": "Cyrl"}
 _NAME_LOCALES = ("de", "fr", "es", "it", "pt", "nl")
+# EU official languages and the other languages large catalogues teach in
+_COMMON_ENDONYMS = tuple(
+    "bg cs da de el en es et fi fr ga hr hu it lt lv mt nl pl pt ro sk sl sv "
+    "ar zh ja ko ru hi tr uk he id ms vi th fa bn ur ta sw ca eu gl no nb is".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,16 +93,8 @@ def _cldr():
         add(alias, code)
     for code, name in en.languages.items():
         add(name, _canonical_from_parts(code.replace("_", "-"), languages, scripts, territories) or code)
-    # endonyms for every two-letter language Babel has locale data for
-    from babel.localedata import locale_identifiers
-
-    for ident in sorted(i for i in locale_identifiers() if "_" not in i and len(i) == 2):
-        try:
-            name = Locale(ident).languages.get(ident)
-        except Exception:  # noqa: BLE001 - a broken locale file must not break the parser
-            continue
-        if name:
-            add(name, ident)
+    # endonyms of the languages catalogues mostly teach in (the rest are loaded on the first miss)
+    _add_endonyms(add, _COMMON_ENDONYMS)
     for loc in _NAME_LOCALES:
         for code, name in Locale(loc).languages.items():
             if "_" not in code:
@@ -105,6 +102,34 @@ def _cldr():
     territory_names = {_name_key(n): c for c, n in en.territories.items() if c in territories}
     script_names = {_name_key(n): c for c, n in en.scripts.items()}
     return languages, scripts, territories, names, territory_names, script_names
+
+
+def _add_endonyms(add, codes) -> None:
+    from babel import Locale
+
+    for ident in codes:
+        try:
+            name = Locale(ident).languages.get(ident)
+        except Exception:  # noqa: BLE001 - a missing or broken locale file must not break the parser
+            continue
+        if name:
+            add(name, ident)
+
+
+@cache
+def _all_endonyms() -> bool:
+    """Add the endonyms of every other two-letter language Babel has locale data for (~0.5 s, once)."""
+    from babel.localedata import locale_identifiers
+
+    names = _cldr()[3]
+
+    def add(name: str, code: str) -> None:
+        key = _name_key(name)
+        if key and key not in names:
+            names[key] = code
+
+    _add_endonyms(add, sorted(i for i in locale_identifiers() if "_" not in i and len(i) == 2))
+    return True
 
 
 def _name_key(name: str) -> str:
@@ -158,6 +183,8 @@ def _one(part: str) -> str | None:
             return tag
     key = _name_key(part)
     if key in names:
+        return names[key]
+    if key.replace(" ", "").isalpha() and _all_endonyms() and key in names:
         return names[key]
     m = _PAREN.match(part)
     if m:

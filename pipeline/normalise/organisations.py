@@ -49,6 +49,8 @@ class Organisation:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()
     # Case folding and decomposition interact (e.g. "İ" folds to "i" + a combining dot): repeat to a fixpoint.
     for _ in range(4):
         new = unicodedata.normalize("NFKD", text.casefold().translate(_SPELL_OUT))
