@@ -16,11 +16,19 @@ import duckdb
 from pipeline import paths
 from spiders.record import COST_KINDS, CREDENTIAL_TYPES, LEVELS, LISTING_FIELDS
 
-VOCABULARIES: dict[str, tuple[str, ...]] = {
-    "credential_type": tuple(CREDENTIAL_TYPES),
-    "level": LEVELS,
-    "cost_kind": COST_KINDS,
-}
+def _vocabularies() -> dict[str, tuple[str, ...]]:
+    from pipeline.normalise.vocab import VOCABULARIES as NORMALISED
+
+    out = {"credential_type": tuple(CREDENTIAL_TYPES), "level": LEVELS, "cost_kind": COST_KINDS,
+           "stackability": ("stackable", "stand_alone")}
+    for column, vocab in (("participation", "participation"), ("pacing", "pacing"),
+                          ("assessment_type", "assessment"), ("supervision", "supervision"),
+                          ("quality_assurance", "quality_assurance")):
+        out[column] = tuple(NORMALISED[vocab].allowed)
+    return out
+
+
+VOCABULARIES = _vocabularies()
 
 
 @dataclass
@@ -101,7 +109,9 @@ def coverage(con: duckdb.DuckDBPyConnection, table: str = "credentials") -> tupl
             continue
         if dtype.endswith("[]"):
             cond = f'len("{name}") > 0'
-        elif dtype in ("VARCHAR", "JSON"):
+        elif dtype == "JSON":
+            cond = f"coalesce(trim(\"{name}\"::varchar), '') not in ('', '[]', '{{}}', 'null')"
+        elif dtype == "VARCHAR":
             cond = f"nullif(trim(\"{name}\"::varchar), '') is not null"
         else:
             cond = f'"{name}" is not null'

@@ -97,6 +97,36 @@ def run_models(con: duckdb.DuckDBPyConnection, layers: Iterable[str] = LAYERS) -
     return names
 
 
+def load_previous_seen(con: duckdb.DuckDBPyConnection, published_path: Path | None) -> int:
+    """``seed_previous_seen(uid, first_seen)`` from the published catalogue, so first_seen survives refreshes."""
+    con.execute("create or replace table seed_previous_seen (uid VARCHAR, first_seen TIMESTAMPTZ)")
+    if not published_path or not Path(published_path).exists():
+        return 0
+    literal = str(published_path).replace("'", "''")  # ATTACH takes no parameters; our own path, quoted
+    con.execute(f"attach '{literal}' as previous (read_only)")
+    try:
+        cols = {r[0] for r in con.execute("select column_name from information_schema.columns where "
+                                          "table_catalog = 'previous' and table_name = 'credentials'").fetchall()}
+        if cols:
+            seen = "first_seen" if "first_seen" in cols else "fetched_at"
+            con.execute(f"insert into seed_previous_seen select uid, {seen} from previous.credentials")
+    finally:
+        con.execute("detach previous")
+    return con.execute("select count(*) from seed_previous_seen").fetchone()[0]
+
+
+def stage(con: duckdb.DuckDBPyConnection, runs: dict[str, Path], published_path: Path | None = None) -> dict:
+    """Raw feeds -> staging -> parsed lookups -> intermediate, in the working catalogue."""
+    from pipeline.normalise.lookups import build_lookups
+
+    load_raw(con, runs)
+    run_models(con, ["staging"])
+    parsed = build_lookups(con)
+    previous = load_previous_seen(con, published_path)
+    run_models(con, ["intermediate"])
+    return {"distinct_values_parsed": parsed, "previously_published": previous}
+
+
 def drop_working_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Leave only the marts (the published contract) in the file about to be published."""
     tables = [r[0] for r in con.execute("select table_name from information_schema.tables "

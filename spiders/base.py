@@ -119,6 +119,10 @@ class CatalogueSpider(scrapy.Spider):
     def listing(self, response: scrapy.http.Response, raw: dict, **fields: Any) -> Listing:
         """A canonical listing with provenance filled in from the response."""
         fields.setdefault("platform", self.provider.get("title"))
+        # facts true of every listing of the provider (e.g. participation_text = "online"), from providers.toml
+        for key, value in self.provider.get("record_defaults", {}).items():
+            if fields.get(key) in (None, "", []):
+                fields[key] = value
         fields["url"] = canonical_url(fields.get("url"))
         return Listing(
             source=self.provider["name"],

@@ -95,6 +95,21 @@ class Listing:
         "a list of objects with `framework`, `code`, `name`, `url` and `type` (OB 3.0 targetType), any may be null.",
         factory=list,
     )
+    # EU micro-credential elements (2022/C 243/02) and raw texts the normalisation step parses
+    # (pipeline/normalise); the parsed, controlled values are columns of the published `credentials`.
+    learning_outcomes: list[str] = _f("VARCHAR[]", "Learning outcomes, verbatim, one per item.", factory=list)
+    prerequisites: str | None = _f("VARCHAR", "Prerequisites as the source states them, verbatim.")
+    level_text: str | None = _f("VARCHAR", "Level exactly as the source states it (parsed into `level`).")
+    language_text: str | None = _f("VARCHAR", "Language exactly as the source states it (parsed into `language`).")
+    cost_text: str | None = _f("VARCHAR", "Price exactly as the source states it (parsed into the cost fields).")
+    credits_text: str | None = _f("VARCHAR", "Credits as stated, e.g. `5 ECTS` (parsed into `ects`).")
+    eqf_text: str | None = _f("VARCHAR", "EQF / NQF level as stated (parsed into `eqf_level`).")
+    issuer_country: str | None = _f("VARCHAR", "Country of the awarding body as stated (name or code).")
+    participation_text: str | None = _f("VARCHAR", "Form of participation as stated (online, on-site, blended).")
+    pacing_text: str | None = _f("VARCHAR", "Pacing as stated (self-paced, scheduled runs).")
+    assessment_text: str | None = _f("VARCHAR", "Type of assessment as stated.")
+    supervision_text: str | None = _f("VARCHAR", "Supervision and identity verification of assessment, as stated.")
+    quality_assurance_text: str | None = _f("VARCHAR", "Quality assurance or accreditation, as stated.")
     source_modified: str | None = _f("TIMESTAMPTZ", "When the source says the listing last changed (ISO 8601).")
     fetched_at: str = _f("TIMESTAMPTZ", "When the crawler fetched the response (ISO 8601, UTC).", required=True)
     source_url: str = _f("VARCHAR", "The URL of the response the record was read from.", required=True)
@@ -144,6 +159,8 @@ def validate(record: dict[str, Any]) -> list[str]:
         ok = True
         if sql == "VARCHAR" or sql == "TIMESTAMPTZ":
             ok = isinstance(value, str)
+        elif sql == "INTEGER":
+            ok = isinstance(value, int) and not isinstance(value, bool)
         elif sql == "DOUBLE":
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)
         elif sql == "VARCHAR[]":

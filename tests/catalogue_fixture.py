@@ -13,9 +13,7 @@ import duckdb
 
 from spiders.record import LISTING_FIELDS
 
-COLUMNS = [("uid", "VARCHAR")] + [(f.name, f.metadata["sql"]) for f in LISTING_FIELDS if f.name != "uid"] + [
-    ("learning_outcomes", "VARCHAR[]")
-]
+COLUMNS = [("uid", "VARCHAR")] + [(f.name, f.metadata["sql"]) for f in LISTING_FIELDS if f.name != "uid"]
 DDL = "CREATE OR REPLACE TABLE credentials (" + ", ".join(f"{n} {t}" for n, t in COLUMNS) + ")"
 
 

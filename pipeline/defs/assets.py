@@ -62,9 +62,8 @@ def staged_listings(context: dg.AssetExecutionContext, catalogue: CatalogueResou
         context.log.warning(f"no finished crawl yet for: {', '.join(missing)}")
     con = warehouse.fresh_build(catalogue.build_path)
     try:
-        warehouse.load_raw(con, runs)
-        warehouse.run_models(con, ["staging", "intermediate"])
-        per_provider = dict(con.execute("select source, count(*) from int_listings group by 1").fetchall())
+        staged = warehouse.stage(con, runs, catalogue.catalogue_path)
+        per_provider = dict(con.execute("select source, count(*) from int_listings_normalised group by 1").fetchall())
         quarantined = dict(con.execute("select source, count(*) from stg_quarantine group by 1").fetchall())
     finally:
         con.close()
@@ -73,6 +72,7 @@ def staged_listings(context: dg.AssetExecutionContext, catalogue: CatalogueResou
         "listings_by_provider": dg.MetadataValue.json(per_provider),
         "quarantined_by_provider": dg.MetadataValue.json(quarantined),
         "listings": sum(per_provider.values()),
+        "distinct_values_parsed": dg.MetadataValue.json(staged["distinct_values_parsed"]),
     })
 
 

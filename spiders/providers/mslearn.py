@@ -175,6 +175,12 @@ class MicrosoftLearnSpider(CatalogueSpider):
 
         if kind in ("modules", "learningPaths", "appliedSkills"):
             common.update(cost_amount=0.0, cost_kind="free")
+        if kind == "modules":
+            common["assessment_text"] = "knowledge check quiz"
+        elif kind == "appliedSkills":
+            common["assessment_text"] = "scenario-based lab assessment"
+        elif kind == "courses":
+            common["pacing_text"] = "instructor-led"
         if kind == "learningPaths":
             common["has_part"] = [self.uid(u) for u in ref_ids(raw.get("modules"))]
         elif kind in ("certifications", "mergedCertifications"):
@@ -183,6 +189,9 @@ class MicrosoftLearnSpider(CatalogueSpider):
             common["title"] = raw.get("title") or raw.get("display_name")
             common["prepared_by"] += [self.uid(u) for u in ref_ids(raw.get("courses"))]
             common["cost_kind"] = "exam_fee"  # priced per country by the exam provider: amount unknown here
+            common["assessment_text"] = "proctored exam"
+            common["supervision_text"] = "proctored exam with ID verification"
+            common["pacing_text"] = "scheduled exam appointment"
         elif kind == "courses":
             common["prepares_for"] = [self.uid(u) for u in ref_ids(raw.get("certification")) + ref_ids(raw.get("exam"))]
         return self.listing(response, raw, **common)

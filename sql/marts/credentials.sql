@@ -1,7 +1,11 @@
--- depends_on: credential_types, int_stack_references
+-- depends_on: credential_types, int_stack_references, int_listings_normalised
 -- The published catalogue: one row per listing, references completed from both ends.
 with listings as (
-    select * from int_listings
+    select * from int_listings_normalised
+),
+
+previously as (
+    select * from seed_previous_seen
 ),
 
 refs as (
@@ -30,18 +34,46 @@ final as (
         l.title,
         l.description,
         l.organisation,
+        l.organisation_raw,
+        l.organisation_key,
+        l.issuer_country,
+        l.issuer_country_text,
         l.platform,
         l.url,
         l.credential_type,
         t.ctdl_class,
         t.ob3_achievement_type,
         l.level,
+        l.level_text,
+        l.eqf_level,
+        l.eqf_text,
         l.language,
+        l.language_text,
         l.duration_hours,
         l.duration_text,
+        l.duration_estimated,
+        l.ects,
+        l.ects_estimated,
+        l.credits_text,
         l.cost_amount,
         l.cost_currency,
         l.cost_kind,
+        l.cost_period,
+        l.cost_offers,
+        l.cost_text,
+        l.learning_outcomes,
+        l.prerequisites,
+        l.assessment_type,
+        l.assessment_text,
+        l.participation,
+        l.participation_text,
+        l.pacing,
+        l.pacing_text,
+        l.supervision,
+        l.supervision_text,
+        l.quality_assurance,
+        l.quality_assurance_text,
+        l.stackability,
         l.skills,
         coalesce(p.part_of, []) as part_of,
         coalesce(c.has_part, []) as has_part,
@@ -49,6 +81,8 @@ final as (
         coalesce(c.prepared_by, []) as prepared_by,
         l.alignments,
         l.source_modified,
+        coalesce(prev.first_seen, l.fetched_at) as first_seen,
+        l.fetched_at as last_seen,
         l.fetched_at,
         l.source_url,
         l.content_hash,
@@ -57,6 +91,7 @@ final as (
     left join credential_types as t using (credential_type)
     left join parents as p using (uid)
     left join children as c using (uid)
+    left join previously as prev using (uid)
 )
 
 select * from final order by source, uid
