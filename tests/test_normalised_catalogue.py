@@ -46,3 +46,15 @@ def test_first_seen_survives_refreshes(published, tmp_path):
     assert first.year == 2020 and last.year >= 2026
     new_first, new_last = build.execute("select first_seen, last_seen from credentials where uid = 'mslearn:exam.ai-900'").fetchone()
     assert new_first == new_last or new_first.year >= 2026
+
+
+def test_ctdl_pathway_conditions_join_the_catalogue_through_proxy_for(published):
+    data, _ = published
+    con = duckdb.connect(str(data / "catalogue.duckdb"), read_only=True)
+    conditions = con.execute("select parent, required_number, targets from stack_conditions where source = 'ctdl'").fetchall()
+    assert conditions, "the ctdl snapshot's pathway has an N-of-M condition"
+    uids = {r[0] for r in con.execute("select uid from credentials").fetchall()}
+    for parent, n, targets in conditions:
+        assert parent in uids and set(targets) <= uids and 0 < n <= len(targets)
+    requires = con.execute("select count(*) from stack_edges where source = 'ctdl' and relation = 'requires'").fetchone()[0]
+    assert requires >= 2

@@ -137,10 +137,11 @@ def credential_skills(context: dg.AssetExecutionContext, catalogue: CatalogueRes
 @dg.asset(deps=[credential_skills], kinds={"duckdb"}, group_name="skills", pool=WRITER_POOL,
           description="The stacking graph: explicit edges the sources state, inferred edges flagged, cycles reported.")
 def stack_edges(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
-    from pipeline.stacking.graph import build_stack_edges
+    from pipeline.stacking.graph import build_stack_edges, load_ctdl_pathways
 
     con = warehouse.connect(catalogue.build_path)
     try:
+        ctdl = load_ctdl_pathways(con)
         counts = build_stack_edges(con)
         by_relation = con.execute("select relation, inferred, count(*) from stack_edges group by all order by all").fetchall()
         cycles = con.execute("select count(*) from stack_cycles").fetchone()[0]
@@ -150,6 +151,7 @@ def stack_edges(context: dg.AssetExecutionContext, catalogue: CatalogueResource)
         context.log.warning(f"{cycles} stacking cycle(s) found; see the stack_cycles table")
     return dg.MaterializeResult(metadata={
         "edges": dg.MetadataValue.json(counts),
+        "ctdl_pathways": dg.MetadataValue.json(ctdl),
         "by_relation": dg.MetadataValue.json([{"relation": r, "inferred": i, "count": n} for r, i, n in by_relation]),
         "cycles": cycles,
     })

@@ -237,12 +237,22 @@ def uid_for(component_id: str, prefix: str = "ctdl") -> str:
     return f"{prefix}:{component_id.rstrip('/').rsplit('/', 1)[-1]}"
 
 
-def pathway_records(doc: Any, source: str = "ctdl", prefix: str = "ctdl") -> dict[str, list[dict]]:
-    """Nodes, requirement edges and N-of-M conditions of one CTDL pathway, keyed by credcat uid."""
+def pathway_records(doc: Any, source: str = "ctdl", prefix: str = "ctdl",
+                    resolve_proxies: bool = False) -> dict[str, list[dict]]:
+    """Nodes, requirement edges and N-of-M conditions of one CTDL pathway, keyed by credcat uid.
+
+    With ``resolve_proxies`` a component that is a ``proxyFor`` a registry resource takes that resource's uid,
+    so the pathway's edges join the credentials the catalogue already holds (a refresh uses this).
+    """
     p = parse_pathway(doc) if not isinstance(doc, CtdlPathway) else doc
+    proxies = {c.id: c.proxy_for for c in p.components.values() if resolve_proxies and c.proxy_for}
+
+    def ref(component_id: str, prefix: str = prefix) -> str:
+        return uid_for(proxies.get(component_id, component_id), prefix)
+
     nodes, edges, conditions = [], [], []
     for comp in p.components.values():
-        uid = uid_for(comp.id, prefix)
+        uid = ref(comp.id, prefix)
         ctype = CTDL_TYPES.get(comp.credential_type or "") or next(
             (CTDL_TYPES[t] for t in comp.types if t in CTDL_TYPES), "learning_program")
         nodes.append({"uid": uid, "title": comp.name, "credential_type": ctype, "ctdl_type": comp.types[0] if comp.types else None,
@@ -258,17 +268,17 @@ def pathway_records(doc: Any, source: str = "ctdl", prefix: str = "ctdl") -> dic
                     "parent": uid, "condition_id": cid(c.condition_id),
                     "parent_condition_id": cid(parent_raw) if parent_raw else None,
                     "required_number": c.required_number, "logical_operator": c.logical_operator,
-                    "targets": [uid_for(t, prefix) for t in c.targets], "description": c.description,
+                    "targets": [ref(t, prefix) for t in c.targets], "description": c.description,
                     "source": source,
                 })
                 for t in c.targets:
                     in_condition.add(t)
-                    edges.append({"child": uid_for(t, prefix), "parent": uid, "relation": "requires",
+                    edges.append({"child": ref(t, prefix), "parent": uid, "relation": "requires",
                                   "evidence": f"ctdl:hasCondition requires {c.required_number} of {len(c.targets)}",
                                   "source": source})
         for child in comp.children:
             if child not in in_condition:
-                edges.append({"child": uid_for(child, prefix), "parent": uid, "relation": "part_of",
+                edges.append({"child": ref(child, prefix), "parent": uid, "relation": "part_of",
                               "evidence": "ctdl:hasChild", "source": source})
     seen, unique_edges = set(), []
     for e in edges:
@@ -277,7 +287,15 @@ def pathway_records(doc: Any, source: str = "ctdl", prefix: str = "ctdl") -> dic
             seen.add(key)
             unique_edges.append(e)
     return {"nodes": nodes, "edges": unique_edges, "conditions": conditions, "defects": p.defects,
-            "destination": uid_for(p.destination, prefix) if p.destination else None, "name": p.name}
+            "destination": ref(p.destination, prefix) if p.destination else None, "name": p.name}
+
+
+def is_pathway(doc: Any) -> bool:
+    try:
+        parse_pathway(doc)
+        return True
+    except ValueError:
+        return False
 
 
 def _flatten(cond: Condition, parent_cid: str | None):

@@ -100,6 +100,28 @@ def add_ctdl_pathway(con, doc: Any, source: str = "ctdl", add_credentials: bool 
 
 
 # -- cycles ------------------------------------------------------------------------------------------------
+def load_ctdl_pathways(con, source: str = "ctdl") -> dict[str, int]:
+    """Edges and N-of-M conditions of every CTDL pathway document the catalogue holds (kept whole in ``raw``
+    by the ctdl spider), joined to the catalogue's own credentials through ``proxyFor``."""
+    import json
+
+    from .ctdl import is_pathway, pathway_records
+
+    ensure_inputs(con)
+    loaded = {"pathways": 0, "edges": 0, "conditions": 0}
+    rows = con.execute("SELECT uid, raw FROM credentials WHERE source = ? AND raw IS NOT NULL", [source]).fetchall()
+    for _uid, raw in rows:
+        doc = json.loads(raw) if isinstance(raw, str) else raw
+        if not is_pathway(doc):
+            continue
+        rec = pathway_records(doc, source=source, resolve_proxies=True)
+        add_external_edges(con, rec["edges"], rec["conditions"])
+        loaded["pathways"] += 1
+        loaded["edges"] += len(rec["edges"])
+        loaded["conditions"] += len(rec["conditions"])
+    return loaded
+
+
 def strongly_connected(nodes: Iterable[str], succ: dict[str, list[str]]) -> list[list[str]]:
     """Tarjan's algorithm, iterative (no recursion limit); components with a cycle only."""
     index: dict[str, int] = {}
