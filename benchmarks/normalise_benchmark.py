@@ -144,7 +144,57 @@ def rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
+def pipeline_child(parquet: str) -> int:
+    """The refresh's own path over the generated records, in a fresh process (clean peak RSS): raw_listings in
+    a DuckDB file -> staging -> distinct values parsed once (pipeline.normalise.lookups) -> intermediate SQL
+    (dedupe, content hash, parsed values joined back, stacking references)."""
+    import tempfile
+
+    import duckdb
+
+    from pipeline import warehouse
+    from pipeline.normalise.lookups import build_lookups
+    from pipeline.schema import LISTING_COLUMNS
+
+    with tempfile.TemporaryDirectory() as tmp:
+        con = duckdb.connect(f"{tmp}/bench.duckdb")
+        cols = ", ".join(f'"{c}" {t}' for c, t in LISTING_COLUMNS.items())
+        con.execute(f"create table raw_listings ({cols}, crawl_run VARCHAR, feed_file VARCHAR)")
+        con.execute(f"""
+            insert into raw_listings (source, source_id, uid, title, url, credential_type, organisation,
+                duration_text, cost_text, level_text, language_text, fetched_at, source_url, raw, crawl_run, feed_file)
+            select 'bench', 'r' || row_number() over (), 'bench:r' || row_number() over (), title,
+                   'https://example.test/' || row_number() over (), 'course', organisation,
+                   coalesce(duration_text || ' ' || length_text, duration_text), price_text, level_text,
+                   language_text, now(), 'https://example.test/feed', '{{}}', 'bench', 'bench'
+            from read_parquet(?)""", [parquet])
+        con.execute("create table raw_quarantine (source VARCHAR, source_url VARCHAR, reason VARCHAR, "
+                    "message VARCHAR, raw VARCHAR, source_id VARCHAR, fetched_at TIMESTAMPTZ, spider VARCHAR, "
+                    "crawl_run VARCHAR, feed_file VARCHAR)")
+        n = con.execute("select count(*) from raw_listings").fetchone()[0]
+        rss_before = rss_mib()
+        t0 = time.perf_counter()
+        warehouse.run_models(con, ["staging"])
+        parsed = build_lookups(con)
+        warehouse.load_previous_seen(con, None)
+        warehouse.run_models(con, ["intermediate"])
+        elapsed = time.perf_counter() - t0
+        peak = rss_mib()
+        filled = con.execute("select avg((duration_hours is not null)::int), avg((cost_kind is not null)::int), "
+                             "avg((level is not null)::int), avg((language is not null)::int) "
+                             "from int_listings_normalised").fetchone()
+        con.close()
+    print(f"pipeline path: distinct values parsed per kind: { {k: v for k, v in parsed.items() if v} }")
+    print("share of rows with a parsed value: duration_hours {:.1%}, cost_kind {:.1%}, level {:.1%}, "
+          "language {:.1%}".format(*filled))
+    print(f"pipeline path: normalised {n:,} records in {elapsed:.2f} s = {n / elapsed:,.0f} records/s")
+    print(f"pipeline path: peak RSS {peak:,.0f} MiB (after loading the raw table: {rss_before:,.0f} MiB)")
+    return 0
+
+
 def main() -> int:
+    if len(sys.argv) == 3 and sys.argv[1] == "--pipeline-child":
+        return pipeline_child(sys.argv[2])
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--noise", type=float, default=0.02)
@@ -153,6 +203,8 @@ def main() -> int:
                   REPO.parents[1] / "shared" / "data"]  # main checkout: ../shared; a worktree: ../../shared
     default_shared = next((str(c) for c in candidates if c and Path(c).is_dir()), "")
     ap.add_argument("--shared-data", default=default_shared, help="folder with mooc_catalogs/ ('' = none)")
+    ap.add_argument("--pipeline", action="store_true",
+                    help="also time the refresh's own path (DuckDB staging + lookups + intermediate SQL) in a child process")
     args = ap.parse_args()
 
     shared = Path(args.shared_data) if args.shared_data else None
@@ -184,6 +236,15 @@ def main() -> int:
     print(f"output: {out.shape[1]} columns ({out.shape[1] - df.shape[1]} parsed)")
     print(f"normalised {len(df):,} records in {elapsed:.2f} s = {len(df) / elapsed:,.0f} records/s")
     print(f"peak RSS {peak:,.0f} MiB (before normalising: {rss_before:,.0f} MiB)")
+    if args.pipeline:
+        import subprocess
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            parquet = f"{tmp}/raw.parquet"
+            df.to_parquet(parquet)
+            del df, out
+            subprocess.run([sys.executable, __file__, "--pipeline-child", parquet], check=True)
     return 0
 
 

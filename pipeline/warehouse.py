@@ -24,6 +24,7 @@ from pipeline.schema import LISTING_COLUMNS, QUARANTINE_COLUMNS, credential_type
 LAYERS = ("staging", "intermediate", "marts")
 WORKING_PREFIXES = ("raw_", "stg_", "int_", "seed_")  # build-only tables, never published
 DEPENDS = re.compile(r"^--\s*depends_on:\s*(.+)$", re.MULTILINE)
+MATERIALIZED_VIEW = re.compile(r"^--\s*materialized:\s*view\b", re.MULTILINE)  # cheap pass-through models
 RUN_BY = re.compile(r"^--\s*run_by:", re.MULTILINE)  # models a Python step runs itself (skills, stacking)
 
 
@@ -33,6 +34,7 @@ class Model:
     layer: str
     path: Path
     depends_on: tuple[str, ...]
+    view: bool = False
 
     @property
     def sql(self) -> str:
@@ -49,7 +51,7 @@ def discover_models(sql_dir: Path = paths.SQL_DIR) -> list[Model]:
             if RUN_BY.search(text):
                 continue
             deps = tuple(d.strip() for m in DEPENDS.findall(text) for d in m.split(",") if d.strip())
-            pending[path.stem] = Model(path.stem, layer, path, deps)
+            pending[path.stem] = Model(path.stem, layer, path, deps, bool(MATERIALIZED_VIEW.search(text)))
         done = {m.name for m in ordered}
         while pending:
             ready = [m for m in pending.values() if all(d in done or d not in pending for d in m.depends_on)]
@@ -92,7 +94,9 @@ def run_models(con: duckdb.DuckDBPyConnection, layers: Iterable[str] = LAYERS) -
     names = []
     for model in discover_models():
         if model.layer in wanted:
-            con.execute(f'create or replace table "{model.name}" as {model.sql}')
+            con.execute(f'drop view if exists "{model.name}"')
+            con.execute(f'drop table if exists "{model.name}"')
+            con.execute(f'create {"view" if model.view else "table"} "{model.name}" as {model.sql}')
             names.append(model.name)
     return names
 
@@ -129,11 +133,11 @@ def stage(con: duckdb.DuckDBPyConnection, runs: dict[str, Path], published_path:
 
 def drop_working_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Leave only the marts (the published contract) in the file about to be published."""
-    tables = [r[0] for r in con.execute("select table_name from information_schema.tables "
-                                        "where table_schema = 'main'").fetchall()]
-    for name in tables:
+    relations = con.execute("select table_name, table_type from information_schema.tables "
+                            "where table_schema = 'main'").fetchall()
+    for name, kind in sorted(relations, key=lambda r: r[1] != "VIEW"):  # views first: they read the tables
         if name.startswith(WORKING_PREFIXES):
-            con.execute(f'drop table if exists "{name}"')
+            con.execute(f'drop {"view" if kind == "VIEW" else "table"} if exists "{name}"')
 
 
 def fresh_build(build_path: Path) -> duckdb.DuckDBPyConnection:

@@ -1,13 +1,22 @@
+-- materialized: view (read once, by int_listings_normalised)
 -- One row per uid (the latest fetch wins when a crawl saw a listing twice), with a content hash that
 -- tells changed listings from unchanged ones between refreshes.
 with staged as (
     select * from stg_listings
 ),
 
+repeated as (
+    select uid from staged group by uid having count(*) > 1
+),
+
+-- the window runs only over uids seen more than once (a few), not over the whole feed
 latest as (
-    select *
-    from staged
-    qualify row_number() over (partition by uid order by fetched_at desc, feed_file desc) = 1
+    select * from staged anti join repeated using (uid)
+    union all
+    select * from (
+        select * from staged semi join repeated using (uid)
+        qualify row_number() over (partition by uid order by fetched_at desc, feed_file desc) = 1
+    )
 ),
 
 final as (

@@ -1,8 +1,8 @@
--- depends_on: int_listings
+-- depends_on: int_listings_normalised
 -- Every stacking reference between listings, stated from either end: a parent's has_part and a child's
 -- part_of are the same fact. Unresolved references (to listings not in the catalogue) are kept, flagged.
 with listings as (
-    select * from int_listings
+    select * from int_listings_normalised
 ),
 
 stated as (

@@ -1,3 +1,4 @@
+-- materialized: view (rename and cast only)
 -- Listings as the spiders landed them, one row per feed line: rename and cast only.
 with source as (
     select * from raw_listings

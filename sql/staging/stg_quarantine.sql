@@ -1,3 +1,4 @@
+-- materialized: view (rename and cast only)
 -- Records the spiders set aside, with their reasons: rename and cast only.
 with source as (
     select * from raw_quarantine
