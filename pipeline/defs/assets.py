@@ -3,7 +3,7 @@
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import dagster as dg
 
@@ -79,8 +79,7 @@ def staged_listings(context: dg.AssetExecutionContext, catalogue: CatalogueResou
 @dg.asset(deps=[staged_listings], kinds={"duckdb"}, group_name="catalogue", pool=WRITER_POOL,
           description="The catalogue's marts (credentials, quarantine, vocabularies) built and awaiting checks.")
 def credentials(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
-    con = warehouse.connect(catalogue.build_path)
-    try:
+    with warehouse.connect(catalogue.build_path) as con:
         warehouse.run_models(con, ["marts"])
         by_type = dict(con.execute("select credential_type, count(*) from credentials group by 1").fetchall())
         rows = con.execute("select count(*) from credentials").fetchone()[0]
@@ -89,8 +88,6 @@ def credentials(context: dg.AssetExecutionContext, catalogue: CatalogueResource)
         coverage_cols, coverage_rows = dictionary.coverage(con)
         shares = quality.quarantine_shares(con)
         reasons = con.execute("select source, reason, count(*) from quarantine group by all order by all").fetchall()
-    finally:
-        con.close()
     return dg.MaterializeResult(metadata={
         "dagster/row_count": rows,
         "by_credential_type": dg.MetadataValue.json(by_type),
@@ -119,14 +116,11 @@ def credential_skills(context: dg.AssetExecutionContext, catalogue: CatalogueRes
     from pipeline.skills.mapping import map_credential_skills
     from pipeline.skills.taxonomy import load_taxonomy
 
-    con = warehouse.connect(catalogue.build_path)
-    try:
+    with warehouse.connect(catalogue.build_path) as con:
         taxonomy = load_taxonomy(con)
         mapped = map_credential_skills(con)
         by_method = con.execute("select coalesce(method, 'unmapped'), count(*) from credential_skills "
                                 "group by 1 order by 2 desc").fetchall()
-    finally:
-        con.close()
     return dg.MaterializeResult(metadata={
         "taxonomy": dg.MetadataValue.json(taxonomy),
         "mapping": dg.MetadataValue.json(mapped),
@@ -139,14 +133,11 @@ def credential_skills(context: dg.AssetExecutionContext, catalogue: CatalogueRes
 def stack_edges(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
     from pipeline.stacking.graph import build_stack_edges, load_ctdl_pathways
 
-    con = warehouse.connect(catalogue.build_path)
-    try:
+    with warehouse.connect(catalogue.build_path) as con:
         ctdl = load_ctdl_pathways(con)
         counts = build_stack_edges(con)
         by_relation = con.execute("select relation, inferred, count(*) from stack_edges group by all order by all").fetchall()
         cycles = con.execute("select count(*) from stack_cycles").fetchone()[0]
-    finally:
-        con.close()
     if cycles:
         context.log.warning(f"{cycles} stacking cycle(s) found; see the stack_cycles table")
     return dg.MaterializeResult(metadata={
@@ -162,16 +153,18 @@ def stack_edges(context: dg.AssetExecutionContext, catalogue: CatalogueResource)
 def pathways(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
     from pipeline.stacking.graph import build_pathways
 
-    con = warehouse.connect(catalogue.build_path)
-    try:
+    with warehouse.connect(catalogue.build_path) as con:
         counts = build_pathways(con)
-    finally:
-        con.close()
     return dg.MaterializeResult(metadata={"tables": dg.MetadataValue.json(counts),
                                           "dagster/row_count": counts.get("pathways", 0)})
 
 
+# The nightly refresh starts at 02:00 UTC: a catalogue not republished by 04:00 UTC is overdue.
+NIGHTLY_FRESHNESS = dg.FreshnessPolicy.cron(deadline_cron="0 4 * * *", lower_bound_delta=timedelta(hours=2))
+
+
 @dg.asset(deps=[credentials, pathways], kinds={"duckdb"}, group_name="catalogue", pool=WRITER_POOL,
+          freshness_policy=NIGHTLY_FRESHNESS,
           description="The published catalogue file, swapped in atomically once every blocking check passed.")
 def catalogue(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
     path = warehouse.publish(catalogue.build_path, catalogue.catalogue_path)

@@ -20,30 +20,21 @@ def _result(outcome: quality.Outcome) -> dg.AssetCheckResult:
 
 @dg.asset_check(asset=credentials, blocking=True, description="No uid appears twice.")
 def uid_unique(catalogue: CatalogueResource) -> dg.AssetCheckResult:
-    con = warehouse.connect(catalogue.build_path, read_only=True)
-    try:
+    with warehouse.connect(catalogue.build_path, read_only=True) as con:
         return _result(quality.uid_unique(con))
-    finally:
-        con.close()
 
 
 @dg.asset_check(asset=credentials, blocking=True, description="Every required field of the record is filled.")
 def required_fields_present(catalogue: CatalogueResource) -> dg.AssetCheckResult:
-    con = warehouse.connect(catalogue.build_path, read_only=True)
-    try:
+    with warehouse.connect(catalogue.build_path, read_only=True) as con:
         return _result(quality.required_fields_present(con))
-    finally:
-        con.close()
 
 
 @dg.asset_check(asset=credentials, blocking=True,
                 description="No provider's listing count falls below its min_row_ratio of the published count.")
 def row_count_not_collapsing(catalogue: CatalogueResource) -> dg.AssetCheckResult:
-    con = warehouse.connect(catalogue.build_path, read_only=True)
-    try:
+    with warehouse.connect(catalogue.build_path, read_only=True) as con:
         built = dict(con.execute("select source, count(*) from credentials group by 1").fetchall())
-    finally:
-        con.close()
     ratios = {name: float(p.get("min_row_ratio", 0.5)) for name, p in config.providers().items()}
     return _result(quality.row_count_not_collapsing(built, warehouse.published_counts(catalogue.catalogue_path), ratios))
 
@@ -51,11 +42,8 @@ def row_count_not_collapsing(catalogue: CatalogueResource) -> dg.AssetCheckResul
 @dg.asset_check(asset=credentials, blocking=True,
                 description="No provider's share of quarantined records jumps against the published catalogue.")
 def quarantine_share_not_jumping(catalogue: CatalogueResource) -> dg.AssetCheckResult:
-    con = warehouse.connect(catalogue.build_path, read_only=True)
-    try:
+    with warehouse.connect(catalogue.build_path, read_only=True) as con:
         built = quality.quarantine_shares(con)
-    finally:
-        con.close()
     published: dict[str, float] = {}
     if catalogue.catalogue_path.exists():
         pub = warehouse.connect(catalogue.catalogue_path, read_only=True)
