@@ -12,7 +12,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipeline.matching.keys import TRACKING_PARAMS_SQL
+from pipeline.matching.keys import BOILERPLATE_SQL, TRACKING_PARAMS_SQL
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql" / "intermediate"
 BLOCK_KEYS = ("url", "title", "title_tokens", "org_title_prefix")
@@ -29,7 +29,7 @@ def build_match_keys(con: duckdb.DuckDBPyConnection, records: pd.DataFrame) -> p
     con.register("match_input_df", records)
     con.execute("create or replace temp view match_input as select * from match_input_df")
     con.execute(
-        "create or replace temp table match_keys as " + _sql("int_match_keys"), {"tracking": TRACKING_PARAMS_SQL}
+        "create or replace temp table match_keys as " + _sql("int_match_keys"), {"tracking": TRACKING_PARAMS_SQL, "boilerplate": BOILERPLATE_SQL}
     )
     con.unregister("match_input_df")
     return con.execute("select * from match_keys order by rid").df()

@@ -76,9 +76,16 @@ def norm_text(text: str | None) -> str:
     return _NON_WORD_RE.sub(" ", t).strip()
 
 
+# Endings that sources and aggregators append to titles ("... | Coursera", "... - Free Online Course",
+# "... (Self-paced)"); applied to the normalised title, mirrored by $boilerplate in the SQL model.
+BOILERPLATE_SQL = (r"( (free online course|online course|free course|self paced|mooc|coursera|edx|udemy|"
+                   r"futurelearn|class central))+$")
+_BOILERPLATE_RE = re.compile(BOILERPLATE_SQL)
+
+
 def norm_title(title: str | None) -> str:
-    """The normalised full title: ``"Éthique & IA: Part 1"`` -> ``"ethique and ia part 1"``."""
-    return norm_text(title)
+    """The normalised full title: ``"Éthique & IA: Part 1 | Coursera"`` -> ``"ethique and ia part 1"``."""
+    return _BOILERPLATE_RE.sub("", norm_text(title))
 
 
 def title_core(title: str | None) -> str:
@@ -86,7 +93,7 @@ def title_core(title: str | None) -> str:
     if not title:
         return ""
     core = SUBTITLE_RE.sub("", str(title))
-    return norm_text(core) or norm_text(title)
+    return norm_text(core) or norm_title(title)
 
 
 def canonical_url(url: str | None) -> str:
@@ -182,9 +189,9 @@ def title_numbers(norm: str) -> str:
 
 
 def run_markers(title: str | None, url: str | None) -> str:
-    """Markers of a course run: years and edX run codes (``2T2023``). Two records with different markers are
+    """Markers of a course run: years in the title and edX run codes (``2T2023``) in title or URL. Two records with different markers are
     two runs of one course (an equivalence), never duplicates. Mirrors ``run_key`` in the SQL model."""
-    text = f"{title or ''} {url or ''}".lower()
-    found = {m[1] for m in re.findall(r"(^|[^0-9])((?:19|20)[0-9][0-9])([^0-9]|$)", text)}
-    found |= set(re.findall(r"\b[1-4]t20[0-9][0-9]\b", text))
+    title_l = (title or "").lower()
+    found = {m[1] for m in re.findall(r"(^|[^0-9])((?:19|20)[0-9][0-9])([^0-9]|$)", title_l)}
+    found |= set(re.findall(r"\b[1-4]t20[0-9][0-9]\b", f"{title_l} {(url or '').lower()}"))
     return " ".join(sorted(found))

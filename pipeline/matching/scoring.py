@@ -25,6 +25,8 @@ FEATURES = [
     "title_exact", "title_subtitle_cut", "title_high", "title_mid", "title_core_only", "title_sim",
     # numbers in the title (Part 1 / Part 2, Calculus I / II) and run markers (2023 / 2024, 1T2024)
     "numbers_match", "numbers_conflict", "numbers_one_side", "run_conflict",
+    # codes that mix letters and digits (CS50, model numbers)
+    "codes_match", "codes_conflict",
     # organisation after alias resolution
     "org_exact", "org_fuzzy", "org_diff", "org_sim",
     # URL and slug
@@ -112,8 +114,16 @@ def compute_signals(keys: pd.DataFrame, rid_l: np.ndarray, rid_r: np.ndarray, *,
     X["numbers_match"] = pl & pr & _str_eq(nl, nr)
     X["numbers_conflict"] = pl & pr & ~_str_eq(nl, nr)
     X["numbers_one_side"] = pl ^ pr
+    kl, kr = pick("title_codes")
+    both = np.flatnonzero((kl != "") & (kr != ""))
+    shared = np.zeros(n, dtype=bool)
+    if len(both):
+        shared[both] = [bool(set(a.split()) & set(b.split())) for a, b in zip(kl[both], kr[both])]
+    X["codes_match"] = shared
+    X["codes_conflict"] = (kl != "") & (kr != "") & ~shared
     rl, rr = pick("run_key")
-    X["run_conflict"] = (rl != "") & (rr != "") & ~_str_eq(rl, rr)
+    # different run markers, or a marker on one side only ("Course (2025)" vs "Course"): another run
+    X["run_conflict"] = ((rl != "") | (rr != "")) & ~_str_eq(rl, rr)
 
     # --- organisation (scored once per distinct pair of organisation keys)
     org_codes, org_uniques = pd.factorize(keys["org_key"], sort=False)

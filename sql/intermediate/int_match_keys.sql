@@ -1,18 +1,21 @@
 -- int_match_keys: one row per record with the keys that blocking and scoring compare.
 -- Reads the relation `match_input` (rid, side, title, url, description, duration_hours, level, language,
 -- platform, org_key, org_acr) that pipeline.matching.blocking registers; org_key is resolved in Python
--- (once per distinct organisation). Parameter: $tracking (regex of query keys to drop from URLs).
+-- (once per distinct organisation). Parameters: $tracking (regex of query keys to drop from URLs),
+-- $boilerplate (regex of title endings that are not part of a title: 'free online course', '| coursera').
 -- The rules mirror pipeline/matching/keys.py; tests/test_matching_keys.py checks that they agree.
 with cleaned as (
     select
         rid,
         side,
         coalesce(title, '') as title_raw,
-        trim(regexp_replace(replace(lower(strip_accents(coalesce(title, ''))), '&', ' and '),
-                            '[^\p{L}\p{N}]+', ' ', 'g')) as title_norm,
+        -- boilerplate that sources append to titles is not part of the title
+        regexp_replace(trim(regexp_replace(replace(lower(strip_accents(coalesce(title, ''))), '&', ' and '),
+                            '[^\p{L}\p{N}]+', ' ', 'g')), $boilerplate, '') as title_norm,
         trim(regexp_replace(replace(lower(strip_accents(
                  regexp_replace(coalesce(title, ''), '(?s)\s*(:|\||\s[-–—]+\s|\(|\[).*$', ''))), '&', ' and '),
              '[^\p{L}\p{N}]+', ' ', 'g')) as title_core_raw,
+        lower(coalesce(title, '')) as title_l,
         -- canonical URL: lower case, no scheme, no www., no fragment
         regexp_replace(regexp_replace(regexp_replace(lower(trim(coalesce(url, ''))),
             '^[a-z][a-z0-9+.-]*://', ''), '^www\.', ''), '#.*$', '') as url_l,
@@ -49,6 +52,7 @@ keyed as (
         rid,
         side,
         title_raw,
+        title_l,
         title_norm,
         case when title_core_raw = '' then title_norm else title_core_raw end as title_core,
         array_to_string(list_sort(list_distinct(list_filter(string_split(title_norm, ' '),
@@ -63,9 +67,12 @@ keyed as (
                            when 'three' then '3' when 'four' then '4' else '5' end
                 else null end),
             x -> x is not null))), ' ') as title_nums,
+        -- product / course codes: tokens mixing letters and digits ("cs50", "pslx350h", "1x")
+        array_to_string(list_sort(list_distinct(list_filter(string_split(title_norm, ' '),
+            t -> length(t) >= 3 and regexp_matches(t, '[0-9]') and regexp_matches(t, '[a-z]')))), ' ') as title_codes,
         array_to_string(list_sort(list_distinct(list_concat(
-            list_transform(regexp_extract_all(lower(title_raw || ' ' || url_l), '(^|[^0-9])((?:19|20)[0-9][0-9])([^0-9]|$)', 2), x -> x),
-            regexp_extract_all(lower(title_raw || ' ' || url_l), '\b[1-4]t20[0-9][0-9]\b')))), ' ') as run_key,
+            regexp_extract_all(title_l, '(^|[^0-9])((?:19|20)[0-9][0-9])([^0-9]|$)', 2),
+            regexp_extract_all(title_l || ' ' || url_l, '\b[1-4]t20[0-9][0-9]\b')))), ' ') as run_key,
         url_path || case when len(url_params) > 0 then '?' || array_to_string(url_params, '&') else '' end as url_canon,
         split_part(url_path, '/', 1) as url_host,
         list_filter(string_split(url_path, '/')[2:],
@@ -101,6 +108,7 @@ final as (
         title_core,
         title_tokens,
         title_nums,
+        title_codes,
         run_key,
         url_canon,
         url_host,
