@@ -49,12 +49,14 @@ def _pairs_labels(keys_frame_len, rid_l, rid_r, labels):
 def course_training_pairs(frame: pd.DataFrame, params: MatchParams):
     """Candidate pairs of a labelled set, their signals and labels (same course = match)."""
     std = engine.standardise(frame)
-    m = engine.Matcher([std], params=params)
+    m = engine.Matcher([std], params=params, skip_org_diff=True)
     l, r, _ = m.candidates(link_mode=False, max_block=blocking.DEFAULT_MAX_BLOCK)
-    sig = scoring.compute_signals(m.keys, l, r)
+    sig, _ = m.score(l, r)
     course = pd.factorize(frame["course_id"])[0]
-    m.con.close()
-    return sig, course[l] == course[r]
+    m.close()
+    # fit on the pairs the dedupe engine scores (different organisations are a cannot-link, never scored)
+    keep = sig["scored"].to_numpy()
+    return sig[keep].reset_index(drop=True), (course[l] == course[r])[keep]
 
 
 def calibrate_course(base: pd.DataFrame) -> MatchParams:

@@ -1,7 +1,8 @@
 """Blocking in DuckDB SQL: match keys for every record, then candidate pairs from several keys.
 
-The SQL lives in ``sql/intermediate/int_match_keys.sql`` and ``sql/intermediate/int_match_candidate_pairs.sql``;
-this module registers the input, runs them and hands back numpy arrays (no Python loop per record or pair).
+The SQL lives in ``sql/intermediate/int_match_keys.sql`` (keys) and
+``sql/intermediate/int_match_candidate_pairs.sql`` (pairs); this module runs them and hands back numpy arrays
+(no Python loop per record or per pair).
 """
 
 from __future__ import annotations
@@ -10,73 +11,80 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
-import pandas as pd
-
-from pipeline.matching.keys import BOILERPLATE_SQL, TRACKING_PARAMS_SQL
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql" / "intermediate"
-BLOCK_KEYS = ("url", "title", "title_tokens", "org_title_prefix")
+BLOCK_KEYS = {1: "url", 2: "title", 4: "org_title_prefix"}
 DEFAULT_MAX_BLOCK = 100
+TIMINGS: dict[str, float] = {}
+HASHED = ["title_norm", "title_core", "title_nums", "title_codes", "run_key", "url_canon", "url_host", "slug",
+          "platform_key", "level_key", "language_key"]
+STRINGS = ["title_norm", "title_codes", "desc_text"]
 
 
 def _sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def build_match_keys(con: duckdb.DuckDBPyConnection, records: pd.DataFrame) -> pd.DataFrame:
-    """Register ``records`` (rid, side, title, url, description, duration_hours, level, language, platform,
-    org_key, org_acr) as ``match_input``, create table ``match_keys`` and return it ordered by rid."""
-    con.register("match_input_df", records)
-    con.execute("create or replace temp view match_input as select * from match_input_df")
-    con.execute(
-        "create or replace temp table match_keys as " + _sql("int_match_keys"), {"tracking": TRACKING_PARAMS_SQL, "boilerplate": BOILERPLATE_SQL}
-    )
-    con.unregister("match_input_df")
-    return con.execute("select * from match_keys order by rid").df()
+def build_match_keys(con: duckdb.DuckDBPyConnection) -> dict[str, np.ndarray]:
+    """Run the keys model over the view ``match_input``; create ``match_keys`` and ``match_hashes``.
+
+    Returns the per-record arrays scoring needs, indexed by rid: ``h_<key>`` (uint64 hash, 0 = empty),
+    ``org_code``, ``duration`` and the strings ``title_norm``, ``title_codes``, ``desc_text``.
+    """
+    import time
+    t0 = time.perf_counter()
+    con.execute("create or replace temp table match_keys as select * from (" + _sql("int_match_keys") + ") order by rid")
+    TIMINGS["keys_sql"] = time.perf_counter() - t0
+    hashes = ", ".join(f"case when {c} <> '' then hash({c}) else 0 end as h_{c}" for c in HASHED)
+    con.execute(f"""
+        create or replace temp table match_hashes as
+        select rid, side, {hashes}, org_code, duration,
+               case when org_code >= 0 and title_norm <> '' then hash(org_code, left(replace(title_norm, ' ', ''), 10))
+                    else 0 end as h_org_prefix
+        from match_keys order by rid
+    """)
+    # the candidate-pair model names its keys h_url, h_title, h_core, h_slug
+    con.execute("""create or replace temp view match_hashes_v as
+        select *, h_url_canon as h_url, h_title_norm as h_title, h_title_core as h_core from match_hashes""")
+    TIMINGS["hashes_sql"] = time.perf_counter() - t0
+    arrays = {k: np.asarray(v) for k, v in con.execute("select * from match_hashes_v order by rid").fetchnumpy().items()}
+    strings = con.execute(f"select {', '.join(STRINGS)} from match_keys order by rid").fetchnumpy()
+    for k in STRINGS:
+        arrays[k] = np.asarray(strings[k], dtype=object)
+    TIMINGS["fetch"] = time.perf_counter() - t0
+    arrays["duration"] = np.asarray(np.ma.filled(np.ma.asarray(arrays["duration"], dtype=np.float64), np.nan))
+    return arrays
 
 
 def candidate_pairs(
     con: duckdb.DuckDBPyConnection, *, link_mode: bool = False, max_block: int = DEFAULT_MAX_BLOCK
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Candidate pairs (rid_l, rid_r, key_mask) from table ``match_keys``.
-
-    ``key_mask`` has bit i set when blocking key ``BLOCK_KEYS[i]`` proposed the pair.
-    """
-    sql = _sql("int_match_candidate_pairs")
-    mask_expr = " + ".join(
-        f"(case when list_contains(block_keys, '{k}') then {1 << i} else 0 end)" for i, k in enumerate(BLOCK_KEYS)
-    )
-    rel = con.execute(
-        f"select rid_l, rid_r, ({mask_expr})::integer as key_mask from ({sql}) order by rid_l, rid_r",
-        {"max_block": max_block, "link_mode": link_mode},
-    )
-    res = rel.fetchnumpy()
-    return (
-        np.asarray(res["rid_l"], dtype=np.int64),
-        np.asarray(res["rid_r"], dtype=np.int64),
-        np.asarray(res["key_mask"], dtype=np.int32),
-    )
+    """Candidate pairs (rid_l, rid_r, key_mask) from ``match_hashes``; ``key_mask`` bits: see BLOCK_KEYS."""
+    sql = _sql("int_match_candidate_pairs").replace("from match_hashes", "from match_hashes_v")
+    res = con.execute(f"select * from ({sql}) order by rid_l, rid_r",
+                      {"max_block": max_block, "link_mode": link_mode}).fetchnumpy()
+    return (np.asarray(res["rid_l"], dtype=np.int64), np.asarray(res["rid_r"], dtype=np.int64),
+            np.asarray(res["key_mask"], dtype=np.int32))
 
 
 def skipped_blocks(con: duckdb.DuckDBPyConnection, *, max_block: int = DEFAULT_MAX_BLOCK) -> dict[str, int]:
-    """How many blocks per key were too large (> max_block records) and so proposed no pairs."""
-    sql = _sql("int_match_candidate_pairs")
+    """How many blocks per key held more than ``max_block`` records (and so proposed no pairs)."""
+    sql = _sql("int_match_candidate_pairs").replace("from match_hashes", "from match_hashes_v")
     head = sql[: sql.index("kept as")].rstrip().rstrip(",")
-    rows = con.execute(
-        head + " select key_name, count(*) from block_sizes where n > $max_block group by 1", {"max_block": max_block}
-    ).fetchall()
-    return {k: int(v) for k, v in rows}
+    rows = con.execute(head + " select key_bit, count(*) from block_sizes where n > $max_block group by 1",
+                       {"max_block": max_block}).fetchall()
+    return {BLOCK_KEYS[int(k)]: int(v) for k, v in rows}
 
 
 def decode_key_mask(mask: int) -> list[str]:
-    return [k for i, k in enumerate(BLOCK_KEYS) if mask & (1 << i)]
+    return [name for bit, name in BLOCK_KEYS.items() if int(mask) & bit]
 
 
 def blocking_recall(rid_l: np.ndarray, rid_r: np.ndarray, truth_label: np.ndarray) -> tuple[float, int, int]:
     """Share of true matching pairs that blocking proposed: (recall, true pairs found, true pairs in total).
 
-    ``truth_label[rid]`` is the true cluster of record ``rid`` (dedupe mode). Candidate pairs are unique,
-    so counting the candidate pairs inside a true cluster needs no pair listing of the truth.
+    ``truth_label[rid]`` is the true cluster of record ``rid``. Candidate pairs are unique, so counting the
+    candidate pairs inside a true cluster needs no listing of the true pairs.
     """
     truth_label = np.asarray(truth_label)
     found = int(np.count_nonzero(truth_label[rid_l] == truth_label[rid_r]))

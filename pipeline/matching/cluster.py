@@ -181,7 +181,7 @@ def constrained_clusters(
 
 
 def _new_id(member: str, salt: int = 0) -> str:
-    h = hashlib.sha1(f"{member}#{salt}".encode("utf-8")).hexdigest()[:16]
+    h = hashlib.sha256(f"{member}#{salt}".encode("utf-8")).hexdigest()[:16]
     return f"cred_{h}"
 
 
@@ -215,14 +215,32 @@ def assign_cluster_ids(ids: pd.Series | np.ndarray, labels: np.ndarray,
         prev_ids = set(prev["prev"].tolist())
     else:
         prev_ids = set()
-    missing = [lab for lab in anchors.index.tolist() if lab not in result]
-    for lab in missing:
-        member = anchors[lab]
+    labels_all = anchors.index.to_numpy()
+    members = anchors.to_numpy(dtype=object)
+    todo = np.array([lab not in result for lab in labels_all.tolist()], dtype=bool)
+    new_ids = _new_ids(members[todo])
+    taken = used | prev_ids
+    for lab, member, cid in zip(labels_all[todo].tolist(), members[todo].tolist(), new_ids):
         salt = 0
-        cid = _new_id(member, salt)
-        while cid in used or cid in prev_ids:
+        while cid in taken:
             salt += 1
             cid = _new_id(member, salt)
         result[lab] = cid
-        used.add(cid)
-    return frame["label"].map(result).to_numpy(dtype=object)
+        taken.add(cid)
+    out = pd.Series(np.asarray(labels)).map(result)
+    return out.to_numpy(dtype=object)
+
+
+def _new_ids(members: np.ndarray) -> list[str]:
+    """Ids for new clusters from their smallest member id (hashed in DuckDB: fast at a million clusters)."""
+    if len(members) == 0:
+        return []
+    import duckdb
+
+    con = duckdb.connect()
+    frame = pd.DataFrame({"m": pd.Series(members, dtype=object), "i": np.arange(len(members))})
+    con.register("members", frame)
+    ids = con.execute("select 'cred_' || left(sha256(m || '#0'), 16) from members order by i").fetchnumpy()
+    con.close()
+    return list(np.asarray(list(ids.values())[0], dtype=object))
+

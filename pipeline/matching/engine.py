@@ -25,6 +25,7 @@ from typing import NamedTuple, TextIO
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from pipeline.matching import blocking
 from pipeline.matching.cluster import assign_cluster_ids, constrained_clusters
@@ -52,91 +53,87 @@ class MissingColumnsError(ValueError):
 
 
 def standardise(df: pd.DataFrame, column_map: dict[str, str] | None = None) -> pd.DataFrame:
-    """Rename user columns to the standard names and check the required ones.
+    """Rename the input's columns to the standard names, add missing optional ones, check required ones.
 
-    ``column_map`` maps standard name -> the input's column name (``{"title": "course_name"}``).
+    ``column_map`` maps a standard name to the input's column name (``{"title": "course_name"}``). Values
+    are not converted here (DuckDB casts them), so this is cheap at a million rows.
     """
-    cols = {}
-    column_map = dict(column_map or {})
+    column_map = {COLUMN_ALIASES.get(k, k): v for k, v in dict(column_map or {}).items() if v}
+    cols: dict[str, pd.Series] = {}
     for std, src in column_map.items():
-        std = COLUMN_ALIASES.get(std, std)
         if src not in df.columns:
-            raise MissingColumnsError(f"column {src!r} (mapped to {std!r}) is not in the input; "
+            raise MissingColumnsError(f"column {src!r} (given for {std!r}) is not in the input; "
                                       f"columns present: {', '.join(map(str, df.columns))}")
         cols[std] = df[src]
     for c in df.columns:
-        std = COLUMN_ALIASES.get(c, c)
+        std = COLUMN_ALIASES.get(str(c), str(c))
         if std in STANDARD_COLUMNS and std not in cols:
             cols[std] = df[c]
     missing = [c for c in REQUIRED_COLUMNS if c not in cols]
     if missing:
         names = ", ".join("provider" if m == "organisation" else m for m in missing)
+        flag = "provider" if missing[0] == "organisation" else missing[0]
         raise MissingColumnsError(f"missing required column(s): {names}; columns present: "
-                                  f"{', '.join(map(str, df.columns))} (map others with --{missing[0]}-col)")
-    out = pd.DataFrame(index=range(len(df)))
-    for c in STANDARD_COLUMNS:
-        if c in cols:
-            out[c] = np.asarray(cols[c].to_numpy(), dtype=object)
-        else:
-            out[c] = np.full(len(df), None, dtype=object)
-    out["id"] = [str(v) for v in out["id"]]
-    if out["id"].duplicated().any():
-        dup = out.loc[out["id"].duplicated(), "id"].iloc[0]
-        raise ValueError(f"ids must be unique; {dup!r} appears more than once")
-    for c in ("title", "organisation", "platform", "url", "description", "level", "language"):
-        out[c] = [None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in out[c]]
-    out["duration_hours"] = pd.to_numeric(pd.Series(out["duration_hours"]), errors="coerce").astype("float64")
+                                  f"{', '.join(map(str, df.columns))} (name another column with --{flag}-col)")
+    out = pd.DataFrame({c: (cols[c].reset_index(drop=True) if c in cols else pd.Series(np.full(len(df), None, dtype=object)))
+                        for c in STANDARD_COLUMNS})
+    if not pd.api.types.is_string_dtype(out["id"]):
+        out["id"] = out["id"].astype(str)
+    dup = out["id"].duplicated()
+    if dup.any():
+        raise ValueError(f"ids must be unique; {out['id'][dup].iloc[0]!r} appears more than once")
     return out
 
 
 class Matcher:
-    """Holds the match keys of one run and scores pairs of its records."""
+    """The match keys of one run (in DuckDB and as numpy arrays) and a scorer for pairs of its records."""
 
     def __init__(self, frames: list[pd.DataFrame], *, params: MatchParams | None = None,
                  org_resolver: Callable[[str], str | None] | None = None, workers: int = 2,
-                 con: duckdb.DuckDBPyConnection | None = None):
+                 con: duckdb.DuckDBPyConnection | None = None, skip_org_diff: bool = False):
         self.params = params or MatchParams.load()
         self.workers = workers
+        self.skip_org_diff = skip_org_diff
         self.con = con or duckdb.connect()
         parts = []
         for side, f in enumerate(frames):
-            g = f.copy()
-            g["side"] = side
+            g = f.assign(side=side) if len(frames) > 1 else f.assign(side=0)
             parts.append(g)
-        records = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
-        self.ids = records["id"].to_numpy(dtype=object)
-        self.side = records["side"].to_numpy()
-        codes, uniques = pd.factorize(pd.Series(records["organisation"], dtype=object), use_na_sentinel=True)
-        okeys = np.array([org_key(u, org_resolver) for u in uniques] + [""], dtype=object)
-        oacr = np.array([org_acronym(k) for k in okeys], dtype=object)
-        codes = np.where(codes < 0, len(uniques), codes)
-        rec = pd.DataFrame({
-            "rid": np.arange(len(records), dtype=np.int64),
-            "side": records["side"].to_numpy(dtype=np.int64),
-            "title": records["title"].astype(object).to_numpy(),
-            "url": records["url"].astype(object).to_numpy(),
-            "description": records["description"].astype(object).to_numpy(),
-            "duration_hours": pd.to_numeric(records["duration_hours"], errors="coerce").to_numpy(dtype=np.float64),
-            "level": records["level"].astype(object).to_numpy(),
-            "language": records["language"].astype(object).to_numpy(),
-            "platform": records["platform"].astype(object).to_numpy(),
-            "org_key": okeys[codes],
-            "org_acr": oacr[codes],
-        })
-        for c in ("title", "url", "description", "level", "language", "platform", "org_key", "org_acr"):
-            rec[c] = rec[c].astype("object")
-        self.keys = blocking.build_match_keys(self.con, rec)
-        for c in self.keys.columns:
-            if self.keys[c].dtype != np.float64 and c not in ("rid", "side"):
-                self.keys[c] = self.keys[c].astype(object).where(self.keys[c].notna(), None) \
-                    if c in ("platform_key", "level_key", "language_key") else self.keys[c].fillna("").astype(object)
+        raw = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+        raw["rid"] = np.arange(len(raw), dtype=np.int64)
+        self.n = len(raw)
+        self.ids = raw["id"].to_numpy(dtype=object)
+        self.side = raw["side"].to_numpy()
+        # organisations: resolved once per distinct name, joined back as an integer code
+        raw_codes, orgs = pd.factorize(raw["organisation"], use_na_sentinel=True)
+        keys = [org_key(str(o), org_resolver) for o in orgs]
+        key_codes, uniq = pd.factorize(pd.Series(keys, dtype=object))
+        key_codes = np.where(np.asarray(keys, dtype=object) == "", -1, key_codes).astype(np.int64)
+        self.org_keys = np.asarray(uniq, dtype=object)
+        self.org_acronyms = np.array([org_acronym(k) for k in self.org_keys], dtype=object)
+        raw["org_code"] = np.where(raw_codes >= 0, np.append(key_codes, -1)[raw_codes], -1)
+        # hand DuckDB an Arrow table: pandas 3 strings are Arrow-backed, so this is zero-copy and scans in parallel
+        self.con.register("match_raw", pa.Table.from_pandas(raw, preserve_index=False))
+        self.con.execute("""
+            create or replace temp view match_input as
+            select rid, side, cast(title as varchar) as title, cast(url as varchar) as url,
+                   cast(description as varchar) as description, try_cast(duration_hours as double) as duration_hours,
+                   cast(level as varchar) as level, cast(language as varchar) as language,
+                   cast(platform as varchar) as platform, org_code
+            from match_raw
+        """)
+        self.K = blocking.build_match_keys(self.con)
 
     def candidates(self, *, link_mode: bool, max_block: int):
         return blocking.candidate_pairs(self.con, link_mode=link_mode, max_block=max_block)
 
     def score(self, rid_l: np.ndarray, rid_r: np.ndarray):
-        sig = compute_signals(self.keys, rid_l, rid_r, workers=self.workers)
+        sig = compute_signals(self.K, rid_l, rid_r, org_keys=self.org_keys, org_acronyms=self.org_acronyms,
+                              workers=self.workers, skip_org_diff=self.skip_org_diff)
         return sig, predict_proba(sig, self.params)
+
+    def close(self):
+        self.con.close()
 
 
 def _signal_mask(sig: pd.DataFrame) -> np.ndarray:
@@ -180,7 +177,7 @@ def dedupe_frame(
     t0 = time.perf_counter()
     std = standardise(df, column_map)
     params = params or MatchParams.load()
-    m = Matcher([std], params=params, org_resolver=org_resolver, workers=workers)
+    m = Matcher([std], params=params, org_resolver=org_resolver, workers=workers, skip_org_diff=True)
     t_keys = time.perf_counter()
     _say(progress, f"[dedupe] {len(std)} records: match keys built in {t_keys - t0:.1f}s")
     rid_l, rid_r, key_mask = m.candidates(link_mode=False, max_block=max_block)

@@ -188,6 +188,14 @@ def title_numbers(norm: str) -> str:
     return " ".join(sorted(out))
 
 
+def title_codes(norm: str) -> str:
+    """Sorted distinct tokens of a normalised title that mix letters and digits ("cs50", "pslx350h")."""
+    if not re.search(r"[0-9]", norm):
+        return ""
+    toks = {t for t in norm.split() if len(t) >= 3 and re.search(r"[0-9]", t) and re.search(r"[a-z]", t)}
+    return " ".join(sorted(toks))
+
+
 def run_markers(title: str | None, url: str | None) -> str:
     """Markers of a course run: years in the title and edX run codes (``2T2023``) in title or URL. Two records with different markers are
     two runs of one course (an equivalence), never duplicates. Mirrors ``run_key`` in the SQL model."""

@@ -63,136 +63,138 @@ class MatchParams:
         return np.array([self.weights.get(f, 0.0) for f in FEATURES], dtype=np.float64)
 
 
-def _cpdist(a: np.ndarray, b: np.ndarray, scorer, workers: int) -> np.ndarray:
+def _cpdist(a: np.ndarray, b: np.ndarray, scorer, workers: int, processor=None) -> np.ndarray:
+    """Element-wise similarity in [0, 1] of two equally long string arrays (rapidfuzz, multi-threaded)."""
     if len(a) == 0:
         return np.zeros(0, dtype=np.float64)
-    return process.cpdist(list(a), list(b), scorer=scorer, workers=workers, dtype=np.float32).astype(np.float64) / 100.0
+    return process.cpdist(list(a), list(b), scorer=scorer, processor=processor, workers=workers,
+                          dtype=np.float32).astype(np.float64) / 100.0
 
 
-def _present(x: np.ndarray) -> np.ndarray:
-    return np.array([bool(v) for v in x], dtype=bool) if x.dtype == object else x != ""
+def compute_signals(K: dict[str, np.ndarray], rid_l: np.ndarray, rid_r: np.ndarray, *, org_keys: np.ndarray,
+                    org_acronyms: np.ndarray, workers: int = 2, skip_org_diff: bool = False) -> pd.DataFrame:
+    """The signal matrix for pairs (rid_l[i], rid_r[i]).
 
-
-def _str_eq(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.asarray(a == b, dtype=bool)
-
-
-def _coded_similarity(codes_l, codes_r, uniques, scorer, workers) -> np.ndarray:
-    """Similarity of columns with few distinct values (organisations): score each distinct pair once."""
-    pair_codes = codes_l.astype(np.int64) * (len(uniques) + 1) + codes_r.astype(np.int64)
-    upairs, inverse = np.unique(pair_codes, return_inverse=True)
-    ul = uniques[upairs // (len(uniques) + 1)]
-    ur = uniques[upairs % (len(uniques) + 1)]
-    return _cpdist(ul, ur, scorer, workers)[inverse]
-
-
-def compute_signals(keys: pd.DataFrame, rid_l: np.ndarray, rid_r: np.ndarray, *, workers: int = 2) -> pd.DataFrame:
-    """The signal matrix for candidate pairs. ``keys`` is the ``match_keys`` table indexed by position = rid."""
+    ``K`` holds per-record arrays from :func:`pipeline.matching.blocking.build_match_keys` (hashed keys,
+    org_code, duration, title/description strings); ``org_keys``/``org_acronyms`` are indexed by org_code.
+    With ``skip_org_diff``, pairs whose organisations differ (a cannot-link in dedupe mode) get no string
+    similarity computed (their title and description signals stay 0): that saves most of the work on
+    "same title, other institution" pairs. The returned frame has a boolean column ``scored``.
+    """
     n = len(rid_l)
-    X = {}
-    col = {c: keys[c].to_numpy() for c in keys.columns}
+    X: dict[str, np.ndarray] = {}
 
-    def pick(name):
-        return col[name][rid_l], col[name][rid_r]
+    def eq(name):
+        a, b = K[name][rid_l], K[name][rid_r]
+        return (a == b) & (a != 0)
+
+    def present(name):
+        return (K[name][rid_l] != 0) & (K[name][rid_r] != 0)
+
+    # --- organisation first (scored once per distinct pair of organisation codes)
+    ocl, ocr = K["org_code"][rid_l].astype(np.int64), K["org_code"][rid_r].astype(np.int64)
+    opresent = (ocl >= 0) & (ocr >= 0)
+    oexact = opresent & (ocl == ocr)
+    osim = np.zeros(n)
+    acronym = np.zeros(n, dtype=bool)
+    cand = np.flatnonzero(opresent & ~oexact)
+    if len(cand):
+        base = len(org_keys) + 1
+        codes = ocl[cand] * base + ocr[cand]
+        upairs, inverse = np.unique(codes, return_inverse=True)
+        ul, ur = upairs // base, upairs % base
+        usim = _cpdist(org_keys[ul], org_keys[ur], fuzz.token_set_ratio, workers)
+        al, ar = org_acronyms[ul], org_acronyms[ur]
+        uacr = np.array([(x != "" and x == org_keys[j]) or (y != "" and y == org_keys[i])
+                         for x, y, i, j in zip(al, ar, ul, ur)], dtype=bool)
+        osim[cand] = usim[inverse]
+        acronym[cand] = uacr[inverse]
+    osim[oexact] = 1.0
+    ofuzzy = opresent & ~oexact & ((osim >= 0.9) | acronym)
+    odiff = opresent & ~oexact & ~ofuzzy
+    X["org_exact"], X["org_fuzzy"], X["org_diff"], X["org_sim"] = oexact, ofuzzy, odiff, osim
+    scored = ~odiff if skip_org_diff else np.ones(n, dtype=bool)
 
     # --- title
-    tl, tr = pick("title_norm")
-    cl, cr = pick("title_core")
-    exact = _str_eq(tl, tr)
-    cut = ~exact & (_str_eq(tl, cr) | _str_eq(tr, cl))
-    tsim = _cpdist(tl, tr, fuzz.token_sort_ratio, workers)
-    tset = _cpdist(tl, tr, fuzz.token_set_ratio, workers)
+    exact = eq("h_title_norm")
+    cut = ~exact & (((K["h_title_norm"][rid_l] == K["h_title_core"][rid_r]) & (K["h_title_norm"][rid_l] != 0))
+                    | ((K["h_title_norm"][rid_r] == K["h_title_core"][rid_l]) & (K["h_title_norm"][rid_r] != 0)))
+    tsim = np.where(exact, 1.0, 0.0)
+    idx = np.flatnonzero(~exact & scored)
+    if len(idx):
+        tl, tr = K["title_norm"][rid_l[idx]], K["title_norm"][rid_r[idx]]
+        tsim[idx] = _cpdist(tl, tr, fuzz.token_sort_ratio, workers)
     high = ~exact & ~cut & (tsim >= 0.92)
-    mid = ~exact & ~cut & ~high & ((tsim >= 0.80) | (tset >= 0.95))
-    core_only = ~exact & ~cut & ~high & ~mid & _str_eq(cl, cr)
+    mid = ~exact & ~cut & ~high & (tsim >= 0.80)
+    core_only = ~exact & ~cut & ~high & ~mid & eq("h_title_core")
     X["title_exact"], X["title_subtitle_cut"], X["title_high"] = exact, cut, high
     X["title_mid"], X["title_core_only"], X["title_sim"] = mid, core_only, tsim
 
-    # --- numbers and runs
-    nl, nr = pick("title_nums")
-    pl, pr = nl != "", nr != ""
-    X["numbers_match"] = pl & pr & _str_eq(nl, nr)
-    X["numbers_conflict"] = pl & pr & ~_str_eq(nl, nr)
-    X["numbers_one_side"] = pl ^ pr
-    kl, kr = pick("title_codes")
-    both = np.flatnonzero((kl != "") & (kr != ""))
+    # --- numbers, codes, runs
+    pn = (K["h_title_nums"][rid_l] != 0, K["h_title_nums"][rid_r] != 0)
+    X["numbers_match"] = eq("h_title_nums")
+    X["numbers_conflict"] = pn[0] & pn[1] & ~X["numbers_match"]
+    X["numbers_one_side"] = pn[0] ^ pn[1]
+    both = np.flatnonzero(present("h_title_codes"))
     shared = np.zeros(n, dtype=bool)
     if len(both):
-        shared[both] = [bool(set(a.split()) & set(b.split())) for a, b in zip(kl[both], kr[both])]
+        kl, kr = K["title_codes"][rid_l[both]], K["title_codes"][rid_r[both]]
+        shared[both] = [bool(set(a.split()) & set(b.split())) for a, b in zip(kl, kr)]
     X["codes_match"] = shared
-    X["codes_conflict"] = (kl != "") & (kr != "") & ~shared
-    rl, rr = pick("run_key")
+    X["codes_conflict"] = present("h_title_codes") & ~shared
+    rl, rr = K["h_run_key"][rid_l], K["h_run_key"][rid_r]
     # different run markers, or a marker on one side only ("Course (2025)" vs "Course"): another run
-    X["run_conflict"] = ((rl != "") | (rr != "")) & ~_str_eq(rl, rr)
+    X["run_conflict"] = ((rl != 0) | (rr != 0)) & (rl != rr)
 
-    # --- organisation (scored once per distinct pair of organisation keys)
-    org_codes, org_uniques = pd.factorize(keys["org_key"], sort=False)
-    org_uniques = np.asarray(org_uniques, dtype=object)
-    ol, orr = pick("org_key")
-    al, ar = pick("org_acr")
-    opresent = (ol != "") & (orr != "")
-    osim = _coded_similarity(org_codes[rid_l], org_codes[rid_r], org_uniques, fuzz.token_set_ratio, workers)
-    osim = np.where(opresent, osim, 0.0)
-    oexact = opresent & _str_eq(ol, orr)
-    acronym = opresent & (((al != "") & _str_eq(al, orr)) | ((ar != "") & _str_eq(ar, ol)))
-    ofuzzy = opresent & ~oexact & ((osim >= 0.9) | acronym)
-    X["org_exact"], X["org_fuzzy"] = oexact, ofuzzy
-    X["org_diff"] = opresent & ~oexact & ~ofuzzy
-    X["org_sim"] = osim
-
-    # --- url and slug
-    ul, ur = pick("url_canon")
-    upresent = (ul != "") & (ur != "")
-    uexact = upresent & _str_eq(ul, ur)
-    sl, sr = pick("slug")
+    # --- url, slug, platform
+    uexact = eq("h_url_canon")
     X["url_exact"] = uexact
-    X["slug_exact"] = ~uexact & (sl != "") & _str_eq(sl, sr)
-    hl, hr = pick("platform_key")
-    host_l, host_r = pick("url_host")
-    X["url_same_host_other_path"] = upresent & ~uexact & ~X["slug_exact"] & _str_eq(host_l, host_r)
+    X["slug_exact"] = ~uexact & eq("h_slug")
+    X["url_same_host_other_path"] = present("h_url_canon") & ~uexact & ~X["slug_exact"] & eq("h_url_host")
+    psame = eq("h_platform_key")
+    X["platform_same"], X["platform_diff"] = psame, present("h_platform_key") & ~psame
 
-    # --- platform
-    ppresent = pd.notna(hl) & pd.notna(hr)
-    psame = ppresent & _str_eq(hl, hr)
-    X["platform_same"], X["platform_diff"] = psame, ppresent & ~psame
-
-    # --- duration
-    dl, dr = pick("duration")
-    dl = dl.astype(np.float64)
-    dr = dr.astype(np.float64)
+    # --- duration, level, language
+    dl, dr = K["duration"][rid_l], K["duration"][rid_r]
     dpresent = ~np.isnan(dl) & ~np.isnan(dr)
     with np.errstate(invalid="ignore", divide="ignore"):
         big = np.maximum(np.abs(dl), np.abs(dr))
         rel = np.abs(dl - dr) / np.where(big > 0, big, 1.0)
     X["duration_close"] = dpresent & (rel <= 0.15)
     X["duration_far"] = dpresent & (rel > 0.5)
+    for name, key in (("level", "h_level_key"), ("language", "h_language_key")):
+        same = eq(key)
+        X[f"{name}_same"], X[f"{name}_diff"] = same, present(key) & ~same
 
-    # --- level, language
-    for name, key in (("level", "level_key"), ("language", "language_key")):
-        a, b = pick(key)
-        present = pd.notna(a) & pd.notna(b)
-        same = present & _str_eq(a, b)
-        X[f"{name}_same"], X[f"{name}_diff"] = same, present & ~same
-
-    # --- description
-    xl, xr = pick("desc_norm")
-    xpresent = (xl != "") & (xr != "")
-    idx = np.flatnonzero(xpresent)
+    # --- description: Indel similarity of the first 200 characters (lower-cased in SQL); a truncated copy
+    # of a description keeps its beginning
+    xl_all, xr_all = K["desc_text"][rid_l], K["desc_text"][rid_r]
     xsim = np.zeros(n)
-    if len(idx):
-        xsim[idx] = _cpdist(xl[idx], xr[idx], fuzz.token_set_ratio, workers)
+    xpresent = np.zeros(n, dtype=bool)
+    cand = np.flatnonzero(scored)
+    if len(cand):
+        nonempty = np.array([bool(a) and bool(b) for a, b in zip(xl_all[cand], xr_all[cand])], dtype=bool)
+        idx = cand[nonempty]
+        xpresent[idx] = True
+        if len(idx):
+            xsim[idx] = _cpdist(xl_all[idx], xr_all[idx], fuzz.ratio, workers)
     X["desc_high"] = xpresent & (xsim >= 0.9)
     X["desc_mid"] = xpresent & (xsim >= 0.7) & (xsim < 0.9)
     X["desc_low"] = xpresent & (xsim < 0.5)
     X["desc_sim"] = xsim
 
     out = pd.DataFrame({f: np.asarray(X[f], dtype=np.float32) for f in FEATURES})
+    out["scored"] = scored
     return out
 
 
 def predict_proba(signals: pd.DataFrame, params: MatchParams) -> np.ndarray:
+    """Match probability per pair; pairs not scored (cannot-link short-cut) get 0."""
     z = signals[FEATURES].to_numpy(dtype=np.float64) @ params.vector() + params.intercept
-    return 1.0 / (1.0 + np.exp(-z))
+    p = 1.0 / (1.0 + np.exp(-z))
+    if "scored" in signals:
+        p = np.where(signals["scored"].to_numpy(), p, 0.0)
+    return p
 
 
 def explain(signals: pd.DataFrame, params: MatchParams, rows: np.ndarray | None = None) -> list[str]:

@@ -1,0 +1,28 @@
+"""Deduplication and record linkage of listings (issue 5). Plain modules: no Dagster, no CLI framework.
+
+Public entry points::
+
+    from pipeline.matching import dedupe_frame, link_frames, merge_credentials, evaluate, dedupe_files
+
+See docs/deduplication.md for the signals, blocking keys, calibration, clustering and survivorship rules.
+"""
+
+from pipeline.matching.cli import DedupeInputError, dedupe_files, read_table, run_dedupe_cli
+from pipeline.matching.engine import (
+    SURVIVORSHIP,
+    DedupeResult,
+    MissingColumnsError,
+    dedupe_frame,
+    link_frames,
+    merge_credentials,
+    score_pairs,
+    standardise,
+)
+from pipeline.matching.metrics import evaluate, evaluate_labels, evaluate_links
+from pipeline.matching.scoring import MatchParams
+
+__all__ = [
+    "DedupeInputError", "DedupeResult", "MatchParams", "MissingColumnsError", "SURVIVORSHIP", "dedupe_files",
+    "dedupe_frame", "evaluate", "evaluate_labels", "evaluate_links", "link_frames", "merge_credentials",
+    "read_table", "run_dedupe_cli", "score_pairs", "standardise",
+]
