@@ -13,7 +13,7 @@ import duckdb
 import numpy as np
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql" / "intermediate"
-BLOCK_KEYS = {1: "url", 2: "title", 4: "org_title_prefix"}
+BLOCK_KEYS = {1: "url", 2: "title", 4: "org_compact_title", 8: "title_no_org"}
 DEFAULT_MAX_BLOCK = 100
 TIMINGS: dict[str, float] = {}
 HASHED = ["title_norm", "title_core", "title_nums", "title_codes", "run_key", "url_canon", "url_host", "slug",
@@ -38,9 +38,11 @@ def build_match_keys(con: duckdb.DuckDBPyConnection) -> dict[str, np.ndarray]:
     hashes = ", ".join(f"case when {c} <> '' then hash({c}) else 0 end as h_{c}" for c in HASHED)
     con.execute(f"""
         create or replace temp table match_hashes as
-        select rid, side, {hashes}, org_code, duration,
-               case when org_code >= 0 and title_norm <> '' then hash(org_code, left(replace(title_norm, ' ', ''), 10))
-                    else 0 end as h_org_prefix
+        select rid, side, {hashes}, org_code, block_org, duration,
+               case when block_org >= 0 and title_norm <> '' then hash(block_org, replace(title_norm, ' ', '')) else 0 end
+                   as h_org_compact,
+               case when block_org >= 0 and title_core <> '' then hash(block_org, replace(title_core, ' ', '')) else 0 end
+                   as h_org_compact_core
         from match_keys order by rid
     """)
     # the candidate-pair model names its keys h_url, h_title, h_core, h_slug
@@ -57,22 +59,28 @@ def build_match_keys(con: duckdb.DuckDBPyConnection) -> dict[str, np.ndarray]:
 
 
 def candidate_pairs(
-    con: duckdb.DuckDBPyConnection, *, link_mode: bool = False, max_block: int = DEFAULT_MAX_BLOCK
+    con: duckdb.DuckDBPyConnection, *, link_mode: bool = False, max_block: int = DEFAULT_MAX_BLOCK,
+    org_scoped: bool | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Candidate pairs (rid_l, rid_r, key_mask) from ``match_hashes``; ``key_mask`` bits: see BLOCK_KEYS."""
+    """Candidate pairs (rid_l, rid_r, key_mask) from ``match_hashes``; ``key_mask`` bits: see BLOCK_KEYS.
+
+    ``org_scoped`` (default: in dedupe mode) splits title blocks by organisation code."""
+    if org_scoped is None:
+        org_scoped = not link_mode
     sql = _sql("int_match_candidate_pairs").replace("from match_hashes", "from match_hashes_v")
     res = con.execute(f"select * from ({sql}) order by rid_l, rid_r",
-                      {"max_block": max_block, "link_mode": link_mode}).fetchnumpy()
+                      {"max_block": max_block, "link_mode": link_mode, "org_scoped": org_scoped}).fetchnumpy()
     return (np.asarray(res["rid_l"], dtype=np.int64), np.asarray(res["rid_r"], dtype=np.int64),
             np.asarray(res["key_mask"], dtype=np.int32))
 
 
-def skipped_blocks(con: duckdb.DuckDBPyConnection, *, max_block: int = DEFAULT_MAX_BLOCK) -> dict[str, int]:
+def skipped_blocks(con: duckdb.DuckDBPyConnection, *, max_block: int = DEFAULT_MAX_BLOCK,
+                   org_scoped: bool = True) -> dict[str, int]:
     """How many blocks per key held more than ``max_block`` records (and so proposed no pairs)."""
     sql = _sql("int_match_candidate_pairs").replace("from match_hashes", "from match_hashes_v")
     head = sql[: sql.index("kept as")].rstrip().rstrip(",")
     rows = con.execute(head + " select key_bit, count(*) from block_sizes where n > $max_block group by 1",
-                       {"max_block": max_block}).fetchall()
+                       {"max_block": max_block, "org_scoped": org_scoped}).fetchall()
     return {BLOCK_KEYS[int(k)]: int(v) for k, v in rows}
 
 

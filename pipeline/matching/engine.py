@@ -38,7 +38,7 @@ REQUIRED_COLUMNS = ["id", "title", "organisation"]
 # accepted spellings of the standard columns (canonical Listing fields and the CLI's names)
 COLUMN_ALIASES = {"provider": "organisation", "uid": "id", "organization": "organisation"}
 INDICATORS = [f for f in FEATURES if not f.endswith("_sim")]
-EXPLAIN_AUTO_LIMIT = 200_000
+EXPLAIN_AUTO_LIMIT = 50_000
 
 
 class DedupeResult(NamedTuple):
@@ -85,6 +85,26 @@ def standardise(df: pd.DataFrame, column_map: dict[str, str] | None = None) -> p
     return out
 
 
+def resolve_acronyms(keys: list[str]) -> list[str]:
+    """Map an organisation key that is the acronym of exactly one other key in the data onto that key.
+
+    "ucsc" -> "university california santa cruz" when that is the only organisation with those initials;
+    an ambiguous acronym is left alone. Runs on distinct organisations only.
+    """
+    by_acr: dict[str, set[str]] = {}
+    for k in set(keys):
+        a = org_acronym(k)
+        if len(a) >= 3:
+            by_acr.setdefault(a, set()).add(k)
+    out = []
+    for k in keys:
+        if k and " " not in k and k in by_acr and len(by_acr[k]) == 1:
+            out.append(next(iter(by_acr[k])))
+        else:
+            out.append(k)
+    return out
+
+
 class Matcher:
     """The match keys of one run (in DuckDB and as numpy arrays) and a scorer for pairs of its records."""
 
@@ -106,12 +126,18 @@ class Matcher:
         self.side = raw["side"].to_numpy()
         # organisations: resolved once per distinct name, joined back as an integer code
         raw_codes, orgs = pd.factorize(raw["organisation"], use_na_sentinel=True)
-        keys = [org_key(str(o), org_resolver) for o in orgs]
+        keys = resolve_acronyms([org_key(str(o), org_resolver) for o in orgs])
         key_codes, uniq = pd.factorize(pd.Series(keys, dtype=object))
         key_codes = np.where(np.asarray(keys, dtype=object) == "", -1, key_codes).astype(np.int64)
         self.org_keys = np.asarray(uniq, dtype=object)
         self.org_acronyms = np.array([org_acronym(k) for k in self.org_keys], dtype=object)
         raw["org_code"] = np.where(raw_codes >= 0, np.append(key_codes, -1)[raw_codes], -1)
+        # blocking treats an acronym that stands for several organisations like a missing organisation
+        acronyms = {a for a in self.org_acronyms.tolist() if len(a) >= 3}
+        ambiguous = np.array([(" " not in k and k in acronyms) for k in self.org_keys.tolist()] + [False], dtype=bool)
+        org_code_arr = raw["org_code"].to_numpy()
+        raw["block_org"] = np.where((org_code_arr >= 0) & ambiguous[np.where(org_code_arr >= 0, org_code_arr, -1)],
+                                    -1, org_code_arr)
         # hand DuckDB an Arrow table: pandas 3 strings are Arrow-backed, so this is zero-copy and scans in parallel
         self.con.register("match_raw", pa.Table.from_pandas(raw, preserve_index=False))
         self.con.execute("""
@@ -119,7 +145,7 @@ class Matcher:
             select rid, side, cast(title as varchar) as title, cast(url as varchar) as url,
                    cast(description as varchar) as description, try_cast(duration_hours as double) as duration_hours,
                    cast(level as varchar) as level, cast(language as varchar) as language,
-                   cast(platform as varchar) as platform, org_code
+                   cast(platform as varchar) as platform, org_code, block_org
             from match_raw
         """)
         self.K = blocking.build_match_keys(self.con)

@@ -1,20 +1,37 @@
 -- int_match_candidate_pairs: candidate record pairs from several blocking keys.
--- Reads `match_hashes` (rid, side, h_url, h_title, h_core, h_slug, org_code, h_org_prefix; 0 = no key),
+-- Reads `match_hashes` (rid, side, h_url, h_title, h_core, h_slug, block_org, h_org_compact,
+-- h_org_compact_core; 0 = no key),
 -- built from int_match_keys by pipeline.matching.blocking. Parameters: $max_block (blocks with more records
--- are skipped for that key and reported), $link_mode (true: only pairs across side 0 and side 1).
--- Each pair appears once, with a bitmask of the keys that proposed it (1 url, 2 title, 4 org_title_prefix).
-with block_keys as (
-    select rid, side, 1 as key_bit, h_url as key_value from match_hashes where h_url <> 0
-    union all
+-- are skipped for that key and reported), $link_mode (true: only pairs across side 0 and side 1),
+-- $org_scoped (true in dedupe mode: title blocks are split by organisation).
+-- Each pair appears once, with a bitmask of the keys that proposed it
+-- (1 url, 2 title, 4 organisation + compact title, 8 title for records without organisation).
+-- block_org is the organisation code, or -1 when there is none or it is an ambiguous acronym ("UBBS" could
+-- be several schools): such records meet every organisation's records of the same title.
+with title_values as (
     -- one namespace for the full title, the title without its subtitle and the URL slug: a title cut at its
     -- subtitle meets the full title, a slug meets a title
-    select distinct rid, side, 2, v
-    from (select rid, side, unnest([h_title, h_core, h_slug]) as v from match_hashes)
+    select distinct rid, side, block_org as org_code, v
+    from (select rid, side, block_org, unnest([h_title, h_core, h_slug]) as v from match_hashes)
     where v <> 0
+),
+
+block_keys as (
+    select rid, side, block_org as org_code, 1 as key_bit, h_url as key_value from match_hashes where h_url <> 0
     union all
-    -- organisation + the first 10 letters of the title without spaces: survives dropped hyphens
-    -- ("High-Dimensional" / "HighDimensional"), cut subtitles and lost punctuation
-    select rid, side, 4, h_org_prefix from match_hashes where h_org_prefix <> 0
+    -- $org_scoped (dedupe): a title block is split by organisation, since records of two different
+    -- organisations can never be duplicates nor same_as; records without an organisation also meet every
+    -- record of the title in an unscoped block (key bit 8)
+    select rid, side, org_code, 2, case when $org_scoped and org_code >= 0 then hash(v, org_code) else v end
+    from title_values
+    union all
+    select rid, side, org_code, 8, v from title_values where $org_scoped
+    union all
+    -- organisation + the title (or the title without subtitle) with its spaces removed: survives hyphens
+    -- dropped without a space ("High-Dimensional" / "HighDimensional") even with the subtitle cut
+    select distinct rid, side, block_org as org_code, 4, v
+    from (select rid, side, block_org, unnest([h_org_compact, h_org_compact_core]) as v from match_hashes)
+    where v <> 0
 ),
 
 block_sizes as (
@@ -34,6 +51,8 @@ pairs as (
     from kept a
     join kept b on a.key_bit = b.key_bit and a.key_value = b.key_value
     where case when $link_mode then a.side = 0 and b.side = 1 else a.rid < b.rid end
+      -- the unscoped title block only pairs a record without organisation with any other record
+      and (a.key_bit <> 8 or a.org_code < 0 or b.org_code < 0)
 ),
 
 final as (

@@ -118,7 +118,8 @@ final as (
         end as language_key,
         lower(left(coalesce(i.description, ''), 200)) as desc_text,
         i.duration_hours as duration,
-        coalesce(i.org_code, -1) as org_code
+        coalesce(i.org_code, -1) as org_code,
+        coalesce(i.block_org, -1) as block_org
     from match_input i
     join titles2 t using (rid)
     join slugs2 s using (rid)
