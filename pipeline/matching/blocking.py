@@ -49,12 +49,14 @@ def build_match_keys(con: duckdb.DuckDBPyConnection) -> dict[str, np.ndarray]:
     con.execute("""create or replace temp view match_hashes_v as
         select *, h_url_canon as h_url, h_title_norm as h_title, h_title_core as h_core from match_hashes""")
     TIMINGS["hashes_sql"] = time.perf_counter() - t0
-    arrays = {k: np.asarray(v) for k, v in con.execute("select * from match_hashes_v order by rid").fetchnumpy().items()}
+    raw = con.execute("select * from match_hashes_v order by rid").fetchnumpy()
+    arrays = {k: np.asarray(v) for k, v in raw.items() if k != "duration"}
+    # NULL durations arrive masked: keep them as NaN (np.asarray would expose the masked fill value)
+    arrays["duration"] = np.ma.filled(np.ma.asarray(raw["duration"]).astype(np.float64), np.nan)
     strings = con.execute(f"select {', '.join(STRINGS)} from match_keys order by rid").fetchnumpy()
     for k in STRINGS:
         arrays[k] = np.asarray(strings[k], dtype=object)
     TIMINGS["fetch"] = time.perf_counter() - t0
-    arrays["duration"] = np.asarray(np.ma.filled(np.ma.asarray(arrays["duration"], dtype=np.float64), np.nan))
     return arrays
 
 
