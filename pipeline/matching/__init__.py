@@ -7,6 +7,7 @@ Public entry points::
 See docs/deduplication.md for the signals, blocking keys, calibration, clustering and survivorship rules.
 """
 
+from pipeline.matching.checks import check_cluster_size, check_one_cluster_per_record, check_stable_ids
 from pipeline.matching.cli import DedupeInputError, dedupe_files, read_table, run_dedupe_cli
 from pipeline.matching.engine import (
     SURVIVORSHIP,
@@ -22,7 +23,7 @@ from pipeline.matching.metrics import evaluate, evaluate_labels, evaluate_links
 from pipeline.matching.scoring import MatchParams
 
 __all__ = [
-    "DedupeInputError", "DedupeResult", "MatchParams", "MissingColumnsError", "SURVIVORSHIP", "dedupe_files",
+    "DedupeInputError", "DedupeResult", "check_cluster_size", "check_one_cluster_per_record", "check_stable_ids", "MatchParams", "MissingColumnsError", "SURVIVORSHIP", "dedupe_files",
     "dedupe_frame", "evaluate", "evaluate_labels", "evaluate_links", "link_frames", "merge_credentials",
     "read_table", "run_dedupe_cli", "score_pairs", "standardise",
 ]

@@ -56,6 +56,7 @@ def build_match_keys(con: duckdb.DuckDBPyConnection) -> dict[str, np.ndarray]:
     strings = con.execute(f"select {', '.join(STRINGS)} from match_keys order by rid").fetchnumpy()
     for k in STRINGS:
         arrays[k] = np.asarray(strings[k], dtype=object)
+    del strings
     TIMINGS["fetch"] = time.perf_counter() - t0
     return arrays
 
