@@ -71,6 +71,9 @@ def calibrate_course(base: pd.DataFrame) -> MatchParams:
         "trained_on": "mooc_catalogs calibration half (pipeline.matching.synth.split_base seed 7), labelled set "
                       "seed 1 for weights, seed 3 for the threshold; match = same course",
         "fit_pairs": int(len(y1)), "fit_positives": int(y1.sum()), "threshold_pairs": int(len(y2)),
+        # pairs of two different organisations are never scored in dedupe mode (cannot-link), so their weight
+        # is not learned; link mode applies the same rule
+        "org_diff_cannot_link": True,
     })
     return params
 

@@ -101,7 +101,9 @@ def test_numbers_and_runs():
     assert title_numbers("calculus ii") == "2"
     assert title_numbers("python 2 for 2024") == "2"
     assert run_markers("Intro (2024)", None) == "2024"
-    assert run_markers("Intro", "https://www.edx.org/course/course-v1:MITx+6.00.1x+2T2023") == "2023 2t2023"
+    # years count in the title only; edX run codes in the URL too
+    assert run_markers("Intro", "https://www.edx.org/course/course-v1:MITx+6.00.1x+2T2023") == "2t2023"
+    assert run_markers("Intro", "https://www.udemy.com/course/excel-2017/") == ""
 
 
 def test_pandas_string_column_round_trips_through_duckdb():

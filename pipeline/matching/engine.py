@@ -320,7 +320,11 @@ def link_frames(
     rid_l, rid_r, _ = m.candidates(link_mode=True, max_block=max_block)
     _say(progress, f"[link] {len(ls)} x {len(rs)} records: {len(rid_l)} candidate pairs")
     sig, proba = m.score(rid_l, rid_r)
-    keep = np.flatnonzero(proba >= params.threshold)
+    above = proba >= params.threshold
+    if params.meta.get("org_diff_cannot_link"):
+        # the course model: two organisations are never one course (the same rule as dedupe mode)
+        above &= sig["org_diff"].to_numpy() == 0
+    keep = np.flatnonzero(above)
     if one_to_one and len(keep):
         keep = keep[np.argsort(-proba[keep], kind="stable")]
         seen_l, seen_r, chosen = set(), set(), []
