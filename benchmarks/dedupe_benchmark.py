@@ -91,7 +91,7 @@ def run_splink(path: Path) -> dict:
     truth = pd.factorize(df["dup_id"])[0]
     # the same normalised keys credcat compares, computed by credcat's own SQL model
     std = engine.standardise(df.drop(columns=["dup_id", "course_id"]))
-    m = engine.Matcher([std])
+    m = engine.Matcher([std], keep_keys=True)
     keys = m.con.execute("""
         select k.rid as unique_id, nullif(k.title_norm, '') as title, nullif(k.title_core, '') as title_core,
                nullif(o.org_key, '') as org, nullif(k.url_canon, '') as url, nullif(k.platform_key, '') as platform,

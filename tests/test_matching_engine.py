@@ -51,6 +51,8 @@ def test_case_diacritic_punctuation_and_subtitle_drift_merges():
     dup = res.pairs[res.pairs["relation"] == "duplicate"]
     assert len(dup) >= 2
     assert dup["explanation"].str.contains("title_").all()  # every matched pair says which signals fired
+    from pipeline.matching import render_explanations
+    assert render_explanations(dup) == dup["explanation"].tolist()
 
 
 def test_cross_platform_copy_is_linked_not_merged():

@@ -47,7 +47,7 @@ def sql_keys(titles, urls):
     n = max(len(titles), len(urls))
     df = pd.DataFrame({"id": [str(i) for i in range(n)], "title": (titles + [""] * n)[:n],
                        "organisation": ["X"] * n, "url": (urls + [""] * n)[:n]})
-    m = engine.Matcher([engine.standardise(df)])
+    m = engine.Matcher([engine.standardise(df)], keep_keys=True)
     keys = m.con.execute("select * from match_keys order by rid").df()
     m.close()
     return keys

@@ -16,6 +16,7 @@ from pipeline.matching.engine import (
     dedupe_frame,
     link_frames,
     merge_credentials,
+    render_explanations,
     score_pairs,
     standardise,
 )
@@ -25,5 +26,5 @@ from pipeline.matching.scoring import MatchParams
 __all__ = [
     "DedupeInputError", "DedupeResult", "check_cluster_size", "check_one_cluster_per_record", "check_stable_ids", "MatchParams", "MissingColumnsError", "SURVIVORSHIP", "dedupe_files",
     "dedupe_frame", "evaluate", "evaluate_labels", "evaluate_links", "link_frames", "merge_credentials",
-    "read_table", "run_dedupe_cli", "score_pairs", "standardise",
+    "read_table", "render_explanations", "run_dedupe_cli", "score_pairs", "standardise",
 ]

@@ -13,7 +13,7 @@ import duckdb
 import numpy as np
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql" / "intermediate"
-BLOCK_KEYS = {1: "url", 2: "title", 4: "org_compact_title", 8: "title_no_org"}
+BLOCK_KEYS = {1: "url", 2: "title", 4: "org_compact_title", 8: "title_no_org", 16: "title_code"}
 DEFAULT_MAX_BLOCK = 100
 TIMINGS: dict[str, float] = {}
 HASHED = ["title_norm", "title_core", "title_nums", "title_codes", "run_key", "url_canon", "url_host", "slug",
@@ -25,11 +25,12 @@ def _sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def build_match_keys(con: duckdb.DuckDBPyConnection) -> dict[str, np.ndarray]:
+def build_match_keys(con: duckdb.DuckDBPyConnection, *, keep_keys: bool = False) -> dict[str, np.ndarray]:
     """Run the keys model over the view ``match_input``; create ``match_keys`` and ``match_hashes``.
 
     Returns the per-record arrays scoring needs, indexed by rid: ``h_<key>`` (uint64 hash, 0 = empty),
-    ``org_code``, ``duration`` and the strings ``title_norm``, ``title_codes``, ``desc_text``.
+    ``org_code``, ``duration`` and the strings ``title_norm``, ``title_codes``, ``desc_text``. Unless
+    ``keep_keys``, the wide ``match_keys`` table is then reduced to what blocking still reads (memory).
     """
     import time
     t0 = time.perf_counter()
@@ -57,6 +58,12 @@ def build_match_keys(con: duckdb.DuckDBPyConnection) -> dict[str, np.ndarray]:
     for k in STRINGS:
         arrays[k] = np.asarray(strings[k], dtype=object)
     del strings
+    if keep_keys:
+        return arrays
+    # keep only what blocking still reads (title codes, link mode): the strings now live in numpy
+    con.execute("create or replace temp table match_codes as select rid, side, title_codes from match_keys")
+    con.execute("drop table match_keys")
+    con.execute("alter table match_codes rename to match_keys")
     TIMINGS["fetch"] = time.perf_counter() - t0
     return arrays
 
@@ -83,7 +90,7 @@ def skipped_blocks(con: duckdb.DuckDBPyConnection, *, max_block: int = DEFAULT_M
     sql = _sql("int_match_candidate_pairs").replace("from match_hashes", "from match_hashes_v")
     head = sql[: sql.index("kept as")].rstrip().rstrip(",")
     rows = con.execute(head + " select key_bit, count(*) from block_sizes where n > $max_block group by 1",
-                       {"max_block": max_block, "org_scoped": org_scoped}).fetchall()
+                       {"max_block": max_block, "org_scoped": org_scoped, "link_mode": not org_scoped}).fetchall()
     return {BLOCK_KEYS[int(k)]: int(v) for k, v in rows}
 
 

@@ -110,7 +110,8 @@ class Matcher:
 
     def __init__(self, frames: list[pd.DataFrame], *, params: MatchParams | None = None,
                  org_resolver: Callable[[str], str | None] | None = None, workers: int = 2,
-                 con: duckdb.DuckDBPyConnection | None = None, skip_org_diff: bool = False):
+                 con: duckdb.DuckDBPyConnection | None = None, skip_org_diff: bool = False,
+                 keep_keys: bool = False):
         self.params = params or MatchParams.load()
         self.workers = workers
         self.skip_org_diff = skip_org_diff
@@ -148,7 +149,7 @@ class Matcher:
                    cast(platform as varchar) as platform, org_code, block_org
             from match_raw
         """)
-        self.K = blocking.build_match_keys(self.con)
+        self.K = blocking.build_match_keys(self.con, keep_keys=keep_keys)
 
     def candidates(self, *, link_mode: bool, max_block: int):
         return blocking.candidate_pairs(self.con, link_mode=link_mode, max_block=max_block)
@@ -172,6 +173,26 @@ def _signal_mask(sig: pd.DataFrame) -> np.ndarray:
 def decode_signals(mask: int) -> list[str]:
     """The indicator signals set in a pair's ``signals`` bitmask."""
     return [f for i, f in enumerate(INDICATORS) if int(mask) & (1 << i)]
+
+
+def render_explanations(pairs: pd.DataFrame, params: MatchParams | None = None) -> list[str]:
+    """The explanation text of any rows of ``DedupeResult.pairs`` (from their signals bitmask and
+    similarities): each signal that fired, with its value and its contribution in log-odds."""
+    params = params or MatchParams.load()
+    out = []
+    for mask, ts, os_, ds in zip(pairs["signals"].tolist(), pairs["title_sim"].tolist(), pairs["org_sim"].tolist(),
+                                 pairs["desc_sim"].tolist()):
+        sims = {"title_sim": ts, "org_sim": os_, "desc_sim": ds}
+        parts = []
+        for f in FEATURES:
+            w = params.weights.get(f, 0.0)
+            if f in sims:
+                if sims[f]:
+                    parts.append(f"{f}={sims[f]:.2f}({w * sims[f]:+.2f})")
+            elif int(mask) & (1 << INDICATORS.index(f)):
+                parts.append(f"{f}({w:+.2f})")
+        out.append("; ".join(parts))
+    return out
 
 
 def _say(progress: TextIO | None, msg: str) -> None:

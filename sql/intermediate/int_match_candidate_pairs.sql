@@ -5,7 +5,8 @@
 -- are skipped for that key and reported), $link_mode (true: only pairs across side 0 and side 1),
 -- $org_scoped (true in dedupe mode: title blocks are split by organisation).
 -- Each pair appears once, with a bitmask of the keys that proposed it
--- (1 url, 2 title, 4 organisation + compact title, 8 title for records without organisation).
+-- (1 url, 2 title, 4 organisation + compact title, 8 title for records without organisation,
+-- 16 title code, link mode only).
 -- block_org is the organisation code, or -1 when there is none or it is an ambiguous acronym ("UBBS" could
 -- be several schools): such records meet every organisation's records of the same title.
 with title_values as (
@@ -32,6 +33,10 @@ block_keys as (
     select distinct rid, side, block_org as org_code, 4, v
     from (select rid, side, block_org, unnest([h_org_compact, h_org_compact_core]) as v from match_hashes)
     where v <> 0
+    union all
+    -- link mode: a code mixing letters and digits (a model number, "cs50") shared by both titles
+    select rid, side, -1, 16, hash(c)
+    from (select rid, side, unnest(string_split(title_codes, ' ')) as c from match_keys where $link_mode and title_codes <> '')
 ),
 
 block_sizes as (
