@@ -201,7 +201,9 @@ def real_cross_platform(base: pd.DataFrame) -> None:
 
 
 def within_source_repeats(base: pd.DataFrame) -> None:
-    """Real title repeats inside one source (mostly Udemy: two instructors' courses with one title)."""
+    """Real title repeats inside one source (mostly Udemy: two instructors' courses with one title).
+
+    Truth used: each listing with its own id and URL is its own course; a merge is a false merge."""
     from pipeline.matching.keys import norm_title
     b = base.assign(tn=[norm_title(t) for t in base["title"]])
     rep = b[b.duplicated(["platform", "tn"], keep=False)]
@@ -212,8 +214,8 @@ def within_source_repeats(base: pd.DataFrame) -> None:
     for _, g in rep.groupby(["platform", "tn"]):
         groups += 1
         merged += len({cid[i] for i in g["id"]}) == 1
-    print(f"  real within-source title repeats: {groups} groups ({len(rep)} listings, distinct ids and URLs, "
-          f"different durations): merged {merged}, kept apart {groups - merged}")
+    print(f"  real within-source title repeats: {groups} groups ({len(rep)} listings with distinct ids and URLs; "
+          f"truth: different courses, e.g. two Udemy instructors): merged {merged}, kept apart {groups - merged}")
 
 
 def main(argv=None) -> int:

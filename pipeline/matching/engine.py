@@ -17,7 +17,6 @@ Different organisations are neither: ``org_diff`` is a cannot-link for both rela
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from typing import NamedTuple, TextIO
@@ -267,7 +266,7 @@ def dedupe_frame(
     if do_explain and len(matched):
         pairs.loc[matched, "explanation"] = explain(sig, params, matched)
 
-    links = _cluster_links(pairs, clusters, rid_l, rid_r, labels)
+    links = _cluster_links(pairs, clusters, rid_l, rid_r, labels, params)
     t_end = time.perf_counter()
     sizes = np.bincount(labels)
     stats = {
@@ -301,7 +300,8 @@ def _relations(sig: pd.DataFrame, proba: np.ndarray, threshold: float) -> tuple[
     return rel, cannot
 
 
-def _cluster_links(pairs: pd.DataFrame, clusters: pd.DataFrame, rid_l, rid_r, labels) -> pd.DataFrame:
+def _cluster_links(pairs: pd.DataFrame, clusters: pd.DataFrame, rid_l, rid_r, labels,
+                   params: MatchParams | None = None) -> pd.DataFrame:
     cols = ["cluster_id_l", "cluster_id_r", "left_id", "right_id", "score", "relation", "evidence"]
     sel = (pairs["relation"] == "same_as").to_numpy()
     if not sel.any():
@@ -315,6 +315,9 @@ def _cluster_links(pairs: pd.DataFrame, clusters: pd.DataFrame, rid_l, rid_r, la
         l.loc[swap, ["cluster_id_r", "cluster_id_l", "right_id", "left_id"]].to_numpy()
     l = l[l["cluster_id_l"] != l["cluster_id_r"]]
     l = l.sort_values("score", ascending=False, kind="stable").drop_duplicates(["cluster_id_l", "cluster_id_r"])
+    missing = l["explanation"].isna().to_numpy()
+    if missing.any():  # above the text-rendering cap: links always carry their evidence
+        l.loc[missing, "explanation"] = render_explanations(l.loc[missing], params)
     l["evidence"] = l["explanation"]
     return l[cols].reset_index(drop=True)
 
