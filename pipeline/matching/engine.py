@@ -179,9 +179,10 @@ def render_explanations(pairs: pd.DataFrame, params: MatchParams | None = None) 
     similarities): each signal that fired, with its value and its contribution in log-odds."""
     params = params or MatchParams.load()
     out = []
-    for mask, ts, os_, ds in zip(pairs["signals"].tolist(), pairs["title_sim"].tolist(), pairs["org_sim"].tolist(),
-                                 pairs["desc_sim"].tolist()):
-        sims = {"title_sim": ts, "org_sim": os_, "desc_sim": ds}
+    for mask, ts, tss, os_, ds in zip(pairs["signals"].tolist(), pairs["title_sim"].tolist(),
+                                      pairs["title_set_sim"].tolist(), pairs["org_sim"].tolist(),
+                                      pairs["desc_sim"].tolist()):
+        sims = {"title_sim": ts, "title_set_sim": tss, "org_sim": os_, "desc_sim": ds}
         parts = []
         for f in FEATURES:
             w = params.weights.get(f, 0.0)
@@ -257,7 +258,8 @@ def dedupe_frame(
     pairs = pd.DataFrame({
         "left_id": m.ids[rid_l], "right_id": m.ids[rid_r], "score": np.round(proba, 4),
         "relation": rel_names[relation], "same_cluster": same_cluster,
-        "signals": _signal_mask(sig), "title_sim": sig["title_sim"].to_numpy(), "org_sim": sig["org_sim"].to_numpy(),
+        "signals": _signal_mask(sig), "title_sim": sig["title_sim"].to_numpy(),
+        "title_set_sim": sig["title_set_sim"].to_numpy(), "org_sim": sig["org_sim"].to_numpy(),
         "desc_sim": sig["desc_sim"].to_numpy(), "block_keys": key_mask,
     })
     matched = np.flatnonzero(relation > 0)

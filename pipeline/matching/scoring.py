@@ -22,7 +22,7 @@ DEFAULT_PARAMS = PARAMS_DIR / "course.json"
 
 FEATURES = [
     # title
-    "title_exact", "title_subtitle_cut", "title_high", "title_mid", "title_core_only", "title_sim",
+    "title_exact", "title_subtitle_cut", "title_high", "title_mid", "title_core_only", "title_sim", "title_set_sim",
     # numbers in the title (Part 1 / Part 2, Calculus I / II) and run markers (2023 / 2024, 1T2024)
     "numbers_match", "numbers_conflict", "numbers_one_side", "run_conflict",
     # codes that mix letters and digits (CS50, model numbers)
@@ -120,15 +120,19 @@ def compute_signals(K: dict[str, np.ndarray], rid_l: np.ndarray, rid_r: np.ndarr
     cut = ~exact & (((K["h_title_norm"][rid_l] == K["h_title_core"][rid_r]) & (K["h_title_norm"][rid_l] != 0))
                     | ((K["h_title_norm"][rid_r] == K["h_title_core"][rid_l]) & (K["h_title_norm"][rid_r] != 0)))
     tsim = np.where(exact, 1.0, 0.0)
+    tset = tsim.copy()
     idx = np.flatnonzero(~exact & scored)
     if len(idx):
         tl, tr = K["title_norm"][rid_l[idx]], K["title_norm"][rid_r[idx]]
         tsim[idx] = _cpdist(tl, tr, fuzz.token_sort_ratio, workers)
+        # token-set similarity: one title's words inside the other's (model numbers, extra words)
+        tset[idx] = _cpdist(tl, tr, fuzz.token_set_ratio, workers)
     high = ~exact & ~cut & (tsim >= 0.92)
     mid = ~exact & ~cut & ~high & (tsim >= 0.80)
     core_only = ~exact & ~cut & ~high & ~mid & eq("h_title_core")
     X["title_exact"], X["title_subtitle_cut"], X["title_high"] = exact, cut, high
     X["title_mid"], X["title_core_only"], X["title_sim"] = mid, core_only, tsim
+    X["title_set_sim"] = tset
 
     # --- numbers, codes, runs
     pn = (K["h_title_nums"][rid_l] != 0, K["h_title_nums"][rid_r] != 0)
