@@ -1,0 +1,435 @@
+"""The public entry points of the matcher: deduplicate one table, link two tables, merge clusters.
+
+    dedupe_frame(df, previous_membership=None) -> DedupeResult(clusters, links, pairs, stats)
+    link_frames(left, right) -> DataFrame[left_id, right_id, score, evidence]
+    merge_credentials(records, clusters) -> DataFrame (one row per credential, survivorship applied)
+
+Two relations are kept apart (see docs/deduplication.md):
+
+* duplicate - the same offering seen more than once: a pair above the threshold on the same platform (or with
+  the same canonical URL), same organisation, no conflicting run markers. Duplicates are merged into one
+  credential (one cluster); every record stays a member.
+* same_as - the same course on another platform, or another run of it: a pair above the threshold that is not a
+  duplicate, whose organisations agree. Kept as separate credentials with a link and its evidence.
+
+Different organisations are neither: ``org_diff`` is a cannot-link for both relations.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import NamedTuple, TextIO
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from pipeline.matching import blocking
+from pipeline.matching.cluster import assign_cluster_ids, constrained_clusters
+from pipeline.matching.keys import org_acronym, org_key
+from pipeline.matching.scoring import FEATURES, MatchParams, compute_signals, explain, predict_proba
+
+STANDARD_COLUMNS = ["id", "title", "organisation", "platform", "url", "description", "duration_hours", "level",
+                    "language"]
+REQUIRED_COLUMNS = ["id", "title", "organisation"]
+# accepted spellings of the standard columns (canonical Listing fields and the CLI's names)
+COLUMN_ALIASES = {"provider": "organisation", "uid": "id", "organization": "organisation"}
+INDICATORS = [f for f in FEATURES if not f.endswith("_sim")]
+EXPLAIN_AUTO_LIMIT = 50_000
+
+
+class DedupeResult(NamedTuple):
+    clusters: pd.DataFrame   # id, cluster_id
+    links: pd.DataFrame      # cluster_id_l, cluster_id_r, left_id, right_id, score, relation, evidence
+    pairs: pd.DataFrame      # every scored pair: left_id, right_id, score, relation, signals, explanation
+    stats: dict
+
+
+class MissingColumnsError(ValueError):
+    """The input lacks required columns."""
+
+
+def standardise(df: pd.DataFrame, column_map: dict[str, str] | None = None) -> pd.DataFrame:
+    """Rename the input's columns to the standard names, add missing optional ones, check required ones.
+
+    ``column_map`` maps a standard name to the input's column name (``{"title": "course_name"}``). Values
+    are not converted here (DuckDB casts them), so this is cheap at a million rows.
+    """
+    column_map = {COLUMN_ALIASES.get(k, k): v for k, v in dict(column_map or {}).items() if v}
+    cols: dict[str, pd.Series] = {}
+    for std, src in column_map.items():
+        if src not in df.columns:
+            raise MissingColumnsError(f"column {src!r} (given for {std!r}) is not in the input; "
+                                      f"columns present: {', '.join(map(str, df.columns))}")
+        cols[std] = df[src]
+    for c in df.columns:
+        std = COLUMN_ALIASES.get(str(c), str(c))
+        if std in STANDARD_COLUMNS and std not in cols:
+            cols[std] = df[c]
+    missing = [c for c in REQUIRED_COLUMNS if c not in cols]
+    if missing:
+        names = ", ".join("provider" if m == "organisation" else m for m in missing)
+        flag = "provider" if missing[0] == "organisation" else missing[0]
+        raise MissingColumnsError(f"missing required column(s): {names}; columns present: "
+                                  f"{', '.join(map(str, df.columns))} (name another column with --{flag}-col)")
+    out = pd.DataFrame({c: (cols[c].reset_index(drop=True) if c in cols else pd.Series(np.full(len(df), None, dtype=object)))
+                        for c in STANDARD_COLUMNS})
+    if not pd.api.types.is_string_dtype(out["id"]):
+        out["id"] = out["id"].astype(str)
+    dup = out["id"].duplicated()
+    if dup.any():
+        raise ValueError(f"ids must be unique; {out['id'][dup].iloc[0]!r} appears more than once")
+    return out
+
+
+def resolve_acronyms(keys: list[str]) -> list[str]:
+    """Map an organisation key that is the acronym of exactly one other key in the data onto that key.
+
+    "ucsc" -> "university california santa cruz" when that is the only organisation with those initials;
+    an ambiguous acronym is left alone. Runs on distinct organisations only.
+    """
+    by_acr: dict[str, set[str]] = {}
+    for k in set(keys):
+        a = org_acronym(k)
+        if len(a) >= 3:
+            by_acr.setdefault(a, set()).add(k)
+    out = []
+    for k in keys:
+        if k and " " not in k and k in by_acr and len(by_acr[k]) == 1:
+            out.append(next(iter(by_acr[k])))
+        else:
+            out.append(k)
+    return out
+
+
+class Matcher:
+    """The match keys of one run (in DuckDB and as numpy arrays) and a scorer for pairs of its records."""
+
+    def __init__(self, frames: list[pd.DataFrame], *, params: MatchParams | None = None,
+                 org_resolver: Callable[[str], str | None] | None = None, workers: int = 2,
+                 con: duckdb.DuckDBPyConnection | None = None, skip_org_diff: bool = False,
+                 keep_keys: bool = False):
+        self.params = params or MatchParams.load()
+        self.workers = workers
+        self.skip_org_diff = skip_org_diff
+        self.con = con or duckdb.connect()
+        parts = []
+        for side, f in enumerate(frames):
+            g = f.assign(side=side) if len(frames) > 1 else f.assign(side=0)
+            parts.append(g)
+        raw = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+        raw["rid"] = np.arange(len(raw), dtype=np.int64)
+        self.n = len(raw)
+        self.ids = raw["id"].to_numpy(dtype=object)
+        self.side = raw["side"].to_numpy()
+        # organisations: resolved once per distinct name, joined back as an integer code
+        raw_codes, orgs = pd.factorize(raw["organisation"], use_na_sentinel=True)
+        keys = resolve_acronyms([org_key(str(o), org_resolver) for o in orgs])
+        key_codes, uniq = pd.factorize(pd.Series(keys, dtype=object))
+        key_codes = np.where(np.asarray(keys, dtype=object) == "", -1, key_codes).astype(np.int64)
+        self.org_keys = np.asarray(uniq, dtype=object)
+        self.org_acronyms = np.array([org_acronym(k) for k in self.org_keys], dtype=object)
+        raw["org_code"] = np.where(raw_codes >= 0, np.append(key_codes, -1)[raw_codes], -1)
+        # blocking treats an acronym that stands for several organisations like a missing organisation
+        acronyms = {a for a in self.org_acronyms.tolist() if len(a) >= 3}
+        ambiguous = np.array([(" " not in k and k in acronyms) for k in self.org_keys.tolist()] + [False], dtype=bool)
+        org_code_arr = raw["org_code"].to_numpy()
+        raw["block_org"] = np.where((org_code_arr >= 0) & ambiguous[np.where(org_code_arr >= 0, org_code_arr, -1)],
+                                    -1, org_code_arr)
+        # hand DuckDB an Arrow table: pandas 3 strings are Arrow-backed, so this is zero-copy and scans in parallel
+        self.con.register("match_raw", pa.Table.from_pandas(raw, preserve_index=False))
+        self.con.execute("""
+            create or replace temp view match_input as
+            select rid, side, cast(title as varchar) as title, cast(url as varchar) as url,
+                   cast(description as varchar) as description, try_cast(duration_hours as double) as duration_hours,
+                   cast(level as varchar) as level, cast(language as varchar) as language,
+                   cast(platform as varchar) as platform, org_code, block_org
+            from match_raw
+        """)
+        self.K = blocking.build_match_keys(self.con, keep_keys=keep_keys)
+
+    def candidates(self, *, link_mode: bool, max_block: int):
+        return blocking.candidate_pairs(self.con, link_mode=link_mode, max_block=max_block)
+
+    def score(self, rid_l: np.ndarray, rid_r: np.ndarray):
+        sig = compute_signals(self.K, rid_l, rid_r, org_keys=self.org_keys, org_acronyms=self.org_acronyms,
+                              workers=self.workers, skip_org_diff=self.skip_org_diff)
+        return sig, predict_proba(sig, self.params)
+
+    def close(self):
+        self.con.close()
+
+
+def _signal_mask(sig: pd.DataFrame) -> np.ndarray:
+    mask = np.zeros(len(sig), dtype=np.int64)
+    for i, f in enumerate(INDICATORS):
+        mask |= (sig[f].to_numpy() > 0).astype(np.int64) << i
+    return mask
+
+
+def decode_signals(mask: int) -> list[str]:
+    """The indicator signals set in a pair's ``signals`` bitmask."""
+    return [f for i, f in enumerate(INDICATORS) if int(mask) & (1 << i)]
+
+
+def render_explanations(pairs: pd.DataFrame, params: MatchParams | None = None) -> list[str]:
+    """The explanation text of any rows of ``DedupeResult.pairs`` (from their signals bitmask and
+    similarities): each signal that fired, with its value and its contribution in log-odds."""
+    params = params or MatchParams.load()
+    out = []
+    for mask, ts, tss, os_, ds in zip(pairs["signals"].tolist(), pairs["title_sim"].tolist(),
+                                      pairs["title_set_sim"].tolist(), pairs["org_sim"].tolist(),
+                                      pairs["desc_sim"].tolist()):
+        sims = {"title_sim": ts, "title_set_sim": tss, "org_sim": os_, "desc_sim": ds}
+        parts = []
+        for f in FEATURES:
+            w = params.weights.get(f, 0.0)
+            if f in sims:
+                if sims[f]:
+                    parts.append(f"{f}={sims[f]:.2f}({w * sims[f]:+.2f})")
+            elif int(mask) & (1 << INDICATORS.index(f)):
+                parts.append(f"{f}({w:+.2f})")
+        out.append("; ".join(parts))
+    return out
+
+
+def _say(progress: TextIO | None, msg: str) -> None:
+    if progress is not None:
+        print(msg, file=progress, flush=True)
+
+
+def dedupe_frame(
+    df: pd.DataFrame,
+    previous_membership: pd.DataFrame | None = None,
+    *,
+    params: MatchParams | None = None,
+    column_map: dict[str, str] | None = None,
+    org_resolver: Callable[[str], str | None] | None = None,
+    max_block: int = blocking.DEFAULT_MAX_BLOCK,
+    max_cluster_size: int = 50,
+    workers: int = 2,
+    explain_pairs: bool | str = "auto",
+    progress: TextIO | None = None,
+    truth: np.ndarray | None = None,
+) -> DedupeResult:
+    """Deduplicate one table of listings.
+
+    Returns ``clusters`` (id, cluster_id: one row per input record), ``links`` (same_as relations between
+    clusters with their evidence), ``pairs`` (every scored candidate pair with its relation and signals) and
+    ``stats``. ``previous_membership`` (id, cluster_id from the last run) keeps cluster ids stable.
+    ``truth`` (a true cluster label per input row) only adds blocking recall to the stats.
+    """
+    t0 = time.perf_counter()
+    std = standardise(df, column_map)
+    params = params or MatchParams.load()
+    m = Matcher([std], params=params, org_resolver=org_resolver, workers=workers, skip_org_diff=True)
+    t_keys = time.perf_counter()
+    _say(progress, f"[dedupe] {len(std)} records: match keys built in {t_keys - t0:.1f}s")
+    rid_l, rid_r, key_mask = m.candidates(link_mode=False, max_block=max_block)
+    t_block = time.perf_counter()
+    _say(progress, f"[dedupe] blocking: {len(rid_l)} candidate pairs in {t_block - t_keys:.1f}s")
+    sig, proba = m.score(rid_l, rid_r)
+    t_score = time.perf_counter()
+    _say(progress, f"[dedupe] scoring: {len(rid_l)} pairs in {t_score - t_block:.1f}s")
+
+    relation, cannot = _relations(sig, proba, params.threshold)
+    strong = relation == 1
+
+    def score_missing(l, r):
+        s, p = m.score(l, r)
+        _, cl = _relations(s, p, params.threshold)
+        return p, cl
+
+    labels, cstats = constrained_clusters(len(std), rid_l, rid_r, proba, params.threshold, strong_mask=strong,
+                                          cannot_link=cannot, max_size=max_cluster_size,
+                                          score_missing=score_missing)
+    cluster_ids = assign_cluster_ids(m.ids, labels, previous_membership)
+    t_cluster = time.perf_counter()
+    _say(progress, f"[dedupe] clustering in {t_cluster - t_score:.1f}s")
+
+    clusters = pd.DataFrame({"id": m.ids, "cluster_id": cluster_ids})
+    # a pair above threshold that clustering kept apart is reported as such
+    same_cluster = labels[rid_l] == labels[rid_r]
+    relation = np.where((relation == 1) & ~same_cluster, 0, relation)
+    relation = np.where(same_cluster & (relation != 1) & (proba >= params.threshold), 1, relation)
+    rel_names = np.array(["none", "duplicate", "same_as"], dtype=object)
+    pairs = pd.DataFrame({
+        "left_id": m.ids[rid_l], "right_id": m.ids[rid_r], "score": np.round(proba, 4),
+        "relation": rel_names[relation], "same_cluster": same_cluster,
+        "signals": _signal_mask(sig), "title_sim": sig["title_sim"].to_numpy(),
+        "title_set_sim": sig["title_set_sim"].to_numpy(), "org_sim": sig["org_sim"].to_numpy(),
+        "desc_sim": sig["desc_sim"].to_numpy(), "block_keys": key_mask,
+    })
+    matched = np.flatnonzero(relation > 0)
+    do_explain = explain_pairs is True or (explain_pairs == "auto" and len(matched) <= EXPLAIN_AUTO_LIMIT)
+    pairs["explanation"] = None
+    if do_explain and len(matched):
+        pairs.loc[matched, "explanation"] = explain(sig, params, matched)
+
+    links = _cluster_links(pairs, clusters, rid_l, rid_r, labels, params)
+    t_end = time.perf_counter()
+    sizes = np.bincount(labels)
+    stats = {
+        "records": int(len(std)), "candidate_pairs": int(len(rid_l)),
+        "duplicate_pairs": int((pairs["relation"] == "duplicate").sum()),
+        "same_as_pairs": int((pairs["relation"] == "same_as").sum()),
+        "clusters": int(np.count_nonzero(sizes)), "largest_cluster": int(sizes.max()) if len(sizes) else 0,
+        "same_as_links": int(len(links)), "threshold": params.threshold,
+        "seconds": {"keys": t_keys - t0, "blocking": t_block - t_keys, "scoring": t_score - t_block,
+                    "clustering": t_cluster - t_score, "output": t_end - t_cluster, "total": t_end - t0},
+        "skipped_blocks": blocking.skipped_blocks(m.con, max_block=max_block),
+        **cstats,
+    }
+    if truth is not None:
+        rec, found, total = blocking.blocking_recall(rid_l, rid_r, np.asarray(truth))
+        stats.update({"blocking_recall": rec, "true_pairs_in_candidates": found, "true_pairs": total})
+    m.con.close()
+    return DedupeResult(clusters, links, pairs, stats)
+
+
+def _relations(sig: pd.DataFrame, proba: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Relation per pair (0 none, 1 duplicate, 2 same_as) and the cannot-link mask for clustering."""
+    org_diff = sig["org_diff"].to_numpy() > 0
+    run_conflict = sig["run_conflict"].to_numpy() > 0
+    cross_platform = (sig["platform_diff"].to_numpy() > 0) & (sig["url_exact"].to_numpy() == 0)
+    above = proba >= threshold
+    cannot = org_diff | run_conflict | cross_platform
+    rel = np.zeros(len(proba), dtype=np.int64)
+    rel[above & ~cannot] = 1
+    rel[above & ~org_diff & (run_conflict | cross_platform)] = 2
+    return rel, cannot
+
+
+def _cluster_links(pairs: pd.DataFrame, clusters: pd.DataFrame, rid_l, rid_r, labels,
+                   params: MatchParams | None = None) -> pd.DataFrame:
+    cols = ["cluster_id_l", "cluster_id_r", "left_id", "right_id", "score", "relation", "evidence"]
+    sel = (pairs["relation"] == "same_as").to_numpy()
+    if not sel.any():
+        return pd.DataFrame(columns=cols)
+    cid = clusters["cluster_id"].to_numpy(dtype=object)
+    l = pairs.loc[sel].copy()
+    l["cluster_id_l"] = cid[rid_l[sel]]
+    l["cluster_id_r"] = cid[rid_r[sel]]
+    swap = l["cluster_id_l"] > l["cluster_id_r"]
+    l.loc[swap, ["cluster_id_l", "cluster_id_r", "left_id", "right_id"]] = \
+        l.loc[swap, ["cluster_id_r", "cluster_id_l", "right_id", "left_id"]].to_numpy()
+    l = l[l["cluster_id_l"] != l["cluster_id_r"]]
+    l = l.sort_values("score", ascending=False, kind="stable").drop_duplicates(["cluster_id_l", "cluster_id_r"])
+    missing = l["explanation"].isna().to_numpy()
+    if missing.any():  # above the text-rendering cap: links always carry their evidence
+        l.loc[missing, "explanation"] = render_explanations(l.loc[missing], params)
+    l["evidence"] = l["explanation"]
+    return l[cols].reset_index(drop=True)
+
+
+def link_frames(
+    left: pd.DataFrame,
+    right: pd.DataFrame,
+    *,
+    params: MatchParams | None = None,
+    column_map: dict[str, str] | None = None,
+    org_resolver: Callable[[str], str | None] | None = None,
+    max_block: int = blocking.DEFAULT_MAX_BLOCK,
+    one_to_one: bool = False,
+    workers: int = 2,
+    progress: TextIO | None = None,
+) -> pd.DataFrame:
+    """Link two tables: pairs (left_id, right_id, score, evidence) scoring at or above the threshold.
+
+    With ``one_to_one`` each record is linked at most once (greedy, best score first).
+    """
+    params = params or MatchParams.load()
+    ls, rs = standardise(left, column_map), standardise(right, column_map)
+    m = Matcher([ls, rs], params=params, org_resolver=org_resolver, workers=workers)
+    rid_l, rid_r, _ = m.candidates(link_mode=True, max_block=max_block)
+    _say(progress, f"[link] {len(ls)} x {len(rs)} records: {len(rid_l)} candidate pairs")
+    sig, proba = m.score(rid_l, rid_r)
+    above = proba >= params.threshold
+    if params.meta.get("org_diff_cannot_link"):
+        # the course model: two organisations are never one course (the same rule as dedupe mode)
+        above &= sig["org_diff"].to_numpy() == 0
+    keep = np.flatnonzero(above)
+    if one_to_one and len(keep):
+        keep = keep[np.argsort(-proba[keep], kind="stable")]
+        seen_l, seen_r, chosen = set(), set(), []
+        for k in keep.tolist():
+            a, b = int(rid_l[k]), int(rid_r[k])
+            if a in seen_l or b in seen_r:
+                continue
+            seen_l.add(a)
+            seen_r.add(b)
+            chosen.append(k)
+        keep = np.array(sorted(chosen), dtype=np.int64)
+    out = pd.DataFrame({
+        "left_id": m.ids[rid_l[keep]], "right_id": m.ids[rid_r[keep]], "score": np.round(proba[keep], 4),
+        "evidence": explain(sig, params, keep) if len(keep) else [],
+    })
+    m.con.close()
+    return out.sort_values(["left_id", "right_id"], kind="stable").reset_index(drop=True)
+
+
+def score_pairs(left: pd.DataFrame, right: pd.DataFrame, pairs: pd.DataFrame, *, params: MatchParams | None = None,
+                column_map: dict[str, str] | None = None, workers: int = 2) -> tuple[pd.DataFrame, np.ndarray]:
+    """Signals and probabilities for given (left_id, right_id) pairs, without blocking (labelled benchmark pairs)."""
+    params = params or MatchParams(weights={}, intercept=0.0, threshold=0.5)
+    ls, rs = standardise(left, column_map), standardise(right, column_map)
+    m = Matcher([ls, rs], params=params, workers=workers)
+    pos = {(int(s), i): r for r, (i, s) in enumerate(zip(m.ids, m.side))}
+    a = np.array([pos[(0, str(x))] for x in pairs.iloc[:, 0]], dtype=np.int64)
+    b = np.array([pos[(1, str(x))] for x in pairs.iloc[:, 1]], dtype=np.int64)
+    sig, proba = m.score(a, b)
+    m.con.close()
+    return sig, proba
+
+
+SURVIVORSHIP = {
+    "primary": "the member with most non-empty fields, then the most recently fetched, then the smallest id",
+    "title": "primary member",
+    "url": "primary member",
+    "organisation": "primary member, else the most common non-empty value",
+    "platform": "primary member, else the most common non-empty value",
+    "description": "the longest non-empty description among members (truncated copies lose)",
+    "duration_hours": "primary member, else the median of members",
+    "level": "primary member, else the most common non-empty value",
+    "language": "primary member, else the most common non-empty value",
+    "member_count": "number of source records",
+    "member_ids": "every member id, sorted",
+}
+
+
+def merge_credentials(records: pd.DataFrame, clusters: pd.DataFrame, *, id_col: str = "id") -> pd.DataFrame:
+    """One row per cluster with each field chosen by the survivorship rules in :data:`SURVIVORSHIP`."""
+    df = records.rename(columns={id_col: "id"}).copy()
+    df["id"] = df["id"].astype(str)
+    df = df.merge(clusters[["id", "cluster_id"]].astype(str), on="id", how="inner")
+    fields = [c for c in ("title", "url", "organisation", "platform", "description", "duration_hours", "level",
+                          "language") if c in df.columns]
+    filled = df[fields].notna() & (df[fields].astype(str).apply(lambda s: s.str.strip()) != "")
+    df["_filled"] = filled.sum(axis=1)
+    sort_cols, asc = ["cluster_id", "_filled"], [True, False]
+    if "fetched_at" in df.columns:
+        sort_cols.append("fetched_at")
+        asc.append(False)
+    sort_cols.append("id")
+    asc.append(True)
+    df = df.sort_values(sort_cols, ascending=asc, kind="stable")
+    primary = df.drop_duplicates("cluster_id").set_index("cluster_id")
+    out = pd.DataFrame(index=primary.index)
+    out["primary_id"] = primary["id"]
+    g = df.groupby("cluster_id", sort=False)
+    for c in fields:
+        if c == "description":
+            d = df[df[c].notna()].copy()
+            d["_len"] = d[c].astype(str).str.len()
+            best = d.sort_values(["cluster_id", "_len"], ascending=[True, False]).drop_duplicates("cluster_id")
+            out[c] = best.set_index("cluster_id")[c].reindex(out.index)
+        elif c == "duration_hours":
+            out[c] = primary[c].where(primary[c].notna(), g[c].median().reindex(out.index))
+        else:
+            mode = df[df[c].notna()].groupby("cluster_id")[c].agg(lambda s: s.value_counts().index[0])
+            out[c] = primary[c].where(primary[c].notna(), mode.reindex(out.index))
+    out["member_count"] = g.size().reindex(out.index)
+    out["member_ids"] = g["id"].agg(lambda s: sorted(s)).reindex(out.index)
+    return out.reset_index().rename(columns={"cluster_id": "credential_id"})

@@ -1,0 +1,269 @@
+"""Pair scoring: comparison signals computed with rapidfuzz's vectorised ``process.cpdist``, a logistic model
+whose weights are fitted on labelled pairs (never guessed), and a per-pair explanation.
+
+A signal is either a level indicator (``title_exact``, ``org_diff``...) or a similarity in [0, 1]
+(``title_sim``...). The score of a pair is ``sigmoid(intercept + sum(weight_i * x_i))``; the explanation lists
+every signal that fired with its value and its contribution ``weight_i * x_i`` (log-odds), so a reader sees
+why two records were matched.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+PARAMS_DIR = Path(__file__).resolve().parent / "params"
+DEFAULT_PARAMS = PARAMS_DIR / "course.json"
+
+FEATURES = [
+    # title
+    "title_exact", "title_subtitle_cut", "title_high", "title_mid", "title_core_only", "title_sim", "title_set_sim",
+    # numbers in the title (Part 1 / Part 2, Calculus I / II) and run markers (2023 / 2024, 1T2024)
+    "numbers_match", "numbers_conflict", "numbers_one_side", "run_conflict",
+    # codes that mix letters and digits (CS50, model numbers)
+    "codes_match", "codes_conflict",
+    # organisation after alias resolution
+    "org_exact", "org_fuzzy", "org_diff", "org_sim",
+    # URL and slug
+    "url_exact", "slug_exact", "url_same_host_other_path",
+    # platform
+    "platform_same", "platform_diff",
+    # duration, level, language
+    "duration_close", "duration_far", "level_same", "level_diff", "language_same", "language_diff",
+    # description
+    "desc_high", "desc_mid", "desc_low", "desc_sim",
+]
+
+
+@dataclass
+class MatchParams:
+    """Calibrated model: weights per signal, intercept and the decision threshold on the probability."""
+
+    weights: dict[str, float]
+    intercept: float
+    threshold: float
+    meta: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "MatchParams":
+        data = json.loads(Path(path or DEFAULT_PARAMS).read_text(encoding="utf-8"))
+        return cls(weights=data["weights"], intercept=data["intercept"], threshold=data["threshold"],
+                   meta=data.get("meta", {}))
+
+    def save(self, path: str | Path) -> None:
+        payload = {"intercept": self.intercept, "threshold": self.threshold, "weights": self.weights, "meta": self.meta}
+        Path(path).write_text(json.dumps(payload, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+
+    def vector(self) -> np.ndarray:
+        return np.array([self.weights.get(f, 0.0) for f in FEATURES], dtype=np.float64)
+
+
+def _cpdist(a: np.ndarray, b: np.ndarray, scorer, workers: int, processor=None) -> np.ndarray:
+    """Element-wise similarity in [0, 1] of two equally long string arrays (rapidfuzz, multi-threaded)."""
+    if len(a) == 0:
+        return np.zeros(0, dtype=np.float64)
+    return process.cpdist(list(a), list(b), scorer=scorer, processor=processor, workers=workers,
+                          dtype=np.float32).astype(np.float64) / 100.0
+
+
+def compute_signals(K: dict[str, np.ndarray], rid_l: np.ndarray, rid_r: np.ndarray, *, org_keys: np.ndarray,
+                    org_acronyms: np.ndarray, workers: int = 2, skip_org_diff: bool = False) -> pd.DataFrame:
+    """The signal matrix for pairs (rid_l[i], rid_r[i]).
+
+    ``K`` holds per-record arrays from :func:`pipeline.matching.blocking.build_match_keys` (hashed keys,
+    org_code, duration, title/description strings); ``org_keys``/``org_acronyms`` are indexed by org_code.
+    With ``skip_org_diff``, pairs whose organisations differ (a cannot-link in dedupe mode) get no string
+    similarity computed (their title and description signals stay 0): that saves most of the work on
+    "same title, other institution" pairs. The returned frame has a boolean column ``scored``.
+    """
+    n = len(rid_l)
+    X: dict[str, np.ndarray] = {}
+
+    def eq(name):
+        a, b = K[name][rid_l], K[name][rid_r]
+        return (a == b) & (a != 0)
+
+    def present(name):
+        return (K[name][rid_l] != 0) & (K[name][rid_r] != 0)
+
+    # --- organisation first (scored once per distinct pair of organisation codes)
+    ocl, ocr = K["org_code"][rid_l].astype(np.int64), K["org_code"][rid_r].astype(np.int64)
+    opresent = (ocl >= 0) & (ocr >= 0)
+    oexact = opresent & (ocl == ocr)
+    osim = np.zeros(n)
+    acronym = np.zeros(n, dtype=bool)
+    cand = np.flatnonzero(opresent & ~oexact)
+    if len(cand):
+        base = len(org_keys) + 1
+        codes = ocl[cand] * base + ocr[cand]
+        upairs, inverse = np.unique(codes, return_inverse=True)
+        ul, ur = upairs // base, upairs % base
+        usim = _cpdist(org_keys[ul], org_keys[ur], fuzz.token_set_ratio, workers)
+        al, ar = org_acronyms[ul], org_acronyms[ur]
+        uacr = np.array([(x != "" and x == org_keys[j]) or (y != "" and y == org_keys[i])
+                         for x, y, i, j in zip(al, ar, ul, ur)], dtype=bool)
+        osim[cand] = usim[inverse]
+        acronym[cand] = uacr[inverse]
+    osim[oexact] = 1.0
+    ofuzzy = opresent & ~oexact & ((osim >= 0.9) | acronym)
+    odiff = opresent & ~oexact & ~ofuzzy
+    X["org_exact"], X["org_fuzzy"], X["org_diff"], X["org_sim"] = oexact, ofuzzy, odiff, osim
+    scored = ~odiff if skip_org_diff else np.ones(n, dtype=bool)
+
+    # --- title
+    exact = eq("h_title_norm")
+    cut = ~exact & (((K["h_title_norm"][rid_l] == K["h_title_core"][rid_r]) & (K["h_title_norm"][rid_l] != 0))
+                    | ((K["h_title_norm"][rid_r] == K["h_title_core"][rid_l]) & (K["h_title_norm"][rid_r] != 0)))
+    tsim = np.where(exact, 1.0, 0.0)
+    tset = tsim.copy()
+    idx = np.flatnonzero(~exact & scored)
+    if len(idx):
+        tl, tr = K["title_norm"][rid_l[idx]], K["title_norm"][rid_r[idx]]
+        tsim[idx] = _cpdist(tl, tr, fuzz.token_sort_ratio, workers)
+        # token-set similarity: one title's words inside the other's (model numbers, extra words)
+        tset[idx] = _cpdist(tl, tr, fuzz.token_set_ratio, workers)
+    high = ~exact & ~cut & (tsim >= 0.92)
+    mid = ~exact & ~cut & ~high & (tsim >= 0.80)
+    core_only = ~exact & ~cut & ~high & ~mid & eq("h_title_core")
+    X["title_exact"], X["title_subtitle_cut"], X["title_high"] = exact, cut, high
+    X["title_mid"], X["title_core_only"], X["title_sim"] = mid, core_only, tsim
+    X["title_set_sim"] = tset
+
+    # --- numbers, codes, runs
+    pn = (K["h_title_nums"][rid_l] != 0, K["h_title_nums"][rid_r] != 0)
+    X["numbers_match"] = eq("h_title_nums")
+    X["numbers_conflict"] = pn[0] & pn[1] & ~X["numbers_match"]
+    X["numbers_one_side"] = pn[0] ^ pn[1]
+    both = np.flatnonzero(present("h_title_codes"))
+    shared = np.zeros(n, dtype=bool)
+    if len(both):
+        kl, kr = K["title_codes"][rid_l[both]], K["title_codes"][rid_r[both]]
+        shared[both] = [bool(set(a.split()) & set(b.split())) for a, b in zip(kl, kr)]
+    X["codes_match"] = shared
+    X["codes_conflict"] = present("h_title_codes") & ~shared
+    rl, rr = K["h_run_key"][rid_l], K["h_run_key"][rid_r]
+    # different run markers, or a marker on one side only ("Course (2025)" vs "Course"): another run
+    X["run_conflict"] = ((rl != 0) | (rr != 0)) & (rl != rr)
+
+    # --- url, slug, platform
+    uexact = eq("h_url_canon")
+    X["url_exact"] = uexact
+    X["slug_exact"] = ~uexact & eq("h_slug")
+    X["url_same_host_other_path"] = present("h_url_canon") & ~uexact & ~X["slug_exact"] & eq("h_url_host")
+    psame = eq("h_platform_key")
+    X["platform_same"], X["platform_diff"] = psame, present("h_platform_key") & ~psame
+
+    # --- duration, level, language
+    dl, dr = K["duration"][rid_l], K["duration"][rid_r]
+    dpresent = ~np.isnan(dl) & ~np.isnan(dr)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        big = np.maximum(np.abs(dl), np.abs(dr))
+        rel = np.abs(dl - dr) / np.where(big > 0, big, 1.0)
+    X["duration_close"] = dpresent & (rel <= 0.15)
+    X["duration_far"] = dpresent & (rel > 0.5)
+    for name, key in (("level", "h_level_key"), ("language", "h_language_key")):
+        same = eq(key)
+        X[f"{name}_same"], X[f"{name}_diff"] = same, present(key) & ~same
+
+    # --- description: Indel similarity of the first 200 characters (lower-cased in SQL); a truncated copy
+    # of a description keeps its beginning
+    xl_all, xr_all = K["desc_text"][rid_l], K["desc_text"][rid_r]
+    xsim = np.zeros(n)
+    xpresent = np.zeros(n, dtype=bool)
+    cand = np.flatnonzero(scored)
+    if len(cand):
+        nonempty = np.array([bool(a) and bool(b) for a, b in zip(xl_all[cand], xr_all[cand])], dtype=bool)
+        idx = cand[nonempty]
+        xpresent[idx] = True
+        if len(idx):
+            xsim[idx] = _cpdist(xl_all[idx], xr_all[idx], fuzz.ratio, workers)
+    X["desc_high"] = xpresent & (xsim >= 0.9)
+    X["desc_mid"] = xpresent & (xsim >= 0.7) & (xsim < 0.9)
+    X["desc_low"] = xpresent & (xsim < 0.5)
+    X["desc_sim"] = xsim
+
+    out = pd.DataFrame({f: np.asarray(X[f], dtype=np.float32) for f in FEATURES})
+    out["scored"] = scored
+    return out
+
+
+def predict_proba(signals: pd.DataFrame, params: MatchParams) -> np.ndarray:
+    """Match probability per pair; pairs not scored (cannot-link short-cut) get 0."""
+    z = signals[FEATURES].to_numpy(dtype=np.float64) @ params.vector() + params.intercept
+    p = 1.0 / (1.0 + np.exp(-z))
+    if "scored" in signals:
+        p = np.where(signals["scored"].to_numpy(), p, 0.0)
+    return p
+
+
+def explain(signals: pd.DataFrame, params: MatchParams, rows: np.ndarray | None = None) -> list[str]:
+    """One line per pair: each signal that fired, its value and its contribution in log-odds."""
+    S = signals[FEATURES].to_numpy(dtype=np.float64)
+    if rows is not None:
+        S = S[rows]
+    w = params.vector()
+    out = []
+    for row in S:
+        parts = []
+        for j in np.flatnonzero(row):
+            contrib = w[j] * row[j]
+            if FEATURES[j].endswith("_sim"):
+                parts.append(f"{FEATURES[j]}={row[j]:.2f}({contrib:+.2f})")
+            else:
+                parts.append(f"{FEATURES[j]}({contrib:+.2f})")
+        out.append("; ".join(parts))
+    return out
+
+
+def fit_logistic(signals: pd.DataFrame, labels: np.ndarray, *, l2: float = 1.0, iters: int = 50,
+                 sample_weight: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression by Newton's method (numpy only)."""
+    X = signals[FEATURES].to_numpy(dtype=np.float64)
+    y = np.asarray(labels, dtype=np.float64)
+    sw = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    Xb = np.hstack([X, np.ones((len(X), 1))])
+    beta = np.zeros(Xb.shape[1])
+    reg = np.full(Xb.shape[1], l2)
+    reg[-1] = 0.0
+    for _ in range(iters):
+        p = 1.0 / (1.0 + np.exp(-(Xb @ beta)))
+        g = Xb.T @ (sw * (p - y)) + reg * beta
+        H = (Xb * (sw * p * (1 - p))[:, None]).T @ Xb + np.diag(reg + 1e-9)
+        step = np.linalg.solve(H, g)
+        beta -= step
+        if np.max(np.abs(step)) < 1e-8:
+            break
+    return beta[:-1], float(beta[-1])
+
+
+def best_threshold(proba: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """The probability threshold that maximises pairwise F1 on labelled pairs: (threshold, F1)."""
+    y = np.asarray(labels, dtype=bool)
+    best = (0.5, -1.0)
+    for t in np.round(np.arange(0.05, 0.991, 0.01), 2):
+        pred = proba >= t
+        tp = np.count_nonzero(pred & y)
+        fp = np.count_nonzero(pred & ~y)
+        fn = np.count_nonzero(~pred & y)
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f1 > best[1] + 1e-12:
+            best = (float(t), f1)
+    return best
+
+
+def calibrate(signals: pd.DataFrame, labels: np.ndarray, *, threshold_signals: pd.DataFrame | None = None,
+              threshold_labels: np.ndarray | None = None, l2: float = 1.0, meta: dict | None = None) -> MatchParams:
+    """Fit weights on (signals, labels); choose the threshold on the held-out set when given, else on the same."""
+    w, b = fit_logistic(signals, labels, l2=l2)
+    params = MatchParams(weights={f: round(float(v), 4) for f, v in zip(FEATURES, w)}, intercept=round(b, 4),
+                         threshold=0.5, meta=dict(meta or {}))
+    ts, tl = (threshold_signals, threshold_labels) if threshold_signals is not None else (signals, labels)
+    t, f1 = best_threshold(predict_proba(ts, params), tl)
+    params.threshold = t
+    params.meta["threshold_f1"] = round(float(f1), 4)
+    return params

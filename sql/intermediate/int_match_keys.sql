@@ -1,0 +1,128 @@
+-- int_match_keys: one row per record with the keys that blocking and scoring compare.
+-- Reads `match_input` (rid, side, title, url, description, duration_hours, level, language, platform,
+-- org_code): the records as pipeline.matching.engine registers them; org_code is the organisation after
+-- alias resolution, resolved in Python once per distinct organisation (-1 when there is none).
+-- Equality keys are kept as 64-bit hashes (h_*; 0 = empty) so that scoring compares integers, not strings.
+-- The rules mirror pipeline/matching/keys.py (norm_title, title_core, canonical_url, url_slug,
+-- title_numbers, title_codes, run_markers); tests/test_matching_keys.py checks that both give the same keys.
+-- The two regex literals (tracking query keys, title boilerplate) equal TRACKING_PARAMS and BOILERPLATE in
+-- keys.py, which a test also checks.
+with titles as materialized (
+    -- the expensive string work, once per record, in a narrow table: the first subtitle separator becomes a
+    -- marker (\x01) so that one normalisation pass yields both the full title and the title without subtitle
+    select
+        rid,
+        trim(regexp_replace(replace(
+            regexp_replace(lower(strip_accents(coalesce(title, ''))), '(?s)\s*(:|\||\s[-–—]+\s|\(|\[)', ' ' || chr(1) || ' '),
+            '&', ' and '), '[^\p{L}\p{N}\x01]+', ' ', 'g')) as title_mn,
+        split_part(regexp_replace(lower(trim(coalesce(url, ''))), '^([a-z][a-z0-9+.-]*://)?(www\.)?', ''), '#', 1) as url_l
+    from match_input
+),
+
+titles2 as materialized (
+    select
+        rid,
+        title_mn,
+        url_l,
+        -- boilerplate that sources append to titles is not part of the title
+        regexp_replace(trim(replace(replace(title_mn, ' ' || chr(1) || ' ', ' '), chr(1), ' ')),
+            '( (free online course|online course|free course|self paced|mooc|coursera|edx|udemy|futurelearn|class central))+$', '') as title_norm,
+        rtrim(split_part(url_l, '?', 1), '/') as url_path,
+        string_split(rtrim(split_part(url_l, '?', 1), '/'), '/') as url_segs,
+        case when position('?' in url_l) > 0 then array_to_string(list_sort(list_filter(
+            string_split(substr(url_l, position('?' in url_l) + 1), '&'),
+            p -> p <> '' and not regexp_full_match(split_part(p, '=', 1),
+                '(utm_.*|gclid|fbclid|mc_[a-z]+|ref|referrer|source|src|trk|campaign.*|aff.*|ranmid|raneaid|ransiteid|siteid|irclickid|clickid|_ga)'))), '&')
+        else '' end as url_params
+    from titles
+),
+
+slugs as materialized (
+    select
+        rid,
+        -- last path segment that is not generic ("/learn/", "/info"); the host is never a slug
+        case when len(url_segs) < 2 then ''
+             when url_segs[-1] not in ('info', 'home', 'about', 'overview', 'index.html', 'index', 'course', 'courses', 'learn') then url_segs[-1]
+             when len(url_segs) >= 3 and url_segs[-2] not in ('info', 'home', 'about', 'overview', 'index.html', 'index', 'course', 'courses', 'learn') then url_segs[-2]
+             else '' end as slug_seg
+    from titles2
+),
+
+slugs2 as materialized (
+    -- slug normalised like a title; trailing numeric tokens are ids ("machine-learning-835")
+    select
+        rid,
+        regexp_replace(
+            case when regexp_full_match(slug_seg, '[a-z0-9]+(-[a-z0-9]+)*') then replace(slug_seg, '-', ' ')
+                 else trim(regexp_replace(replace(strip_accents(slug_seg), '&', ' and '), '[^\p{L}\p{N}]+', ' ', 'g')) end,
+            '( [0-9]+)+$', '') as slug_n
+    from slugs
+),
+
+final as (
+    select
+        i.rid,
+        i.side,
+        t.title_norm,
+        case when trim(split_part(t.title_mn, chr(1), 1)) = '' then t.title_norm
+             else trim(split_part(t.title_mn, chr(1), 1)) end as title_core,
+        case when regexp_matches(t.title_norm, '[0-9]|\b(ii|iii|iv|v|vi|vii|viii|one|two|three|four|five)\b') then
+            array_to_string(list_sort(list_distinct(list_filter(list_transform(string_split(t.title_norm, ' '),
+                x -> case
+                    when regexp_full_match(x, '(19|20)[0-9][0-9]') then null
+                    when regexp_full_match(x, '[0-9]+') then coalesce(nullif(ltrim(x, '0'), ''), '0')
+                    when x in ('ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'one', 'two', 'three', 'four', 'five') then
+                        case x when 'ii' then '2' when 'iii' then '3' when 'iv' then '4' when 'v' then '5' when 'vi' then '6'
+                               when 'vii' then '7' when 'viii' then '8' when 'one' then '1' when 'two' then '2'
+                               when 'three' then '3' when 'four' then '4' else '5' end
+                    else null end),
+                y -> y is not null))), ' ')
+        else '' end as title_nums,
+        -- codes mixing letters and digits ("cs50", "pslx350h")
+        case when regexp_matches(t.title_norm, '[0-9]') then
+            array_to_string(list_sort(list_distinct(list_filter(string_split(t.title_norm, ' '),
+                x -> length(x) >= 3 and regexp_matches(x, '[0-9]') and regexp_matches(x, '[a-z]')))), ' ')
+        else '' end as title_codes,
+        -- run markers: years in the title, edX run codes (2t2023) in title or URL
+        case when regexp_matches(coalesce(i.title, '') || ' ' || t.url_l, '(19|20)[0-9][0-9]') then
+            array_to_string(list_sort(list_distinct(list_concat(
+                regexp_extract_all(lower(coalesce(i.title, '')), '(^|[^0-9])((?:19|20)[0-9][0-9])([^0-9]|$)', 2),
+                regexp_extract_all(lower(coalesce(i.title, '')) || ' ' || t.url_l, '\b[1-4]t20[0-9][0-9]\b')))), ' ')
+        else '' end as run_key,
+        t.url_path || case when t.url_params <> '' then '?' || t.url_params else '' end as url_canon,
+        split_part(t.url_path, '/', 1) as url_host,
+        case when length(s.slug_n) >= 4 and regexp_matches(s.slug_n, '\pL') then s.slug_n else '' end as slug,
+        case when trim(coalesce(i.platform, '')) <> '' then lower(trim(i.platform)) else split_part(t.url_path, '/', 1) end as platform_key,
+        case
+            when trim(coalesce(i.level, '')) = '' then ''
+            when lower(i.level) like '%intro%' or lower(i.level) like '%beginn%' or lower(i.level) like '%basic%'
+                 or lower(i.level) like '%novice%' or lower(i.level) like '%fundamental%' then 'beginner'
+            when lower(i.level) like '%intermed%' then 'intermediate'
+            when lower(i.level) like '%advanc%' or lower(i.level) like '%expert%' then 'advanced'
+            when lower(i.level) like '%all%' or lower(i.level) like '%mixed%' or lower(i.level) like '%any%' then 'mixed'
+            else lower(trim(i.level))
+        end as level_key,
+        case
+            when lower(trim(coalesce(i.language, ''))) in ('english', 'anglais') then 'en'
+            when lower(trim(coalesce(i.language, ''))) in ('spanish', 'español', 'espanol') then 'es'
+            when lower(trim(coalesce(i.language, ''))) in ('french', 'français', 'francais') then 'fr'
+            when lower(trim(coalesce(i.language, ''))) in ('german', 'deutsch') then 'de'
+            when lower(trim(coalesce(i.language, ''))) in ('chinese', 'mandarin', '中文') then 'zh'
+            when lower(trim(coalesce(i.language, ''))) in ('portuguese', 'português', 'portugues') then 'pt'
+            when lower(trim(coalesce(i.language, ''))) in ('italian', 'italiano') then 'it'
+            when lower(trim(coalesce(i.language, ''))) in ('arabic') then 'ar'
+            when lower(trim(coalesce(i.language, ''))) in ('russian') then 'ru'
+            when lower(trim(coalesce(i.language, ''))) in ('japanese') then 'ja'
+            when lower(trim(coalesce(i.language, ''))) in ('hindi') then 'hi'
+            else split_part(replace(lower(trim(coalesce(i.language, ''))), '_', '-'), '-', 1)
+        end as language_key,
+        lower(left(coalesce(i.description, ''), 200)) as desc_text,
+        i.duration_hours as duration,
+        coalesce(i.org_code, -1) as org_code,
+        coalesce(i.block_org, -1) as block_org
+    from match_input i
+    join titles2 t using (rid)
+    join slugs2 s using (rid)
+)
+
+select * from final

@@ -1,0 +1,116 @@
+"""Match keys: the Python rules and the SQL model agree; normalisation handles real drift."""
+
+import duckdb
+import pandas as pd
+import pytest
+
+from pipeline.matching import engine
+from pipeline.matching.keys import (
+    canonical_url,
+    norm_title,
+    org_acronym,
+    org_key,
+    run_markers,
+    title_codes,
+    title_core,
+    title_numbers,
+    url_slug,
+)
+
+TITLES = [
+    "Introduction to Psychology",
+    "INTRODUCTION TO PSYCHOLOGY",
+    "Éthique & IA: Part 1",
+    "Data Science - Foundations (2024 edition)",
+    "Calculus II",
+    "Machine Learning | Coursera",
+    "Python for Everybody – Getting Started [Self-paced]",
+    "CS50's Introduction to Computer Science",
+    "Introduction to Psychology | 心理学概论",
+    "Cryptography I - Free Course",
+    "  spaced   out  title ",
+    "",
+]
+URLS = [
+    "https://www.coursera.org/learn/machine-learning",
+    "HTTP://Coursera.org/learn/Machine-Learning/?utm_source=x&utm_medium=y#reviews",
+    "https://www.classcentral.com/course/machine-learning-835",
+    "https://www.edx.org/course/intro-psych?id=3&b=2",
+    "https://learn.microsoft.com/training/paths/az-900/",
+    "https://example.org/courses/",
+    "https://example.org/course/1234",
+    "",
+]
+
+
+def sql_keys(titles, urls):
+    n = max(len(titles), len(urls))
+    df = pd.DataFrame({"id": [str(i) for i in range(n)], "title": (titles + [""] * n)[:n],
+                       "organisation": ["X"] * n, "url": (urls + [""] * n)[:n]})
+    m = engine.Matcher([engine.standardise(df)], keep_keys=True)
+    keys = m.con.execute("select * from match_keys order by rid").df()
+    m.close()
+    return keys
+
+
+def test_python_and_sql_keys_agree():
+    keys = sql_keys(TITLES, URLS)
+    for i, t in enumerate(TITLES):
+        assert keys.loc[i, "title_norm"] == norm_title(t), t
+        assert keys.loc[i, "title_core"] == title_core(t), t
+        assert keys.loc[i, "title_nums"] == title_numbers(norm_title(t)), t
+        assert keys.loc[i, "title_codes"] == title_codes(norm_title(t)), t
+    for i, u in enumerate(URLS):
+        assert keys.loc[i, "url_canon"] == canonical_url(u), u
+        assert keys.loc[i, "slug"] == url_slug(u), u
+
+
+def test_regex_literals_in_sql_match_python():
+    from pipeline.matching.blocking import _sql
+    from pipeline.matching.keys import BOILERPLATE_SQL, TRACKING_PARAMS
+
+    sql = _sql("int_match_keys")
+    assert BOILERPLATE_SQL in sql
+    assert TRACKING_PARAMS.pattern.strip("^$") in sql
+
+
+def test_title_drift_normalises_to_one_key():
+    variants = ["Éthique & IA: Les Bases", "ethique and ia les bases", "ÉTHIQUE & IA - LES BASES", "Ethique & IA: les bases"]
+    assert len({norm_title(v) for v in variants}) == 1
+    assert title_core("Data Science: Foundations") == "data science"
+    assert title_core("Data Science") == "data science"
+    assert norm_title("Machine Learning | Coursera") == "machine learning"
+
+
+def test_url_canonicalisation_and_slug():
+    assert canonical_url("HTTPS://www.Coursera.org/learn/ML/?utm_source=x#r") == "coursera.org/learn/ml"
+    assert canonical_url("https://edx.org/c?b=2&a=1&gclid=z") == "edx.org/c?a=1&b=2"
+    assert url_slug("https://www.classcentral.com/course/machine-learning-835") == "machine learning"
+    assert url_slug("https://example.org/course/1234") == ""
+
+
+def test_org_key_and_acronym():
+    assert org_key("The University of Michigan") == org_key("Univ. of Michigan") == "university michigan"
+    assert org_key("MITx") == org_key("Massachusetts Institute of Technology")
+    assert org_acronym(org_key("Massachusetts Institute of Technology")) == "mit"
+    assert org_key("Acme", resolver=lambda s: "Acme Corporation Worldwide") == "acme worldwide"
+    assert org_key(None) == ""
+
+
+def test_numbers_and_runs():
+    assert title_numbers("calculus ii") == "2"
+    assert title_numbers("python 2 for 2024") == "2"
+    assert run_markers("Intro (2024)", None) == "2024"
+    # years count in the title only; edX run codes in the URL too
+    assert run_markers("Intro", "https://www.edx.org/course/course-v1:MITx+6.00.1x+2T2023") == "2t2023"
+    assert run_markers("Intro", "https://www.udemy.com/course/excel-2017/") == ""
+
+
+def test_pandas_string_column_round_trips_through_duckdb():
+    """Regression guard (pitfalls.md): pandas 3 'str' columns must scan in DuckDB."""
+    df = pd.DataFrame({"a": pd.Series(["x", "é", None], dtype="str")})
+    con = duckdb.connect()
+    con.register("t", df)
+    assert con.execute("select count(*) from t where a is not null").fetchone()[0] == 2
+    back = con.execute("select * from t").df()
+    assert back["a"].tolist()[:2] == ["x", "é"]
