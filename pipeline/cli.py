@@ -217,6 +217,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- dedupe ---------------------------------------------------------------------------------------------------
+def cmd_dedupe(args: argparse.Namespace) -> int:
+    from pipeline.matching.cli import run_dedupe_cli
+
+    return run_dedupe_cli(args.args)
+
+
 # -- entry point ----------------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="credcat", description="An open catalogue of micro-credentials.")
@@ -246,6 +253,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--offline", action="store_true", help="crawl the provider's bundled snapshot")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("dedupe", add_help=False, prefix_chars="\0",
+                       help="deduplicate (one input) or link (two inputs) your own CSV / JSON Lines / Parquet files; "
+                            "`credcat dedupe --help` for its options")
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_dedupe)
 
     p = sub.add_parser("plan", help="the least-hours (or least-cost) stack of credentials that teaches given skills")
     p.add_argument("--want", action="append", required=True, metavar="SKILL[,SKILL...]")

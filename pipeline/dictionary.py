@@ -66,11 +66,17 @@ def field_sources() -> dict[str, dict[str, str]]:
     return out
 
 
+RECORD_TABLES = ("credentials", "listings")  # tables in the canonical record's shape
+
+
 def column_doc(table: str, column: str) -> str | None:
     declared = _declared().get(table, {}).get("columns", {})
     if column in declared:
         return declared[column]
-    if table == "credentials":
+    if table in RECORD_TABLES:
+        shared = _declared().get("credentials", {}).get("columns", {})
+        if column in shared:
+            return shared[column]
         for f in LISTING_FIELDS:
             if f.name == column:
                 return f.metadata["doc"]
@@ -93,7 +99,7 @@ def describe(con: duckdb.DuckDBPyConnection, table: str | None = None) -> list[C
             raise KeyError(f"no table {t!r} in the catalogue; tables: {', '.join(published_tables(con))}")
         for name, dtype in rows:
             out.append(Column(t, name, dtype, column_doc(t, name), VOCABULARIES.get(name, ()),
-                              sources.get(name, {}) if t == "credentials" else {}))
+                              sources.get(name, {}) if t in RECORD_TABLES else {}))
     return out
 
 

@@ -62,7 +62,7 @@ def row_count_not_collapsing(
 def quarantine_shares(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """Per provider: quarantined / (quarantined + listings) in a catalogue."""
     rows = con.execute("""
-        with l as (select source, count(*) as n from credentials group by 1),
+        with l as (select source, count(*) as n from listings group by 1),
              q as (select source, count(*) as n from quarantine group by 1)
         select coalesce(l.source, q.source), coalesce(q.n, 0) / (coalesce(q.n, 0) + coalesce(l.n, 0))
         from l full join q using (source)
@@ -85,4 +85,31 @@ def quarantine_share_not_jumping(
         passed=not jumped,
         summary="quarantine shares steady" if not jumped else f"quarantine share jumped for {sorted(jumped)}",
         metadata={"jumped": jumped, "built": built, "published": published},
+    )
+
+
+def cluster_size_bounded(con: duckdb.DuckDBPyConnection, max_size: int) -> Outcome:
+    largest = con.execute("select uid, member_count from credentials order by member_count desc limit 5").fetchall()
+    too_big = [(u, n) for u, n in largest if n > max_size]
+    return Outcome(
+        passed=not too_big,
+        summary=f"largest credential merges {largest[0][1] if largest else 0} listing(s) (bound {max_size})",
+        metadata={"largest": [{"uid": u, "members": n} for u, n in largest], "bound": max_size},
+    )
+
+
+def one_credential_per_listing(con: duckdb.DuckDBPyConnection) -> Outcome:
+    row = con.execute("""
+        select
+            (select count(*) from listings where uid not in (select uid from credential_sources)) as orphaned,
+            (select count(*) from (select uid from credential_sources group by uid having count(*) > 1)) as doubled,
+            (select count(*) from credential_sources where credential_uid not in (select uid from credentials)) as dangling
+    """).fetchone()
+    orphaned, doubled, dangling = row
+    ok = not (orphaned or doubled or dangling)
+    return Outcome(
+        passed=ok,
+        summary="every listing is in exactly one credential" if ok else
+        f"{orphaned} listing(s) in no credential, {doubled} in several, {dangling} pointing at no credential",
+        metadata={"orphaned": orphaned, "in_several": doubled, "dangling": dangling},
     )

@@ -51,7 +51,7 @@ class ValidationReport:
 def _checks(con) -> dict[str, dict]:
     out = {}
     for name, fn in (("uid_unique", quality.uid_unique), ("required_fields_present", quality.required_fields_present)):
-        o = fn(con)
+        o = fn(con, "listings")
         out[name] = {"passed": o.passed, "summary": o.summary}
     return out
 
@@ -109,8 +109,8 @@ def dry_run_provider(provider: str, *, offline: bool = False, file: Path | None 
         try:
             warehouse.stage(con, {provider: result.run_dir})
             warehouse.run_models(con, ["marts"])
-            report.accepted = con.execute("select count(*) from credentials").fetchone()[0]
-            report.by_type = dict(con.execute("select credential_type, count(*) from credentials group by 1 order by 2 desc").fetchall())
+            report.accepted = con.execute("select count(*) from listings").fetchone()[0]
+            report.by_type = dict(con.execute("select credential_type, count(*) from listings group by 1 order by 2 desc").fetchall())
             report.quarantined = [dict(zip(("reason", "message", "source_id"), r)) for r in
                                   con.execute("select reason, message, source_id from quarantine").fetchall()]
             report.checks = _checks(con)

@@ -41,14 +41,14 @@ class Model:
         return self.path.read_text()
 
 
-def discover_models(sql_dir: Path = paths.SQL_DIR) -> list[Model]:
+def discover_models(sql_dir: Path = paths.SQL_DIR, include_run_by: bool = False) -> list[Model]:
     """Every model in run order: layer by layer, and inside a layer after its ``-- depends_on:`` models."""
     ordered: list[Model] = []
     for layer in LAYERS:
         pending = {}
         for path in sorted((sql_dir / layer).glob("*.sql")):
             text = path.read_text()
-            if RUN_BY.search(text):
+            if RUN_BY.search(text) and not include_run_by:
                 continue
             deps = tuple(d.strip() for m in DEPENDS.findall(text) for d in m.split(",") if d.strip())
             pending[path.stem] = Model(path.stem, layer, path, deps, bool(MATERIALIZED_VIEW.search(text)))
@@ -109,11 +109,13 @@ def load_previous_seen(con: duckdb.DuckDBPyConnection, published_path: Path | No
     literal = str(published_path).replace("'", "''")  # ATTACH takes no parameters; our own path, quoted
     con.execute(f"attach '{literal}' as previous (read_only)")
     try:
-        cols = {r[0] for r in con.execute("select column_name from information_schema.columns where "
-                                          "table_catalog = 'previous' and table_name = 'credentials'").fetchall()}
-        if cols:
-            seen = "first_seen" if "first_seen" in cols else "fetched_at"
-            con.execute(f"insert into seed_previous_seen select uid, {seen} from previous.credentials")
+        for table in ("listings", "credentials"):  # listings (per source record); older catalogues: credentials
+            cols = {r[0] for r in con.execute("select column_name from information_schema.columns where "
+                                              "table_catalog = 'previous' and table_name = ?", [table]).fetchall()}
+            if cols:
+                seen = "first_seen" if "first_seen" in cols else "fetched_at"
+                con.execute(f"insert into seed_previous_seen select uid, {seen} from previous.{table}")
+                break
     finally:
         con.execute("detach previous")
     return con.execute("select count(*) from seed_previous_seen").fetchone()[0]
@@ -129,6 +131,19 @@ def stage(con: duckdb.DuckDBPyConnection, runs: dict[str, Path], published_path:
     previous = load_previous_seen(con, published_path)
     run_models(con, ["intermediate"])
     return {"distinct_values_parsed": parsed, "previously_published": previous}
+
+
+def run_named(con: duckdb.DuckDBPyConnection, names: Iterable[str]) -> None:
+    """Materialise the named models (those a Python step runs itself, after creating their inputs), in order."""
+    wanted = set(names)
+    for model in discover_models(include_run_by=True):
+        if model.name in wanted:
+            con.execute(f'drop view if exists "{model.name}"')
+            con.execute(f'drop table if exists "{model.name}"')
+            con.execute(f'create {"view" if model.view else "table"} "{model.name}" as {model.sql}')
+            wanted.discard(model.name)
+    if wanted:
+        raise KeyError(f"no SQL model named {', '.join(sorted(wanted))}")
 
 
 def drop_working_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -180,7 +195,9 @@ def published_counts(published_path: Path) -> dict[str, int]:
         return {}
     con = connect(published_path, read_only=True)
     try:
-        return dict(con.execute("select source, count(*) from credentials group by 1").fetchall())
+        tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+        table = "listings" if "listings" in tables else "credentials"  # catalogues from before deduplication
+        return dict(con.execute(f"select source, count(*) from {table} group by 1").fetchall())
     except duckdb.CatalogException:
         return {}
     finally:

@@ -207,6 +207,10 @@ EX_COURSES = [
     ("data-science", "harvardx-data-science-probability", "Data Science: Probability", "HarvardX", "PH125.3x", "Introductory", "1-2 hours per week", 8, 109),
     ("english", "delftx-english-for-academic-purposes", "English Grammar & Style", "UQx", "WRITE101x", "Introductory", "2-4 hours per week", 8, 99),
     ("finance", "imfx-financial-programming-and-policies-part-1", "Financial Programming and Policies, Part 1: Macroeconomic Accounts & Analysis", "IMFx", "FPP.1x", "Intermediate", "6-8 hours per week", 10, 0),
+    # the same course as Coursera's University of Michigan course: kept apart, linked same_as by the matcher
+    ("python", "michiganx-programming-for-everybody-getting-started-with-python", "Programming for Everybody (Getting Started with Python)", "MichiganX", "PY4E101x", "Introductory", "2-4 hours per week", 7, 49),
+    # a second page for CS50x under an older slug (edX re-slugs pages): a duplicate the matcher merges
+    ("computer-science", "harvardx-cs50x-introduction-to-computer-science", "CS50's Introduction to Computer Science", "HarvardX", "CS50x", "Introductory", "6-18 hours per week", 12, 219),
 ]
 EX_PROGRAMS = [
     ("masters/micromasters", "mitx-statistics-and-data-science", "Statistics and Data Science", "MicroMasters", "MITx", [0, 1, 2, 3], 1200),

@@ -76,29 +76,6 @@ def staged_listings(context: dg.AssetExecutionContext, catalogue: CatalogueResou
     })
 
 
-@dg.asset(deps=[staged_listings], kinds={"duckdb"}, group_name="catalogue", pool=WRITER_POOL,
-          description="The catalogue's marts (credentials, quarantine, vocabularies) built and awaiting checks.")
-def credentials(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
-    with warehouse.connect(catalogue.build_path) as con:
-        warehouse.run_models(con, ["marts"])
-        by_type = dict(con.execute("select credential_type, count(*) from credentials group by 1").fetchall())
-        rows = con.execute("select count(*) from credentials").fetchone()[0]
-        quarantined = con.execute("select count(*) from quarantine").fetchone()[0]
-        preview = con.execute("select uid, title, credential_type from credentials limit 10").fetchall()
-        coverage_cols, coverage_rows = dictionary.coverage(con)
-        shares = quality.quarantine_shares(con)
-        reasons = con.execute("select source, reason, count(*) from quarantine group by all order by all").fetchall()
-    return dg.MaterializeResult(metadata={
-        "dagster/row_count": rows,
-        "by_credential_type": dg.MetadataValue.json(by_type),
-        "quarantined": quarantined,
-        "quarantine_share_by_provider": dg.MetadataValue.json(shares),
-        "quarantine_reasons": dg.MetadataValue.json([{"source": s, "reason": r, "count": n} for s, r, n in reasons]),
-        "coverage": dg.MetadataValue.md(_coverage_markdown(coverage_cols, coverage_rows)),
-        "preview": dg.MetadataValue.md(_md_table(["uid", "title", "credential_type"], preview)),
-    })
-
-
 def _md_table(columns, rows) -> str:
     out = ["| " + " | ".join(columns) + " |", "|---" * len(columns) + "|"]
     out += ["| " + " | ".join(str(v).replace("|", "/") for v in row) + " |" for row in rows]
@@ -108,6 +85,47 @@ def _md_table(columns, rows) -> str:
 def _coverage_markdown(columns, rows) -> str:
     """Completeness report: one line per field, one column per provider."""
     return _md_table(["field", *[r[0] for r in rows]], [[c, *[r[i] for r in rows]] for i, c in enumerate(columns) if i])
+
+
+@dg.asset(deps=[staged_listings], kinds={"duckdb"}, group_name="catalogue", pool=WRITER_POOL,
+          description="One row per source record, normalised, plus quarantine, vocabularies and organisations.")
+def listings(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
+    with warehouse.connect(catalogue.build_path) as con:
+        warehouse.run_models(con, ["marts"])
+        by_type = dict(con.execute("select credential_type, count(*) from listings group by 1").fetchall())
+        rows = con.execute("select count(*) from listings").fetchone()[0]
+        quarantined = con.execute("select count(*) from quarantine").fetchone()[0]
+        coverage_cols, coverage_rows = dictionary.coverage(con, "listings")
+        shares = quality.quarantine_shares(con)
+        reasons = con.execute("select source, reason, count(*) from quarantine group by all order by all").fetchall()
+    return dg.MaterializeResult(metadata={
+        "dagster/row_count": rows,
+        "by_credential_type": dg.MetadataValue.json(by_type),
+        "quarantined": quarantined,
+        "quarantine_share_by_provider": dg.MetadataValue.json(shares),
+        "quarantine_reasons": dg.MetadataValue.json([{"source": s, "reason": r, "count": n} for s, r, n in reasons]),
+        "coverage": dg.MetadataValue.md(_coverage_markdown(coverage_cols, coverage_rows)),
+    })
+
+
+@dg.asset(deps=[listings], kinds={"duckdb"}, group_name="catalogue", pool=WRITER_POOL,
+          description="Listings resolved into credentials: duplicates merged (credential_sources keeps every "
+                      "member), equivalents linked same_as (credential_links). Checked before publishing.")
+def credentials(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
+    from pipeline.resolve import resolve
+
+    with warehouse.connect(catalogue.build_path) as con:
+        stats = resolve(con, catalogue.catalogue_path)
+        rows = con.execute("select count(*) from credentials").fetchone()[0]
+        links = con.execute("select count(*) from credential_links").fetchone()[0]
+        preview = con.execute("select uid, title, credential_type, member_count from credentials "
+                              "order by member_count desc, uid limit 10").fetchall()
+    return dg.MaterializeResult(metadata={
+        "dagster/row_count": rows,
+        "same_as_links": links,
+        "matcher": dg.MetadataValue.json(stats),
+        "preview": dg.MetadataValue.md(_md_table(["uid", "title", "credential_type", "members"], preview)),
+    })
 
 
 @dg.asset(deps=[credentials], kinds={"duckdb"}, group_name="skills", pool=WRITER_POOL,

@@ -7,6 +7,7 @@ import dagster as dg
 from pipeline import quality, warehouse
 from pipeline.defs.assets import credentials
 from pipeline.defs.resources import CatalogueResource
+from pipeline.resolve import MAX_CLUSTER_SIZE
 from spiders import config
 
 
@@ -14,7 +15,8 @@ def _result(outcome: quality.Outcome) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         passed=outcome.passed,
         description=outcome.summary,
-        metadata={k: dg.MetadataValue.json(v) for k, v in outcome.metadata.items()},
+        metadata={k: dg.MetadataValue.json(v) if isinstance(v, (dict, list)) else v
+                  for k, v in outcome.metadata.items()},
     )
 
 
@@ -34,7 +36,7 @@ def required_fields_present(catalogue: CatalogueResource) -> dg.AssetCheckResult
                 description="No provider's listing count falls below its min_row_ratio of the published count.")
 def row_count_not_collapsing(catalogue: CatalogueResource) -> dg.AssetCheckResult:
     with warehouse.connect(catalogue.build_path, read_only=True) as con:
-        built = dict(con.execute("select source, count(*) from credentials group by 1").fetchall())
+        built = dict(con.execute("select source, count(*) from listings group by 1").fetchall())
     ratios = {name: float(p.get("min_row_ratio", 0.5)) for name, p in config.providers().items()}
     return _result(quality.row_count_not_collapsing(built, warehouse.published_counts(catalogue.catalogue_path), ratios))
 
@@ -56,4 +58,29 @@ def quarantine_share_not_jumping(catalogue: CatalogueResource) -> dg.AssetCheckR
     return _result(quality.quarantine_share_not_jumping(built, published))
 
 
-ALL_CHECKS = [uid_unique, required_fields_present, row_count_not_collapsing, quarantine_share_not_jumping]
+@dg.asset_check(asset=credentials, blocking=True,
+                description=f"No credential merges more than {MAX_CLUSTER_SIZE} listings (no chained giant cluster).")
+def cluster_size_bounded(catalogue: CatalogueResource) -> dg.AssetCheckResult:
+    with warehouse.connect(catalogue.build_path, read_only=True) as con:
+        return _result(quality.cluster_size_bounded(con, MAX_CLUSTER_SIZE))
+
+
+@dg.asset_check(asset=credentials, blocking=True, description="Every listing is a member of exactly one credential.")
+def one_credential_per_listing(catalogue: CatalogueResource) -> dg.AssetCheckResult:
+    with warehouse.connect(catalogue.build_path, read_only=True) as con:
+        return _result(quality.one_credential_per_listing(con))
+
+
+@dg.asset_check(asset=credentials, blocking=True,
+                description="Matching the same listings again, with this build as history, keeps every credential id.")
+def credential_ids_stable(catalogue: CatalogueResource) -> dg.AssetCheckResult:
+    from pipeline.resolve import ids_stable
+
+    with warehouse.connect(catalogue.build_path, read_only=True) as con:
+        passed, meta = ids_stable(con)
+    return _result(quality.Outcome(passed, "credential ids stable on a re-run" if passed else
+                                   f"{meta['changed']} listing(s) changed credential id on a re-run", meta))
+
+
+ALL_CHECKS = [uid_unique, required_fields_present, row_count_not_collapsing, quarantine_share_not_jumping,
+              cluster_size_bounded, one_credential_per_listing, credential_ids_stable]

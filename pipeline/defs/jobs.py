@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from pipeline.defs.assets import (catalogue, credential_skills, credentials, exports, pathways, raw_listings,
-                                  stack_edges, staged_listings)
+from pipeline.defs.assets import (catalogue, credential_skills, credentials, exports, listings, pathways,
+                                  raw_listings, stack_edges, staged_listings)
 
 refresh_job = dg.define_asset_job(
     "refresh", selection=dg.AssetSelection.all(), description="Crawl every provider, build, check, publish."
@@ -11,7 +11,7 @@ refresh_job = dg.define_asset_job(
 crawl_job = dg.define_asset_job("crawl", selection=dg.AssetSelection.assets(raw_listings))
 publish_job = dg.define_asset_job(
     "publish",
-    selection=dg.AssetSelection.assets(staged_listings, credentials, credential_skills, stack_edges, pathways,
+    selection=dg.AssetSelection.assets(staged_listings, listings, credentials, credential_skills, stack_edges, pathways,
                                        catalogue, exports),
     description="Build from every provider's latest good feed, check, publish.",
 )

@@ -1,3 +1,4 @@
+-- run_by: pipeline.matching.blocking (the matcher runs it on its own inputs)
 -- int_match_candidate_pairs: candidate record pairs from several blocking keys.
 -- Reads `match_hashes` (rid, side, h_url, h_title, h_core, h_slug, block_org, h_org_compact,
 -- h_org_compact_core; 0 = no key),

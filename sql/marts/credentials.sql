@@ -1,97 +1,96 @@
--- depends_on: credential_types, int_stack_references, int_listings_normalised
--- The published catalogue: one row per listing, references completed from both ends.
-with listings as (
-    select * from int_listings_normalised
+-- run_by: pipeline.resolve (after the matcher has written seed_clusters)
+-- depends_on: listings
+-- The published catalogue: one row per credential. Listings the matcher found to be the same offering
+-- (duplicates) are merged; each keeps a row in credential_sources. Survivorship (docs/deduplication.md):
+-- the primary member (most fields filled, then latest fetched, then smallest uid) gives every single-valued
+-- field, except the description (the longest among members), the duration (the primary's, else the members'
+-- median), first_seen (the earliest) and last_seen (the latest); skills and stacking references are the union
+-- over members, with references to merged listings pointed at their credential.
+with members as (
+    select l.*, c.credential_uid
+    from listings as l
+    join seed_clusters as c using (uid)
 ),
 
-previously as (
-    select * from seed_previous_seen
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by credential_uid
+            order by ((description is not null)::int + (organisation is not null)::int + (level is not null)::int
+                      + (language is not null)::int + (duration_hours is not null)::int
+                      + (cost_kind is not null)::int + len(skills)) desc,
+                     fetched_at desc, uid
+        ) as member_rank
+    from members
+),
+
+primary_member as (
+    select * from ranked where member_rank = 1
+),
+
+member_facts as (
+    select
+        credential_uid,
+        count(*) as member_count,
+        list_sort(list(uid)) as member_uids,
+        list_sort(list_distinct(flatten(list(skills)))) as skills,
+        arg_max(description, length(description)) as description,
+        median(duration_hours) as median_hours,
+        min(first_seen) as first_seen,
+        max(last_seen) as last_seen
+    from members
+    group by credential_uid
+),
+
+stated_refs as (
+    select credential_uid, 'part_of' as rel, unnest(part_of) as ref from members
+    union all
+    select credential_uid, 'has_part', unnest(has_part) from members
+    union all
+    select credential_uid, 'prepares_for', unnest(prepares_for) from members
+    union all
+    select credential_uid, 'prepared_by', unnest(prepared_by) from members
 ),
 
 refs as (
-    select * from int_stack_references where resolved
+    select r.credential_uid, r.rel, coalesce(c.credential_uid, r.ref) as ref
+    from stated_refs as r
+    left join seed_clusters as c on c.uid = r.ref
 ),
 
-parents as (
-    select child as uid,
-        list_sort(list_distinct(list(parent) filter (where relation = 'part_of'))) as part_of,
-        list_sort(list_distinct(list(parent) filter (where relation = 'prepares_for'))) as prepares_for
-    from refs group by 1
-),
-
-children as (
-    select parent as uid,
-        list_sort(list_distinct(list(child) filter (where relation = 'part_of'))) as has_part,
-        list_sort(list_distinct(list(child) filter (where relation = 'prepares_for'))) as prepared_by
-    from refs group by 1
+ref_lists as (
+    select
+        credential_uid,
+        list_sort(list_distinct(list(ref) filter (where rel = 'part_of'))) as part_of,
+        list_sort(list_distinct(list(ref) filter (where rel = 'has_part'))) as has_part,
+        list_sort(list_distinct(list(ref) filter (where rel = 'prepares_for'))) as prepares_for,
+        list_sort(list_distinct(list(ref) filter (where rel = 'prepared_by'))) as prepared_by
+    from refs
+    where ref <> credential_uid
+    group by credential_uid
 ),
 
 final as (
     select
-        l.uid,
-        l.source,
-        l.source_id,
-        l.title,
-        l.description,
-        l.organisation,
-        l.organisation_raw,
-        l.organisation_key,
-        l.issuer_country,
-        l.issuer_country_text,
-        l.platform,
-        l.url,
-        l.credential_type,
-        t.ctdl_class,
-        t.ob3_achievement_type,
-        l.level,
-        l.level_text,
-        l.eqf_level,
-        l.eqf_text,
-        l.language,
-        l.language_text,
-        l.duration_hours,
-        l.duration_text,
-        l.duration_estimated,
-        l.ects,
-        l.ects_estimated,
-        l.credits_text,
-        l.cost_amount,
-        l.cost_currency,
-        l.cost_kind,
-        l.cost_period,
-        l.cost_offers,
-        l.cost_text,
-        l.learning_outcomes,
-        l.prerequisites,
-        l.assessment_type,
-        l.assessment_text,
-        l.participation,
-        l.participation_text,
-        l.pacing,
-        l.pacing_text,
-        l.supervision,
-        l.supervision_text,
-        l.quality_assurance,
-        l.quality_assurance_text,
-        l.stackability,
-        l.skills,
-        coalesce(p.part_of, []) as part_of,
-        coalesce(c.has_part, []) as has_part,
-        coalesce(p.prepares_for, []) as prepares_for,
-        coalesce(c.prepared_by, []) as prepared_by,
-        l.alignments,
-        l.source_modified,
-        coalesce(prev.first_seen, l.fetched_at) as first_seen,
-        l.fetched_at as last_seen,
-        l.fetched_at,
-        l.source_url,
-        l.content_hash,
-        l.raw
-    from listings as l
-    left join credential_types as t using (credential_type)
-    left join parents as p using (uid)
-    left join children as c using (uid)
-    left join previously as prev using (uid)
+        p.* exclude (credential_uid, member_rank) replace (
+            p.credential_uid as uid,
+            coalesce(f.description, p.description) as description,
+            coalesce(p.duration_hours, f.median_hours) as duration_hours,
+            f.skills as skills,
+            coalesce(r.part_of, []) as part_of,
+            coalesce(r.has_part, []) as has_part,
+            coalesce(r.prepares_for, []) as prepares_for,
+            coalesce(r.prepared_by, []) as prepared_by,
+            f.first_seen as first_seen,
+            f.last_seen as last_seen
+        ),
+        p.uid as primary_uid,
+        f.member_count,
+        f.member_uids
+    from primary_member as p
+    join member_facts as f using (credential_uid)
+    left join ref_lists as r using (credential_uid)
 )
 
 select * from final order by source, uid

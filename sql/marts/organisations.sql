@@ -1,4 +1,4 @@
--- depends_on: credentials
+-- depends_on: listings
 -- Awarding bodies after alias resolution: one row per canonical organisation, with the spellings seen.
 select
     organisation,
@@ -7,7 +7,7 @@ select
     list_sort(list_distinct(list(organisation_raw))) as aliases_seen,
     list_sort(list_distinct(list(source))) as sources,
     count(*) as listings
-from credentials
+from listings
 where organisation is not null
 group by organisation
 order by listings desc, organisation
