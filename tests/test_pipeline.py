@@ -54,7 +54,8 @@ def test_definitions_have_partitions_checks_and_a_nightly_schedule():
     assert sched.job.name == "refresh"
     check_specs = list(repo.asset_graph.asset_check_keys)
     assert {c.name for c in check_specs} == {"uid_unique", "required_fields_present", "row_count_not_collapsing",
-                                           "quarantine_share_not_jumping"}
+                                           "quarantine_share_not_jumping", "cluster_size_bounded",
+                                           "one_credential_per_listing", "credential_ids_stable"}
     partitions = defs.resolve_assets_def("raw_listings").partitions_def.get_partition_keys()
     assert "mslearn" in partitions
 
@@ -76,6 +77,7 @@ def bad_build(tmp_path, rows: list[tuple]) -> CatalogueResource:
     con.execute("create table credentials (uid varchar, source varchar, source_id varchar, title varchar, url varchar,"
                 " credential_type varchar, fetched_at timestamptz, source_url varchar)")
     con.executemany("insert into credentials values (?, ?, ?, ?, ?, ?, now(), 'http://x')", rows)
+    con.execute("create table listings as select * from credentials")
     con.close()
     return resource
 

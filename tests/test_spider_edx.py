@@ -28,11 +28,11 @@ def rss_run(tmp_path_factory):
 
 def test_sitemap_crawl_counts(sitemap_run):
     result, rows = sitemap_run
-    assert result.listings == 21 and result.quarantined == 0
+    assert result.listings == 23 and result.quarantined == 0
     types = sorted(r["credential_type"] for r in rows.values() if r["credential_type"] != "course")
     assert types == ["certificate", "certificate", "degree_program", "learning_program"]
-    # 2 sub-sitemaps + 17 course + 4 programme pages; the subject page /learn/python is outside url_patterns
-    assert result.stats["credcat/sitemap/urls"] == 23
+    # 2 sub-sitemaps + 19 course + 4 programme pages; the subject page /learn/python is outside url_patterns
+    assert result.stats["credcat/sitemap/urls"] == 25
 
 
 def test_course_page_field_by_field(sitemap_run):
