@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export DAGSTER_HOME := $(abspath dagster_home)
 export SCRAPY_SETTINGS_MODULE := spiders.settings
 
-.PHONY: venv demo test dagster lock clean
+.PHONY: venv demo test dagster bench evaluate lock clean
 
 venv: $(STAMP)
 
@@ -31,9 +31,23 @@ test: $(STAMP)
 dagster: $(STAMP)
 	$(BIN)/dagster dev -m pipeline.definitions
 
-## Re-resolve requirements.lock from pyproject.toml (maintainers only).
+## Benchmarks (speed and memory targets live here, not in tests). Adds Splink, a benchmark-only dependency,
+## from requirements-bench.lock. They read ../shared/data when it is there and say so; they run without it.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.lock 2> >(grep -v "is ignored: it is neither" >&2)
+	$(BIN)/python benchmarks/normalise_benchmark.py --pipeline
+	$(BIN)/python -m benchmarks.dedupe_benchmark --scales 10000,100000,1000000 --splink-max 100000
+
+## Evaluations against labelled data (skill mapping: repository files; deduplication: ../shared/data).
+evaluate: $(STAMP)
+	$(BIN)/python -m evaluation.evaluate_skill_mapping
+	$(BIN)/python -m evaluation.evaluate_dedupe
+
+## Re-resolve the lock files from pyproject.toml (maintainers only).
 lock:
-	$(PYTHON) -m pip install --quiet uv && $(PYTHON) -m uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11
+	$(PYTHON) -m pip install --quiet uv
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --extra bench -o requirements-bench.lock --python-version 3.11
 
 clean:
 	rm -rf $(VENV) data/raw data/build
