@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 EXPORT_SCHEMA_VERSION = "1.0.0"
-EXPORT_TABLES = ("credentials", "skills", "credential_skills", "stack_edges", "pathways", "pathway_steps")
+EXPORT_TABLES = ("credentials", "credential_sources", "credential_links", "skills", "credential_skills", "stack_edges",
+                 "pathways", "pathway_steps")
 
 _JSON_TYPES = {
     "VARCHAR": "string", "BOOLEAN": "boolean", "DOUBLE": "number", "FLOAT": "number", "DECIMAL": "number",

@@ -94,4 +94,9 @@ def mslearn_rows() -> list[dict[str, Any]]:
 def make_catalogue(path: str, rows: list[dict[str, Any]] | None = None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(path)
     create_credentials(con, rows if rows is not None else mslearn_rows())
+    # each fixture listing is its own credential, as after a resolution that found no duplicates
+    con.execute("CREATE OR REPLACE TABLE credential_sources AS SELECT uid, uid AS credential_uid, true AS is_primary, "
+                "source, source_id, title, url FROM credentials")
+    con.execute("CREATE OR REPLACE TABLE credential_links (credential_uid VARCHAR, other_credential_uid VARCHAR, "
+                "relation VARCHAR, score DOUBLE, evidence VARCHAR)")
     return con
