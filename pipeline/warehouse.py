@@ -88,15 +88,26 @@ def load_raw(con: duckdb.DuckDBPyConnection, runs: dict[str, Path]) -> None:
     con.executemany("insert into seed_credential_types values (?, ?, ?, ?)", credential_type_rows())
 
 
+def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a relation whatever it is now (a model may switch between table and view)."""
+    row = con.execute("select table_type from information_schema.tables where table_schema = 'main' and table_name = ?",
+                      [name]).fetchone()
+    if row:
+        con.execute(f'drop {"view" if row[0] == "VIEW" else "table"} "{name}"')
+
+
+def _materialise(con: duckdb.DuckDBPyConnection, model: Model) -> None:
+    _drop(con, model.name)
+    con.execute(f'create {"view" if model.view else "table"} "{model.name}" as {model.sql}')
+
+
 def run_models(con: duckdb.DuckDBPyConnection, layers: Iterable[str] = LAYERS) -> list[str]:
     """Materialise every model of the given layers as a table; returns the model names in run order."""
     wanted = set(layers)
     names = []
     for model in discover_models():
         if model.layer in wanted:
-            con.execute(f'drop view if exists "{model.name}"')
-            con.execute(f'drop table if exists "{model.name}"')
-            con.execute(f'create {"view" if model.view else "table"} "{model.name}" as {model.sql}')
+            _materialise(con, model)
             names.append(model.name)
     return names
 
@@ -138,9 +149,7 @@ def run_named(con: duckdb.DuckDBPyConnection, names: Iterable[str]) -> None:
     wanted = set(names)
     for model in discover_models(include_run_by=True):
         if model.name in wanted:
-            con.execute(f'drop view if exists "{model.name}"')
-            con.execute(f'drop table if exists "{model.name}"')
-            con.execute(f'create {"view" if model.view else "table"} "{model.name}" as {model.sql}')
+            _materialise(con, model)
             wanted.discard(model.name)
     if wanted:
         raise KeyError(f"no SQL model named {', '.join(sorted(wanted))}")

@@ -22,11 +22,14 @@ latest as (
 final as (
     select
         *,
-        md5(to_json(struct_pack(
+        -- every field as text, a missing one as an unprintable marker, joined with a unit separator
+        md5(concat_ws(chr(31), list_transform([
             title, description, organisation, platform, url, credential_type, level, language,
-            duration_hours, duration_text, cost_amount, cost_currency, cost_kind, skills,
-            part_of, has_part, prepares_for, prepared_by, alignments, source_modified
-        ))::varchar)[1:16] as content_hash
+            duration_hours::varchar, duration_text, cost_amount::varchar, cost_currency, cost_kind, skills::varchar,
+            part_of::varchar, has_part::varchar, prepares_for::varchar, prepared_by::varchar, alignments::varchar,
+            source_modified::varchar, learning_outcomes::varchar, prerequisites, cost_text, credits_text, eqf_text,
+            issuer_country, participation_text, pacing_text, assessment_text, supervision_text, quality_assurance_text
+        ], x -> coalesce(x, chr(30)))))[1:16] as content_hash
     from latest
 )
 
