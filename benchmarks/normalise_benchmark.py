@@ -144,7 +144,7 @@ def rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
-def pipeline_child(parquet: str) -> int:
+def pipeline_child(parquet: str, where: str = "disk") -> int:
     """The refresh's own path over the generated records, in a fresh process (clean peak RSS): raw_listings in
     a DuckDB file -> staging -> distinct values parsed once (pipeline.normalise.lookups) -> intermediate SQL
     (dedupe, content hash, parsed values joined back, stacking references)."""
@@ -157,7 +157,9 @@ def pipeline_child(parquet: str) -> int:
     from pipeline.schema import LISTING_COLUMNS
 
     with tempfile.TemporaryDirectory() as tmp:
-        con = duckdb.connect(f"{tmp}/bench.duckdb")
+        con = duckdb.connect(f"{tmp}/bench.duckdb" if where == "disk" else ":memory:")
+        if where == "disk":  # as a refresh with CREDCAT_DUCKDB_MEMORY set: DuckDB spills beyond the cap
+            con.execute(f"set memory_limit = '{os.environ.get('CREDCAT_DUCKDB_MEMORY', '1GB')}'")
         cols = ", ".join(f'"{c}" {t}' for c, t in LISTING_COLUMNS.items())
         con.execute(f"create table raw_listings ({cols}, crawl_run VARCHAR, feed_file VARCHAR)")
         con.execute(f"""
@@ -184,17 +186,19 @@ def pipeline_child(parquet: str) -> int:
                              "avg((level is not null)::int), avg((language is not null)::int) "
                              "from int_listings_normalised").fetchone()
         con.close()
-    print(f"pipeline path: distinct values parsed per kind: { {k: v for k, v in parsed.items() if v} }")
-    print("share of rows with a parsed value: duration_hours {:.1%}, cost_kind {:.1%}, level {:.1%}, "
-          "language {:.1%}".format(*filled))
-    print(f"pipeline path: normalised {n:,} records in {elapsed:.2f} s = {n / elapsed:,.0f} records/s")
-    print(f"pipeline path: peak RSS {peak:,.0f} MiB (after loading the raw table: {rss_before:,.0f} MiB)")
+    label = ("pipeline path (working catalogue on disk, as a refresh, DuckDB memory_limit "
+             f"{os.environ.get('CREDCAT_DUCKDB_MEMORY', '1GB')})" if where == "disk" else "pipeline path (in-memory DuckDB)")
+    print(f"{label}: distinct values parsed per kind: { {k: v for k, v in parsed.items() if v} }")
+    print(f"{label}: share of rows with a parsed value: duration_hours {filled[0]:.1%}, cost_kind {filled[1]:.1%}, "
+          f"level {filled[2]:.1%}, language {filled[3]:.1%}")
+    print(f"{label}: normalised {n:,} records in {elapsed:.2f} s = {n / elapsed:,.0f} records/s")
+    print(f"{label}: peak RSS {peak:,.0f} MiB (after loading the raw table: {rss_before:,.0f} MiB)")
     return 0
 
 
 def main() -> int:
-    if len(sys.argv) == 3 and sys.argv[1] == "--pipeline-child":
-        return pipeline_child(sys.argv[2])
+    if len(sys.argv) == 4 and sys.argv[1] == "--pipeline-child":
+        return pipeline_child(sys.argv[2], sys.argv[3])
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--noise", type=float, default=0.02)
@@ -244,7 +248,8 @@ def main() -> int:
             parquet = f"{tmp}/raw.parquet"
             df.to_parquet(parquet)
             del df, out
-            subprocess.run([sys.executable, __file__, "--pipeline-child", parquet], check=True)
+            for where in ("memory", "disk"):
+                subprocess.run([sys.executable, __file__, "--pipeline-child", parquet, where], check=True)
     return 0
 
 

@@ -65,7 +65,13 @@ def discover_models(sql_dir: Path = paths.SQL_DIR, include_run_by: bool = False)
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(path), read_only=read_only)
+    """A connection to a catalogue file. ``CREDCAT_DUCKDB_MEMORY`` (e.g. ``1GB``) caps DuckDB's memory; it
+    spills to disk beyond it, which keeps a large build's footprint bounded."""
+    con = duckdb.connect(str(path), read_only=read_only)
+    limit = os.environ.get("CREDCAT_DUCKDB_MEMORY")
+    if limit:
+        con.execute(f"set memory_limit = '{limit.replace(chr(39), '')}'")
+    return con
 
 
 def load_raw(con: duckdb.DuckDBPyConnection, runs: dict[str, Path]) -> None:
