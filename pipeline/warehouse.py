@@ -146,7 +146,13 @@ def stage(con: duckdb.DuckDBPyConnection, runs: dict[str, Path], published_path:
     run_models(con, ["staging"])
     parsed = build_lookups(con)
     previous = load_previous_seen(con, published_path)
-    run_models(con, ["intermediate"])
+    # intermediate tables are working tables, dropped before publishing: skip compressing them (it costs more
+    # than writing them; see docs/normalisation.md)
+    con.execute("set force_compression = 'uncompressed'")
+    try:
+        run_models(con, ["intermediate"])
+    finally:
+        con.execute("reset force_compression")
     return {"distinct_values_parsed": parsed, "previously_published": previous}
 
 
