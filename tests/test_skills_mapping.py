@@ -75,3 +75,26 @@ def test_evaluation_command_prints_precision_and_recall(capsys):
 
     rows = list(csv.DictReader(open(Path("evaluation/skill_mapping_labels.csv"), encoding="utf-8")))
     assert len(rows) >= 200
+
+
+def test_open_badges_alignments_map_by_uri_and_skip_occupations(catalogue):
+    import json
+
+    from pipeline.skills.mapping import map_credential_skills
+    from pipeline.skills.taxonomy import load_taxonomy
+
+    load_taxonomy(catalogue)
+    sid, uri, label = catalogue.execute("SELECT skill_id, uri, label FROM skills WHERE framework = 'esco' "
+                                        "AND list_contains(collections, 'transversal') ORDER BY skill_id LIMIT 1").fetchone()
+    uid = catalogue.execute("SELECT uid FROM credentials ORDER BY uid LIMIT 1").fetchone()[0]
+    alignments = [
+        {"framework": "ESCO", "code": None, "name": "a label that matches nothing lexically", "url": uri},
+        {"framework": "O*NET-SOC", "code": "15-1252.00", "name": "Software Developers",
+         "url": "https://www.onetonline.org/link/summary/15-1252.00"},
+    ]
+    catalogue.execute("UPDATE credentials SET alignments = ? WHERE uid = ?", [json.dumps(alignments), uid])
+    map_credential_skills(catalogue)
+    rows = catalogue.execute("SELECT skill_id, method, score, raw FROM credential_skills WHERE uid = ? "
+                             "AND origin = 'alignment'", [uid]).fetchall()
+    assert (sid, "alignment_uri", 1.0, "a label that matches nothing lexically") in rows
+    assert not any("Software Developers" == r[3] for r in rows), "occupations are not skills"

@@ -208,6 +208,18 @@ _STOP_PHRASES = frozenset(
 )
 
 
+def alignment_targets(alignments) -> list[dict]:
+    """Alignment objects ({framework, code, name, url, type}) from the JSON column, skipping occupations."""
+    import json
+
+    if not alignments:
+        return []
+    items = json.loads(alignments) if isinstance(alignments, str) else alignments
+    return [a for a in items if isinstance(a, dict)
+            and "onetonline.org/link/summary" not in (a.get("url") or "")  # an O*NET occupation, not a skill
+            and "Occupation" not in (a.get("type") or "")]
+
+
 def map_credential_skills(con, mapper: SkillMapper | None = None, use_titles: bool = True) -> dict[str, int]:
     """Map every credential's skills (and title, learning outcomes) to ESCO and O*NET; write credential_skills.
 
@@ -221,9 +233,14 @@ def map_credential_skills(con, mapper: SkillMapper | None = None, use_titles: bo
         mapper = SkillMapper.from_connection(con)
     cols = {r[0] for r in con.execute("DESCRIBE credentials").fetchall()}
     lo = "learning_outcomes" if "learning_outcomes" in cols else "CAST(NULL AS VARCHAR[])"
-    rows = con.execute(f"SELECT uid, title, skills, {lo} FROM credentials ORDER BY uid").fetchall()
+    al = "alignments" if "alignments" in cols else "CAST(NULL AS JSON)"
+    rows = con.execute(f"SELECT uid, title, skills, {lo}, {al} FROM credentials ORDER BY uid").fetchall()
+    by_uri = {}
+    if "skills" in {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}:
+        by_uri = {uri.rstrip("/"): (sid, fw, label) for sid, fw, label, uri in con.execute(
+            "SELECT skill_id, framework, label, uri FROM skills WHERE uri IS NOT NULL").fetchall()}
     out: list[tuple] = []
-    for uid, title, skills, outcomes in rows:
+    for uid, title, skills, outcomes, alignments in rows:
         seen: set[tuple[str, str]] = set()
 
         def add(m: Match | None, raw: str, origin: str) -> None:
@@ -250,6 +267,16 @@ def map_credential_skills(con, mapper: SkillMapper | None = None, use_titles: bo
         for outcome in outcomes or []:
             for m in mapper.match_text(outcome, "outcome"):
                 add(m, outcome, "learning_outcomes")
+        # Open Badges alignments name a framework concept outright: its URI when we hold the concept, else
+        # its name through the lexical mapper
+        for a in alignment_targets(alignments):
+            hit = by_uri.get((a.get("url") or "").rstrip("/"))
+            raw = a.get("name") or a.get("url") or ""
+            if hit:
+                add(Match(hit[0], hit[1], hit[2], "alignment_uri", 1.0, hit[2]), raw, "alignment")
+            elif a.get("name"):
+                for m in mapper.match_all(a["name"]):
+                    add(m, raw, "alignment")
     con.execute(CREDENTIAL_SKILLS_DDL)
     insert_rows(con, "credential_skills", out)
     mapped = sum(1 for r in out if r[1] is not None)
