@@ -386,6 +386,9 @@ def price(value: Any) -> float | None:
     return None
 
 
+BILLING_PERIODS = {"P1M": "month", "P1Y": "year", "P1W": "week", "P3M": "quarter", "MON": "month", "ANN": "year"}
+
+
 def offer_cost(offers: Any) -> dict[str, Any]:
     """Cost fields from schema.org ``offers``: the cheapest priced offer, with a cost kind.
 
@@ -394,6 +397,7 @@ def offer_cost(offers: Any) -> dict[str, Any]:
     ``audit`` when the offer's category says so; otherwise ``unknown``.
     """
     best: dict[str, Any] = {}
+    stated: list[str] = []  # every offer as text, for cost_text (the normalisation step parses all offers)
     for offer in as_list(offers):
         if not isinstance(offer, dict):
             continue
@@ -405,8 +409,18 @@ def offer_cost(offers: Any) -> dict[str, Any]:
             amount = price(spec.get("price"))
             currency = currency or spec.get("priceCurrency")
         category = " ".join(texts(offer.get("category"))).lower()
+        if amount is not None or category:
+            label = " ".join(texts(offer.get("category"))) or "Offer"
+            cur = currency.upper() if isinstance(currency, str) and currency.strip() else ""
+            if amount is not None:
+                stated.append(f"{label}: {cur} {amount:g}".replace(":  ", ": "))
+            else:
+                stated.append(label if "free" in label.lower() else f"{label}: free")
         if isinstance(spec, dict) and (spec.get("billingDuration") or spec.get("unitCode")):
             category += " subscription"
+            period = BILLING_PERIODS.get(str(spec.get("billingDuration") or "").upper())
+            if period and stated:
+                stated[-1] += f" per {period}"
         if amount is None and "free" not in category:
             continue
         if "subscription" in category:
@@ -428,6 +442,8 @@ def offer_cost(offers: Any) -> dict[str, Any]:
         }
         if not best or (candidate["cost_amount"] or 0) < (best["cost_amount"] or 0):
             best = candidate
+    if best and stated:
+        best["cost_text"] = "; ".join(stated)
     return best
 
 

@@ -95,11 +95,26 @@ def test_level(value, level):
 def test_offers():
     assert sd.offer_cost([{"@type": "Offer", "category": "Audit", "price": 0, "priceCurrency": "usd"},
                           {"@type": "Offer", "category": "Verified certificate", "price": 199, "priceCurrency": "USD"}]) == \
-        {"cost_amount": 0.0, "cost_currency": "USD", "cost_kind": "audit"}
+        {"cost_amount": 0.0, "cost_currency": "USD", "cost_kind": "audit",
+         "cost_text": "Audit: USD 0; Verified certificate: USD 199"}
     assert sd.offer_cost({"price": "1,250.00", "priceCurrency": "EUR"}) == \
-        {"cost_amount": 1250.0, "cost_currency": "EUR", "cost_kind": "unknown"}
-    assert sd.offer_cost({"priceSpecification": {"price": 49, "priceCurrency": "USD", "billingDuration": "P1M"}})["cost_kind"] == "subscription"
-    assert sd.offer_cost({"category": "Free"}) == {"cost_amount": 0.0, "cost_currency": None, "cost_kind": "free"}
+        {"cost_amount": 1250.0, "cost_currency": "EUR", "cost_kind": "unknown", "cost_text": "Offer: EUR 1250"}
+    sub = sd.offer_cost({"priceSpecification": {"price": 49, "priceCurrency": "USD", "billingDuration": "P1M"}})
+    assert sub["cost_kind"] == "subscription" and sub["cost_text"] == "Offer: USD 49 per month"
+    assert sd.offer_cost({"category": "Free"}) == {"cost_amount": 0.0, "cost_currency": None, "cost_kind": "free",
+                                                   "cost_text": "Free"}
+
+
+def test_offer_text_parses_into_every_offer():
+    from pipeline.normalise.prices import parse_price
+
+    text = sd.offer_cost([{"category": "Audit", "price": 0, "priceCurrency": "USD"},
+                          {"category": "Verified certificate", "price": 199, "priceCurrency": "USD"}])["cost_text"]
+    offers = [o.as_dict() for o in parse_price(text).offers]
+    assert [(o["kind"], o["amount"], o["currency"]) for o in offers] == [("audit", 0.0, "USD"),
+                                                                        ("certificate_fee", 199.0, "USD")]
+    monthly = parse_price("Offer: USD 49 per month").offers[0].as_dict()
+    assert (monthly["kind"], monthly["amount"], monthly["period"]) == ("subscription", 49.0, "month")
     assert sd.offer_cost(None) == {} and sd.offer_cost({"name": "no price"}) == {}
 
 
