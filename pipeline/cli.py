@@ -168,6 +168,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_pathways(args: argparse.Namespace) -> int:
+    from pipeline.planner import resolve_wants
     from pipeline.stacking.render import pathway_tree, render_pathway_tree
 
     if not args.skill and not args.credential:
@@ -185,7 +186,7 @@ def cmd_pathways(args: argparse.Namespace) -> int:
                 print(json.dumps(pathway_tree(con, args.credential), indent=2, default=str, ensure_ascii=False))
             else:
                 rows = con.execute("select * from skill_pathways where skill_key in (select unnest(?)) order by rank",
-                                   [__import__("pipeline.planner", fromlist=["x"]).resolve_wants(con, [args.skill])[args.skill]]).fetchall()
+                                   [resolve_wants(con, [args.skill])[args.skill]]).fetchall()
                 cols = [d[0] for d in con.description]
                 print(json.dumps([dict(zip(cols, r)) for r in rows], indent=2, default=str, ensure_ascii=False))
         else:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from pipeline import warehouse
@@ -61,7 +60,7 @@ def dedupe_listings(con: duckdb.DuckDBPyConnection, previous: pd.DataFrame | Non
                                   max_cluster_size=MAX_CLUSTER_SIZE, workers=2))
     if not parts:
         empty = pd.DataFrame(columns=["id", "cluster_id"])
-        return frame, DedupeResult(empty, pd.DataFrame(columns=["cluster_id_l", "cluster_id_r", "left_id", "right_id",
+        return DedupeResult(empty, pd.DataFrame(columns=["cluster_id_l", "cluster_id_r", "left_id", "right_id",
                                                                 "score", "relation", "evidence"]),
                                    pd.DataFrame(columns=["left_id", "right_id", "score", "relation", "explanation"]),
                                    {})
@@ -71,7 +70,7 @@ def dedupe_listings(con: duckdb.DuckDBPyConnection, previous: pd.DataFrame | Non
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 stats[key] = max(stats.get(key, 0), value) if key.startswith("largest") else stats.get(key, 0) + value
     stats["seconds"] = {"total": sum(p.stats.get("seconds", {}).get("total", 0.0) for p in parts)}
-    return frame, DedupeResult(pd.concat([p.clusters for p in parts], ignore_index=True),
+    return DedupeResult(pd.concat([p.clusters for p in parts], ignore_index=True),
                                pd.concat([p.links for p in parts], ignore_index=True),
                                pd.concat([p.pairs for p in parts], ignore_index=True), stats)
 
@@ -79,7 +78,7 @@ def dedupe_listings(con: duckdb.DuckDBPyConnection, previous: pd.DataFrame | Non
 def resolve(con: duckdb.DuckDBPyConnection, published_path: Path | None = None) -> dict:
     """Cluster the built ``listings`` and materialise the resolved marts in ``con``; returns the matcher's stats."""
     previous = previous_membership(published_path)
-    _frame, result = dedupe_listings(con, previous)
+    result = dedupe_listings(con, previous)
     clusters = readable_ids(result.clusters, previous)
     remap = dict(zip(result.clusters["cluster_id"], clusters["cluster_id"])) if len(clusters) else {}
     links = result.links.copy()
@@ -117,13 +116,9 @@ def ids_stable(con: duckdb.DuckDBPyConnection) -> tuple[bool, dict]:
     """Run the matcher again on the same listings with this build's membership as history: every listing
     must land in a credential with the same id."""
     membership = con.execute("select uid as id, credential_uid as cluster_id from credential_sources").df()
-    _frame, again = dedupe_listings(con, membership)
+    again = dedupe_listings(con, membership)
     again_ids = readable_ids(again.clusters, membership)
     merged = membership.merge(again_ids, on="id", suffixes=("", "_again"))
     changed = merged[merged["cluster_id"] != merged["cluster_id_again"]]
     return changed.empty, {"records": int(len(membership)), "changed": int(len(changed)),
                            "examples": changed.head(10).to_dict("records")}
-
-
-def cluster_sizes(con: duckdb.DuckDBPyConnection) -> np.ndarray:
-    return np.asarray([r[0] for r in con.execute("select member_count from credentials").fetchall()])

@@ -223,3 +223,18 @@ def published_counts(published_path: Path) -> dict[str, int]:
         return {}
     finally:
         con.close()
+
+
+def published_quarantine_shares(published_path: Path) -> dict[str, float]:
+    """Quarantine share per provider in the published catalogue (empty when there is none to compare with)."""
+    from pipeline.quality import quarantine_shares
+
+    if not published_path.exists():
+        return {}
+    con = connect(published_path, read_only=True)
+    try:
+        return quarantine_shares(con)
+    except duckdb.CatalogException:  # a catalogue from before the listings/quarantine tables
+        return {}
+    finally:
+        con.close()

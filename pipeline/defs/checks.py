@@ -46,16 +46,8 @@ def row_count_not_collapsing(catalogue: CatalogueResource) -> dg.AssetCheckResul
 def quarantine_share_not_jumping(catalogue: CatalogueResource) -> dg.AssetCheckResult:
     with warehouse.connect(catalogue.build_path, read_only=True) as con:
         built = quality.quarantine_shares(con)
-    published: dict[str, float] = {}
-    if catalogue.catalogue_path.exists():
-        pub = warehouse.connect(catalogue.catalogue_path, read_only=True)
-        try:
-            published = quality.quarantine_shares(pub)
-        except Exception:  # an older catalogue without a quarantine table
-            published = {}
-        finally:
-            pub.close()
-    return _result(quality.quarantine_share_not_jumping(built, published))
+    return _result(quality.quarantine_share_not_jumping(
+        built, warehouse.published_quarantine_shares(catalogue.catalogue_path)))
 
 
 @dg.asset_check(asset=credentials, blocking=True,

@@ -16,10 +16,8 @@ Outputs:
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 from typing import Any, Iterable
 
-SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 RELATIONS = ("part_of", "prepares_for", "credit_towards", "requires")
 
 EXTERNAL_DDL = """
@@ -43,12 +41,12 @@ CREATE TABLE IF NOT EXISTS skills (skill_id VARCHAR, framework VARCHAR, code VAR
     alt_labels VARCHAR[], parent VARCHAR, framework_version VARCHAR)"""
 
 
-def run_model(con, path: Path, name: str | None = None) -> int:
-    """``CREATE OR REPLACE TABLE <file stem> AS <file>``; returns the row count."""
-    name = name or path.stem
-    sql = path.read_text(encoding="utf-8")
-    con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
-    return con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+def run_model(con, name: str) -> int:
+    """Materialise the SQL model ``name`` (the project's one SQL runner, pipeline.warehouse); returns its rows."""
+    from pipeline import warehouse
+
+    warehouse.run_named(con, [name])
+    return con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
 
 
 def _tables(con) -> set[str]:
@@ -209,14 +207,14 @@ def _resolve_cycles(con) -> list[dict]:
 def build_stack_edges(con, infer: bool = True) -> dict[str, int]:
     """Build ``stack_edges`` (explicit + inferred) and ``stack_cycles`` from ``credentials``."""
     ensure_inputs(con)
-    counts = {"explicit": run_model(con, SQL_DIR / "intermediate" / "int_stack_edges_explicit.sql")}
+    counts = {"explicit": run_model(con, "int_stack_edges_explicit")}
     if infer:
-        counts["inferred"] = run_model(con, SQL_DIR / "intermediate" / "int_stack_edges_inferred.sql")
+        counts["inferred"] = run_model(con, "int_stack_edges_inferred")
     else:
         con.execute("CREATE OR REPLACE TABLE int_stack_edges_inferred AS "
                     "SELECT * FROM int_stack_edges_explicit WHERE false")
         counts["inferred"] = 0
-    run_model(con, SQL_DIR / "marts" / "stack_edges.sql")
+    run_model(con, "stack_edges")
     con.execute("ALTER TABLE stack_edges ADD COLUMN in_cycle BOOLEAN DEFAULT false")
     report = _resolve_cycles(con)
     con.execute("""CREATE OR REPLACE TABLE stack_cycles (
@@ -234,9 +232,9 @@ def build_pathways(con) -> dict[str, int]:
     ensure_inputs(con)
     if "stack_edges" not in _tables(con):
         build_stack_edges(con)
-    counts = {"int_pathway_requirements": run_model(con, SQL_DIR / "intermediate" / "int_pathway_requirements.sql")}
+    counts = {"int_pathway_requirements": run_model(con, "int_pathway_requirements")}
     for name in ("pathway_steps", "pathways", "skill_pathways"):
-        counts[name] = run_model(con, SQL_DIR / "marts" / f"{name}.sql")
+        counts[name] = run_model(con, name)
     return counts
 
 
