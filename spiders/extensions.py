@@ -109,7 +109,7 @@ class CrawlCompleteness:
         if family == PAGE and tolerable:
             self.stats.inc_value("credcat/family/page/tolerated")
             return
-        self.record(family, f"{family}: {reason} at {request.url}")
+        self.record(family, f"{family}: {reason[:160]} at {request.url}")
 
     def record(self, family: str, reason: str) -> None:
         self.stats.inc_value(f"credcat/family/{family}/failed")
