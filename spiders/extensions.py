@@ -11,7 +11,8 @@ requests default to ``"start"``. ``meta["credcat_family"] = None`` opts a reques
 Requests without the key are single pages (``"page"``): one listing each.
 
 A family request fails, and the crawl is incomplete, when it finally fails (after retries): an HTTP error,
-a download error or timeout, a refusal or drop (robots.txt, off-site, redirect loop, size limits), or when
+a download error or timeout, a refusal or drop (robots.txt, off-site, redirect loops and limits, size
+limits, a redirect back to a URL already requested), or when
 its response is empty or gave nothing but quarantined records (an unreadable body). A page fails the same
 way, except that 404/410 (the listing is gone), robots.txt and off-site refusals (the site's policy) are
 tolerated and only counted. robots.txt itself failing with a 5xx or a download error makes the crawl
@@ -70,11 +71,15 @@ class CrawlCompleteness:
     def __init__(self, crawler):
         self.crawler = crawler
         self.stats = crawler.stats
+        self.pending: dict[int, Request] = {}  # scheduled, not yet at the downloader
 
     @classmethod
     def from_crawler(cls, crawler):
         mw = cls(crawler)
         crawler.signals.connect(mw.request_scheduled, signal=signals.request_scheduled)
+        crawler.signals.connect(mw.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(mw.request_reached_downloader, signal=signals.request_reached_downloader)
+        crawler.signals.connect(mw.spider_idle, signal=signals.spider_idle)
         return mw
 
     # -- start requests: a family by default ----------------------------------------------------------------
@@ -86,6 +91,8 @@ class CrawlCompleteness:
 
     # -- every request: counted once, errback wrapped once --------------------------------------------------
     def request_scheduled(self, request, spider):
+        if family_of(request) is not None:
+            self.pending[id(request)] = request
         if request.meta.get(_TRACKED):
             return
         request.meta[_TRACKED] = True
@@ -102,6 +109,28 @@ class CrawlCompleteness:
             failure.raiseException()
 
         request.errback = errback
+
+    def request_reached_downloader(self, request, spider):
+        self.pending.pop(id(request), None)
+
+    def spider_idle(self, spider):
+        """Requests refused while being scheduled (the off-site filter does so for a redirect off-host)
+        never reach the downloader nor an errback: once the crawl is idle, whatever is still pending was."""
+        for request in self.pending.values():
+            family = family_of(request)
+            if family == PAGE:
+                self.stats.inc_value("credcat/family/page/tolerated")
+            else:
+                self.record(family, f"{family}: refused before download (off-site?) at {request.url}")
+        self.pending.clear()
+
+    def request_dropped(self, request, spider):
+        """A redirect to a URL this crawl already requested (a redirect loop) is dropped by the duplicate
+        filter without reaching any errback: the listings behind it are lost all the same."""
+        family = family_of(request)
+        self.pending.pop(id(request), None)
+        if family is not None and request.meta.get("redirect_times"):
+            self.record(family, f"{family}: redirect loop back to {request.url}")
 
     def failed(self, request: Request, failure) -> None:
         family = family_of(request)
