@@ -38,9 +38,11 @@ class RefreshReport:
 
 def crawl_failed_alone(result) -> bool:
     """True when a run's raw_listings step failed (some provider's crawl failed) and nothing after it ran."""
+    from pipeline.defs.sensors import only_the_crawl_failed
+
     failed = {e.step_key for e in result.all_events if e.event_type_value == "STEP_FAILURE"}
     started = {e.step_key for e in result.all_events if e.event_type_value == "STEP_START"}
-    return failed == {"raw_listings"} and started == {"raw_listings"}
+    return only_the_crawl_failed(failed) and started == {"raw_listings"}
 
 
 def instance() -> dg.DagsterInstance:
