@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -80,13 +81,24 @@ def with_last_good(good, provider: str, tmp_path: Path) -> tuple[Path, str]:
     return tmp_path, crawler.latest_run(provider, tmp_path).name
 
 
+@pytest.fixture(scope="module")
+def outcomes(good, tmp_path_factory) -> dict[str, tuple]:
+    """Every case crawled once, four at a time (each crawl is its own Scrapy process and loopback server)."""
+    def run(case):
+        name, provider, faults, _, _ = case
+        data, old_run = with_last_good(good, provider, tmp_path_factory.mktemp("fault"))
+        with serve_faulty(config.snapshot_dir(provider), faults) as url:
+            result = crawler.crawl(provider, base_url=url, extra_settings=FAST, data_dir=data)
+        return name, (result, crawler.provider_status(provider, data), data, old_run)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return dict(pool.map(run, CASES))
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
-def test_fault(case, good, tmp_path):
+def test_fault(case, good, outcomes):
     name, provider, faults, expected, fragment = case
-    data, old_run = with_last_good(good, provider, tmp_path)
-    with serve_faulty(config.snapshot_dir(provider), faults) as url:
-        result = crawler.crawl(provider, base_url=url, extra_settings=FAST, data_dir=data)
-    status = crawler.provider_status(provider, data)
+    result, status, data, old_run = outcomes[name]
     if expected == SURVIVED:
         assert result.succeeded, result.failure_reason
         assert uids(result.listings_path) == good[provider][1], "a survived fault must lose nothing"
