@@ -14,8 +14,8 @@ A family request fails, and the crawl is incomplete, when it finally fails (afte
 a download error or timeout, a refusal or drop (robots.txt, off-site, redirect loops and limits, size
 limits, a redirect back to a URL already requested), or when
 its response is empty or gave nothing but quarantined records (an unreadable body). A page fails the same
-way, except that 404/410 (the listing is gone), robots.txt and off-site refusals (the site's policy) are
-tolerated and only counted. robots.txt itself failing with a 5xx or a download error makes the crawl
+way, except that 404/410 (the listing is gone) and refusals by policy (robots.txt, off-site, an unsafe
+address found inside a document: ``spiders/safety.py``) are tolerated and only counted. robots.txt itself failing with a 5xx or a download error makes the crawl
 incomplete too (RFC 9309: an unreachable robots.txt means "assume complete disallow").
 """
 
@@ -29,6 +29,8 @@ from scrapy import Request, signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
+
+from spiders.safety import UnsafeAddress
 
 FAMILY = "credcat_family"
 START = "start"
@@ -53,7 +55,7 @@ def describe_failure(failure) -> tuple[str, bool]:
         return f"HTTP {status}", status in PAGE_TOLERATED_STATUS
     if isinstance(exc, IgnoreRequest):
         message = str(exc) or type(exc).__name__
-        return f"refused: {message}", message.startswith(POLICY_REFUSALS)
+        return f"refused: {message}", isinstance(exc, UnsafeAddress) or message.startswith(POLICY_REFUSALS)
     if isinstance(exc, (TwistedTimeoutError, TimeoutError)):
         return f"timeout: {exc}", False
     return f"download error: {type(exc).__name__}: {exc}", False
@@ -84,9 +86,12 @@ class CrawlCompleteness:
 
     # -- start requests: a family by default ----------------------------------------------------------------
     async def process_start(self, start):
+        """Start requests are a family (``"start"``) unless the spider says otherwise with
+        ``credcat_start_family`` (document spiders: each start URL is one listing, a ``"page"``)."""
+        family = getattr(self.crawler.spider, "credcat_start_family", START)
         async for item_or_request in start:
-            if isinstance(item_or_request, Request):
-                item_or_request.meta.setdefault(FAMILY, START)
+            if isinstance(item_or_request, Request) and family != PAGE:
+                item_or_request.meta.setdefault(FAMILY, family)
             yield item_or_request
 
     # -- every request: counted once, errback wrapped once --------------------------------------------------
