@@ -12,11 +12,12 @@ Requests without the key are single pages (``"page"``): one listing each.
 
 A family request fails, and the crawl is incomplete, when it finally fails (after retries): an HTTP error,
 a download error or timeout, a refusal or drop (robots.txt, off-site, redirect loops and limits, size
-limits, a redirect back to a URL already requested), or when
-its response is empty or gave nothing but quarantined records (an unreadable body). A page fails the same
-way, except that 404/410 (the listing is gone) and refusals by policy (robots.txt, off-site, an unsafe
-address found inside a document: ``spiders/safety.py``) are tolerated and only counted. robots.txt itself failing with a 5xx or a download error makes the crawl
-incomplete too (RFC 9309: an unreachable robots.txt means "assume complete disallow").
+limits, a redirect back to a URL already requested), or when its response is empty or gave nothing but
+quarantined records (an unreadable body). A page fails the same way, except that 404/410 (the listing is
+gone) and refusals by policy (robots.txt, off-site, an unsafe address found inside a document:
+``spiders/safety.py``) are tolerated and only counted. Spiders whose start URLs are single documents say
+so with ``credcat_start_family = "page"``. robots.txt itself failing with a 5xx or a download error makes
+the crawl incomplete too (RFC 9309: an unreachable robots.txt means "assume complete disallow").
 """
 
 from __future__ import annotations
