@@ -99,3 +99,24 @@ def test_a_failed_crawl_is_a_failed_partition_and_the_others_publish(data_dir, m
     assert main(["status"]) == 1
     text = capsys.readouterr().out
     assert GOOD in text and "missing: snapshot folder not found" in text
+
+
+def test_every_bundled_snapshot_crawls_complete(published):
+    """No false alarms: each provider's offline snapshot is a complete, successful crawl."""
+    data, report = published
+    assert {p: r["crawl"] for p, r in report.providers.items()} == {p: "ok" for p in report.providers}
+    for provider in report.providers:
+        stats = json.loads((crawler.latest_run(provider, data) / "stats.json").read_text())
+        assert stats["credcat/complete"] is True and stats["credcat/incomplete_reasons"] == []
+
+
+def test_drop_guard_is_per_listing_type_against_the_last_good_count():
+    from pipeline.quality import row_count_not_collapsing
+
+    last_good = {"mslearn": {"course": 61, "assessment": 10}}
+    # the whole provider is above half (61 of 71), but one type vanished: that is a collapse
+    outcome = row_count_not_collapsing({"mslearn": {"course": 61}}, last_good, 0.5)
+    assert not outcome.passed and set(outcome.metadata["collapsed"]) == {"mslearn/assessment"}
+    assert row_count_not_collapsing({"mslearn": {"course": 40, "assessment": 6}}, last_good, 0.5).passed
+    assert not row_count_not_collapsing({}, last_good, 0.5).passed  # a provider vanishing entirely
+    assert row_count_not_collapsing({"new": {"course": 3}}, {}, 0.5).passed  # nothing to compare with yet
