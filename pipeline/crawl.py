@@ -254,6 +254,7 @@ def provider_status(provider: str, data_dir: Path | None = None, now: datetime |
         "provider": provider,
         "crawl": crawl_state,
         "listings": ok.get("listings"),
+        "quarantined": ok.get("quarantined"),
         "by_type": ok.get("by_type", {}),
         "feed": ok.get("run"),
         "last_success": ok.get("at"),

@@ -41,11 +41,18 @@ def required_fields_present(con: duckdb.DuckDBPyConnection, table: str = "creden
     )
 
 
+MIN_TYPE_COUNT = 10  # smaller listing types are guarded only through the provider's total (noise otherwise)
+
+
 def counts_collapsed(now: dict[str, int], before: dict[str, int], ratio: float) -> dict[str, dict]:
-    """The keys (providers, or listing types of one provider) whose count fell below ``ratio`` of
-    ``before``; a key missing from ``now`` counts as zero."""
-    return {key: {"before": n, "now": now.get(key, 0), "min_ratio": ratio}
-            for key, n in sorted(before.items()) if n and now.get(key, 0) < n * ratio}
+    """The listing types (with at least ``MIN_TYPE_COUNT`` before) whose count fell below ``ratio`` of
+    ``before``, plus ``"(all types)"`` when the total did; a type missing from ``now`` counts as zero."""
+    out = {key: {"before": n, "now": now.get(key, 0), "min_ratio": ratio}
+           for key, n in sorted(before.items()) if n >= MIN_TYPE_COUNT and now.get(key, 0) < n * ratio}
+    total_before, total_now = sum(before.values()), sum(now.values())
+    if total_before and total_now < total_before * ratio:
+        out["(all types)"] = {"before": total_before, "now": total_now, "min_ratio": ratio}
+    return out
 
 
 def row_count_not_collapsing(

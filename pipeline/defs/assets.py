@@ -51,8 +51,7 @@ def raw_listings(context: dg.AssetExecutionContext, config: CrawlConfig, catalog
             crawler.record_failure(provider, f"{type(result).__name__}: {result}", catalogue.data)
         summary[provider] = crawler.provider_status(provider, catalogue.data)
         if isinstance(result, crawler.CrawlResult):
-            summary[provider].update(run=result.run_dir.name, quarantined=result.quarantined,
-                                     responses=result.stats.get("response_received_count", 0))
+            summary[provider].update(run=result.run_dir.name, responses=result.stats.get("response_received_count", 0))
         if summary[provider]["crawl"] != "ok":
             failed[provider] = summary[provider]["last_failure_reason"]
             context.log.error(f"{provider}: crawl failed: {failed[provider]}; its last good feed stays in use")
