@@ -69,7 +69,10 @@ def refresh(providers: list[str] | None = None, offline: bool = False,
     results = []
     if selected == PROVIDERS:
         job = defs.resolve_job_def("refresh")
-        results.append(job.execute_in_process(instance=inst, run_config=run_config, tags=all_providers_tags(),
+        from pipeline.defs.sensors import INLINE_PUBLISH_TAG
+
+        results.append(job.execute_in_process(instance=inst, run_config=run_config,
+                                              tags={**all_providers_tags(), INLINE_PUBLISH_TAG: "1"},
                                               raise_on_error=False))
         if crawl_failed_alone(results[-1]):
             # a failed provider fails its raw_listings partition, which skips the rest of the run: publish

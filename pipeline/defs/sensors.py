@@ -10,6 +10,9 @@ import dagster as dg
 from pipeline.defs.jobs import publish_job, refresh_job
 
 
+INLINE_PUBLISH_TAG = "credcat/publishes_itself"  # set by pipeline/refresh.py, which runs the publish itself
+
+
 def only_the_crawl_failed(step_keys: set[str]) -> bool:
     return step_keys == {"raw_listings"}
 
@@ -19,6 +22,8 @@ def only_the_crawl_failed(step_keys: set[str]) -> bool:
                        description="After a refresh whose only failure is some provider's crawl, publish every "
                                    "provider's last good feed.")
 def publish_after_crawl(context: dg.RunFailureSensorContext):
+    if context.dagster_run.tags.get(INLINE_PUBLISH_TAG):
+        return dg.SkipReason("the refresh that started this run publishes by itself")
     failed = {e.step_key for e in context.get_step_failure_events()}
     if not only_the_crawl_failed(failed):
         return dg.SkipReason(f"failed steps {sorted(failed)}: not a crawl-only failure")
