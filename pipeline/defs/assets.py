@@ -73,12 +73,20 @@ def raw_listings(context: dg.AssetExecutionContext, config: CrawlConfig, catalog
 
 
 def _crawl_metadata(offline: bool, summary: dict) -> dict:
-    return {
+    """The `credcat status` figures: per provider as JSON, and flat for a single provider's partition."""
+    metadata = {
         "offline": offline,
         "providers": dg.MetadataValue.json(summary),
         "listings": sum(s["listings"] or 0 for s in summary.values()),
         "stale": dg.MetadataValue.json(sorted(p for p, s in summary.items() if s["stale"])),
     }
+    if len(summary) == 1:
+        (info,) = summary.values()
+        metadata.update({k: str(info[k]) for k in ("last_success", "last_failure", "last_failure_reason", "stale_since")
+                         if info.get(k)})
+        if info.get("age_hours") is not None:
+            metadata["age_hours"] = float(info["age_hours"])
+    return metadata
 
 
 @dg.asset(deps=[raw_listings], kinds={"duckdb"}, group_name="catalogue", pool=WRITER_POOL,
