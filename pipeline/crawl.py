@@ -6,7 +6,8 @@ Scrapy runs in a child process because Twisted's reactor cannot be restarted ins
 
 A crawl *succeeds* only when it finished, is complete (no request family lost, see
 ``spiders/extensions.py``), produced at least one listing, and no listing type collapsed against the last
-good crawl. Only then does ``LATEST`` move to it. Anything else (a failed family, an empty crawl, a timeout,
+good crawl (``CREDCAT_ACCEPT_DROP=provider[,provider]`` accepts a drop the source really made, for one
+run). Only then does ``LATEST`` move to it. Anything else (a failed family, an empty crawl, a timeout,
 a missing snapshot, any exception) is a failed crawl for that provider alone: ``LATEST`` keeps naming the
 last good feed, and ``status.json`` beside it records the failure, its reason and since when the provider
 is stale (``credcat status`` and the Dagster metadata read it).
@@ -148,7 +149,8 @@ def crawl(
         error=error,
     )
     previous = read_status(provider, data_dir).get("last_success") or {}
-    if previous.get("by_type"):
+    accepted = {p.strip() for p in os.environ.get("CREDCAT_ACCEPT_DROP", "").split(",")}
+    if previous.get("by_type") and provider not in accepted:
         ratio = float(_provider_entry(provider).get("min_row_ratio", 0.5))
         result.collapsed = counts_collapsed(result.by_type, previous["by_type"], ratio)
     record_outcome(result, data_dir)

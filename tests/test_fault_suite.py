@@ -153,7 +153,7 @@ def test_a_missing_snapshot_is_a_failed_crawl_not_an_exception(good, tmp_path, m
     assert crawler.latest_run("mslearn", data).name == old_run
 
 
-def test_losses_cannot_compound_a_collapsed_type_fails_against_the_last_good_crawl(good, tmp_path):
+def test_losses_cannot_compound_a_collapsed_type_fails_against_the_last_good_crawl(good, tmp_path, monkeypatch):
     """A crawl that is complete but lost most of one listing type (the source stopped listing them) fails
     against the last good per-type count; a second such crawl is still compared with that good count."""
     data, old_run = with_last_good(good, "mslearn", tmp_path)
@@ -165,3 +165,8 @@ def test_losses_cannot_compound_a_collapsed_type_fails_against_the_last_good_cra
         assert not result.succeeded and "collapsed" in result.failure_reason, result.failure_reason
         assert "assessment" in result.collapsed
         assert crawler.latest_run("mslearn", data).name == old_run
+    # an operator who checked that the exams really are gone accepts the drop for one run
+    monkeypatch.setenv("CREDCAT_ACCEPT_DROP", "mslearn")
+    with serve_faulty(config.snapshot_dir("mslearn"), []) as url:
+        result = crawler.crawl("mslearn", base_url=url, extra_settings=FAST, data_dir=data, spider_args={"types": types})
+    assert result.succeeded and crawler.latest_run("mslearn", data) == result.run_dir
