@@ -13,7 +13,7 @@ from pipeline import crawl as crawler
 from pipeline.cli import main
 from pipeline.definitions import defs
 from pipeline.defs.partitions import provider_partitions
-from pipeline.defs.sensors import publish_after_crawl
+from pipeline.defs.sensors import INLINE_PUBLISH_TAG, publish_after_crawl
 from pipeline.refresh import crawl_failed_alone
 from spiders import config
 
@@ -23,12 +23,12 @@ RUN_CONFIG = {"ops": {"raw_listings": {"config": {"offline": True}}},
               "loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 
 
-def crawl_both(instance, monkeypatch, missing: str):
+def crawl_both(instance, monkeypatch, missing: str, tags: dict | None = None):
     """One single-run backfill of raw_listings over GOOD and BAD, with ``missing``'s snapshot folder gone."""
     real = config.snapshot_dir
     monkeypatch.setattr(config, "snapshot_dir", lambda name: real(name).with_name("gone") if name == missing else real(name))
     try:
-        return defs.resolve_job_def("crawl").execute_in_process(instance=instance, run_config=RUN_CONFIG, tags=RANGE,
+        return defs.resolve_job_def("crawl").execute_in_process(instance=instance, run_config=RUN_CONFIG, tags={**RANGE, **(tags or {})},
                                                                 raise_on_error=False)
     finally:
         monkeypatch.setattr(config, "snapshot_dir", real)
@@ -77,8 +77,11 @@ def test_a_failed_crawl_is_a_failed_partition_and_the_others_publish(data_dir, m
     assert first.get(GOOD, 0) > 0 and BAD not in first
 
     # 2. next time GOOD's snapshot is gone and BAD recovers: GOOD keeps its published listings, marked stale
-    run = crawl_both(instance, monkeypatch, missing=GOOD)
+    run = crawl_both(instance, monkeypatch, missing=GOOD, tags={INLINE_PUBLISH_TAG: "1"})
     assert not run.success
+    ctx = dg.build_run_status_sensor_context(sensor_name="publish_after_crawl", dagster_event=run.get_run_failure_event(),
+                                             dagster_instance=instance, dagster_run=run.dagster_run).for_run_failure()
+    assert isinstance(publish_after_crawl(ctx), dg.SkipReason)  # `credcat refresh` publishes by itself
     materialised, failed = partition_states(instance)
     assert failed == {GOOD} and BAD in materialised  # its latest attempt failed: the UI shows it failed
     assert publish(instance).success
