@@ -29,6 +29,21 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     return 0 if report.published else 1
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    """Per provider: the last crawl's outcome, the feed in use, its freshness, the last failure and why."""
+    from pipeline.crawl import provider_status
+    from spiders import config
+
+    rows = [provider_status(name) for name in sorted(config.providers())]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        print(format_table(["provider", "crawl", "listings", "last success", "age (h)", "stale since", "last failure", "why"],
+                           [[r["provider"], r["crawl"], r["listings"], r["last_success"], r["age_hours"],
+                             r["stale_since"], r["last_failure"], r["last_failure_reason"]] for r in rows]))
+    return 1 if any(r["stale"] for r in rows) else 0
+
+
 # -- sql ------------------------------------------------------------------------------------------------------
 def open_catalogue(path: Path | None = None):
     """A read-only connection to the published catalogue (never blocks or is blocked by a refresh)."""
@@ -234,6 +249,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--offline", action="store_true", help="crawl the bundled snapshots over loopback HTTP")
     p.add_argument("--provider", action="append", metavar="NAME", help="refresh only this provider (repeatable)")
     p.set_defaults(func=cmd_refresh)
+
+    p = sub.add_parser("status", help="per provider: last success, last failure and why, listings, freshness, stale")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_status)
 
     p = sub.add_parser("sql", help="run a read-only SQL query on the published catalogue")
     p.add_argument("query")

@@ -41,22 +41,56 @@ def required_fields_present(con: duckdb.DuckDBPyConnection, table: str = "creden
     )
 
 
+MIN_TYPE_COUNT = 10  # smaller listing types are guarded only through the provider's total (noise otherwise)
+
+
+def counts_collapsed(now: dict[str, int], before: dict[str, int], ratio: float) -> dict[str, dict]:
+    """The listing types (with at least ``MIN_TYPE_COUNT`` before) whose count fell below ``ratio`` of
+    ``before``, plus ``"(all types)"`` when the total did; a type missing from ``now`` counts as zero."""
+    out = {key: {"before": n, "now": now.get(key, 0), "min_ratio": ratio}
+           for key, n in sorted(before.items()) if n >= MIN_TYPE_COUNT and now.get(key, 0) < n * ratio}
+    total_before, total_now = sum(before.values()), sum(now.values())
+    if total_before and total_now < total_before * ratio:
+        out["(all types)"] = {"before": total_before, "now": total_now, "min_ratio": ratio}
+    return out
+
+
 def row_count_not_collapsing(
-    built: dict[str, int], published: dict[str, int], min_ratio: dict[str, float] | float
+    built: dict[str, int | dict[str, int]], last_good: dict[str, int | dict[str, int]],
+    min_ratio: dict[str, float] | float,
 ) -> Outcome:
-    """Each provider keeps at least ``min_ratio`` of its published listing count (a site redesign that
-    "succeeds" with nothing must not wipe the catalogue)."""
+    """Each provider keeps at least ``min_ratio`` of its last good listing count, per listing type when the
+    counts are given per type (``{provider: {credential_type: n}}``): a site redesign that "succeeds" with
+    nothing must not wipe the catalogue, and losing one whole type must not hide behind the others. The
+    baseline is the last good count, never the previous partial one, so losses cannot compound."""
     collapsed = {}
-    for provider, before in published.items():
+    for provider, before in last_good.items():
         ratio = min_ratio.get(provider, 0.5) if isinstance(min_ratio, dict) else min_ratio
-        now = built.get(provider, 0)
-        if before and now < before * ratio:
+        now = built.get(provider, {} if isinstance(before, dict) else 0)
+        if isinstance(before, dict):
+            now = now if isinstance(now, dict) else {}
+            collapsed.update({f"{provider}/{t}": c for t, c in counts_collapsed(now, before, ratio).items()})
+        elif before and now < before * ratio:
             collapsed[provider] = {"before": before, "now": now, "min_ratio": ratio}
     return Outcome(
         passed=not collapsed,
         summary="no provider collapsed" if not collapsed else f"listing count collapsed for {sorted(collapsed)}",
-        metadata={"collapsed": collapsed, "built": built, "published": published},
+        metadata={"collapsed": collapsed, "built": built, "last_good": last_good},
     )
+
+
+def counts_by_type(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
+    """``{provider: {credential_type: listings}}`` in a catalogue (``{}`` when it has none). Older
+    catalogues without ``listings`` are read from ``credentials``, without types under ``?``."""
+    columns = {(t, c) for t, c in con.execute("select table_name, column_name from information_schema.columns").fetchall()}
+    table = next((t for t in ("listings", "credentials") if (t, "source") in columns), None)
+    if table is None:
+        return {}
+    ctype = "credential_type" if (table, "credential_type") in columns else "null"
+    out: dict[str, dict[str, int]] = {}
+    for source, kind, n in con.execute(f"select source, coalesce({ctype}, '?'), count(*) from {table} group by all").fetchall():
+        out.setdefault(source, {})[kind] = n
+    return out
 
 
 def quarantine_shares(con: duckdb.DuckDBPyConnection) -> dict[str, float]:

@@ -24,12 +24,25 @@ class RefreshReport:
         lines = [head, "-" * len(head)]
         for name, p in self.providers.items():
             lines.append(f"{name:<{w}}{p['crawl']:<10}{p['listings']:>10}{p['quarantined']:>13}{p['published']:>11}")
+        for name, p in self.providers.items():
+            if p.get("reason"):
+                lines.append(f"{name}: crawl failed, its last good feed stays in use (stale since "
+                             f"{p.get('stale_since')}): {p['reason']}")
         if self.published:
             lines.append(f"published: {self.catalogue}")
         else:
             reason = ", ".join(self.failed_checks) or "a step failed"
             lines.append(f"NOT published ({reason}); the previous catalogue is unchanged: {self.catalogue}")
         return "\n".join(lines)
+
+
+def crawl_failed_alone(result) -> bool:
+    """True when a run's raw_listings step failed (some provider's crawl failed) and nothing after it ran."""
+    from pipeline.defs.sensors import only_the_crawl_failed
+
+    failed = {e.step_key for e in result.all_events if e.event_type_value == "STEP_FAILURE"}
+    started = {e.step_key for e in result.all_events if e.event_type_value == "STEP_START"}
+    return only_the_crawl_failed(failed) and started == {"raw_listings"}
 
 
 def instance() -> dg.DagsterInstance:
@@ -56,8 +69,16 @@ def refresh(providers: list[str] | None = None, offline: bool = False,
     results = []
     if selected == PROVIDERS:
         job = defs.resolve_job_def("refresh")
-        results.append(job.execute_in_process(instance=inst, run_config=run_config, tags=all_providers_tags(),
+        from pipeline.defs.sensors import INLINE_PUBLISH_TAG
+
+        results.append(job.execute_in_process(instance=inst, run_config=run_config,
+                                              tags={**all_providers_tags(), INLINE_PUBLISH_TAG: "1"},
                                               raise_on_error=False))
+        if crawl_failed_alone(results[-1]):
+            # a failed provider fails its raw_listings partition, which skips the rest of the run: publish
+            # every provider's last good feed in a second run, as the publish_after_crawl sensor does
+            results.append(defs.resolve_job_def("publish").execute_in_process(instance=inst, run_config=quiet,
+                                                                              raise_on_error=False))
     else:
         crawl_job = defs.resolve_job_def("crawl")
         for name in selected:
@@ -75,6 +96,10 @@ def refresh(providers: list[str] | None = None, offline: bool = False,
     crawled: dict[str, dict] = {}
     published = False
     for e in events:
+        if e.event_type_value == "STEP_FAILURE" and e.step_key == "raw_listings":
+            failure = e.step_failure_data.user_failure_data
+            if failure is not None and "providers" in failure.metadata:
+                crawled.update(failure.metadata["providers"].value)
         if e.event_type_value != "ASSET_MATERIALIZATION":
             continue
         if e.asset_key == dg.AssetKey("raw_listings"):
@@ -89,10 +114,11 @@ def refresh(providers: list[str] | None = None, offline: bool = False,
     for name in PROVIDERS:
         info = crawled.get(name)
         report.providers[name] = {
-            "crawl": "skipped" if name not in selected else ("FAILED" if not info else
-                                                           ("ok" if info["status"] == "ok" else "FAILED")),
-            "listings": info["listings"] if info else 0,
-            "quarantined": info["quarantined"] if info else 0,
+            "crawl": "skipped" if name not in selected else ("ok" if info and info["crawl"] == "ok" else "FAILED"),
+            "reason": (info or {}).get("last_failure_reason") if name in selected and not (info and info["crawl"] == "ok") else None,
+            "stale_since": (info or {}).get("stale_since"),
+            "listings": (info or {}).get("listings") or 0,
+            "quarantined": (info or {}).get("quarantined") or 0,
             "published": counts.get(name, 0),
         }
     return report

@@ -29,6 +29,7 @@ from spiders.safety import ORIGIN_META, UnsafeAddress
 
 class DocumentSpider(CatalogueSpider):
     address_safety = True
+    credcat_start_family = "page"  # each start URL is one document (one listing), not a family of them
     mirror_mode = "prefix"  # or "hosts"
 
     def __init__(self, *args: Any, **kwargs: Any):

@@ -55,6 +55,9 @@ ITEM_PIPELINES = {"spiders.pipelines.ValidationPipeline": 100}
 DOWNLOADER_MIDDLEWARES["spiders.safety.AddressSafetyMiddleware"] = 50
 CREDCAT_ALLOW_LOOPBACK = False
 EXTENSIONS = {"spiders.extensions.StatsFile": 500}
+# Crawl completeness (spiders/extensions.py): counts, per request family, what finally failed, so a crawl
+# that lost a whole listing type is never taken for a good one.
+SPIDER_MIDDLEWARES = {"spiders.extensions.CrawlCompleteness": 50}
 
 FEED_EXPORT_ENCODING = "utf-8"
 # The crawl runner passes FEEDS on the command line: one JSON Lines feed of listings and one of

@@ -68,7 +68,7 @@ class WebCatalogueSpider(CatalogueSpider):
             return None
         self.seen_pages.add(key)
         return scrapy.Request(url, callback=callback or self.parse_api_page, dont_filter=True,
-                              cb_kwargs={"page": page, **cb_kwargs})
+                              cb_kwargs={"page": page, **cb_kwargs}, meta={"credcat_family": "api"})
 
     def absolute(self, url: str) -> str:
         """A configured URL: absolute as given, or relative to the (possibly mirrored) base URL."""
@@ -160,7 +160,8 @@ class JsonLdSpider(WebCatalogueSpider, SitemapSpider):
         """Scrapy's sitemap walk (robots.txt, index, urlset), with live URLs moved onto the mirror."""
         for request in super()._parse_sitemap(response) or ():
             self.crawler.stats.inc_value("credcat/sitemap/urls")
-            yield request.replace(url=self.rebase(request.url))
+            family = {"credcat_family": "sitemap"} if request.callback == self._parse_sitemap else {}
+            yield request.replace(url=self.rebase(request.url), meta={**request.meta, **family})
 
     def wanted_page(self, url: str) -> bool:
         return any(r.search(self.unbase(url)) for r in self.url_patterns)

@@ -20,37 +20,73 @@ class CrawlConfig(dg.Config):
     """Crawl the bundled offline snapshot over loopback HTTP instead of the live site."""
 
 
+def _crawl_one(provider: str, offline: bool, data) -> crawler.CrawlResult | Exception:
+    try:
+        timeout = float(os.environ.get("CREDCAT_CRAWL_TIMEOUT", "3600"))
+        return crawler.crawl(provider, offline=offline, data_dir=data, timeout=timeout)
+    except Exception as exc:  # noqa: BLE001 - crawl() records its own failures; this is the last safety net
+        return exc
+
+
 @dg.asset(
     partitions_def=provider_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
+    output_required=False,
     kinds={"scrapy"},
     group_name="crawl",
-    description="Raw JSON Lines feeds landed by each provider's spider (listings, quarantine, stats).",
+    description="Raw JSON Lines feeds landed by each provider's spider (listings, quarantine, stats). A provider "
+                "whose crawl failed (a lost request family, an empty crawl, a timeout, a missing snapshot) is a "
+                "failed partition with the reason; it keeps its last good feed, marked stale.",
 )
 def raw_listings(context: dg.AssetExecutionContext, config: CrawlConfig, catalogue: CatalogueResource):
     offline = config.offline or os.environ.get("CREDCAT_OFFLINE") == "1"
     # Providers are different sites, so crawling a few at once stays polite (each spider throttles its own
-    # domain); each crawl is its own subprocess.
+    # domain); each crawl is its own subprocess, and one provider's failure never reaches the others.
     workers = max(1, int(os.environ.get("CREDCAT_CRAWL_WORKERS", "2")))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(lambda p: crawler.crawl(p, offline=offline, data_dir=catalogue.data),
-                                context.partition_keys))
-    summary = {}
+        results = list(pool.map(lambda p: _crawl_one(p, offline, catalogue.data), context.partition_keys))
+    summary, failed = {}, {}
     for provider, result in zip(context.partition_keys, results):
-        status = "ok" if result.ok else f"failed (exit {result.returncode}, {result.finish_reason})"
-        if not result.ok:
-            context.log.error(f"{provider}: crawl {status}; its last good feed stays in use. Log: {result.run_dir}")
-        elif result.listings == 0:
-            context.log.warning(f"{provider}: crawl finished with no listings")
-        summary[provider] = {"status": status, "listings": result.listings, "quarantined": result.quarantined,
-                             "run": result.run_dir.name,
-                             "responses": result.stats.get("response_received_count", 0)}
-    return dg.MaterializeResult(metadata={
+        if isinstance(result, Exception):
+            crawler.record_failure(provider, f"{type(result).__name__}: {result}", catalogue.data)
+        summary[provider] = crawler.provider_status(provider, catalogue.data)
+        if isinstance(result, crawler.CrawlResult):
+            summary[provider].update(run=result.run_dir.name, responses=result.stats.get("response_received_count", 0))
+        if summary[provider]["crawl"] != "ok":
+            failed[provider] = summary[provider]["last_failure_reason"]
+            context.log.error(f"{provider}: crawl failed: {failed[provider]}; its last good feed stays in use")
+    if not failed:
+        yield dg.MaterializeResult(metadata=_crawl_metadata(offline, summary))
+        return
+    # Only the good partitions are materialised; failing the step afterwards marks the others failed, with
+    # the reasons, in the UI's partition view. The publish still runs from every provider's last good feed
+    # (pipeline/refresh.py and the publish_after_crawl sensor start it).
+    for provider, info in summary.items():
+        if provider not in failed:
+            yield dg.AssetMaterialization(asset_key=context.asset_key, partition=provider,
+                                          metadata=_crawl_metadata(offline, {provider: info}))
+    raise dg.Failure(
+        description="crawl failed for " + "; ".join(f"{p}: {r}" for p, r in sorted(failed.items())),
+        metadata={"failed": dg.MetadataValue.json(failed), "providers": dg.MetadataValue.json(summary)},
+        allow_retries=False,
+    )
+
+
+def _crawl_metadata(offline: bool, summary: dict) -> dict:
+    """The `credcat status` figures: per provider as JSON, and flat for a single provider's partition."""
+    metadata = {
         "offline": offline,
         "providers": dg.MetadataValue.json(summary),
-        "listings": sum(s["listings"] for s in summary.values()),
-        "quarantined": sum(s["quarantined"] for s in summary.values()),
-    })
+        "listings": sum(s["listings"] or 0 for s in summary.values()),
+        "stale": dg.MetadataValue.json(sorted(p for p, s in summary.items() if s["stale"])),
+    }
+    if len(summary) == 1:
+        (info,) = summary.values()
+        metadata.update({k: str(info[k]) for k in ("last_success", "last_failure", "last_failure_reason", "stale_since")
+                         if info.get(k)})
+        if info.get("age_hours") is not None:
+            metadata["age_hours"] = float(info["age_hours"])
+    return metadata
 
 
 @dg.asset(deps=[raw_listings], kinds={"duckdb"}, group_name="catalogue", pool=WRITER_POOL,

@@ -33,12 +33,17 @@ def required_fields_present(catalogue: CatalogueResource) -> dg.AssetCheckResult
 
 
 @dg.asset_check(asset=credentials, blocking=True,
-                description="No provider's listing count falls below its min_row_ratio of the published count.")
+                description="No provider's listing count, per listing type, falls below its min_row_ratio of the "
+                            "last good (published) count.")
 def row_count_not_collapsing(catalogue: CatalogueResource) -> dg.AssetCheckResult:
     with warehouse.connect(catalogue.build_path, read_only=True) as con:
-        built = dict(con.execute("select source, count(*) from listings group by 1").fetchall())
+        built = quality.counts_by_type(con)
+    last_good = {}
+    if catalogue.catalogue_path.exists():
+        with warehouse.connect(catalogue.catalogue_path, read_only=True) as con:
+            last_good = quality.counts_by_type(con)
     ratios = {name: float(p.get("min_row_ratio", 0.5)) for name, p in config.providers().items()}
-    return _result(quality.row_count_not_collapsing(built, warehouse.published_counts(catalogue.catalogue_path), ratios))
+    return _result(quality.row_count_not_collapsing(built, last_good, ratios))
 
 
 @dg.asset_check(asset=credentials, blocking=True,

@@ -219,7 +219,8 @@ class CtdlSpider(DocumentSpider):
         body = {"Query": query, "Skip": skip, "Take": size}
         yield scrapy.Request(self.fetch_url(self.provider["search_url"]), method="POST", body=json.dumps(body),
                              headers={"Authorization": f"ApiToken {key}", "Content-Type": "application/json"},
-                             callback=self.parse_search, cb_kwargs={"skip": skip, "size": size}, dont_filter=True)
+                             callback=self.parse_search, cb_kwargs={"skip": skip, "size": size}, dont_filter=True,
+                             meta={"credcat_family": "api"})
 
     def parse_search(self, response, skip: int, size: int):
         data, bad = self.load_body(response)

@@ -167,7 +167,8 @@ class MoochubSpider(CatalogueSpider):
             self.platform_done(platform)
             return
         yield scrapy.Request(fetch, callback=self.parse, cb_kwargs={"platform": platform},
-                             errback=self.feed_failed, meta={"platform": platform, "live_url": live_next})
+                             errback=self.feed_failed,
+                             meta={"platform": platform, "live_url": live_next, "credcat_family": "api"})
 
     def platform_done(self, platform: str) -> None:
         count = self.counts.get(platform, 0)

@@ -119,7 +119,8 @@ class MicrosoftLearnSpider(CatalogueSpider):
 
     def type_requests(self):
         for t in self.types:
-            yield scrapy.Request(self.api_url([t]), callback=self.parse, cb_kwargs={"types": [t]})
+            yield scrapy.Request(self.api_url([t]), callback=self.parse, cb_kwargs={"types": [t]},
+                                 meta={"credcat_family": t})
 
     # -- listings ------------------------------------------------------------------------------------------
     def parse(self, response, types: list[str] | None = None):
