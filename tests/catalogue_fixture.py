@@ -17,6 +17,17 @@ COLUMNS = [("uid", "VARCHAR")] + [(f.name, f.metadata["sql"]) for f in LISTING_F
 DDL = "CREATE OR REPLACE TABLE credentials (" + ", ".join(f"{n} {t}" for n, t in COLUMNS) + ")"
 
 
+# what a catalogue derives from `credentials` (skills, the stacking graph, pathways)
+DERIVED = ("credential_skills", "stack_edges", "stack_cycles", "pathway_steps", "pathways", "skill_pathways")
+
+
+def build_derived(con: duckdb.DuckDBPyConnection, given: tuple[str, ...] = ("credentials",)) -> dict:
+    """Build the DERIVED tables from the given ones with the refresh's own runner (pipeline.warehouse)."""
+    from pipeline import warehouse
+
+    return warehouse.build(con, DERIVED, given=given)
+
+
 def credential(uid: str, title: str, ctype: str = "course", **kw: Any) -> dict[str, Any]:
     source, source_id = uid.split(":", 1)
     row = {"uid": uid, "source": source, "source_id": source_id, "title": title, "credential_type": ctype,

@@ -4,9 +4,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.stacking.ctdl import parse_pathway, pathway_records
-from pipeline.stacking.graph import add_ctdl_pathway, build_pathways, build_stack_edges
+from pipeline.stacking.graph import add_ctdl_pathway, ensure_inputs
 from pipeline.stacking.render import render_pathway_tree
-from tests.catalogue_fixture import create_credentials, make_catalogue
+from tests.catalogue_fixture import build_derived, create_credentials, make_catalogue
 
 _REPO = Path(__file__).resolve().parents[1]
 # ../shared next to the checkout (or next to its worktree folder); never copied into the repository
@@ -42,8 +42,8 @@ def _ctdl_catalogue(tmp_path, doc, hours=None):
     rec = add_ctdl_pathway(con, doc)
     for uid, h in (hours or {}).items():
         con.execute("UPDATE credentials SET duration_hours = ? WHERE uid = ?", [h, uid])
-    build_stack_edges(con, infer=False)
-    build_pathways(con)
+    ensure_inputs(con)  # no skills: no inferred edges, only what the pathway states
+    build_derived(con, given=("credentials", "stack_edges_external", "stack_conditions", "credential_skills", "skills"))
     return con, rec
 
 

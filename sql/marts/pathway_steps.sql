@@ -1,4 +1,3 @@
--- run_by: pipeline.stacking.graph (after credentials are built; needs the skills and stacking inputs)
 -- Every destination credential (anything other credentials stack into) with the ordered steps that lead to
 -- it. Walks int_pathway_requirements (required) and explicit prepares_for / credit_towards edges
 -- (recommended) from the destination down, with a cycle guard (a uid never repeats on its own path) and a
