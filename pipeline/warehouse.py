@@ -4,7 +4,11 @@ A refresh never writes to the published file. It builds a complete catalogue in 
 (``data/build/catalogue.duckdb``), the asset checks inspect it, and only then :func:`publish` copies it to a
 sibling of the published path and ``os.replace``-s it into place. Readers in other processes therefore see
 the whole old catalogue or the whole new one, and are never locked out: nobody holds a write lock on the
-published file. The SQL lives in ``sql/`` (staging -> intermediate -> marts, one model per file).
+published file.
+
+This module is the one runner: :func:`build` runs the producers the model registry (:mod:`pipeline.registry`)
+declares, SQL models from ``sql/`` (staging -> intermediate -> marts, one model per file) and Python steps, in
+dependency order; :func:`query` runs a step's own query model by name. Nothing else reads SQL files.
 """
 
 from __future__ import annotations
