@@ -58,6 +58,13 @@ def test_definitions_have_partitions_checks_and_a_nightly_schedule():
     assert checked["row_count_not_collapsing"] == "listings"
     assert checked["one_credential_per_listing"] == "credential_sources"
     assert checked["credential_ids_stable"] == "credentials"
+    # every asset and every check says what it is
+    for key in repo.asset_graph.get_all_asset_keys():
+        assert repo.asset_graph.get(key).description, key
+        assert key.to_user_string() in {"raw_listings", "catalogue", "exports"} or \
+            repo.asset_graph.get(key).metadata["built_by"]
+    for check in checks.ALL_CHECKS:
+        assert all(spec.description for spec in check.check_specs), check
     sched = defs.resolve_schedule_def("nightly_refresh")
     assert sched.cron_schedule == "0 2 * * *" and sched.execution_timezone == "UTC"
     assert sched.job.name == "refresh"
