@@ -102,6 +102,27 @@ def mslearn_rows() -> list[dict[str, Any]]:
     ]
 
 
+def add_ctdl_document(con: duckdb.DuckDBPyConnection, doc: Any, source: str = "ctdl") -> dict:
+    """Put one CTDL pathway document into the catalogue as the ctdl spider does (a credential whose ``raw`` is
+    the document), with its components as credentials; the build's ``ctdl_pathways`` step reads it from there.
+    Returns the document's nodes, edges and conditions as that step computes them."""
+    import json
+
+    from pipeline.stacking.ctdl import parse_pathway, pathway_records, uid_for
+
+    rec = pathway_records(doc, source=source, resolve_proxies=True)
+    have = {r[0] for r in con.execute("SELECT uid FROM credentials").fetchall()}
+    rows = [credential(n["uid"], n["title"], n["credential_type"]) for n in rec["nodes"] if n["uid"] not in have]
+    pathway_uid = uid_for(parse_pathway(doc).id)
+    rows.append(credential(pathway_uid, rec["name"] or pathway_uid, "learning_program", raw=doc))
+    names = [n for n, _ in COLUMNS]
+    for r in rows:
+        r["source"] = source
+        con.execute(f"INSERT INTO credentials VALUES ({', '.join('?' * len(names))})",
+                    [json.dumps(r.get(n)) if t == "JSON" and r.get(n) is not None else r.get(n) for n, t in COLUMNS])
+    return rec
+
+
 def make_catalogue(path: str, rows: list[dict[str, Any]] | None = None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(path)
     create_credentials(con, rows if rows is not None else mslearn_rows())

@@ -20,7 +20,7 @@ Outputs:
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable
+from typing import Iterable
 
 RELATIONS = ("part_of", "prepares_for", "credit_towards", "requires")
 
@@ -73,26 +73,6 @@ def add_external_edges(con, edges: Iterable[dict], conditions: Iterable[dict] = 
                     [c["parent"], c["condition_id"], c.get("parent_condition_id"), c.get("required_number"),
                      c.get("logical_operator") or "AND", c.get("targets") or [], c.get("description"),
                      c.get("source")])
-
-
-def add_ctdl_pathway(con, doc: Any, source: str = "ctdl", add_credentials: bool = True) -> dict:
-    """Load one CTDL pathway document: its components (as credentials when missing), edges and conditions."""
-    from .ctdl import pathway_records
-
-    rec = pathway_records(doc, source=source)
-    if add_credentials:
-        have = {r[0] for r in con.execute("SELECT uid FROM credentials").fetchall()}
-        cols = {r[0] for r in con.execute("DESCRIBE credentials").fetchall()}
-        for n in rec["nodes"]:
-            if n["uid"] in have:
-                continue
-            values = {"uid": n["uid"], "source": source, "source_id": n["uid"].split(":", 1)[1],
-                      "title": n["title"], "credential_type": n["credential_type"]}
-            values = {k: v for k, v in values.items() if k in cols}
-            con.execute(f"INSERT INTO credentials ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
-                        list(values.values()))
-    add_external_edges(con, rec["edges"], rec["conditions"])
-    return rec
 
 
 def load_ctdl_pathways(con, source: str = "ctdl") -> dict[str, int]:
