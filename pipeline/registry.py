@@ -153,7 +153,7 @@ def tables_read(sql: str) -> tuple[str, ...]:
     return tuple(sorted(tables - ctes))
 
 
-def sql_model(path: Path, layer: str) -> Producer:
+def sql_model(path: Path) -> Producer:
     text = path.read_text(encoding="utf-8")
     try:
         inputs = tables_read(text)
@@ -221,7 +221,7 @@ def build_registry(sql_dir: Path, step_list: list[Step]) -> Registry:
     """Read the models under ``sql_dir`` and the steps, validate them, order them; raise RegistryError."""
     producers: list[Producer] = []
     for layer in LAYERS:
-        producers += [sql_model(path, layer) for path in sorted((sql_dir / layer).glob("*.sql"))]
+        producers += [sql_model(path) for path in sorted((sql_dir / layer).glob("*.sql"))]
     producers += [Producer(s.name, "python", s.inputs, s.outputs, s.description, run=s.run, context=s.context,
                            external=s.external)
                   for s in step_list]
