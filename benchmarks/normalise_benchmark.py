@@ -161,7 +161,6 @@ def pipeline_child(parquet: str, where: str = "disk") -> int:
     import duckdb
 
     from pipeline import warehouse
-    from pipeline.normalise.lookups import build_lookups
     from pipeline.schema import LISTING_COLUMNS
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -184,12 +183,8 @@ def pipeline_child(parquet: str, where: str = "disk") -> int:
         n = con.execute("select count(*) from raw_listings").fetchone()[0]
         rss_before = rss_mib()
         t0 = time.perf_counter()
-        warehouse.run_models(con, ["staging"])
-        parsed = build_lookups(con)
-        warehouse.load_previous_seen(con, None)
-        con.execute("set force_compression = 'uncompressed'")  # as warehouse.stage() does for working tables
-        warehouse.run_models(con, ["intermediate"])
-        con.execute("reset force_compression")
+        steps = warehouse.build(con, ["int_listings_normalised", "int_stack_references"], given=["raw_listings"])
+        parsed = {k: v for k, v in steps["parse_values"].items() if k != "seconds"}
         elapsed = time.perf_counter() - t0
         peak = rss_mib()
         filled = con.execute("select avg((duration_hours is not null)::int), avg((cost_kind is not null)::int), "

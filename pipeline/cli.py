@@ -124,13 +124,15 @@ def cmd_describe(args: argparse.Namespace) -> int:
     finally:
         con.close()
     if args.json:
-        print(json.dumps([c.__dict__ for c in cols], default=list, indent=2, ensure_ascii=False))
+        print(json.dumps([{**c.__dict__, "built_by": dictionary.built_by(c.table)} for c in cols], default=list,
+                         indent=2, ensure_ascii=False))
         return 0
     current = None
     for c in cols:
         if c.table != current:
             current = c.table
             print(f"\n{c.table}: {dictionary.table_doc(c.table) or ''}")
+            print(f"  built by: {dictionary.built_by(c.table)}")
         print(f"  {c.name:<22} {c.type:<26} {c.doc or 'UNDOCUMENTED'}")
         if c.vocabulary:
             print(f"  {'':<22} {'':<26} values: {', '.join(c.vocabulary)}")

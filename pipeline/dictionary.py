@@ -51,6 +51,16 @@ def table_doc(table: str) -> str | None:
     return _declared().get(table, {}).get("doc")
 
 
+def built_by(table: str) -> str:
+    """The SQL file or Python step that builds ``table`` (pipeline.registry), for ``credcat describe``."""
+    from pipeline.registry import registry
+
+    try:
+        return registry().producer(table).where
+    except KeyError as exc:
+        return str(exc.args[0])
+
+
 def field_sources() -> dict[str, dict[str, str]]:
     """column -> {provider: where the provider's value comes from}, from each spider's ``field_sources``."""
     from scrapy.spiderloader import SpiderLoader
@@ -135,7 +145,8 @@ def markdown(con: duckdb.DuckDBPyConnection) -> str:
     for col in describe(con):
         by_table.setdefault(col.table, []).append(col)
     for t, cols in by_table.items():
-        lines += [f"## `{t}`", "", table_doc(t) or "", "", "| column | type | meaning | vocabulary | source per provider |",
+        lines += [f"## `{t}`", "", table_doc(t) or "", "", f"Built by: {built_by(t)}.", "",
+                  "| column | type | meaning | vocabulary | source per provider |",
                   "|---|---|---|---|---|"]
         for c in cols:
             vocab = ", ".join(f"`{v}`" for v in c.vocabulary)

@@ -1,9 +1,11 @@
 """Entity resolution inside a refresh: listings -> merged credentials, their member sources, same_as links.
 
 The matcher (``pipeline.matching``) decides which listings are the same offering (duplicates: merged) and which
-are the same course elsewhere (same_as: linked). This module feeds it the built ``listings``, carries cluster
-ids over from the published catalogue so a credential keeps its id when its membership changes a little, and
-runs the SQL models that shape ``credentials``, ``credential_sources`` and ``credential_links``.
+are the same course elsewhere (same_as: linked). This module is the registry's ``match_listings`` step: it feeds the matcher
+the built ``listings``, carries cluster ids over from the published catalogue so a credential keeps its id when
+its membership changes a little, and writes the matcher's result (``seed_clusters``, ``seed_links``,
+``seed_duplicate_pairs``) that the SQL models ``credentials``, ``credential_sources`` and ``credential_links``
+shape.
 """
 
 from __future__ import annotations
@@ -13,10 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline import warehouse
-
 MAX_CLUSTER_SIZE = 50
-RESOLVED_MODELS = ("credentials", "credential_sources", "credential_links")
 MATCH_COLUMNS = "uid as id, title, organisation, platform, url, description, duration_hours, level, language"
 
 
@@ -75,8 +74,8 @@ def dedupe_listings(con: duckdb.DuckDBPyConnection, previous: pd.DataFrame | Non
                                pd.concat([p.pairs for p in parts], ignore_index=True), stats)
 
 
-def resolve(con: duckdb.DuckDBPyConnection, published_path: Path | None = None) -> dict:
-    """Cluster the built ``listings`` and materialise the resolved marts in ``con``; returns the matcher's stats."""
+def match(con: duckdb.DuckDBPyConnection, published_path: Path | None = None) -> dict:
+    """Cluster the built ``listings`` and write the matcher's result tables in ``con``; returns its stats."""
     previous = previous_membership(published_path)
     result = dedupe_listings(con, previous)
     clusters = readable_ids(result.clusters, previous)
@@ -104,21 +103,25 @@ def resolve(con: duckdb.DuckDBPyConnection, published_path: Path | None = None) 
     finally:
         for name in ("clusters_frame", "links_frame", "pairs_frame"):
             con.unregister(name)
-    warehouse.run_named(con, RESOLVED_MODELS)
     stats = {k: v for k, v in result.stats.items() if not isinstance(v, (dict, list)) and k != "threshold"}
     stats["seconds"] = round(result.stats.get("seconds", {}).get("total", 0.0), 2)
-    stats["merged_credentials"] = int(con.execute(
-        "select count(*) from credentials where member_count > 1").fetchone()[0])
+    stats["merged_credentials"] = int(clusters.groupby("cluster_id").size().gt(1).sum()) if len(clusters) else 0
     return stats
 
 
-def ids_stable(con: duckdb.DuckDBPyConnection) -> tuple[bool, dict]:
-    """Run the matcher again on the same listings with this build's membership as history: every listing
-    must land in a credential with the same id."""
-    membership = con.execute("select uid as id, credential_uid as cluster_id from credential_sources").df()
-    again = dedupe_listings(con, membership)
-    again_ids = readable_ids(again.clusters, membership)
-    merged = membership.merge(again_ids, on="id", suffixes=("", "_again"))
-    changed = merged[merged["cluster_id"] != merged["cluster_id_again"]]
-    return changed.empty, {"records": int(len(membership)), "changed": int(len(changed)),
-                           "examples": changed.head(10).to_dict("records")}
+def ids_stable(con: duckdb.DuckDBPyConnection, published_path: Path | None) -> tuple[bool, dict]:
+    """A credential whose members are the same as in the published catalogue keeps its id. Reads this build's
+    ``credential_sources`` (the matcher's result) against the published one; the matcher is not run again."""
+    previous = previous_membership(published_path)
+    if previous is None or previous.empty:
+        return True, {"compared": 0, "changed": 0, "examples": []}
+    current = con.execute("select uid as id, credential_uid as cluster_id from credential_sources").df()
+    now = {frozenset(g["id"]): cid for cid, g in current.groupby("cluster_id")}
+    compared, changed = 0, []
+    for cid, g in previous.groupby("cluster_id"):
+        members = frozenset(g["id"])
+        if members in now:
+            compared += 1
+            if now[members] != cid:
+                changed.append({"was": cid, "now": now[members], "members": sorted(members)[:5]})
+    return not changed, {"compared": compared, "changed": len(changed), "examples": changed[:10]}

@@ -107,8 +107,7 @@ def dry_run_provider(provider: str, *, offline: bool = False, file: Path | None 
             raise RuntimeError(f"crawl of {provider} failed (exit {result.returncode}, {result.finish_reason}):\n{tail}")
         con = warehouse.fresh_build(data / "validate.duckdb")
         try:
-            warehouse.stage(con, {provider: result.run_dir})
-            warehouse.run_models(con, ["marts"])
+            warehouse.build(con, ["listings", "quarantine"], inputs=warehouse.Build({provider: result.run_dir}))
             report.accepted = con.execute("select count(*) from listings").fetchone()[0]
             report.by_type = dict(con.execute("select credential_type, count(*) from listings group by 1 order by 2 desc").fetchall())
             report.quarantined = [dict(zip(("reason", "message", "source_id"), r)) for r in

@@ -4,64 +4,37 @@ A refresh never writes to the published file. It builds a complete catalogue in 
 (``data/build/catalogue.duckdb``), the asset checks inspect it, and only then :func:`publish` copies it to a
 sibling of the published path and ``os.replace``-s it into place. Readers in other processes therefore see
 the whole old catalogue or the whole new one, and are never locked out: nobody holds a write lock on the
-published file. The SQL lives in ``sql/`` (staging -> intermediate -> marts, one model per file).
+published file.
+
+This module is the one runner: :func:`build` runs the producers the model registry (:mod:`pipeline.registry`)
+declares, SQL models from ``sql/`` (staging -> intermediate -> marts, one model per file) and Python steps, in
+dependency order; :func:`query` runs a step's own query model by name. Nothing else reads SQL files.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
+import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from pipeline import paths
+from pipeline import registry
 from pipeline.schema import LISTING_COLUMNS, QUARANTINE_COLUMNS, credential_type_rows, read_json_columns
 
-LAYERS = ("staging", "intermediate", "marts")
-WORKING_PREFIXES = ("raw_", "stg_", "int_", "seed_")  # build-only tables, never published
-DEPENDS = re.compile(r"^--\s*depends_on:\s*(.+)$", re.MULTILINE)
-MATERIALIZED_VIEW = re.compile(r"^--\s*materialized:\s*view\b", re.MULTILINE)  # cheap pass-through models
-RUN_BY = re.compile(r"^--\s*run_by:", re.MULTILINE)  # models a Python step runs itself (skills, stacking)
+WORKING_PREFIXES = registry.WORKING_PREFIXES  # build-only tables, never published
 
 
 @dataclass(frozen=True)
-class Model:
-    name: str
-    layer: str
-    path: Path
-    depends_on: tuple[str, ...]
-    view: bool = False
+class Build:
+    """What a build reads besides its own tables: the crawl runs (provider -> run folder) and the published
+    catalogue (for ids and first_seen carried over)."""
 
-    @property
-    def sql(self) -> str:
-        return self.path.read_text()
-
-
-def discover_models(sql_dir: Path = paths.SQL_DIR, include_run_by: bool = False) -> list[Model]:
-    """Every model in run order: layer by layer, and inside a layer after its ``-- depends_on:`` models."""
-    ordered: list[Model] = []
-    for layer in LAYERS:
-        pending = {}
-        for path in sorted((sql_dir / layer).glob("*.sql")):
-            text = path.read_text()
-            if RUN_BY.search(text) and not include_run_by:
-                continue
-            deps = tuple(d.strip() for m in DEPENDS.findall(text) for d in m.split(",") if d.strip())
-            pending[path.stem] = Model(path.stem, layer, path, deps, bool(MATERIALIZED_VIEW.search(text)))
-        done = {m.name for m in ordered}
-        while pending:
-            ready = [m for m in pending.values() if all(d in done or d not in pending for d in m.depends_on)]
-            if not ready:
-                raise ValueError(f"dependency cycle among SQL models: {', '.join(sorted(pending))}")
-            for model in ready:
-                ordered.append(model)
-                done.add(model.name)
-                del pending[model.name]
-    return ordered
+    runs: dict[str, Path] = field(default_factory=dict)
+    published_path: Path | None = None
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -74,9 +47,9 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     return con
 
 
-def load_raw(con: duckdb.DuckDBPyConnection, runs: dict[str, Path]) -> None:
+def load_raw(con: duckdb.DuckDBPyConnection, runs: dict[str, Path]) -> dict:
     """Load the given crawl runs (provider -> run folder) into ``raw_listings`` and ``raw_quarantine``."""
-    def load(table: str, filename: str, columns: dict[str, str]) -> None:
+    def load(table: str, filename: str, columns: dict[str, str]) -> int:
         files = [str(run / filename) for run in runs.values() if (run / filename).exists()]
         cols = ", ".join(f'"{c}" {t}' for c, t in columns.items())
         con.execute(f"create or replace table {table} ({cols}, crawl_run VARCHAR, feed_file VARCHAR)")
@@ -86,12 +59,19 @@ def load_raw(con: duckdb.DuckDBPyConnection, runs: dict[str, Path]) -> None:
                 f"from read_json(?, format='newline_delimited', filename=true, columns={read_json_columns(columns)})",
                 [files],
             )
+        return len(files)
 
-    load("raw_listings", "listings.jsonl", LISTING_COLUMNS)
-    load("raw_quarantine", "quarantine.jsonl", QUARANTINE_COLUMNS)
+    return {"feeds": {p: str(r) for p, r in runs.items()}, "listing_files": load("raw_listings", "listings.jsonl", LISTING_COLUMNS),
+            "quarantine_files": load("raw_quarantine", "quarantine.jsonl", QUARANTINE_COLUMNS)}
+
+
+def load_credential_types(con: duckdb.DuckDBPyConnection) -> dict:
+    """``seed_credential_types``: the vocabulary of spiders/record.py."""
     con.execute("create or replace table seed_credential_types (term VARCHAR, ctdl_class VARCHAR, "
                 "ob3_achievement_type VARCHAR, meaning VARCHAR)")
-    con.executemany("insert into seed_credential_types values (?, ?, ?, ?)", credential_type_rows())
+    rows = credential_type_rows()
+    con.executemany("insert into seed_credential_types values (?, ?, ?, ?)", rows)
+    return {"terms": len(rows)}
 
 
 def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -102,27 +82,11 @@ def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
         con.execute(f'drop {"view" if row[0] == "VIEW" else "table"} "{name}"')
 
 
-def _materialise(con: duckdb.DuckDBPyConnection, model: Model) -> None:
-    _drop(con, model.name)
-    con.execute(f'create {"view" if model.view else "table"} "{model.name}" as {model.sql}')
-
-
-def run_models(con: duckdb.DuckDBPyConnection, layers: Iterable[str] = LAYERS) -> list[str]:
-    """Materialise every model of the given layers as a table; returns the model names in run order."""
-    wanted = set(layers)
-    names = []
-    for model in discover_models():
-        if model.layer in wanted:
-            _materialise(con, model)
-            names.append(model.name)
-    return names
-
-
-def load_previous_seen(con: duckdb.DuckDBPyConnection, published_path: Path | None) -> int:
+def load_previous_seen(con: duckdb.DuckDBPyConnection, published_path: Path | None) -> dict:
     """``seed_previous_seen(uid, first_seen)`` from the published catalogue, so first_seen survives refreshes."""
     con.execute("create or replace table seed_previous_seen (uid VARCHAR, first_seen TIMESTAMPTZ)")
     if not published_path or not Path(published_path).exists():
-        return 0
+        return {"previously_published": 0}
     literal = str(published_path).replace("'", "''")  # ATTACH takes no parameters; our own path, quoted
     con.execute(f"attach '{literal}' as previous (read_only)")
     try:
@@ -135,36 +99,67 @@ def load_previous_seen(con: duckdb.DuckDBPyConnection, published_path: Path | No
                 break
     finally:
         con.execute("detach previous")
-    return con.execute("select count(*) from seed_previous_seen").fetchone()[0]
+    return {"previously_published": con.execute("select count(*) from seed_previous_seen").fetchone()[0]}
 
 
-def stage(con: duckdb.DuckDBPyConnection, runs: dict[str, Path], published_path: Path | None = None) -> dict:
-    """Raw feeds -> staging -> parsed lookups -> intermediate, in the working catalogue."""
-    from pipeline.normalise.lookups import build_lookups
-
-    load_raw(con, runs)
-    run_models(con, ["staging"])
-    parsed = build_lookups(con)
-    previous = load_previous_seen(con, published_path)
-    # intermediate tables are working tables, dropped before publishing: skip compressing them (it costs more
-    # than writing them; see docs/normalisation.md)
-    con.execute("set force_compression = 'uncompressed'")
-    try:
-        run_models(con, ["intermediate"])
-    finally:
-        con.execute("reset force_compression")
-    return {"distinct_values_parsed": parsed, "previously_published": previous}
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The catalogue's own tables and views (not temporary ones, not attached databases)."""
+    return {r[0] for r in con.execute("select table_name from information_schema.tables where table_schema = 'main' "
+                                      "and table_catalog = current_database()").fetchall()}
 
 
-def run_named(con: duckdb.DuckDBPyConnection, names: Iterable[str]) -> None:
-    """Materialise the named models (those a Python step runs itself, after creating their inputs), in order."""
-    wanted = set(names)
-    for model in discover_models(include_run_by=True):
-        if model.name in wanted:
-            _materialise(con, model)
-            wanted.discard(model.name)
-    if wanted:
-        raise KeyError(f"no SQL model named {', '.join(sorted(wanted))}")
+def run_producer(con: duckdb.DuckDBPyConnection, producer: registry.Producer, inputs: Build) -> dict:
+    """Run one model or step; a step must create exactly the tables it declares."""
+    if producer.kind == "sql":
+        _drop(con, producer.name)
+        con.execute(f'create {"view" if producer.view else "table"} "{producer.name}" as {producer.path.read_text()}')
+        return {}
+    before = _tables(con)
+    meta = producer.function()(con, **{k: getattr(inputs, k) for k in producer.context}) or {}
+    after = _tables(con)
+    missing = [t for t in producer.outputs if t not in after]
+    extra = sorted(after - before - set(producer.outputs))
+    if missing or extra:
+        raise registry.RegistryError(
+            f"{producer.where} declares {', '.join(producer.outputs)} but "
+            + "; ".join(([f"did not create {', '.join(missing)}"] if missing else [])
+                        + ([f"also created {', '.join(extra)}"] if extra else [])))
+    return meta if isinstance(meta, dict) else {"result": meta}
+
+
+def build(con: duckdb.DuckDBPyConnection, targets: Iterable[str] | None = None, given: Iterable[str] = (),
+          inputs: Build | None = None) -> dict[str, dict]:
+    """Build ``targets`` (default: every table the registry knows) and what they need, in dependency order,
+    taking the ``given`` tables as already built. Returns each producer's metadata, with its seconds."""
+    inputs = inputs or Build()
+    out: dict[str, dict] = {}
+    for producer in registry.registry().plan(targets, given):
+        t0 = time.perf_counter()
+        # working tables are dropped before publishing: skip compressing them (it costs more than writing
+        # them; see docs/normalisation.md)
+        working = not any(registry.is_published(t) for t in producer.outputs)
+        if working:
+            con.execute("set force_compression = 'uncompressed'")
+        try:
+            meta = run_producer(con, producer, inputs)
+        finally:
+            if working:
+                con.execute("reset force_compression")
+        out[producer.name] = {**meta, "seconds": round(time.perf_counter() - t0, 3)}
+    return out
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> duckdb.DuckDBPyConnection:
+    """Run the query model ``sql/matching/<name>.sql`` (a step's own query over inputs it registered) with
+    named parameters; returns the executed connection to fetch from."""
+    path = registry.query_path(name)
+    return con.execute(path.read_text(encoding="utf-8"), params or {})
+
+
+def create_temp(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> None:
+    """Materialise the query model ``name`` as a temporary table of that name (for the step that runs it)."""
+    path = registry.query_path(name)
+    con.execute(f'create or replace temp table "{name}" as {path.read_text(encoding="utf-8")}', params or {})
 
 
 def drop_working_tables(con: duckdb.DuckDBPyConnection) -> None:

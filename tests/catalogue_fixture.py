@@ -17,6 +17,17 @@ COLUMNS = [("uid", "VARCHAR")] + [(f.name, f.metadata["sql"]) for f in LISTING_F
 DDL = "CREATE OR REPLACE TABLE credentials (" + ", ".join(f"{n} {t}" for n, t in COLUMNS) + ")"
 
 
+# what a catalogue derives from `credentials` (skills, the stacking graph, pathways)
+DERIVED = ("credential_skills", "stack_edges", "stack_cycles", "pathway_steps", "pathways", "skill_pathways")
+
+
+def build_derived(con: duckdb.DuckDBPyConnection, given: tuple[str, ...] = ("credentials",)) -> dict:
+    """Build the DERIVED tables from the given ones with the refresh's own runner (pipeline.warehouse)."""
+    from pipeline import warehouse
+
+    return warehouse.build(con, DERIVED, given=given)
+
+
 def credential(uid: str, title: str, ctype: str = "course", **kw: Any) -> dict[str, Any]:
     source, source_id = uid.split(":", 1)
     row = {"uid": uid, "source": source, "source_id": source_id, "title": title, "credential_type": ctype,
@@ -89,6 +100,27 @@ def mslearn_rows() -> list[dict[str, Any]]:
         c("coursera:py-basics", "Python for Everybody", "course", level="beginner", duration_hours=20.0,
           cost_amount=49.0, cost_currency="USD", skills=["Python", "programming"]),
     ]
+
+
+def add_ctdl_document(con: duckdb.DuckDBPyConnection, doc: Any, source: str = "ctdl") -> dict:
+    """Put one CTDL pathway document into the catalogue as the ctdl spider does (a credential whose ``raw`` is
+    the document), with its components as credentials; the build's ``ctdl_pathways`` step reads it from there.
+    Returns the document's nodes, edges and conditions as that step computes them."""
+    import json
+
+    from pipeline.stacking.ctdl import parse_pathway, pathway_records, uid_for
+
+    rec = pathway_records(doc, source=source, resolve_proxies=True)
+    have = {r[0] for r in con.execute("SELECT uid FROM credentials").fetchall()}
+    rows = [credential(n["uid"], n["title"], n["credential_type"]) for n in rec["nodes"] if n["uid"] not in have]
+    pathway_uid = uid_for(parse_pathway(doc).id)
+    rows.append(credential(pathway_uid, rec["name"] or pathway_uid, "learning_program", raw=doc))
+    names = [n for n, _ in COLUMNS]
+    for r in rows:
+        r["source"] = source
+        con.execute(f"INSERT INTO credentials VALUES ({', '.join('?' * len(names))})",
+                    [json.dumps(r.get(n)) if t == "JSON" and r.get(n) is not None else r.get(n) for n, t in COLUMNS])
+    return rec
 
 
 def make_catalogue(path: str, rows: list[dict[str, Any]] | None = None) -> duckdb.DuckDBPyConnection:

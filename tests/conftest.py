@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.catalogue_fixture import make_catalogue
+from tests.catalogue_fixture import build_derived, make_catalogue
 
 
 @pytest.fixture
@@ -53,7 +53,5 @@ def catalogue(tmp_path):
 
 @pytest.fixture
 def built(catalogue):
-    from pipeline.stacking.graph import build_all
-
-    build_all(catalogue)
+    build_derived(catalogue)
     return catalogue

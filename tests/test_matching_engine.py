@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from pipeline.matching import dedupe_frame, link_frames, merge_credentials
+from pipeline.matching import dedupe_frame, link_frames
 from pipeline.matching.cluster import assign_cluster_ids, connected_components, constrained_clusters
 
 
@@ -145,16 +145,3 @@ def test_link_mode():
     assert ("L1", "R1") in got and ("L2", "R3") in got
     assert not any(r == "R2" for _, r in got)
     assert list(links.columns[:3]) == ["left_id", "right_id", "score"]
-
-
-def test_merge_credentials_survivorship():
-    df = frame([
-        ("a", "Financial Markets", "Yale University", "coursera", "https://www.coursera.org/learn/fm", "Short.", 33, "beginner", "en"),
-        ("b", "FINANCIAL MARKETS", None, "coursera", "https://coursera.org/learn/fm/", "A much longer description.", None, None, None),
-    ])
-    res = dedupe_frame(df)
-    creds = merge_credentials(df, res.clusters)
-    assert len(creds) == 1
-    row = creds.iloc[0]
-    assert row["title"] == "Financial Markets" and row["description"] == "A much longer description."
-    assert row["member_count"] == 2 and row["member_ids"] == ["a", "b"]

@@ -66,10 +66,10 @@ def test_python_and_sql_keys_agree():
 
 
 def test_regex_literals_in_sql_match_python():
-    from pipeline.matching.blocking import _sql
     from pipeline.matching.keys import BOILERPLATE_SQL, TRACKING_PARAMS
+    from pipeline.registry import query_path
 
-    sql = _sql("int_match_keys")
+    sql = query_path("match_keys").read_text()
     assert BOILERPLATE_SQL in sql
     assert TRACKING_PARAMS.pattern.strip("^$") in sql
 

@@ -4,9 +4,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.stacking.ctdl import parse_pathway, pathway_records
-from pipeline.stacking.graph import add_ctdl_pathway, build_pathways, build_stack_edges
+from pipeline.stacking.graph import ensure_inputs
 from pipeline.stacking.render import render_pathway_tree
-from tests.catalogue_fixture import create_credentials, make_catalogue
+from tests.catalogue_fixture import add_ctdl_document, build_derived, make_catalogue
 
 _REPO = Path(__file__).resolve().parents[1]
 # ../shared next to the checkout (or next to its worktree folder); never copied into the repository
@@ -39,11 +39,11 @@ N_OF_M = {
 
 def _ctdl_catalogue(tmp_path, doc, hours=None):
     con = make_catalogue(str(tmp_path / "ctdl.duckdb"), [])
-    rec = add_ctdl_pathway(con, doc)
+    rec = add_ctdl_document(con, doc)
     for uid, h in (hours or {}).items():
         con.execute("UPDATE credentials SET duration_hours = ? WHERE uid = ?", [h, uid])
-    build_stack_edges(con, infer=False)
-    build_pathways(con)
+    ensure_inputs(con, ("credential_skills", "skills"))  # no skills: no inferred edges, only what the pathway states
+    build_derived(con, given=("credentials", "credential_skills", "skills"))
     return con, rec
 
 

@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipeline import quality, warehouse
+from pipeline import quality, registry, warehouse
 from pipeline.crawl import latest_run
 from pipeline.defs import checks
 from pipeline.defs.resources import CatalogueResource
@@ -25,7 +25,7 @@ def test_refresh_materialises_the_graph_and_publishes(published):
     assert report.providers["mslearn"]["crawl"] == "ok"
     con = duckdb.connect(str(data / "catalogue.duckdb"), read_only=True)
     tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
-    assert {"credentials", "quarantine", "credential_types"} <= tables
+    assert tables == set(registry.registry().published()), "every published table, from the registry"
     assert not any(t.startswith(("raw_", "stg_", "int_")) for t in tables), "working tables are not published"
     by_type = dict(con.execute("select credential_type, count(*) from credentials where source = 'mslearn' "
                                "group by 1").fetchall())
@@ -48,7 +48,23 @@ def test_published_credentials_carry_vocabulary_and_references_from_both_ends(pu
 def test_definitions_have_partitions_checks_and_a_nightly_schedule():
     repo = defs.get_repository_def()
     keys = {k.to_user_string() for k in repo.asset_graph.get_all_asset_keys()}
-    assert keys >= {"raw_listings", "staged_listings", "credentials", "catalogue"}
+    # one asset per published table (from the model registry), plus the crawl, the publish and the exports
+    assert keys == set(registry.registry().published()) | {"raw_listings", "catalogue", "exports"}
+    assert repo.asset_graph.get(dg.AssetKey("listings")).parent_keys == {dg.AssetKey("raw_listings"),
+                                                                           dg.AssetKey("credential_types")}
+    assert dg.AssetKey("stack_cycles") in repo.asset_graph.get(dg.AssetKey("stack_edges")).parent_keys
+    checked = {c.name: c.asset_key.to_user_string() for c in repo.asset_graph.asset_check_keys}
+    assert checked["quarantine_share_not_jumping"] == "quarantine"
+    assert checked["row_count_not_collapsing"] == "listings"
+    assert checked["one_credential_per_listing"] == "credential_sources"
+    assert checked["credential_ids_stable"] == "credentials"
+    # every asset and every check says what it is
+    for key in repo.asset_graph.get_all_asset_keys():
+        assert repo.asset_graph.get(key).description, key
+        assert key.to_user_string() in {"raw_listings", "catalogue", "exports"} or \
+            repo.asset_graph.get(key).metadata["built_by"]
+    for check in checks.ALL_CHECKS:
+        assert all(spec.description for spec in check.check_specs), check
     sched = defs.resolve_schedule_def("nightly_refresh")
     assert sched.cron_schedule == "0 2 * * *" and sched.execution_timezone == "UTC"
     assert sched.job.name == "refresh"

@@ -86,9 +86,9 @@ def test_plan_on_catalogue_respects_prerequisites_and_gives_reasons(built):
     assert all(s.reasons for s in p.steps)
     # wanting what only the certification teaches forces its exam in first
     built.execute("UPDATE credentials SET skills = ['zorblax wrangling'] WHERE uid = 'mslearn:cert-az104'")
-    from pipeline.stacking.graph import build_all
+    from tests.catalogue_fixture import build_derived
 
-    build_all(built)
+    build_derived(built)
     p = plan(built, want=["zorblax wrangling"], objective="cost")
     order = [s.uid for s in p.steps]
     assert order == ["mslearn:exam-az104", "mslearn:cert-az104"]

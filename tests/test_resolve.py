@@ -46,11 +46,47 @@ def test_different_types_never_merge(published):
     assert len(set(uids)) == 2
 
 
-def test_ids_are_stable_on_a_rerun(published):
+def test_merged_credentials_follow_survivorship(published):
     data, _ = published
     con = duckdb.connect(str(data / "catalogue.duckdb"), read_only=True)
-    passed, meta = ids_stable(con)
-    assert passed and meta["changed"] == 0
+    # the longest member description wins; the primary member gives the title
+    rows = con.execute("""
+        select c.uid, c.description, max(length(l.description)), c.title,
+               list(l.title) filter (where s.is_primary)
+        from credentials c join credential_sources s on s.credential_uid = c.uid join listings l on l.uid = s.uid
+        where c.member_count > 1 group by all""").fetchall()
+    assert rows
+    for uid, description, longest, title, primary_titles in rows:
+        assert length_of(description) == (longest or 0), uid
+        assert primary_titles == [title], uid
+
+
+def length_of(text: str | None) -> int:
+    return len(text) if text else 0
+
+
+def _membership_catalogue(path, rows) -> None:
+    con = duckdb.connect(str(path))
+    con.execute("create table credential_sources (uid VARCHAR, credential_uid VARCHAR)")
+    con.executemany("insert into credential_sources values (?, ?)", rows)
+    con.close()
+
+
+def test_ids_stable_compares_the_build_with_the_published_membership(tmp_path):
+    published = tmp_path / "published.duckdb"
+    _membership_catalogue(published, [("a:1", "cred_1"), ("a:2", "cred_1"), ("a:3", "a:3"), ("a:4", "cred_4")])
+    build = tmp_path / "build.duckdb"
+    # cred_1 keeps its members and id, a:3 too; cred_4 gained a member (a new id is allowed)
+    _membership_catalogue(build, [("a:1", "cred_1"), ("a:2", "cred_1"), ("a:3", "a:3"), ("a:4", "cred_9"),
+                                  ("a:5", "cred_9")])
+    with duckdb.connect(str(build)) as con:
+        passed, meta = ids_stable(con, published)
+        assert passed and meta["compared"] == 2
+        # the same members under a new id must fail
+        con.execute("update credential_sources set credential_uid = 'cred_2' where credential_uid = 'cred_1'")
+        passed, meta = ids_stable(con, published)
+        assert not passed and meta["changed"] == 1 and meta["examples"][0]["was"] == "cred_1"
+        assert ids_stable(con, tmp_path / "none.duckdb") == (True, {"compared": 0, "changed": 0, "examples": []})
 
 
 def test_readable_ids_for_new_singletons_only():

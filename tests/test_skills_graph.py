@@ -1,8 +1,7 @@
 import itertools
 
-from pipeline.stacking.graph import build_stack_edges, find_cycles
-from pipeline.skills.mapping import map_credential_skills
-from tests.catalogue_fixture import credential, make_catalogue
+from pipeline.stacking.graph import find_cycles
+from tests.catalogue_fixture import build_derived, credential, make_catalogue
 
 
 def test_explicit_edges_from_references(built):
@@ -32,15 +31,11 @@ def test_cycles_detected_reported_and_never_looped(tmp_path):
         credential("x:d", "D", "certification", has_part=["x:a"], duration_hours=1.0),
     ]
     con = make_catalogue(str(tmp_path / "c.duckdb"), rows)
-    map_credential_skills(con)
-    counts = build_stack_edges(con)
-    assert counts["cycles"] == 1
+    steps = build_derived(con)  # pathways terminate despite the loop
+    assert steps["stack_cycles"]["cycles"] == 1
     members, explicit = con.execute("SELECT members, explicit FROM stack_cycles").fetchone()
     assert members == ["x:a", "x:b", "x:c"] and explicit
     assert con.execute("SELECT count(*) FROM stack_edges WHERE in_cycle").fetchone()[0] == 3
-    from pipeline.stacking.graph import build_pathways
-
-    build_pathways(con)  # terminates despite the loop
     steps = con.execute("SELECT uid FROM pathway_steps WHERE destination = 'x:d'").fetchall()
     assert sorted(u for (u,) in steps) == ["x:a", "x:b", "x:c", "x:d"]
 
@@ -70,7 +65,6 @@ def test_inferred_edge_never_closes_a_cycle(tmp_path):
         credential("x:beg", "Beginner", "course", level="beginner", skills=["Python", "SQL"], duration_hours=1.0),
     ]
     con = make_catalogue(str(tmp_path / "c.duckdb"), rows)
-    map_credential_skills(con)
-    build_stack_edges(con)
+    build_derived(con)
     # explicit adv -> beg exists, so the inferred beg -> adv edge must not be there
     assert con.execute("SELECT count(*) FROM stack_edges WHERE inferred").fetchone()[0] == 0

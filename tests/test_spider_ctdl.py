@@ -9,7 +9,8 @@ import pytest
 from scrapy.http import TextResponse
 from scrapy.utils.test import get_crawler
 
-from spiders.providers.ctdl import CtdlSpider, hours_of, pathway_structure
+from pipeline.stacking.ctdl import parse_pathway, uid_for
+from spiders.providers.ctdl import CtdlSpider, hours_of
 from spiders.record import validate
 from tests._linked_feeds import FIXTURES, SHARED, offline_crawl, scrapy_crawl
 
@@ -101,20 +102,19 @@ def test_pathway_components_and_conditions(crawled):
     assert p["has_part"] == [u(MC), u(BADGE), u(NET), u(OS), u(CLOUD)]  # through the components' proxyFor
     assert p["prepares_for"] == [u(CERTN)]  # the destination component's resource
     assert len(p["raw"]["@graph"]) == 7  # pathway + six components, as published
-    s = pathway_structure(p["raw"])
-    assert s["pathway"] == u(PATH1)
-    by_name = {c["name"]: c for c in s["components"]}
-    assert by_name["Networking Basics"]["designation"] == ["Elective"]
-    assert by_name["Cloud Support Associate"]["proxy_for"] == u(MC)
+    # the refresh reads the components and conditions back from raw (pipeline.stacking.graph.load_ctdl_pathways)
+    s = parse_pathway(p["raw"])
+    assert uid_for(s.id) == u(PATH1)
+    by_name = {c.name: c for c in s.components.values()}
+    assert uid_for(by_name["Cloud Support Associate"].proxy_for) == u(MC)
     dest = by_name["Network Technician Certification"]
-    assert dest["id"] in s["destination"]
-    two_of_three = next(c for c in dest["conditions"] if c["name"] == "Two of three courses")
-    assert two_of_three["required_number"] == 2
-    assert len(two_of_three["targets"]) == 3
+    assert dest.id == s.destination
+    two_of_three = next(c for c in dest.conditions if c.required_number == 2)
+    assert len(two_of_three.targets) == 3
     older = listings[u(PATH2)]  # hasChild, bare terms
     assert older["has_part"] == [u(LOP)] and older["prepares_for"] == [u(BADGE)]
-    assert [c["name"] for c in pathway_structure(older["raw"])["components"]] == [
-        "Customer Service Workshop", "Customer Service Essentials"]
+    assert sorted(c.name for c in parse_pathway(older["raw"]).components.values()) == [
+        "Customer Service Essentials", "Customer Service Workshop"]
 
 
 def test_ctid_mismatch_ends_in_quarantine(crawled):

@@ -1,4 +1,5 @@
-"""Assets: crawl (per provider) -> staged listings -> built credentials (checked) -> published catalogue."""
+"""Assets: crawl (per provider) -> one asset per catalogue table (built together, checked) -> published
+catalogue -> exports. The tables and their lineage come from the model registry (pipeline.registry)."""
 
 
 import os
@@ -8,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import dagster as dg
 
 from pipeline import crawl as crawler
-from pipeline import dictionary, quality, warehouse
+from pipeline import dictionary, quality, registry, warehouse
 from pipeline.defs.partitions import PROVIDERS, provider_partitions
 from pipeline.defs.resources import CatalogueResource
 
@@ -89,29 +90,6 @@ def _crawl_metadata(offline: bool, summary: dict) -> dict:
     return metadata
 
 
-@dg.asset(deps=[raw_listings], kinds={"duckdb"}, group_name="catalogue", pool=WRITER_POOL,
-          description="A fresh working catalogue with every provider's latest good feed, staged and resolved.")
-def staged_listings(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
-    runs = {p: run for p in PROVIDERS if (run := crawler.latest_run(p, catalogue.data)) is not None}
-    missing = sorted(set(PROVIDERS) - set(runs))
-    if missing:
-        context.log.warning(f"no finished crawl yet for: {', '.join(missing)}")
-    con = warehouse.fresh_build(catalogue.build_path)
-    try:
-        staged = warehouse.stage(con, runs, catalogue.catalogue_path)
-        per_provider = dict(con.execute("select source, count(*) from int_listings_normalised group by 1").fetchall())
-        quarantined = dict(con.execute("select source, count(*) from stg_quarantine group by 1").fetchall())
-    finally:
-        con.close()
-    return dg.MaterializeResult(metadata={
-        "feeds": dg.MetadataValue.json({p: str(r) for p, r in runs.items()}),
-        "listings_by_provider": dg.MetadataValue.json(per_provider),
-        "quarantined_by_provider": dg.MetadataValue.json(quarantined),
-        "listings": sum(per_provider.values()),
-        "distinct_values_parsed": dg.MetadataValue.json(staged["distinct_values_parsed"]),
-    })
-
-
 def _md_table(columns, rows) -> str:
     out = ["| " + " | ".join(columns) + " |", "|---" * len(columns) + "|"]
     out += ["| " + " | ".join(str(v).replace("|", "/") for v in row) + " |" for row in rows]
@@ -123,101 +101,79 @@ def _coverage_markdown(columns, rows) -> str:
     return _md_table(["field", *[r[0] for r in rows]], [[c, *[r[i] for r in rows]] for i, c in enumerate(columns) if i])
 
 
-@dg.asset(deps=[staged_listings], kinds={"duckdb"}, group_name="catalogue", pool=WRITER_POOL,
-          description="One row per source record, normalised, plus quarantine, vocabularies and organisations.")
-def listings(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
-    with warehouse.connect(catalogue.build_path) as con:
-        warehouse.run_models(con, ["marts"])
-        by_type = dict(con.execute("select credential_type, count(*) from listings group by 1").fetchall())
-        rows = con.execute("select count(*) from listings").fetchone()[0]
-        quarantined = con.execute("select count(*) from quarantine").fetchone()[0]
+def _json(value):
+    return dg.MetadataValue.json(value) if isinstance(value, (dict, list)) else value
+
+
+def table_spec(table: str) -> dg.AssetSpec:
+    """One published table as an asset: its producer, and the tables and assets it is built from."""
+    reg = registry.registry()
+    producer = reg.producer(table)
+    tables, external = reg.published_inputs(table)
+    return dg.AssetSpec(
+        table,
+        deps=sorted(tables | external),
+        description=dictionary.table_doc(table) or producer.description,
+        group_name="catalogue",
+        kinds={"duckdb", "sql" if producer.kind == "sql" else "python"},
+        metadata={"built_by": producer.where},
+    )
+
+
+def _table_metadata(con, table: str) -> dict:
+    """What the UI shows for a table beyond its producer's counts (the first thing to look at when it is off)."""
+    if table == "listings":
         coverage_cols, coverage_rows = dictionary.coverage(con, "listings")
-        shares = quality.quarantine_shares(con)
+        return {"by_credential_type": dg.MetadataValue.json(dict(con.execute(
+                    "select credential_type, count(*) from listings group by 1").fetchall())),
+                "coverage": dg.MetadataValue.md(_coverage_markdown(coverage_cols, coverage_rows))}
+    if table == "quarantine":
         reasons = con.execute("select source, reason, count(*) from quarantine group by all order by all").fetchall()
-    return dg.MaterializeResult(metadata={
-        "dagster/row_count": rows,
-        "by_credential_type": dg.MetadataValue.json(by_type),
-        "quarantined": quarantined,
-        "quarantine_share_by_provider": dg.MetadataValue.json(shares),
-        "quarantine_reasons": dg.MetadataValue.json([{"source": s, "reason": r, "count": n} for s, r, n in reasons]),
-        "coverage": dg.MetadataValue.md(_coverage_markdown(coverage_cols, coverage_rows)),
-    })
-
-
-@dg.asset(deps=[listings], kinds={"duckdb"}, group_name="catalogue", pool=WRITER_POOL,
-          description="Listings resolved into credentials: duplicates merged (credential_sources keeps every "
-                      "member), equivalents linked same_as (credential_links). Checked before publishing.")
-def credentials(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
-    from pipeline.resolve import resolve
-
-    with warehouse.connect(catalogue.build_path) as con:
-        stats = resolve(con, catalogue.catalogue_path)
-        rows = con.execute("select count(*) from credentials").fetchone()[0]
-        links = con.execute("select count(*) from credential_links").fetchone()[0]
+        return {"quarantine_share_by_provider": dg.MetadataValue.json(quality.quarantine_shares(con)),
+                "quarantine_reasons": dg.MetadataValue.json([{"source": s, "reason": r, "count": n}
+                                                             for s, r, n in reasons])}
+    if table == "credentials":
         preview = con.execute("select uid, title, credential_type, member_count from credentials "
                               "order by member_count desc, uid limit 10").fetchall()
-    return dg.MaterializeResult(metadata={
-        "dagster/row_count": rows,
-        "same_as_links": links,
-        "matcher": dg.MetadataValue.json(stats),
-        "preview": dg.MetadataValue.md(_md_table(["uid", "title", "credential_type", "members"], preview)),
-    })
+        return {"preview": dg.MetadataValue.md(_md_table(["uid", "title", "credential_type", "members"], preview))}
+    return {}
 
 
-@dg.asset(deps=[credentials], kinds={"duckdb"}, group_name="skills", pool=WRITER_POOL,
-          description="ESCO and O*NET skills (vendored, CC BY 4.0) and each credential mapped to them.")
-def credential_skills(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
-    from pipeline.skills.mapping import map_credential_skills
-    from pipeline.skills.taxonomy import load_taxonomy
-
-    with warehouse.connect(catalogue.build_path) as con:
-        taxonomy = load_taxonomy(con)
-        mapped = map_credential_skills(con)
-        by_method = con.execute("select coalesce(method, 'unmapped'), count(*) from credential_skills "
-                                "group by 1 order by 2 desc").fetchall()
-    return dg.MaterializeResult(metadata={
-        "taxonomy": dg.MetadataValue.json(taxonomy),
-        "mapping": dg.MetadataValue.json(mapped),
-        "by_method": dg.MetadataValue.json(dict(by_method)),
-    })
-
-
-@dg.asset(deps=[credential_skills], kinds={"duckdb"}, group_name="skills", pool=WRITER_POOL,
-          description="The stacking graph: explicit edges the sources state, inferred edges flagged, cycles reported.")
-def stack_edges(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
-    from pipeline.stacking.graph import build_stack_edges, load_ctdl_pathways
-
-    with warehouse.connect(catalogue.build_path) as con:
-        ctdl = load_ctdl_pathways(con)
-        counts = build_stack_edges(con)
-        by_relation = con.execute("select relation, inferred, count(*) from stack_edges group by all order by all").fetchall()
+@dg.multi_asset(
+    specs=[table_spec(t) for t in registry.registry().published()],
+    name="build_catalogue",
+    pool=WRITER_POOL,
+    description="Every table of the catalogue, built by the one runner (pipeline.warehouse) from the model "
+                "registry (pipeline.registry) into a fresh working file; checked, then published by `catalogue`.",
+)
+def build_catalogue(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
+    runs = {p: run for p in PROVIDERS if (run := crawler.latest_run(p, catalogue.data)) is not None}
+    missing = sorted(set(PROVIDERS) - set(runs))
+    if missing:
+        context.log.warning(f"no finished crawl yet for: {', '.join(missing)}")
+    reg = registry.registry()
+    con = warehouse.fresh_build(catalogue.build_path)
+    try:
+        steps = warehouse.build(con, inputs=warehouse.Build(runs, catalogue.catalogue_path))
         cycles = con.execute("select count(*) from stack_cycles").fetchone()[0]
-    if cycles:
-        context.log.warning(f"{cycles} stacking cycle(s) found; see the stack_cycles table")
-    return dg.MaterializeResult(metadata={
-        "edges": dg.MetadataValue.json(counts),
-        "ctdl_pathways": dg.MetadataValue.json(ctdl),
-        "by_relation": dg.MetadataValue.json([{"relation": r, "inferred": i, "count": n} for r, i, n in by_relation]),
-        "cycles": cycles,
-    })
-
-
-@dg.asset(deps=[stack_edges], kinds={"duckdb"}, group_name="skills", pool=WRITER_POOL,
-          description="Pathways per destination credential, their ordered steps, and ranked pathways per skill.")
-def pathways(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
-    from pipeline.stacking.graph import build_pathways
-
-    with warehouse.connect(catalogue.build_path) as con:
-        counts = build_pathways(con)
-    return dg.MaterializeResult(metadata={"tables": dg.MetadataValue.json(counts),
-                                          "dagster/row_count": counts.get("pathways", 0)})
+        if cycles:
+            context.log.warning(f"{cycles} stacking cycle(s) found; see the stack_cycles table")
+        for table in reg.published():
+            producer = reg.producer(table)
+            metadata = {"dagster/row_count": con.execute(f'select count(*) from "{table}"').fetchone()[0],
+                        "built_by": producer.where,
+                        **{f"step/{k}": _json(v) for k, v in steps.get(producer.name, {}).items()},
+                        **_table_metadata(con, table)}
+            yield dg.MaterializeResult(asset_key=table, metadata=metadata)
+    finally:
+        con.close()
 
 
 # The nightly refresh starts at 02:00 UTC: a catalogue not republished by 04:00 UTC is overdue.
 NIGHTLY_FRESHNESS = dg.FreshnessPolicy.cron(deadline_cron="0 4 * * *", lower_bound_delta=timedelta(hours=2))
 
 
-@dg.asset(deps=[credentials, pathways], kinds={"duckdb"}, group_name="catalogue", pool=WRITER_POOL,
+@dg.asset(deps=registry.registry().published(), kinds={"duckdb"}, group_name="catalogue", pool=WRITER_POOL,
           freshness_policy=NIGHTLY_FRESHNESS,
           description="The published catalogue file, swapped in atomically once every blocking check passed.")
 def catalogue(context: dg.AssetExecutionContext, catalogue: CatalogueResource):

@@ -1,14 +1,20 @@
-"""Blocking asset checks on the built catalogue: a failure stops the publish step, so the published
-catalogue stays the last good one."""
+"""Blocking asset checks on the built catalogue, each on the table it checks: a failure stops the publish
+step (``catalogue`` depends on every table), so the published catalogue stays the last good one.
 
+Each check is a rule from :mod:`pipeline.quality` (or :mod:`pipeline.resolve`) over the working catalogue,
+opened read-only; this module only says which table it hangs on and what it means."""
+
+from collections.abc import Callable
 
 import dagster as dg
+import duckdb
 
 from pipeline import quality, warehouse
-from pipeline.defs.assets import credentials
 from pipeline.defs.resources import CatalogueResource
 from pipeline.resolve import MAX_CLUSTER_SIZE
 from spiders import config
+
+Rule = Callable[[duckdb.DuckDBPyConnection, CatalogueResource], quality.Outcome]
 
 
 def _result(outcome: quality.Outcome) -> dg.AssetCheckResult:
@@ -20,64 +26,64 @@ def _result(outcome: quality.Outcome) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=credentials, blocking=True, description="No uid appears twice.")
-def uid_unique(catalogue: CatalogueResource) -> dg.AssetCheckResult:
-    with warehouse.connect(catalogue.build_path, read_only=True) as con:
-        return _result(quality.uid_unique(con))
+def blocking_check(name: str, table: str, description: str, rule: Rule) -> dg.AssetChecksDefinition:
+    """A blocking check on ``table`` that runs ``rule`` on the working catalogue."""
+    @dg.asset_check(name=name, asset=table, blocking=True, description=description)
+    def _check(catalogue: CatalogueResource) -> dg.AssetCheckResult:
+        with warehouse.connect(catalogue.build_path, read_only=True) as con:
+            return _result(rule(con, catalogue))
+
+    return _check
 
 
-@dg.asset_check(asset=credentials, blocking=True, description="Every required field of the record is filled.")
-def required_fields_present(catalogue: CatalogueResource) -> dg.AssetCheckResult:
-    with warehouse.connect(catalogue.build_path, read_only=True) as con:
-        return _result(quality.required_fields_present(con))
-
-
-@dg.asset_check(asset=credentials, blocking=True,
-                description="No provider's listing count, per listing type, falls below its min_row_ratio of the "
-                            "last good (published) count.")
-def row_count_not_collapsing(catalogue: CatalogueResource) -> dg.AssetCheckResult:
-    with warehouse.connect(catalogue.build_path, read_only=True) as con:
-        built = quality.counts_by_type(con)
+def _row_counts(con, catalogue: CatalogueResource) -> quality.Outcome:
+    built = quality.counts_by_type(con)
     last_good = {}
     if catalogue.catalogue_path.exists():
-        with warehouse.connect(catalogue.catalogue_path, read_only=True) as con:
-            last_good = quality.counts_by_type(con)
+        with warehouse.connect(catalogue.catalogue_path, read_only=True) as published:
+            last_good = quality.counts_by_type(published)
     ratios = {name: float(p.get("min_row_ratio", 0.5)) for name, p in config.providers().items()}
-    return _result(quality.row_count_not_collapsing(built, last_good, ratios))
+    return quality.row_count_not_collapsing(built, last_good, ratios)
 
 
-@dg.asset_check(asset=credentials, blocking=True,
-                description="No provider's share of quarantined records jumps against the published catalogue.")
-def quarantine_share_not_jumping(catalogue: CatalogueResource) -> dg.AssetCheckResult:
-    with warehouse.connect(catalogue.build_path, read_only=True) as con:
-        built = quality.quarantine_shares(con)
-    return _result(quality.quarantine_share_not_jumping(
-        built, warehouse.published_quarantine_shares(catalogue.catalogue_path)))
+def _quarantine_shares(con, catalogue: CatalogueResource) -> quality.Outcome:
+    return quality.quarantine_share_not_jumping(quality.quarantine_shares(con),
+                                                warehouse.published_quarantine_shares(catalogue.catalogue_path))
 
 
-@dg.asset_check(asset=credentials, blocking=True,
-                description=f"No credential merges more than {MAX_CLUSTER_SIZE} listings (no chained giant cluster).")
-def cluster_size_bounded(catalogue: CatalogueResource) -> dg.AssetCheckResult:
-    with warehouse.connect(catalogue.build_path, read_only=True) as con:
-        return _result(quality.cluster_size_bounded(con, MAX_CLUSTER_SIZE))
-
-
-@dg.asset_check(asset=credentials, blocking=True, description="Every listing is a member of exactly one credential.")
-def one_credential_per_listing(catalogue: CatalogueResource) -> dg.AssetCheckResult:
-    with warehouse.connect(catalogue.build_path, read_only=True) as con:
-        return _result(quality.one_credential_per_listing(con))
-
-
-@dg.asset_check(asset=credentials, blocking=True,
-                description="Matching the same listings again, with this build as history, keeps every credential id.")
-def credential_ids_stable(catalogue: CatalogueResource) -> dg.AssetCheckResult:
+def _ids_stable(con, catalogue: CatalogueResource) -> quality.Outcome:
     from pipeline.resolve import ids_stable
 
-    with warehouse.connect(catalogue.build_path, read_only=True) as con:
-        passed, meta = ids_stable(con)
-    return _result(quality.Outcome(passed, "credential ids stable on a re-run" if passed else
-                                   f"{meta['changed']} listing(s) changed credential id on a re-run", meta))
+    passed, meta = ids_stable(con, catalogue.catalogue_path)
+    return quality.Outcome(passed, f"{meta['compared']} unchanged credential(s) kept their id" if passed else
+                           f"{meta['changed']} unchanged credential(s) got a new id", meta)
 
+
+uid_unique = blocking_check("uid_unique", "credentials", "No credential uid appears twice.",
+                            lambda con, _: quality.uid_unique(con))
+required_fields_present = blocking_check(
+    "required_fields_present", "credentials",
+    "Every required field of the canonical record is filled in every credential.",
+    lambda con, _: quality.required_fields_present(con))
+row_count_not_collapsing = blocking_check(
+    "row_count_not_collapsing", "listings",
+    "No provider's listing count, per listing type, falls below its min_row_ratio of the last good (published) "
+    "count.", _row_counts)
+quarantine_share_not_jumping = blocking_check(
+    "quarantine_share_not_jumping", "quarantine",
+    "No provider's share of quarantined records jumps against the published catalogue.", _quarantine_shares)
+cluster_size_bounded = blocking_check(
+    "cluster_size_bounded", "credentials",
+    f"No credential merges more than {MAX_CLUSTER_SIZE} listings (no chained giant cluster).",
+    lambda con, _: quality.cluster_size_bounded(con, MAX_CLUSTER_SIZE))
+one_credential_per_listing = blocking_check(
+    "one_credential_per_listing", "credential_sources",
+    "Every listing is a member of exactly one credential, and every member's credential exists.",
+    lambda con, _: quality.one_credential_per_listing(con))
+credential_ids_stable = blocking_check(
+    "credential_ids_stable", "credentials",
+    "A credential whose members are unchanged since the published catalogue keeps its id (reads the matcher's "
+    "result in credential_sources; the matcher is not run again).", _ids_stable)
 
 ALL_CHECKS = [uid_unique, required_fields_present, row_count_not_collapsing, quarantine_share_not_jumping,
               cluster_size_bounded, one_credential_per_listing, credential_ids_stable]

@@ -2,8 +2,7 @@
 
 import dagster as dg
 
-from pipeline.defs.assets import (catalogue, credential_skills, credentials, exports, listings, pathways,
-                                  raw_listings, stack_edges, staged_listings)
+from pipeline.defs.assets import raw_listings
 
 refresh_job = dg.define_asset_job(
     "refresh", selection=dg.AssetSelection.all(), description="Crawl every provider, build, check, publish."
@@ -11,8 +10,7 @@ refresh_job = dg.define_asset_job(
 crawl_job = dg.define_asset_job("crawl", selection=dg.AssetSelection.assets(raw_listings))
 publish_job = dg.define_asset_job(
     "publish",
-    selection=dg.AssetSelection.assets(staged_listings, listings, credentials, credential_skills, stack_edges, pathways,
-                                       catalogue, exports),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets(raw_listings),
     description="Build from every provider's latest good feed, check, publish.",
 )
 ALL_JOBS = [refresh_job, crawl_job, publish_job]

@@ -1,6 +1,7 @@
-"""Resources: where the catalogue lives. Read from the environment so the same definitions run anywhere."""
+"""Resources: where the catalogue lives, configured from the environment with ``dg.EnvVar`` so the same
+definitions run anywhere and the UI shows where each value comes from."""
 
-
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -33,5 +34,11 @@ class CatalogueResource(dg.ConfigurableResource):
         return paths.catalogue_path(self.data if self.data_dir else None)
 
 
+def _env(name: str) -> dg.EnvVar | str:
+    """``dg.EnvVar(name)`` when the variable is set (Dagster resolves it at run time); unset, the default
+    (``paths``: ``./data``, ``<data>/catalogue.duckdb``), since Dagster fails a run on an unset EnvVar."""
+    return dg.EnvVar(name) if name in os.environ else ""
+
+
 def default_resources() -> dict:
-    return {"catalogue": CatalogueResource()}
+    return {"catalogue": CatalogueResource(data_dir=_env("CREDCAT_DATA_DIR"), catalogue=_env("CREDCAT_CATALOGUE"))}

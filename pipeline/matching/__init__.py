@@ -2,20 +2,17 @@
 
 Public entry points::
 
-    from pipeline.matching import dedupe_frame, link_frames, merge_credentials, evaluate, dedupe_files
+    from pipeline.matching import dedupe_frame, link_frames, evaluate, dedupe_files
 
 See docs/deduplication.md for the signals, blocking keys, calibration, clustering and survivorship rules.
 """
 
-from pipeline.matching.checks import check_cluster_size, check_one_cluster_per_record, check_stable_ids
 from pipeline.matching.cli import DedupeInputError, dedupe_files, read_table, run_dedupe_cli
 from pipeline.matching.engine import (
-    SURVIVORSHIP,
     DedupeResult,
     MissingColumnsError,
     dedupe_frame,
     link_frames,
-    merge_credentials,
     render_explanations,
     score_pairs,
     standardise,
@@ -24,7 +21,7 @@ from pipeline.matching.metrics import evaluate, evaluate_labels, evaluate_links
 from pipeline.matching.scoring import MatchParams
 
 __all__ = [
-    "DedupeInputError", "DedupeResult", "check_cluster_size", "check_one_cluster_per_record", "check_stable_ids", "MatchParams", "MissingColumnsError", "SURVIVORSHIP", "dedupe_files",
-    "dedupe_frame", "evaluate", "evaluate_labels", "evaluate_links", "link_frames", "merge_credentials",
+    "DedupeInputError", "DedupeResult", "MatchParams", "MissingColumnsError", "dedupe_files",
+    "dedupe_frame", "evaluate", "evaluate_labels", "evaluate_links", "link_frames",
     "read_table", "render_explanations", "run_dedupe_cli", "score_pairs", "standardise",
 ]

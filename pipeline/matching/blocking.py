@@ -1,28 +1,23 @@
 """Blocking in DuckDB SQL: match keys for every record, then candidate pairs from several keys.
 
-The SQL lives in ``sql/intermediate/int_match_keys.sql`` (keys) and
-``sql/intermediate/int_match_candidate_pairs.sql`` (pairs); this module runs them and hands back numpy arrays
-(no Python loop per record or per pair).
+The SQL lives in ``sql/matching/`` (``match_keys``, ``match_blocks``, ``match_candidate_pairs``); this module
+runs them by name through the one SQL runner (:func:`pipeline.warehouse.query`), with parameters, and hands
+back numpy arrays (no Python loop per record or per pair).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 import numpy as np
 
-SQL_DIR = Path(__file__).resolve().parents[2] / "sql" / "intermediate"
+from pipeline import warehouse
+
 BLOCK_KEYS = {1: "url", 2: "title", 4: "org_compact_title", 8: "title_no_org", 16: "title_code"}
 DEFAULT_MAX_BLOCK = 100
 TIMINGS: dict[str, float] = {}
 HASHED = ["title_norm", "title_core", "title_nums", "title_codes", "run_key", "url_canon", "url_host", "slug",
           "platform_key", "level_key", "language_key"]
 STRINGS = ["title_norm", "title_codes", "desc_text"]
-
-
-def _sql(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
 def build_match_keys(con: duckdb.DuckDBPyConnection, *, keep_keys: bool = False) -> dict[str, np.ndarray]:
@@ -34,7 +29,7 @@ def build_match_keys(con: duckdb.DuckDBPyConnection, *, keep_keys: bool = False)
     """
     import time
     t0 = time.perf_counter()
-    con.execute("create or replace temp table match_keys as select * from (" + _sql("int_match_keys") + ") order by rid")
+    warehouse.create_temp(con, "match_keys")
     TIMINGS["keys_sql"] = time.perf_counter() - t0
     hashes = ", ".join(f"case when {c} <> '' then hash({c}) else 0 end as h_{c}" for c in HASHED)
     con.execute(f"""
@@ -46,11 +41,11 @@ def build_match_keys(con: duckdb.DuckDBPyConnection, *, keep_keys: bool = False)
                    as h_org_compact_core
         from match_keys order by rid
     """)
-    # the candidate-pair model names its keys h_url, h_title, h_core, h_slug
-    con.execute("""create or replace temp view match_hashes_v as
+    # the blocking models name their keys h_url, h_title, h_core, h_slug
+    con.execute("""create or replace temp view match_blocking as
         select *, h_url_canon as h_url, h_title_norm as h_title, h_title_core as h_core from match_hashes""")
     TIMINGS["hashes_sql"] = time.perf_counter() - t0
-    raw = con.execute("select * from match_hashes_v order by rid").fetchnumpy()
+    raw = con.execute("select * from match_blocking order by rid").fetchnumpy()
     arrays = {k: np.asarray(v) for k, v in raw.items() if k != "duration"}
     # NULL durations arrive masked: keep them as NaN (np.asarray would expose the masked fill value)
     arrays["duration"] = np.ma.filled(np.ma.asarray(raw["duration"]).astype(np.float64), np.nan)
@@ -77,9 +72,8 @@ def candidate_pairs(
     ``org_scoped`` (default: in dedupe mode) splits title blocks by organisation code."""
     if org_scoped is None:
         org_scoped = not link_mode
-    sql = _sql("int_match_candidate_pairs").replace("from match_hashes", "from match_hashes_v")
-    res = con.execute(f"select * from ({sql}) order by rid_l, rid_r",
-                      {"max_block": max_block, "link_mode": link_mode, "org_scoped": org_scoped}).fetchnumpy()
+    warehouse.create_temp(con, "match_blocks", {"link_mode": link_mode, "org_scoped": org_scoped})
+    res = warehouse.query(con, "match_candidate_pairs", {"max_block": max_block, "link_mode": link_mode}).fetchnumpy()
     return (np.asarray(res["rid_l"], dtype=np.int64), np.asarray(res["rid_r"], dtype=np.int64),
             np.asarray(res["key_mask"], dtype=np.int32))
 
@@ -87,10 +81,9 @@ def candidate_pairs(
 def skipped_blocks(con: duckdb.DuckDBPyConnection, *, max_block: int = DEFAULT_MAX_BLOCK,
                    org_scoped: bool = True) -> dict[str, int]:
     """How many blocks per key held more than ``max_block`` records (and so proposed no pairs)."""
-    sql = _sql("int_match_candidate_pairs").replace("from match_hashes", "from match_hashes_v")
-    head = sql[: sql.index("kept as")].rstrip().rstrip(",")
-    rows = con.execute(head + " select key_bit, count(*) from block_sizes where n > $max_block group by 1",
-                       {"max_block": max_block, "org_scoped": org_scoped, "link_mode": not org_scoped}).fetchall()
+    warehouse.create_temp(con, "match_blocks", {"link_mode": not org_scoped, "org_scoped": org_scoped})
+    rows = con.execute("select key_bit, count(distinct key_value) from match_blocks where n > $max_block group by 1",
+                       {"max_block": max_block}).fetchall()
     return {BLOCK_KEYS[int(k)]: int(v) for k, v in rows}
 
 

@@ -1,8 +1,9 @@
-"""The public entry points of the matcher: deduplicate one table, link two tables, merge clusters.
+"""The public entry points of the matcher: deduplicate one table, link two tables.
 
     dedupe_frame(df, previous_membership=None) -> DedupeResult(clusters, links, pairs, stats)
     link_frames(left, right) -> DataFrame[left_id, right_id, score, evidence]
-    merge_credentials(records, clusters) -> DataFrame (one row per credential, survivorship applied)
+
+Merging clusters into credentials (survivorship) is the SQL model ``sql/marts/credentials.sql``.
 
 Two relations are kept apart (see docs/deduplication.md):
 
@@ -382,54 +383,3 @@ def score_pairs(left: pd.DataFrame, right: pd.DataFrame, pairs: pd.DataFrame, *,
     sig, proba = m.score(a, b)
     m.con.close()
     return sig, proba
-
-
-SURVIVORSHIP = {
-    "primary": "the member with most non-empty fields, then the most recently fetched, then the smallest id",
-    "title": "primary member",
-    "url": "primary member",
-    "organisation": "primary member, else the most common non-empty value",
-    "platform": "primary member, else the most common non-empty value",
-    "description": "the longest non-empty description among members (truncated copies lose)",
-    "duration_hours": "primary member, else the median of members",
-    "level": "primary member, else the most common non-empty value",
-    "language": "primary member, else the most common non-empty value",
-    "member_count": "number of source records",
-    "member_ids": "every member id, sorted",
-}
-
-
-def merge_credentials(records: pd.DataFrame, clusters: pd.DataFrame, *, id_col: str = "id") -> pd.DataFrame:
-    """One row per cluster with each field chosen by the survivorship rules in :data:`SURVIVORSHIP`."""
-    df = records.rename(columns={id_col: "id"}).copy()
-    df["id"] = df["id"].astype(str)
-    df = df.merge(clusters[["id", "cluster_id"]].astype(str), on="id", how="inner")
-    fields = [c for c in ("title", "url", "organisation", "platform", "description", "duration_hours", "level",
-                          "language") if c in df.columns]
-    filled = df[fields].notna() & (df[fields].astype(str).apply(lambda s: s.str.strip()) != "")
-    df["_filled"] = filled.sum(axis=1)
-    sort_cols, asc = ["cluster_id", "_filled"], [True, False]
-    if "fetched_at" in df.columns:
-        sort_cols.append("fetched_at")
-        asc.append(False)
-    sort_cols.append("id")
-    asc.append(True)
-    df = df.sort_values(sort_cols, ascending=asc, kind="stable")
-    primary = df.drop_duplicates("cluster_id").set_index("cluster_id")
-    out = pd.DataFrame(index=primary.index)
-    out["primary_id"] = primary["id"]
-    g = df.groupby("cluster_id", sort=False)
-    for c in fields:
-        if c == "description":
-            d = df[df[c].notna()].copy()
-            d["_len"] = d[c].astype(str).str.len()
-            best = d.sort_values(["cluster_id", "_len"], ascending=[True, False]).drop_duplicates("cluster_id")
-            out[c] = best.set_index("cluster_id")[c].reindex(out.index)
-        elif c == "duration_hours":
-            out[c] = primary[c].where(primary[c].notna(), g[c].median().reindex(out.index))
-        else:
-            mode = df[df[c].notna()].groupby("cluster_id")[c].agg(lambda s: s.value_counts().index[0])
-            out[c] = primary[c].where(primary[c].notna(), mode.reindex(out.index))
-    out["member_count"] = g.size().reindex(out.index)
-    out["member_ids"] = g["id"].agg(lambda s: sorted(s)).reindex(out.index)
-    return out.reset_index().rename(columns={"cluster_id": "credential_id"})

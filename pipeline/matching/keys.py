@@ -4,7 +4,7 @@ Two implementations of the same rules live side by side:
 
 * Python functions (:func:`norm_title`, :func:`title_core`, :func:`canonical_url`, :func:`url_slug`,
   :func:`org_key`) for single values, explanations and tests;
-* the SQL model ``sql/intermediate/int_match_keys.sql``, which computes the same keys for a whole table
+* the SQL model ``sql/matching/match_keys.sql``, which computes the same keys for a whole table
   inside DuckDB (parallel, no Python loop per record). ``tests/test_matching_keys.py`` checks that both agree.
 
 Organisation keys are computed once per *distinct* organisation string in Python (there are thousands of
@@ -100,7 +100,7 @@ def canonical_url(url: str | None) -> str:
     """Scheme-less, lower-case, no ``www.``, no fragment, tracking parameters dropped, others sorted, no trailing '/'.
 
     ``HTTPS://www.Coursera.org/learn/ML/?utm_source=x#reviews`` -> ``coursera.org/learn/ml``.
-    Mirrors the ``url_canon`` column of ``sql/intermediate/int_match_keys.sql``.
+    Mirrors the ``url_canon`` column of ``sql/matching/match_keys.sql``.
     """
     if not url or not str(url).strip():
         return ""

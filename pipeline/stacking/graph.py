@@ -1,4 +1,8 @@
-"""The stacking graph and the pathways derived from it, over a DuckDB connection.
+"""The Python parts of the stacking graph: CTDL pathway edges and conditions, and cycle detection.
+
+The tables are built by the runner (pipeline.warehouse, producers in pipeline.registry): the steps
+``ctdl_pathways`` (:func:`load_ctdl_pathways`) and ``stack_cycles`` (:func:`find_stack_cycles`) here, the SQL
+models ``int_stack_edges_*``, ``stack_edges``, ``int_pathway_requirements`` and the pathway marts in ``sql/``.
 
 Inputs: ``credentials`` (Listing columns + uid); optionally ``credential_skills`` (for inferred edges and
 ``skill_pathways``), ``stack_edges_external`` (child, parent, relation, evidence, source: edges stated by
@@ -16,7 +20,7 @@ Outputs:
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable
+from typing import Iterable
 
 RELATIONS = ("part_of", "prepares_for", "credit_towards", "requires")
 
@@ -41,30 +45,24 @@ CREATE TABLE IF NOT EXISTS skills (skill_id VARCHAR, framework VARCHAR, code VAR
     alt_labels VARCHAR[], parent VARCHAR, framework_version VARCHAR)"""
 
 
-def run_model(con, name: str) -> int:
-    """Materialise the SQL model ``name`` (the project's one SQL runner, pipeline.warehouse); returns its rows."""
-    from pipeline import warehouse
-
-    warehouse.run_named(con, [name])
-    return con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
-
-
 def _tables(con) -> set[str]:
     return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
 
 
-def ensure_inputs(con) -> None:
+def ensure_inputs(con, names: Iterable[str] = ("stack_edges_external", "stack_conditions", "credential_skills",
+                                               "skills")) -> None:
     """Create the optional input tables that are missing (only those, so a read-only catalogue works)."""
     present = _tables(con)
-    for name, ddl in (("stack_edges_external", EXTERNAL_DDL), ("stack_conditions", CONDITIONS_DDL),
-                      ("credential_skills", CREDENTIAL_SKILLS_EMPTY), ("skills", SKILLS_EMPTY)):
+    ddl = {"stack_edges_external": EXTERNAL_DDL, "stack_conditions": CONDITIONS_DDL,
+           "credential_skills": CREDENTIAL_SKILLS_EMPTY, "skills": SKILLS_EMPTY}
+    for name in names:
         if name not in present:
-            con.execute(ddl)
+            con.execute(ddl[name])
 
 
 def add_external_edges(con, edges: Iterable[dict], conditions: Iterable[dict] = ()) -> None:
     """Append edges / conditions stated by a parser (CTDL, Open Badges, CLR) to the graph's inputs."""
-    ensure_inputs(con)
+    ensure_inputs(con, ("stack_edges_external", "stack_conditions"))
     for e in edges:
         if e["relation"] not in RELATIONS:
             raise ValueError(f"unknown relation {e['relation']!r}")
@@ -77,27 +75,6 @@ def add_external_edges(con, edges: Iterable[dict], conditions: Iterable[dict] = 
                      c.get("source")])
 
 
-def add_ctdl_pathway(con, doc: Any, source: str = "ctdl", add_credentials: bool = True) -> dict:
-    """Load one CTDL pathway document: its components (as credentials when missing), edges and conditions."""
-    from .ctdl import pathway_records
-
-    rec = pathway_records(doc, source=source)
-    if add_credentials:
-        have = {r[0] for r in con.execute("SELECT uid FROM credentials").fetchall()}
-        cols = {r[0] for r in con.execute("DESCRIBE credentials").fetchall()}
-        for n in rec["nodes"]:
-            if n["uid"] in have:
-                continue
-            values = {"uid": n["uid"], "source": source, "source_id": n["uid"].split(":", 1)[1],
-                      "title": n["title"], "credential_type": n["credential_type"]}
-            values = {k: v for k, v in values.items() if k in cols}
-            con.execute(f"INSERT INTO credentials ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
-                        list(values.values()))
-    add_external_edges(con, rec["edges"], rec["conditions"])
-    return rec
-
-
-# -- cycles ------------------------------------------------------------------------------------------------
 def load_ctdl_pathways(con, source: str = "ctdl") -> dict[str, int]:
     """Edges and N-of-M conditions of every CTDL pathway document the catalogue holds (kept whole in ``raw``
     by the ctdl spider), joined to the catalogue's own credentials through ``proxyFor``."""
@@ -105,7 +82,9 @@ def load_ctdl_pathways(con, source: str = "ctdl") -> dict[str, int]:
 
     from .ctdl import is_pathway, pathway_records
 
-    ensure_inputs(con)
+    for table in ("stack_edges_external", "stack_conditions"):  # this step's outputs, written afresh
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    ensure_inputs(con, ("stack_edges_external", "stack_conditions"))
     loaded = {"pathways": 0, "edges": 0, "conditions": 0}
     rows = con.execute("SELECT uid, raw FROM credentials WHERE source = ? AND raw IS NOT NULL", [source]).fetchall()
     for _uid, raw in rows:
@@ -120,6 +99,7 @@ def load_ctdl_pathways(con, source: str = "ctdl") -> dict[str, int]:
     return loaded
 
 
+# -- cycles ------------------------------------------------------------------------------------------------
 def strongly_connected(nodes: Iterable[str], succ: dict[str, list[str]]) -> list[list[str]]:
     """Tarjan's algorithm, iterative (no recursion limit); components with a cycle only."""
     index: dict[str, int] = {}
@@ -178,73 +158,34 @@ def find_cycles(edges: list[tuple[str, str]]) -> list[list[str]]:
     return strongly_connected(nodes, succ)
 
 
-def _resolve_cycles(con) -> list[dict]:
-    rows = con.execute("SELECT child, parent, relation, inferred FROM stack_edges").fetchall()
+def cycle_report(rows: list[tuple[str, str, str, bool]]) -> list[dict]:
+    """Cycles in the stacking edges (child, parent, relation, inferred): inferred edges must never close a
+    cycle (those inside a strongly connected group of the whole graph are reported as dropped); explicit
+    cycles are the sources' own statements (kept, flagged in_cycle; pathways guard against them)."""
     report: list[dict] = []
-    # 1. inferred edges must never create a cycle: drop those inside a strongly connected group
     sccs = find_cycles([(c, p) for c, p, _, _ in rows])
     member = {u: i for i, comp in enumerate(sccs) for u in comp}
     dropped = [(c, p, r) for c, p, r, inf in rows if inf and c in member and member.get(p) == member[c]]
-    for c, p, r in dropped:
-        con.execute("DELETE FROM stack_edges WHERE child = ? AND parent = ? AND relation = ? AND inferred", [c, p, r])
-    for i, comp in enumerate(sccs):
-        comp_dropped = [f"{c} -{r}-> {p}" for c, p, r in dropped if c in comp]
+    for comp in sccs:
+        comp_dropped = sorted(f"{c} -{r}-> {p}" for c, p, r in dropped if c in comp)
         if comp_dropped:
             report.append({"members": comp, "edges": comp_dropped, "explicit": False,
                            "action": "inferred edges dropped"})
-    # 2. explicit cycles are the sources' own statements: keep, flag, report; pathways guard against them
-    explicit = con.execute("SELECT child, parent, relation FROM stack_edges WHERE NOT inferred").fetchall()
+    explicit = [(c, p, r) for c, p, r, inf in rows if not inf]
     for comp in find_cycles([(c, p) for c, p, _ in explicit]):
         s = set(comp)
-        cyc_edges = [f"{c} -{r}-> {p}" for c, p, r in explicit if c in s and p in s]
-        report.append({"members": comp, "edges": cyc_edges, "explicit": True,
-                       "action": "kept and flagged in_cycle; pathways cut the loop"})
-        con.execute("UPDATE stack_edges SET in_cycle = true WHERE list_contains(?, child) AND list_contains(?, parent)",
-                    [comp, comp])
+        report.append({"members": comp, "edges": sorted(f"{c} -{r}-> {p}" for c, p, r in explicit if c in s and p in s),
+                       "explicit": True, "action": "kept and flagged in_cycle; pathways cut the loop"})
     return report
 
 
-def build_stack_edges(con, infer: bool = True) -> dict[str, int]:
-    """Build ``stack_edges`` (explicit + inferred) and ``stack_cycles`` from ``credentials``."""
-    ensure_inputs(con)
-    counts = {"explicit": run_model(con, "int_stack_edges_explicit")}
-    if infer:
-        counts["inferred"] = run_model(con, "int_stack_edges_inferred")
-    else:
-        con.execute("CREATE OR REPLACE TABLE int_stack_edges_inferred AS "
-                    "SELECT * FROM int_stack_edges_explicit WHERE false")
-        counts["inferred"] = 0
-    run_model(con, "stack_edges")
-    con.execute("ALTER TABLE stack_edges ADD COLUMN in_cycle BOOLEAN DEFAULT false")
-    report = _resolve_cycles(con)
+def find_stack_cycles(con) -> dict[str, int]:
+    """The ``stack_cycles`` step: cycles of ``int_stack_edges``, which ``stack_edges`` (SQL) then applies."""
+    rows = con.execute("SELECT child, parent, relation, inferred FROM int_stack_edges").fetchall()
+    report = cycle_report(rows)
     con.execute("""CREATE OR REPLACE TABLE stack_cycles (
         cycle_id INTEGER, members VARCHAR[], edges VARCHAR[], explicit BOOLEAN, action VARCHAR)""")
     for i, r in enumerate(report, 1):
         con.execute("INSERT INTO stack_cycles VALUES (?, ?, ?, ?, ?)",
                     [i, r["members"], r["edges"], r["explicit"], r["action"]])
-    counts["stack_edges"] = con.execute("SELECT count(*) FROM stack_edges").fetchone()[0]
-    counts["cycles"] = len(report)
-    return counts
-
-
-def build_pathways(con) -> dict[str, int]:
-    """Build ``pathway_steps``, ``pathways`` and ``skill_pathways`` (runs build_stack_edges if needed)."""
-    ensure_inputs(con)
-    if "stack_edges" not in _tables(con):
-        build_stack_edges(con)
-    counts = {"int_pathway_requirements": run_model(con, "int_pathway_requirements")}
-    for name in ("pathway_steps", "pathways", "skill_pathways"):
-        counts[name] = run_model(con, name)
-    return counts
-
-
-def build_all(con, infer: bool = True) -> dict[str, Any]:
-    """Taxonomy -> credential_skills -> stack_edges -> pathways, in order (what a refresh runs)."""
-    from pipeline.skills.mapping import map_credential_skills
-    from pipeline.skills.taxonomy import load_taxonomy
-
-    out: dict[str, Any] = {"taxonomy": load_taxonomy(con)}
-    out["credential_skills"] = map_credential_skills(con)
-    out["stack_edges"] = build_stack_edges(con, infer=infer)
-    out["pathways"] = build_pathways(con)
-    return out
+    return {"edges": len(rows), "cycles": len(report), "explicit_cycles": sum(r["explicit"] for r in report)}

@@ -20,8 +20,8 @@ Stacking: ``hasPart`` and ``requires`` targets -> ``has_part``; ``isPartOf`` and
 ``preparationFrom``, ``recommends``, ``advancedStandingFrom`` -> ``prepared_by``. A Pathway's components
 (``hasPart``, older ``hasChild``, walked recursively) give ``has_part`` through their ``proxyFor``, and its
 destination component's resource goes to ``prepares_for``; the components with their ``componentDesignation``
-and ``ComponentCondition`` (``requiredNumber``, ``targetComponent``) stay in ``raw`` (the whole graph), and
-:func:`pathway_structure` reads them back from ``raw`` in plain form for the pipeline.
+and ``ComponentCondition`` (``requiredNumber``, ``targetComponent``) stay in ``raw`` (the whole graph), which
+the pipeline reads back (``pipeline.stacking.ctdl``).
 """
 
 from __future__ import annotations
@@ -137,48 +137,6 @@ def expand_document(document: Any, base: str | None) -> tuple[list[tuple[dict, l
         pairs.append((original, flat))
     graph = ld.index([n for _, nodes in pairs for n in nodes])
     return pairs, graph
-
-
-def pathway_structure(raw: Any, base: str | None = None) -> dict:
-    """A pathway's components and conditions in plain form, read from a stored ``raw`` (any serialisation).
-
-    Returns ``{"pathway": uid, "destination": [component ids], "components": [{id, ctid, types, name,
-    proxy_for, designation, children, conditions: [{name, required_number, targets, ...}]}]}``.
-    """
-    pairs, graph = expand_document(raw, base)
-    pathway = next((n for _, nodes in pairs for n in nodes if "Pathway" in ld.types(n)), None)
-    if pathway is None:
-        return {}
-
-    def conditions(node: dict) -> list[dict]:
-        out = []
-        for cond in ld.embedded(node, "hasCondition", graph):
-            number = next((ld.literal(v) for v in ld.values(cond, "requiredNumber")), None)
-            out.append({
-                "name": ld.text(cond, "name"),
-                "description": ld.text(cond, "description"),
-                "required_number": int(number) if isinstance(number, (int, float, str)) and str(number).isdigit() else number,
-                "logical_operator": next((ld.literal(v) for v in ld.values(cond, "logicalOperator")), None),
-                "targets": ld.refs(cond, "targetComponent"),
-                "conditions": conditions(cond),
-            })
-        return out
-
-    components = []
-    for comp in pathway_components(pathway, graph):
-        proxy = ld.refs(comp, "proxyFor")
-        components.append({
-            "id": comp.get("@id"),
-            "ctid": (ld.text(comp, "ctid") or "").lower() or None,
-            "types": ld.types(comp),
-            "name": ld.text(comp, "name"),
-            "proxy_for": uid_for(proxy[0], graph) if proxy else None,
-            "designation": [ld.local_name(str(d)) for d in ld.refs(comp, "componentDesignation")],
-            "children": ld.refs(comp, "hasChild") + ld.refs(comp, "hasPart"),
-            "conditions": conditions(comp),
-        })
-    return {"pathway": uid_for(pathway.get("@id", ""), graph) if pathway.get("@id") else None,
-            "destination": ld.refs(pathway, "hasDestinationComponent"), "components": components}
 
 
 class CtdlSpider(DocumentSpider):

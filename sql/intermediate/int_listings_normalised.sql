@@ -1,4 +1,3 @@
--- depends_on: int_listings
 -- Every listing with its raw texts parsed into controlled values (lookup tables built by
 -- pipeline.normalise.lookups from the distinct raw values). A value the source states in structured form wins;
 -- otherwise the parsed text fills it. The raw text stays beside every parsed value.

@@ -1,4 +1,3 @@
--- run_by: pipeline.stacking.graph (after credentials are built; needs the skills and stacking inputs)
 -- What each credential needs, after choosing within its conditions. Without a condition every part_of /
 -- requires child is needed. With CTDL conditions: a leaf condition "N of M" keeps its N cheapest targets
 -- (by duration_hours, then uid); sub-conditions under an OR group keep only the cheapest alternative; top-level

@@ -1,4 +1,3 @@
--- run_by: pipeline.stacking.graph (after credentials are built; needs the skills and stacking inputs)
 -- Explicit stacking edges stated by sources: the canonical references on every listing (part_of, has_part,
 -- prepares_for) plus edges other parsers stated (CTDL conditions and hasChild, Open Badges alignments, CLR
 -- relations) in stack_edges_external. An assessment that is part of a certification is a requirement of it.

@@ -1,4 +1,3 @@
--- run_by: pipeline.stacking.graph (after credentials are built; needs the skills and stacking inputs)
 -- Inferred "prepares_for" edges: A prepares for B when most of A's skills are also B's skills and A sits at a
 -- lower level. confidence = overlap coefficient |A∩B| / |A| scaled by 0.8 (never as sure as a stated edge).
 -- Pairs already joined by an explicit edge (either direction) are skipped; each child keeps its best 5.

@@ -1,4 +1,3 @@
--- depends_on: int_listings_normalised
 -- Every stacking reference between listings, stated from either end: a parent's has_part and a child's
 -- part_of are the same fact. Unresolved references (to listings not in the catalogue) are kept, flagged.
 with listings as (

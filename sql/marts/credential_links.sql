@@ -1,5 +1,3 @@
--- run_by: pipeline.resolve (after the matcher has written seed_links)
--- depends_on: credentials
 -- Equivalent credentials: the same course on another platform, or another run of it. Kept apart as
 -- credentials and linked `same_as`, with the listing pair that showed it and the signals that fired.
 select

@@ -1,5 +1,3 @@
--- run_by: pipeline.resolve (after the matcher has written seed_clusters)
--- depends_on: credentials
 -- Every listing as a member of exactly one credential, with provenance and, for merged members, the best
 -- duplicate match that put it there (score and the signals that fired).
 with pair_sides as (

@@ -1,5 +1,3 @@
--- run_by: pipeline.resolve (after the matcher has written seed_clusters)
--- depends_on: listings
 -- The published catalogue: one row per credential. Listings the matcher found to be the same offering
 -- (duplicates) are merged; each keeps a row in credential_sources. Survivorship (docs/deduplication.md):
 -- the primary member (most fields filled, then latest fetched, then smallest uid) gives every single-valued

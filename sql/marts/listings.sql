@@ -1,4 +1,3 @@
--- depends_on: credential_types, int_stack_references, int_listings_normalised
 -- One row per source record (a listing as one provider publishes it), normalised, with references completed
 -- from both ends. Duplicates among listings are merged into `credentials` (pipeline.resolve).
 with listings as (

@@ -1,4 +1,3 @@
--- depends_on: listings
 -- Awarding bodies after alias resolution: one row per canonical organisation, with the spellings seen.
 select
     organisation,

@@ -1,4 +1,3 @@
--- run_by: pipeline.stacking.graph (after credentials are built; needs the skills and stacking inputs)
 -- Every destination credential (anything other credentials stack into) with the ordered steps that lead to
 -- it. Walks int_pathway_requirements (required) and explicit prepares_for / credit_towards edges
 -- (recommended) from the destination down, with a cycle guard (a uid never repeats on its own path) and a
@@ -30,11 +29,12 @@ walk(destination, uid, via_parent, relation, requirement, condition_id, required
 nodes as (
     select destination, uid,
         max(depth) as depth,
-        arg_max(via_parent, depth) as via_parent,
-        arg_max(relation, depth) as relation,
-        arg_max(condition_id, depth) as condition_id,
-        arg_max(required_number, depth) as required_number,
-        arg_max(of_total, depth) as of_total,
+        -- the deepest route; among equally deep ones the first by parent, so every build picks the same
+        arg_min(via_parent, (-depth, via_parent, relation, condition_id)) as via_parent,
+        arg_min(relation, (-depth, via_parent, relation, condition_id)) as relation,
+        arg_min(condition_id, (-depth, via_parent, relation, condition_id)) as condition_id,
+        arg_min(required_number, (-depth, via_parent, relation, condition_id)) as required_number,
+        arg_min(of_total, (-depth, via_parent, relation, condition_id)) as of_total,
         min(case requirement when 'destination' then 0 when 'required' then 1 else 2 end) as req_rank
     from walk
     group by destination, uid

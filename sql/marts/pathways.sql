@@ -1,4 +1,3 @@
--- run_by: pipeline.stacking.graph (after credentials are built; needs the skills and stacking inputs)
 -- One row per destination: the stack that leads to it, its totals and its off-ramps (intermediate
 -- credentials a learner can stop at and still hold something), so one pathway has several exits.
 with steps as (

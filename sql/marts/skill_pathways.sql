@@ -1,4 +1,3 @@
--- run_by: pipeline.stacking.graph (after credentials are built; needs the skills and stacking inputs)
 -- For each skill (a taxonomy concept, or the normalised text of an unmapped skill string): the pathways with
 -- a step that teaches it, ranked from entry level up: lowest entry level first, then fewest hours until the
 -- skill is taught, then the shortest whole pathway. Top 10 per skill.

@@ -1,5 +1,4 @@
--- run_by: pipeline.matching.blocking (the matcher runs it on its own inputs)
--- int_match_keys: one row per record with the keys that blocking and scoring compare.
+-- match_keys: one row per record with the keys that blocking and scoring compare.
 -- Reads `match_input` (rid, side, title, url, description, duration_hours, level, language, platform,
 -- org_code): the records as pipeline.matching.engine registers them; org_code is the organisation after
 -- alias resolution, resolved in Python once per distinct organisation (-1 when there is none).
@@ -127,3 +126,4 @@ final as (
 )
 
 select * from final
+order by rid
