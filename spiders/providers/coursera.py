@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from spiders import structured_data as sd
+from spiders.helpers import AUDIT_TEXT, as_list, joined
 from spiders.web import JsonLdSpider, PagedApiSpider
 
 TECHNIQUES = ("sitemap", "api")
@@ -33,8 +34,10 @@ class CourseraSpider(JsonLdSpider, PagedApiSpider):
         "credential_type": "page kind: /learn/ course, /specializations/ learning_program, "
         "/professional-certificates/ certificate (API: course)",
         "organisation": "JSON-LD provider.name (API: partnerIds resolved through linked partners.v1)",
-        "duration_hours": "JSON-LD timeRequired (API: workload when it states total hours)",
-        "cost_kind": "JSON-LD offers: audit for courses, subscription for programmes (API: certificates[] -> audit)",
+        "duration_text": "JSON-LD timeRequired or courseWorkload (API: workload, as written)",
+        "length_text": "JSON-LD timeToComplete of a programme",
+        "language_text": "JSON-LD inLanguage (API: primaryLanguages, comma-separated)",
+        "cost_text": "JSON-LD offers, every offer (API: certificates[] -> 'Free to audit; paid certificate')",
         "skills": "JSON-LD teaches (API: domainTypes subdomainId)",
         "has_part": "EducationalOccupationalProgram.hasCourse",
         "part_of": "Course.isPartOf",
@@ -89,7 +92,7 @@ class CourseraSpider(JsonLdSpider, PagedApiSpider):
             raise TypeError("'elements' is not a list")
         return elements
 
-    def source_id_of(self, raw: Any) -> str | None:
+    def source_id_of(self, response, raw: Any) -> str | None:
         slug = raw.get("slug") if isinstance(raw, dict) else None
         return f"learn/{slug}" if isinstance(slug, str) and slug else None
 
@@ -106,13 +109,12 @@ class CourseraSpider(JsonLdSpider, PagedApiSpider):
             credential_type="course",
             description=raw.get("description") or None,
             organisation=", ".join(partners) or None,
-            language=sd.bcp47(raw.get("primaryLanguages")),
+            language_text=joined(as_list(raw.get("primaryLanguages"))),
             duration_text=workload,
-            duration_hours=sd.duration_hours(workload),
             skills=sd.texts([d.get("subdomainId") or d.get("domainId") for d in raw.get("domainTypes") or []
                              if isinstance(d, dict)]),
         )
         if raw.get("certificates"):
             # Courses are free to audit; the certificate is paid (amount depends on country and plan).
-            fields.update(cost_kind="audit", cost_amount=0.0)
+            fields["cost_text"] = AUDIT_TEXT
         return self.listing(response, raw, **fields)

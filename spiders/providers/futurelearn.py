@@ -12,10 +12,10 @@ Courses get the source id ``courses/<slug>`` from their URL, which is how Expert
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from spiders import structured_data as sd
+from spiders.helpers import AUDIT_TEXT, clean, is_number, with_unit
 from spiders.web import JsonLdSpider
 
 
@@ -35,17 +35,18 @@ class FutureLearnSpider(JsonLdSpider):
         "credential_type": "feed: course; /experttracks/ learning_program; /microcredentials/ micro_credential",
         "description": "feed introduction, verbatim; page JSON-LD description",
         "organisation": "feed organisation.name; page JSON-LD provider.name",
-        "language": "feed language as BCP-47",
-        "duration_hours": "feed hours_per_week x duration_in_weeks of the latest run",
-        "cost_kind": "feed has_certificates: true -> audit (free to join, paid certificate), false -> free; "
-        "pages: offers (subscription, programme fee)",
+        "language_text": "feed language, as written",
+        "duration_text": "feed hours_per_week as '<n> hours per week'",
+        "length_text": "feed duration_in_weeks of the latest run as '<n> weeks'",
+        "cost_text": "feed has_certificates: true -> 'Free to audit; paid certificate', false -> 'Free'; "
+        "pages: offers, every offer",
         "skills": "feed categories",
         "has_part": "ExpertTrack / microcredential hasCourse URLs as uids",
     }
 
     def start_urls_for(self):
         feed = self.provider.get("feed_url")
-        request = self.page_request(self.absolute(feed), 1, callback=self.parse_feed) if feed else None
+        request = self.page_request(self.absolute(feed), 1, callback=self.parse_feed, family="feed") if feed else None
         if request is not None:
             yield request
         yield from super().start_urls_for()
@@ -82,30 +83,22 @@ class FutureLearnSpider(JsonLdSpider):
         if url.startswith("//"):
             url = "https:" + url
         url = url.replace("http://", "https://", 1)
-        run = latest_run(raw.get("runs"))
-        weeks = run.get("duration_in_weeks") if run else None
-        per_week = raw.get("hours_per_week")
-        duration_text = None
-        hours = None
-        if isinstance(per_week, (int, float)) and not isinstance(per_week, bool):
-            duration_text = f"{per_week:g} hours per week" + (f" for {weeks:g} weeks" if isinstance(weeks, (int, float)) else "")
-            if isinstance(weeks, (int, float)):
-                hours = float(per_week * weeks)
+        run = latest_run(raw.get("runs")) or {}
         organisation = raw.get("organisation")
         fields: dict[str, Any] = dict(
             source_id=self.source_id_for(url),
-            title=html.unescape(raw["name"]).strip() if isinstance(raw.get("name"), str) else None,
+            title=clean(raw.get("name")),
             url=url,
             credential_type="course",
             description=(raw.get("introduction") or "").strip() or None,
             organisation=sd.text(organisation) if organisation else None,
-            language=sd.bcp47(raw.get("language")),
-            duration_text=duration_text,
-            duration_hours=hours,
+            language_text=raw.get("language") if isinstance(raw.get("language"), str) else None,
+            duration_text=with_unit(per_week, "hours per week") if is_number(per_week := raw.get("hours_per_week")) else None,
+            length_text=with_unit(weeks, "weeks") if is_number(weeks := run.get("duration_in_weeks")) else None,
             skills=sd.texts(raw.get("categories")),
         )
         if raw.get("has_certificates") is True:
-            fields.update(cost_kind="audit", cost_amount=0.0)  # free to join; certificate of achievement paid
+            fields["cost_text"] = AUDIT_TEXT  # free to join; certificate of achievement paid
         elif raw.get("has_certificates") is False:
-            fields.update(cost_kind="free", cost_amount=0.0)
+            fields["cost_text"] = "Free"
         return self.listing(response, raw, **fields)
