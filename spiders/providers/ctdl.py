@@ -36,7 +36,7 @@ import scrapy
 from spiders import linked_data as ld
 from spiders.base import FAMILY_META
 from spiders.documents import DocumentSpider
-from spiders.helpers import clean, joined, with_unit
+from spiders.helpers import clean, joined
 
 CTID_RE = re.compile(r"(ce-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})")
 
@@ -415,17 +415,17 @@ class CtdlSpider(DocumentSpider):
     def credits(self, node: dict, graph: dict) -> str | None:
         """``creditValue`` (a QuantitativeValue) as ``"<value> <unit>"``: ``value`` or ``minValue-maxValue``, the
         unit from ``creditUnitType`` (its name) or ``unitText``; else the value's description."""
+        ns = (ld.CTDL, ld.CTDL_HTTP, *ld.SCHEMA)
         for value in ld.embedded(node, "creditValue", graph):
-            number = next((ld.literal(v) for v in ld.values(value, "value")), None)
-            low = next((ld.literal(v) for v in ld.values(value, "minValue")), None)
-            high = next((ld.literal(v) for v in ld.values(value, "maxValue")), None)
+            number, low, high = (next((ld.literal(v) for v in ld.values(value, t, ns)), None)
+                                 for t in ("value", "minValue", "maxValue"))
             unit = next((ld.text(c, "targetNodeName") or ld.local_name(str(r))
                          for c in ld.embedded(value, "creditUnitType", graph) for r in (ld.refs(c, "targetNode") or [""])),
-                        None) or ld.text(value, "unitText")
-            if number is not None:
-                return with_unit(number, unit) if not isinstance(number, str) else " ".join(x for x in (number, unit) if x)
-            if low is not None and high is not None:
-                return " ".join(x for x in (f"{joined([low])}-{joined([high])}", unit) if x)
-            if ld.text(value, "description"):
-                return clean(ld.text(value, "description"))
+                        None) or ld.text(value, "unitText", ns)
+            amount = joined([number]) if number is not None else (
+                f"{joined([low])}-{joined([high])}" if low is not None and high is not None else None)
+            if amount:
+                return " ".join(x for x in (amount, unit) if x)
+            if ld.text(value, "description", ns):
+                return clean(ld.text(value, "description", ns))
         return None
