@@ -207,6 +207,16 @@ class CatalogueSpider(scrapy.Spider):
             return None, self.quarantine(response, "invalid_json", f"response is not valid JSON: {exc}",
                                          body[:1_000_000].decode("utf-8", "replace"))
 
+    def each_record(self, response: scrapy.http.Response, entries: Iterable[Any], build, source_id=lambda raw: None,
+                    what: str = "a record"):
+        """``build(raw)`` for every entry of a list; an entry that is not an object, or whose mapping fails, is
+        quarantined alone and the rest still land."""
+        for raw in entries:
+            if not isinstance(raw, dict):
+                yield self.quarantine(response, "wrong_type", f"{what} is not an object", raw)
+                continue
+            yield self.safely(response, raw, build, source_id(raw))
+
     def safely(self, response: scrapy.http.Response, raw: Any, build, source_id: str | None = None):
         """Build one record with ``build(raw)``; a mapping error quarantines that record alone."""
         try:

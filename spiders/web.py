@@ -42,10 +42,19 @@ REF_FIELDS = {"has_part_urls": "has_part", "part_of_urls": "part_of", "prepares_
 
 
 class WebCatalogueSpider(CatalogueSpider):
-    """Shared helpers: URL -> source id -> uid, and a per-crawl set that drops repeated uids."""
+    """Shared helpers: URL -> source id -> uid, a per-crawl set that drops repeated uids, and the choice of
+    techniques for a provider that offers several (``techniques`` in providers.toml or ``-a techniques=``)."""
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    known_techniques: tuple[str, ...] = ()  # the first is the default
+
+    def __init__(self, *args: Any, techniques: str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        chosen = techniques.split(",") if techniques else list(self.provider.get("techniques", self.known_techniques[:1]))
+        unknown = [t for t in chosen if t not in self.known_techniques]
+        if unknown:
+            raise ValueError(f"unknown {self.name} techniques: {', '.join(unknown)} "
+                             f"(known: {', '.join(self.known_techniques) or 'none'})")
+        self.techniques = chosen
         pattern = self.provider.get("id_pattern")
         self.id_regex = re.compile(pattern) if pattern else None
         self.url_types = [(re.compile(p), t) for p, t in (self.provider.get("url_types") or {}).items()]
@@ -304,18 +313,14 @@ class PagedApiSpider(WebCatalogueSpider):
             yield bad
             return
         stats.inc_value("credcat/pagination/pages")
-        count = 0
         try:
             records = list(self.records(response, data))
         except Exception as exc:  # noqa: BLE001 - an unexpected page shape is quarantined, not fatal
             yield self.quarantine(response, "wrong_type", f"unexpected page shape: {type(exc).__name__}: {exc}", data)
             return
-        for raw in records:
-            count += 1
-            if not isinstance(raw, dict):
-                yield self.quarantine(response, "wrong_type", "a record is not an object", raw)
-                continue
-            item = self.safely(response, raw, lambda r: self.build(response, r, data), self.source_id_of(response, raw))
+        count = len(records)
+        for item in self.each_record(response, records, lambda r: self.build(response, r, data),
+                                     lambda r: self.source_id_of(response, r)):
             if self.first_time(item):
                 yield item
         if count == 0:

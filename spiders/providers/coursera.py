@@ -22,12 +22,12 @@ from spiders import structured_data as sd
 from spiders.helpers import AUDIT_TEXT, as_list, joined
 from spiders.web import JsonLdSpider, PagedApiSpider
 
-TECHNIQUES = ("sitemap", "api")
 DEFAULT_FIELDS = "description,workload,primaryLanguages,subtitleLanguages,partnerIds,certificates,domainTypes,startDate"
 
 
 class CourseraSpider(JsonLdSpider, PagedApiSpider):
     name = "coursera"
+    known_techniques = ("sitemap", "api")
     field_sources = {
         **JsonLdSpider.field_sources,
         "source_id": "learn/<slug>, specializations/<slug>, professional-certificates/<slug> (page path; API: slug)",
@@ -43,13 +43,8 @@ class CourseraSpider(JsonLdSpider, PagedApiSpider):
         "part_of": "Course.isPartOf",
     }
 
-    def __init__(self, *args: Any, techniques: str | None = None, **kwargs: Any):
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        chosen = techniques.split(",") if techniques else list(self.provider.get("techniques", ["sitemap"]))
-        unknown = [t for t in chosen if t not in TECHNIQUES]
-        if unknown:
-            raise ValueError(f"unknown Coursera techniques: {', '.join(unknown)} (known: {', '.join(TECHNIQUES)})")
-        self.techniques = chosen
         self.api_base = self.rebase(str(self.provider.get("api_url", "https://api.coursera.org")).rstrip("/"))
         self.page_size = int(self.provider.get("api_page_size", 100))
         self.fields = self.provider.get("api_fields", DEFAULT_FIELDS)

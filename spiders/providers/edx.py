@@ -26,7 +26,6 @@ from parsel import Selector
 from spiders.helpers import AUDIT_TEXT, clean
 from spiders.web import JsonLdSpider
 
-TECHNIQUES = ("sitemap", "rss")
 NAMESPACES = {
     "atom": "http://www.w3.org/2005/Atom",
     "course": "https://www.edx.org/api/course/elements/1.0/",
@@ -45,6 +44,7 @@ def rfc822_to_iso(value: str | None) -> str | None:
 
 class EdxSpider(JsonLdSpider):
     name = "edx"
+    known_techniques = ("sitemap", "rss")
     field_sources = {
         **JsonLdSpider.field_sources,
         "credential_type": "page kind: /learn/ course, /masters/micromasters/ degree_program, "
@@ -60,14 +60,6 @@ class EdxSpider(JsonLdSpider):
         "part_of": "Course.isPartOf",
         "source_modified": "dateModified (RSS: pubDate)",
     }
-
-    def __init__(self, *args: Any, techniques: str | None = None, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        chosen = techniques.split(",") if techniques else list(self.provider.get("techniques", ["sitemap"]))
-        unknown = [t for t in chosen if t not in TECHNIQUES]
-        if unknown:
-            raise ValueError(f"unknown edX techniques: {', '.join(unknown)} (known: {', '.join(TECHNIQUES)})")
-        self.techniques = chosen
 
     def start_urls_for(self):
         if "sitemap" in self.techniques:

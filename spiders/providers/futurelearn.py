@@ -15,8 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from spiders import structured_data as sd
+from spiders.base import FAMILY_META
 from spiders.helpers import AUDIT_TEXT, clean, is_number, with_unit
-from spiders.web import JsonLdSpider
+from spiders.web import JsonLdSpider, PagedApiSpider
 
 
 def latest_run(runs: Any) -> dict | None:
@@ -26,7 +27,7 @@ def latest_run(runs: Any) -> dict | None:
     return max(dated, key=lambda r: str(r.get("start_date") or ""))
 
 
-class FutureLearnSpider(JsonLdSpider):
+class FutureLearnSpider(JsonLdSpider, PagedApiSpider):
     name = "futurelearn"
     field_sources = {
         **JsonLdSpider.field_sources,
@@ -44,38 +45,29 @@ class FutureLearnSpider(JsonLdSpider):
         "has_part": "ExpertTrack / microcredential hasCourse URLs as uids",
     }
 
+    # -- the courses feed: one page of PagedApiSpider's walk (family "feed") -------------------------------
+    def first_pages(self):
+        if self.provider.get("feed_url"):
+            yield self.absolute(self.provider["feed_url"]), {FAMILY_META: "feed"}
+
     def start_urls_for(self):
-        feed = self.provider.get("feed_url")
-        request = self.page_request(self.absolute(feed), 1, callback=self.parse_feed, family="feed") if feed else None
-        if request is not None:
-            yield request
-        yield from super().start_urls_for()
+        yield from PagedApiSpider.start_urls_for(self)
+        yield from JsonLdSpider.start_urls_for(self)
 
     def parse_given(self, response):
         if response.body[:512].lstrip()[:1] == b"[":
-            return self.parse_feed(response)
-        return super().parse_given(response)
+            return self.parse_api_page(response, page=1, follow=False)
+        return JsonLdSpider.parse_given(self, response)
 
-    def parse_feed(self, response, page: int = 1):
-        data, bad = self.load_json(response)
-        if bad is not None:
-            yield bad
-            return
+    def records(self, response, data: Any):
         if not isinstance(data, list):
-            yield self.quarantine(response, "wrong_type", "courses feed is not a JSON array", data)
-            return
-        if not data:
-            self.crawler.stats.inc_value("credcat/pagination/empty_pages")
-        for raw in data:
-            if not isinstance(raw, dict):
-                yield self.quarantine(response, "wrong_type", "a feed entry is not an object", raw)
-                continue
-            source_id = self.source_id_for(raw["url"]) if isinstance(raw.get("url"), str) else None
-            item = self.safely(response, raw, lambda r: self.build_course(response, r), source_id)
-            if self.first_time(item):
-                yield item
+            raise TypeError("the courses feed is not a JSON array")
+        return data
 
-    def build_course(self, response, raw: dict):
+    def source_id_of(self, response, raw: Any) -> str | None:
+        return self.source_id_for(raw["url"]) if isinstance(raw.get("url"), str) else None
+
+    def build(self, response, raw: dict, data: Any):
         url = raw.get("url")
         if not isinstance(url, str) or not url.strip():
             raise ValueError("course has no url")

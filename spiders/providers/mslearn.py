@@ -132,12 +132,9 @@ class MicrosoftLearnSpider(CatalogueSpider):
             if not isinstance(entries, list):
                 yield self.quarantine(response, "wrong_type", f"{kind!r} is not a list", entries)
                 continue
-            for raw in entries:
-                if not isinstance(raw, dict):
-                    yield self.quarantine(response, "wrong_type", f"an entry of {kind!r} is not an object", raw)
-                    continue
-                source_id = raw.get("uid") if isinstance(raw.get("uid"), str) else None
-                yield self.safely(response, raw, lambda r, k=kind: self.build(response, k, r), source_id)
+            yield from self.each_record(response, entries, lambda r, k=kind: self.build(response, k, r),
+                                        lambda r: r.get("uid") if isinstance(r.get("uid"), str) else None,
+                                        f"an entry of {kind!r}")
 
     def named(self, kind: str, ids: Any) -> list[str]:
         return [self.names[kind].get(i, i.replace("-", " ")) for i in (ids or []) if isinstance(i, str)]
