@@ -190,22 +190,29 @@ class CatalogueSpider(scrapy.Spider):
             spider=self.name,
         )
 
-    def load_json(self, response: scrapy.http.Response) -> tuple[Any, Quarantined | None]:
-        """The JSON document in a response body, whatever its Content-Type (``file://`` exports included).
+    def body_text(self, response: scrapy.http.Response) -> tuple[str | None, Quarantined | None]:
+        """A document body as text, whatever its Content-Type (``file://`` exports included).
 
-        The one body loader of every spider. The bytes are decoded strictly as UTF-8 (a byte-order mark is
-        allowed): invalid bytes are never replaced silently. On failure it returns a quarantine item holding
-        the body and the reason (``invalid_encoding`` or ``invalid_json``) instead of the document.
+        The one body decoder of every spider: the bytes are decoded strictly as UTF-8 (a byte-order mark is
+        allowed), never replaced silently. On failure it returns a quarantine item (``invalid_encoding``)
+        holding the body, instead of the text.
         """
-        body = response.body
         try:
-            return json.loads(body.decode("utf-8-sig")), None
+            return response.body.decode("utf-8-sig"), None
         except UnicodeDecodeError as exc:
             return None, self.quarantine(response, "invalid_encoding", f"response is not valid UTF-8: {exc}",
-                                         body[:1_000_000].decode("utf-8", "replace"))
+                                         response.body[:1_000_000].decode("utf-8", "replace"))
+
+    def load_json(self, response: scrapy.http.Response) -> tuple[Any, Quarantined | None]:
+        """The JSON document in a response body (:meth:`body_text`); on failure a quarantine item holding the
+        body and the reason (``invalid_encoding`` or ``invalid_json``) instead of the document."""
+        text, bad = self.body_text(response)
+        if bad is not None:
+            return None, bad
+        try:
+            return json.loads(text), None
         except ValueError as exc:
-            return None, self.quarantine(response, "invalid_json", f"response is not valid JSON: {exc}",
-                                         body[:1_000_000].decode("utf-8", "replace"))
+            return None, self.quarantine(response, "invalid_json", f"response is not valid JSON: {exc}", text[:1_000_000])
 
     def each_record(self, response: scrapy.http.Response, entries: Iterable[Any], build, source_id=lambda raw: None,
                     what: str = "a record"):

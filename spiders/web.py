@@ -220,7 +220,11 @@ class JsonLdSpider(WebCatalogueSpider, SitemapSpider):
 
     def parse_document(self, response):
         """An exported JSON-LD document (``-a urls=file:///export.jsonld``)."""
-        yield from self.from_blocks(response, [sd.extract_document(response.text)])
+        text, bad = self.body_text(response)
+        if bad is not None:
+            yield bad
+            return
+        yield from self.from_blocks(response, [sd.extract_document(text)])
 
     def from_blocks(self, response, blocks: list[sd.JsonLdBlock]):
         stats = self.crawler.stats
