@@ -8,7 +8,10 @@
   fields schema.org leaves ambiguous.
 * :class:`PagedApiSpider` reads a JSON API page by page, following ``links.next`` / ``paging.next`` with a
   loop guard (a page URL seen before, or more than ``max_pages`` pages, stops the walk and is counted in the
-  crawl stats).
+  crawl stats); several walks (one per MOOChub platform) if need be.
+
+Requests whose loss loses a family of listings carry ``meta["credcat_family"]`` (contract 2 in TEAM.md):
+every sitemap (``sitemap``) and every API or feed page (``api`` unless the walk names its own family).
 
 Configuration keys read from the provider entry (all optional):
 
