@@ -197,3 +197,20 @@ def test_registry_sandbox_invalid_payloads_are_quarantined(tmp_path):
     assert "CertificationError" in by_file["INVALID_credentialType.json"]["message"]
     assert by_file["INVALID_learningopp_missing_owned_offered.json"]["reason"] == "missing_field"
     assert "ownedBy or offeredBy" in by_file["INVALID_learningopp_missing_owned_offered.json"]["message"]
+
+
+def test_a_calendar_length_is_never_turned_into_hours():
+    # The case: an exactDuration of P20D became 480 hours of workload; it is twenty days, stated as such.
+    spider = CtdlSpider.from_crawler(get_crawler(CtdlSpider))
+    doc = {"@context": "https://credreg.net/ctdl/schema/context/json", "@id": "_:c", "@type": "ceterms:Course",
+           "ceterms:estimatedDuration": [{"@type": "ceterms:DurationProfile", "ceterms:exactDuration": "P20D"}],
+           "ceterms:inLanguage": ["en", "de"]}
+    from spiders.providers.ctdl import expand_document
+
+    pairs, graph = expand_document(doc, None)
+    [node] = pairs[0][1]
+    assert spider.length(node, graph) == "P20D"
+    ranged = {**doc, "ceterms:estimatedDuration": [{"@type": "ceterms:DurationProfile",
+                                                   "ceterms:minimumDuration": "P2W", "ceterms:maximumDuration": "P4W"}]}
+    pairs, graph = expand_document(ranged, None)
+    assert spider.length(pairs[0][1][0], graph) == "P2W-P4W"
