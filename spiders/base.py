@@ -20,6 +20,9 @@ from spiders import config
 from spiders.items import Listing, Quarantined
 
 TRACKING_PARAMS = ("utm_", "wt.", "mc_id", "gclid", "fbclid")
+# Request meta key naming the family of listings a request stands for (contract 2 in TEAM.md): when such a
+# request finally fails, the crawl is incomplete (spiders/extensions.py counts them per family).
+FAMILY_META = "credcat_family"
 
 
 def canonical_url(url: str | None) -> str | None:
@@ -48,6 +51,10 @@ class CatalogueSpider(scrapy.Spider):
     """
 
     provider_key: str | None = None  # defaults to ``name``
+    mirror_mode = "prefix"  # or "hosts" (``mirror`` in providers.toml): see :meth:`rebase`
+    # Where each raw field of the record comes from in the source: read by the data dictionary
+    # (pipeline/dictionary.py). Every spider states it; tests/test_field_sources.py fails for one that does not.
+    field_sources: dict[str, str] = {}
 
     def __init__(
         self,
@@ -62,6 +69,7 @@ class CatalogueSpider(scrapy.Spider):
         self.live_base_url = (self.provider.get("base_url") or "").rstrip("/")
         self.base_url = (base_url or self.live_base_url).rstrip("/")
         self.given_urls = [u.strip() for u in urls.split(",") if u.strip()] if urls else []
+        self.mirror_mode = self.provider.get("mirror", self.mirror_mode)
         self.allowed_domains = self.domains()
 
     def load_provider(self, name: str) -> dict[str, Any]:
@@ -79,25 +87,55 @@ class CatalogueSpider(scrapy.Spider):
 
     @property
     def mirrored(self) -> bool:
-        return bool(self.live_base_url) and self.base_url != self.live_base_url
+        return bool(self.base_url) and self.base_url != self.live_base_url
+
+    def mirror_prefixes(self) -> list[tuple[str, str]]:
+        """(live prefix, mirror prefix) pairs read before the host rule (MOOChub: a platform's feed under
+        ``{base_url}/{platform key}``). Prefixes are compared without their scheme."""
+        return []
+
+    def is_live_host(self, host: str | None) -> bool:
+        live = list(self.provider.get("allowed_domains") or []) + [urlsplit(self.live_base_url).hostname]
+        return bool(host) and any(host == d or host.endswith("." + d) for d in live if d)
 
     def rebase(self, url: str) -> str:
-        """A live URL of this provider (any allowed domain) moved onto the mirror when crawling a mirror."""
-        if not self.mirrored or not url:
+        """Where to fetch a live URL: itself on a live crawl; on a mirror crawl (``-a base_url=``) its place on
+        the mirror, which is the one mirror rule of every spider:
+
+        * a configured prefix (:meth:`mirror_prefixes`) moves onto its mirror prefix;
+        * ``mirror = "hosts"`` (documents spread over many hosts): ``https://HOST/PATH`` -> ``{base_url}/HOST/PATH``;
+        * otherwise a URL on one of the provider's hosts keeps its path under ``base_url``.
+
+        Anything else (another site, ``file://``, a URL already on the mirror) is returned unchanged.
+        """
+        if not self.mirrored or not url or not url.startswith(("http://", "https://")):
             return url
+        if url == self.base_url or url.startswith(self.base_url + "/"):
+            return url
+        bare = url.split("://", 1)[1]
+        for live, mirror in self.mirror_prefixes():
+            live = live.split("://", 1)[-1]
+            if bare == live or bare.startswith(live.rstrip("/") + "/") or bare.startswith(live + "?"):
+                return mirror + bare[len(live):]
         parts = urlsplit(url)
-        host = parts.hostname or ""
-        live_hosts = [d for d in self.provider.get("allowed_domains") or []] + [urlsplit(self.live_base_url).hostname]
-        if parts.scheme in ("http", "https") and any(host == d or host.endswith("." + d) for d in live_hosts if d):
-            mirror = urlsplit(self.base_url)
-            return urlunsplit((mirror.scheme, mirror.netloc, parts.path, parts.query, parts.fragment))
+        rest = parts.path + (f"?{parts.query}" if parts.query else "")
+        if self.mirror_mode == "hosts":
+            return f"{self.base_url}/{parts.netloc}{rest if rest.startswith('/') else '/' + rest}"
+        if self.is_live_host(parts.hostname):
+            return self.base_url + rest
         return url
 
     def unbase(self, url: str) -> str:
-        """A mirror URL turned back into the provider's live URL (for records read from a mirror)."""
-        if self.mirrored and url and url.startswith(self.base_url + "/"):
-            return self.live_base_url + url[len(self.base_url):]
-        return url
+        """A mirror URL turned back into the live URL it stands for (the inverse of :meth:`rebase`)."""
+        if not self.mirrored or not url or not (url == self.base_url or url.startswith(self.base_url + "/")):
+            return url
+        for live, mirror in self.mirror_prefixes():
+            if url == mirror or url.startswith(mirror + "/") or url.startswith(mirror + "?"):
+                return live + url[len(mirror):]
+        rest = url[len(self.base_url):]
+        if self.mirror_mode == "hosts":
+            return "https://" + rest.lstrip("/")
+        return self.live_base_url + rest
 
     # -- what to fetch -------------------------------------------------------------------------------------
     def start_urls_for(self) -> Iterable[scrapy.Request]:
@@ -152,13 +190,39 @@ class CatalogueSpider(scrapy.Spider):
             spider=self.name,
         )
 
-    def load_json(self, response: scrapy.http.Response) -> tuple[Any, Quarantined | None]:
-        """Parse a JSON body; on failure return a quarantine item holding the body and the parser's error."""
+    def body_text(self, response: scrapy.http.Response) -> tuple[str | None, Quarantined | None]:
+        """A document body as text, whatever its Content-Type (``file://`` exports included).
+
+        The one body decoder of every spider: the bytes are decoded strictly as UTF-8 (a byte-order mark is
+        allowed), never replaced silently. On failure it returns a quarantine item (``invalid_encoding``)
+        holding the body, instead of the text.
+        """
         try:
-            return json.loads(response.text), None
-        except (ValueError, AttributeError) as exc:
-            body = response.body[:1_000_000].decode("utf-8", "replace")
-            return None, self.quarantine(response, "invalid_json", f"response is not valid JSON: {exc}", body)
+            return response.body.decode("utf-8-sig"), None
+        except UnicodeDecodeError as exc:
+            return None, self.quarantine(response, "invalid_encoding", f"response is not valid UTF-8: {exc}",
+                                         response.body[:1_000_000].decode("utf-8", "replace"))
+
+    def load_json(self, response: scrapy.http.Response) -> tuple[Any, Quarantined | None]:
+        """The JSON document in a response body (:meth:`body_text`); on failure a quarantine item holding the
+        body and the reason (``invalid_encoding`` or ``invalid_json``) instead of the document."""
+        text, bad = self.body_text(response)
+        if bad is not None:
+            return None, bad
+        try:
+            return json.loads(text), None
+        except ValueError as exc:
+            return None, self.quarantine(response, "invalid_json", f"response is not valid JSON: {exc}", text[:1_000_000])
+
+    def each_record(self, response: scrapy.http.Response, entries: Iterable[Any], build, source_id=lambda raw: None,
+                    what: str = "a record"):
+        """``build(raw)`` for every entry of a list; an entry that is not an object, or whose mapping fails, is
+        quarantined alone and the rest still land."""
+        for raw in entries:
+            if not isinstance(raw, dict):
+                yield self.quarantine(response, "wrong_type", f"{what} is not an object", raw)
+                continue
+            yield self.safely(response, raw, build, source_id(raw))
 
     def safely(self, response: scrapy.http.Response, raw: Any, build, source_id: str | None = None):
         """Build one record with ``build(raw)``; a mapping error quarantines that record alone."""

@@ -4,22 +4,20 @@ What it adds to :class:`~spiders.base.CatalogueSpider`:
 
 * address safety on (``address_safety = True``): :mod:`spiders.safety` refuses private, loopback and
   link-local hosts, and :meth:`follow` turns a refusal into a quarantine row for the referring document;
-* mirror crawls: with ``-a base_url=`` a document's own URLs are rewritten onto the mirror, either by
-  prefix (one registry host, ``mirror = "prefix"``) or host by host (``mirror = "hosts"``:
-  ``https://HOST/PATH`` -> ``{base_url}/HOST/PATH``, for documents spread over many issuers' hosts). The URL
-  as written stays in ``meta["credcat_origin_url"]`` and is what the safety check judges;
+* :meth:`follow_doc`, the one entry point for a URL found inside a document: it is fetched from its place on
+  the mirror (:meth:`CatalogueSpider.rebase`, ``mirror = "prefix"`` or ``"hosts"``) while the URL as written
+  stays in ``meta["credcat_origin_url"]``, which is what the safety check judges;
 * organisation names resolved once per URL, with the records that wait for them emitted when the answer
-  (or the failure) arrives;
-* JSON bodies parsed from bytes whatever the Content-Type (``file://`` exports included).
+  (or the failure) arrives.
+
+Bodies are read with :meth:`CatalogueSpider.load_json` like every other spider's.
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import scrapy
 
@@ -30,38 +28,20 @@ from spiders.safety import ORIGIN_META, UnsafeAddress
 class DocumentSpider(CatalogueSpider):
     address_safety = True
     credcat_start_family = "page"  # each start URL is one document (one listing), not a family of them
-    mirror_mode = "prefix"  # or "hosts"
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        configured = (self.provider.get("base_url") or "").rstrip("/")
-        self.live_base = configured
-        self.mirroring = bool(self.base_url) and self.base_url != configured
-        self.mirror_mode = self.provider.get("mirror", self.mirror_mode)
         self._names: dict[str, str | None] = {}
         self.refused: dict[str, str] = {}  # URL as written -> why it was not fetched
         self._waiting: dict[str, list[Callable[[str | None], Iterator]]] = defaultdict(list)
 
     # -- URLs ------------------------------------------------------------------------------------------------
-    def fetch_url(self, url: str) -> str:
-        """Where to fetch a document URL: itself on a live crawl, its place on the mirror otherwise."""
-        if not self.mirroring or not url.startswith(("http://", "https://")):
-            return url
-        if self.mirror_mode == "hosts":
-            parts = urlsplit(url)
-            rest = parts.path.lstrip("/") + (f"?{parts.query}" if parts.query else "")
-            return f"{self.base_url}/{parts.netloc}/{rest}"
-        for live in {self.live_base, self.live_base.replace("https://", "http://", 1)}:
-            if live and url.startswith(live):
-                return self.base_url + url[len(live):]
-        return url
-
     def follow_doc(self, url: str, callback, *, referrer=None, referrer_raw: Any = None, source_id: str | None = None,
                    cb_kwargs: dict | None = None, org_url: str | None = None, **kwargs: Any) -> scrapy.Request:
         """A request for a URL found inside a document; a refused or failed fetch is reported, never fatal."""
         meta = {ORIGIN_META: url, "referrer_url": referrer.url if referrer is not None else None,
                 "referrer_raw": referrer_raw, "referrer_id": source_id, "org_url": org_url}
-        return scrapy.Request(self.fetch_url(url), callback=callback, errback=self.follow_failed, meta=meta,
+        return scrapy.Request(self.rebase(url), callback=callback, errback=self.follow_failed, meta=meta,
                               cb_kwargs=cb_kwargs or {}, **kwargs)
 
     def follow_failed(self, failure):
@@ -112,7 +92,7 @@ class DocumentSpider(CatalogueSpider):
             yield from then(name)
 
     def parse_organisation(self, response, org_url: str):
-        data, _ = self.load_body(response)
+        data, _ = self.load_json(response)
         yield from self.name_known(org_url, self.organisation_name(data, org_url) if data is not None else None)
 
     def organisation_name(self, document: Any, url: str) -> str | None:  # pragma: no cover - per spider
@@ -121,12 +101,3 @@ class DocumentSpider(CatalogueSpider):
     def remember_name(self, url: str | None, name: str | None) -> None:
         if url and name and url not in self._names:
             self._names[url] = name
-
-    # -- bodies ----------------------------------------------------------------------------------------------
-    def load_body(self, response) -> tuple[Any, Any]:
-        """JSON from the body bytes whatever the Content-Type; on failure a quarantine item with the reason."""
-        try:
-            return json.loads(response.body.decode("utf-8-sig")), None
-        except (ValueError, UnicodeDecodeError) as exc:
-            body = response.body[:1_000_000].decode("utf-8", "replace")
-            return None, self.quarantine(response, "invalid_json", f"response is not valid JSON: {exc}", body)

@@ -219,23 +219,14 @@ def literal(value: Any) -> Any:
     return value
 
 
-def bcp47(tag: str | None) -> str | None:
-    """A language tag in its conventional case (processors lowercase them): ``en-us`` -> ``en-US``."""
-    if not tag or not isinstance(tag, str):
-        return tag
-    parts = tag.replace("_", "-").split("-")
-    out = [parts[0].lower()]
-    for p in parts[1:]:
-        out.append(p.upper() if len(p) == 2 else p.title() if len(p) == 4 else p.lower())
-    return "-".join(out)
-
-
 def lang_strings(node: dict, term: str, namespaces: Iterable[str] = (CTDL, CTDL_HTTP)) -> list[tuple[str, str | None]]:
-    """``(text, language)`` pairs of a text property; a language map comes out as one pair per language."""
+    """``(text, language)`` pairs of a text property; a language map comes out as one pair per language.
+
+    The language is the tag as the processor gives it (pyld lowercases tags: ``en-us``)."""
     out = []
     for v in values(node, term, namespaces):
         if isinstance(v, dict) and "@value" in v and isinstance(v["@value"], str):
-            out.append((v["@value"], bcp47(v.get("@language"))))
+            out.append((v["@value"], v.get("@language")))
         elif isinstance(v, str):
             out.append((v, None))
     return out

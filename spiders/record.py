@@ -79,6 +79,7 @@ class Listing:
     language: str | None = _f("VARCHAR", "Language of instruction as a BCP-47 tag (e.g. `en-US`).")
     duration_hours: float | None = _f("DOUBLE", "Notional workload in hours, parsed from `duration_text`.")
     duration_text: str | None = _f("VARCHAR", "The duration exactly as the source states it.")
+    length_text: str | None = _f("VARCHAR", "Calendar length as the source states it (e.g. `6 weeks`, `P20D`); never workload.")
     cost_amount: float | None = _f("DOUBLE", "Price of the offer in `cost_currency`; 0 when free.")
     cost_currency: str | None = _f("VARCHAR", "ISO 4217 currency code of `cost_amount`.")
     cost_kind: str | None = _f("VARCHAR", "Kind of offer: " + ", ".join(COST_KINDS) + ".")

@@ -14,11 +14,13 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from parsel import Selector
+
+from spiders.helpers import as_list, is_number, joined, with_unit
 
 SCHEMA_PREFIXES = ("http://schema.org/", "https://schema.org/", "schema:")
 
@@ -151,19 +153,6 @@ def types_of(node: Any) -> list[str]:
     return [short_type(x) for x in items if isinstance(x, str)]
 
 
-def walk(nodes: Iterable[Any]) -> Iterator[dict]:
-    """Every object in the nodes, nested ones included (a Course inside an ItemList, say)."""
-    stack = list(nodes)[::-1]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            yield node
-            children = [v for k, v in node.items() if k != "@context"]
-            stack.extend(reversed(children))
-        elif isinstance(node, list):
-            stack.extend(reversed(node))
-
-
 def of_types(nodes: Iterable[dict], wanted: Iterable[str], nested: bool = True) -> list[dict]:
     """Nodes whose ``@type`` is one of ``wanted``; with ``nested``, a wanted node inside another counts,
     but not one nested inside a wanted node (a Course's courses in ``hasCourse`` are references)."""
@@ -186,12 +175,6 @@ def of_types(nodes: Iterable[dict], wanted: Iterable[str], nested: bool = True) 
     for node in nodes:
         visit(node)
     return found
-
-
-def as_list(value: Any) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 def text(value: Any) -> str | None:
@@ -252,199 +235,66 @@ def ref_urls(value: Any) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Normalising values (simple now; pipeline/normalise will own the full parsers)
+# Raw texts (contract 1: the source's own wording; pipeline/normalise parses them)
 # ---------------------------------------------------------------------------------------------------------
 
-LANGUAGE_NAMES = {
-    "english": "en", "french": "fr", "german": "de", "spanish": "es", "italian": "it", "portuguese": "pt",
-    "dutch": "nl", "chinese": "zh", "japanese": "ja", "korean": "ko", "arabic": "ar", "russian": "ru",
-    "hindi": "hi", "turkish": "tr", "polish": "pl", "swedish": "sv", "ukrainian": "uk", "vietnamese": "vi",
-    "indonesian": "id", "greek": "el", "danish": "da", "finnish": "fi", "norwegian": "no", "czech": "cs",
-    "hungarian": "hu", "romanian": "ro", "hebrew": "he", "thai": "th", "kazakh": "kk", "catalan": "ca",
-    "deutsch": "de", "français": "fr", "español": "es",
-}
-_BCP47 = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
+
+def language_text(value: Any) -> str | None:
+    """``inLanguage`` as stated: a code or name, a ``Language`` object's code (else name), or several joined."""
+    out = []
+    for item in as_list(value):
+        if isinstance(item, dict):
+            item = next((text(item.get(k)) for k in ("alternateName", "identifier", "name", "@value") if text(item.get(k))),
+                        None)
+        out.append(item)
+    return joined(out)
 
 
-def bcp47(value: Any) -> str | None:
-    """A BCP-47 tag from a code (``en``, ``en_us``, ``zh-CN``), a language name or a Language object."""
-    if isinstance(value, dict):
-        for key in ("alternateName", "identifier", "name", "@value"):
-            tag = bcp47(value.get(key))
-            if tag:
-                return tag
-        return None
-    if isinstance(value, list):
-        return next((t for t in (bcp47(v) for v in value) if t), None)
-    if not isinstance(value, str) or not value.strip():
-        return None
-    v = value.strip()
-    if v.lower() in LANGUAGE_NAMES:
-        return LANGUAGE_NAMES[v.lower()]
-    if not _BCP47.match(v):
-        return None
-    parts = v.replace("_", "-").split("-")
-    head = parts[0].lower()
-    rest = [p.upper() if len(p) == 2 else (p.title() if len(p) == 4 else p.lower()) for p in parts[1:]]
-    return "-".join([head, *rest])
+# schema.org billingDuration / unitCode of a UnitPriceSpecification, rendered as its unit word
+BILLING_UNITS = {"P1M": "month", "P1Y": "year", "P1W": "week", "MON": "month", "ANN": "year", "WEE": "week"}
 
 
-LEVEL_WORDS = {
-    "beginner": "beginner", "introductory": "beginner", "introduction": "beginner", "foundational": "beginner",
-    "basic": "beginner", "entry": "beginner", "novice": "beginner", "elementary": "beginner",
-    "intermediate": "intermediate", "advanced": "advanced", "expert": "advanced",
-    "mixed": "mixed", "all levels": "mixed", "all": "mixed",
-}
+def offer_text(offer: dict) -> str | None:
+    """One schema.org ``Offer`` as text: ``"<category>: <currency> <price>"``, the price as written.
 
-
-def level_of(value: Any) -> str | None:
-    """beginner / intermediate / advanced / mixed from free text such as "Introductory" or "Beginner level"."""
-    found = set()
-    for item in texts(value) if not isinstance(value, str) else [value]:
-        low = item.lower()
-        if low.strip() in LEVEL_WORDS:
-            found.add(LEVEL_WORDS[low.strip()])
-            continue
-        for word, level in LEVEL_WORDS.items():
-            if len(word) > 3 and re.search(rf"\b{re.escape(word)}\b", low):
-                found.add(level)
-    if not found:
-        return None
-    return found.pop() if len(found) == 1 else "mixed"
-
-
-_ISO_DURATION = re.compile(
-    r"^P(?:(?P<years>\d+(?:\.\d+)?)Y)?(?:(?P<months>\d+(?:\.\d+)?)M)?(?:(?P<weeks>\d+(?:\.\d+)?)W)?"
-    r"(?:(?P<days>\d+(?:\.\d+)?)D)?(?:T(?:(?P<hours>\d+(?:\.\d+)?)H)?(?:(?P<minutes>\d+(?:\.\d+)?)M)?"
-    r"(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$"
-)
-
-
-def iso_duration_hours(value: Any) -> float | None:
-    """Hours of *time* an ISO 8601 duration spans (``PT10H`` -> 10, ``PT90M`` -> 1.5).
-
-    Only hours/minutes/seconds are converted: ``P6W`` is a calendar span, not a workload, so it gives None
-    (the raw text is kept in ``duration_text`` and the full parser decides later).
+    A ``UnitPriceSpecification`` with a billing period adds ``"per <unit>"`` (``P1M`` -> ``per month``; any other
+    period is kept as written). An offer with neither price nor category states nothing and gives None.
     """
-    if not isinstance(value, str):
+    spec = offer.get("priceSpecification")
+    spec = spec[0] if isinstance(spec, list) and spec else spec
+    spec = spec if isinstance(spec, dict) else {}
+    amount = offer.get("price") if offer.get("price") not in (None, "") else spec.get("price")
+    currency = text(offer.get("priceCurrency")) or text(spec.get("priceCurrency"))
+    label = " ".join(texts(offer.get("category")))
+    if amount in (None, "") and not label:
         return None
-    m = _ISO_DURATION.match(value.strip().upper())
-    if not m or value.strip().upper() in ("P", "PT"):
+    out = label or "Offer"
+    if amount not in (None, ""):
+        out += ": " + " ".join(x for x in (currency, joined([amount])) if x)
+    period = text(spec.get("billingDuration")) or text(spec.get("unitCode"))
+    if period:
+        out += f" per {BILLING_UNITS.get(period.upper(), period)}"
+    return out
+
+
+def offers_text(offers: Any) -> str | None:
+    """Every offer of a node, ``"; "``-separated (``"Audit: USD 0; Verified certificate: USD 199"``)."""
+    return joined((offer_text(o) for o in as_list(offers) if isinstance(o, dict)), "; ")
+
+
+# schema.org repeatFrequency -> the unit a repeatCount counts
+FREQUENCY_UNITS = {"daily": "days", "weekly": "weeks", "monthly": "months", "p1d": "days", "p1w": "weeks", "p1m": "months"}
+
+
+def schedule_length(schedule: Any) -> str | None:
+    """A ``Schedule``'s calendar length as stated: its ``duration``, else ``repeatCount`` in its frequency's unit."""
+    if not isinstance(schedule, dict):
         return None
-    g = {k: float(v) for k, v in m.groupdict().items() if v is not None}
-    if not g or any(k in g for k in ("years", "months", "weeks", "days")):
-        return None
-    return round(g.get("hours", 0) + g.get("minutes", 0) / 60 + g.get("seconds", 0) / 3600, 2)
-
-
-_RANGE = r"(?P<low>\d+(?:\.\d+)?)(?:\s*(?:-|–|to)\s*(?P<high>\d+(?:\.\d+)?))?"
-
-
-def duration_hours(text_value: str | None, weeks: float | None = None) -> float | None:
-    """Total hours from simple duration text: "12 hours", "90 minutes", "PT10H", or a weekly effort
-    ("5-10 hours/week", midpoint) times ``weeks``. Anything else: None (raw text is kept)."""
-    if not text_value or not isinstance(text_value, str):
-        return None
-    t = text_value.strip().lower()
-    iso = iso_duration_hours(text_value)
-    if iso is not None:
-        return iso
-    m = re.search(_RANGE + r"\s*(?:hours?|hrs?|h)\b\s*(?:/|per|a|each)\s*week", t)
-    if m:
-        per_week = (float(m["low"]) + float(m["high"] or m["low"])) / 2
-        return round(per_week * weeks, 2) if weeks else None
-    m = re.fullmatch(r"(?:approx(?:imately|\.)?\s*|about\s*|~\s*)?" + _RANGE + r"\s*(?:hours?|hrs?|h)(?:\s+total)?", t)
-    if m:
-        return round((float(m["low"]) + float(m["high"] or m["low"])) / 2, 2)
-    m = re.fullmatch(_RANGE + r"\s*(?:minutes?|mins?)", t)
-    if m:
-        return round((float(m["low"]) + float(m["high"] or m["low"])) / 2 / 60, 2)
-    return None
-
-
-def weeks_in(text_value: str | None) -> float | None:
-    """Number of weeks in text such as "4 weeks" or "P6W"."""
-    if not isinstance(text_value, str):
-        return None
-    m = re.search(r"(\d+(?:\.\d+)?)\s*weeks?\b", text_value.lower()) or re.fullmatch(
-        r"P(\d+(?:\.\d+)?)W", text_value.strip().upper()
-    )
-    return float(m.group(1)) if m else None
-
-
-def price(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
-        cleaned = re.sub(r"[^\d.,]", "", value).replace(",", "")
-        try:
-            return float(cleaned) if cleaned else None
-        except ValueError:
-            return None
-    return None
-
-
-BILLING_PERIODS = {"P1M": "month", "P1Y": "year", "P1W": "week", "P3M": "quarter", "MON": "month", "ANN": "year"}
-
-
-def offer_cost(offers: Any) -> dict[str, Any]:
-    """Cost fields from schema.org ``offers``: the cheapest priced offer, with a cost kind.
-
-    Kind: ``free`` at price 0; ``subscription`` when the offer says so (category or a
-    ``UnitPriceSpecification`` with a billing period); ``certificate_fee`` / ``programme_fee`` /
-    ``audit`` when the offer's category says so; otherwise ``unknown``.
-    """
-    best: dict[str, Any] = {}
-    stated: list[str] = []  # every offer as text, for cost_text (the normalisation step parses all offers)
-    for offer in as_list(offers):
-        if not isinstance(offer, dict):
-            continue
-        spec = offer.get("priceSpecification")
-        spec = spec[0] if isinstance(spec, list) and spec else spec
-        amount = price(offer.get("price"))
-        currency = offer.get("priceCurrency")
-        if amount is None and isinstance(spec, dict):
-            amount = price(spec.get("price"))
-            currency = currency or spec.get("priceCurrency")
-        category = " ".join(texts(offer.get("category"))).lower()
-        if amount is not None or category:
-            label = " ".join(texts(offer.get("category"))) or "Offer"
-            cur = currency.upper() if isinstance(currency, str) and currency.strip() else ""
-            if amount is not None:
-                stated.append(f"{label}: {cur} {amount:g}".replace(":  ", ": "))
-            else:
-                stated.append(label if "free" in label.lower() else f"{label}: free")
-        if isinstance(spec, dict) and (spec.get("billingDuration") or spec.get("unitCode")):
-            category += " subscription"
-            period = BILLING_PERIODS.get(str(spec.get("billingDuration") or "").upper())
-            if period and stated:
-                stated[-1] += f" per {period}"
-        if amount is None and "free" not in category:
-            continue
-        if "subscription" in category:
-            kind = "subscription"
-        elif "audit" in category:
-            kind = "audit"
-        elif "certificate" in category:
-            kind = "certificate_fee"
-        elif "program" in category:
-            kind = "programme_fee"
-        elif amount == 0 or ("free" in category and amount is None):
-            kind = "free"
-        else:
-            kind = "unknown"
-        candidate = {
-            "cost_amount": 0.0 if kind in ("free", "audit") and amount is None else amount,
-            "cost_currency": currency.upper() if isinstance(currency, str) and currency.strip() else None,
-            "cost_kind": kind,
-        }
-        if not best or (candidate["cost_amount"] or 0) < (best["cost_amount"] or 0):
-            best = candidate
-    if best and stated:
-        best["cost_text"] = "; ".join(stated)
-    return best
+    stated = text(schedule.get("duration"))
+    if stated:
+        return stated
+    count, unit = schedule.get("repeatCount"), FREQUENCY_UNITS.get(str(text(schedule.get("repeatFrequency"))).lower())
+    return with_unit(count, unit) if is_number(count) and unit else None
 
 
 # schema.org / provider wording of a credential -> our controlled credential type
@@ -501,48 +351,30 @@ def organisation(node: dict) -> str | None:
 
 def map_node(node: dict) -> dict[str, Any]:
     """Canonical listing fields from one schema.org Course / EducationalOccupationalProgram /
-    EducationalOccupationalCredential node. References are returned as URLs (``*_urls``); the spider turns
-    them into uids. Fields the node does not carry are left out."""
+    EducationalOccupationalCredential node, every value as the node states it. References are returned as URLs
+    (``*_urls``); the spider turns them into uids. Fields the node does not carry are left out.
+
+    Workload and calendar length stay apart: ``timeRequired`` (time to work through the content) or a course
+    instance's ``courseWorkload`` is ``duration_text``; a programme's ``timeToComplete`` or the instance's
+    ``courseSchedule`` is ``length_text``."""
+    instances = [i for i in as_list(node.get("hasCourseInstance")) if isinstance(i, dict)]
+    first = instances[0] if instances else {}
     out: dict[str, Any] = {
         "title": text(node.get("name")),
         "url": ref_url(node.get("url")) or (node.get("@id") if isinstance(node.get("@id"), str) else None),
         "credential_type": credential_type(node),
         "description": text(node.get("description")),
         "organisation": organisation(node),
-        "level": level_of(node.get("educationalLevel")),
-        "language": bcp47(node.get("inLanguage")),
+        "level_text": joined(texts(node.get("educationalLevel"))),
+        "language_text": language_text(node.get("inLanguage")) or joined(language_text(i.get("inLanguage"))
+                                                                         for i in instances),
+        "duration_text": text(node.get("timeRequired")) or text(first.get("courseWorkload")),
+        "length_text": text(node.get("timeToComplete")) or schedule_length(first.get("courseSchedule")),
+        "cost_text": offers_text(node.get("offers")),
         "skills": texts(node.get("teaches")) + texts(node.get("competencyRequired") if "EducationalOccupationalCredential" in types_of(node) else None)
         + texts(node.get("keywords")) + texts(node.get("about")),
         "source_modified": text(node.get("dateModified")),
     }
-    instances = [i for i in as_list(node.get("hasCourseInstance")) if isinstance(i, dict)]
-    # Duration: a stated total (timeRequired) beats a weekly workload times a length.
-    duration_text = text(node.get("timeRequired"))
-    if not duration_text and isinstance(node.get("timeToComplete"), str):
-        duration_text = node["timeToComplete"]
-    weeks = None
-    for inst in instances:
-        workload = text(inst.get("courseWorkload"))
-        length = text((inst.get("courseSchedule") or {}).get("duration")) if isinstance(inst.get("courseSchedule"), dict) else None
-        repeat = (inst.get("courseSchedule") or {}).get("repeatCount") if isinstance(inst.get("courseSchedule"), dict) else None
-        if length:
-            weeks = weeks_in(length)
-        if weeks is None and isinstance(repeat, (int, float)) and not isinstance(repeat, bool):
-            weeks = float(repeat)
-        if workload and not duration_text:
-            duration_text = workload + (f" for {weeks:g} weeks" if weeks else "")
-        break
-    if duration_text:
-        out["duration_text"] = duration_text
-        hours = duration_hours(duration_text.split(" for ")[0], weeks) if " for " in duration_text else duration_hours(duration_text)
-        if hours is not None:
-            out["duration_hours"] = hours
-    out.update(offer_cost(node.get("offers")))
-    if out.get("language") is None:
-        for inst in instances:
-            out["language"] = bcp47(inst.get("inLanguage"))
-            if out["language"]:
-                break
     out["has_part_urls"] = ref_urls(node.get("hasCourse")) + ref_urls(node.get("hasPart"))
     out["part_of_urls"] = ref_urls(node.get("isPartOf"))
     out["prepares_for_urls"] = [u for u in ref_urls(node.get("educationalCredentialAwarded")) if u.startswith("http")]

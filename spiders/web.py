@@ -8,7 +8,10 @@
   fields schema.org leaves ambiguous.
 * :class:`PagedApiSpider` reads a JSON API page by page, following ``links.next`` / ``paging.next`` with a
   loop guard (a page URL seen before, or more than ``max_pages`` pages, stops the walk and is counted in the
-  crawl stats).
+  crawl stats); several walks (one per MOOChub platform) if need be.
+
+Requests whose loss loses a family of listings carry ``meta["credcat_family"]`` (contract 2 in TEAM.md):
+every sitemap (``sitemap``) and every API or feed page (``api`` unless the walk names its own family).
 
 Configuration keys read from the provider entry (all optional):
 
@@ -28,24 +31,33 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.spiders import SitemapSpider
 from w3lib.url import canonicalize_url
 
 from spiders import structured_data as sd
-from spiders.base import CatalogueSpider, canonical_url
+from spiders.base import FAMILY_META, CatalogueSpider, canonical_url
 
 DEFAULT_WANTED_TYPES = ("Course", "EducationalOccupationalProgram", "EducationalOccupationalCredential")
 REF_FIELDS = {"has_part_urls": "has_part", "part_of_urls": "part_of", "prepares_for_urls": "prepares_for"}
 
 
 class WebCatalogueSpider(CatalogueSpider):
-    """Shared helpers: URL -> source id -> uid, and a per-crawl set that drops repeated uids."""
+    """Shared helpers: URL -> source id -> uid, a per-crawl set that drops repeated uids, and the choice of
+    techniques for a provider that offers several (``techniques`` in providers.toml or ``-a techniques=``)."""
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    known_techniques: tuple[str, ...] = ()  # the first is the default
+
+    def __init__(self, *args: Any, techniques: str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        chosen = techniques.split(",") if techniques else list(self.provider.get("techniques", self.known_techniques[:1]))
+        unknown = [t for t in chosen if t not in self.known_techniques]
+        if unknown:
+            raise ValueError(f"unknown {self.name} techniques: {', '.join(unknown)} "
+                             f"(known: {', '.join(self.known_techniques) or 'none'})")
+        self.techniques = chosen
         pattern = self.provider.get("id_pattern")
         self.id_regex = re.compile(pattern) if pattern else None
         self.url_types = [(re.compile(p), t) for p, t in (self.provider.get("url_types") or {}).items()]
@@ -53,9 +65,12 @@ class WebCatalogueSpider(CatalogueSpider):
         self.max_pages = int(self.provider.get("max_pages", 500))
         self.seen_pages: set[str] = set()
 
-    def page_request(self, url: str, page: int, callback=None, **cb_kwargs: Any) -> scrapy.Request | None:
+    def page_request(self, url: str, page: int, callback=None, *, family: str = "api", meta: dict | None = None,
+                     **cb_kwargs: Any) -> scrapy.Request | None:
         """The request for page ``page`` of a paged source, or None when the walk must stop: the URL was
-        seen before (pagination that loops) or ``max_pages`` is passed. Both are counted in the stats."""
+        seen before (pagination that loops) or ``max_pages`` is passed. Both are counted in the stats.
+
+        The request carries ``meta["credcat_family"] = family``: losing a page loses every listing after it."""
         key = canonicalize_url(url)
         stats = self.crawler.stats
         if key in self.seen_pages:
@@ -68,7 +83,7 @@ class WebCatalogueSpider(CatalogueSpider):
             return None
         self.seen_pages.add(key)
         return scrapy.Request(url, callback=callback or self.parse_api_page, dont_filter=True,
-                              cb_kwargs={"page": page, **cb_kwargs}, meta={"credcat_family": "api"})
+                              meta={**(meta or {}), FAMILY_META: family}, cb_kwargs={"page": page, **cb_kwargs})
 
     def absolute(self, url: str) -> str:
         """A configured URL: absolute as given, or relative to the (possibly mirrored) base URL."""
@@ -123,10 +138,11 @@ class JsonLdSpider(WebCatalogueSpider, SitemapSpider):
         "programType; EducationalOccupationalCredential by credentialCategory",
         "description": "schema.org description, verbatim",
         "organisation": "provider / author / creator / publisher / recognizedBy name",
-        "level": "educationalLevel (Introductory -> beginner, ...)",
-        "language": "inLanguage (code, name or Language object) as BCP-47",
-        "duration_hours": "timeRequired (ISO 8601 hours), else courseWorkload x weeks of the courseSchedule",
-        "cost_kind": "offers: cheapest offer; category / UnitPriceSpecification decide the kind",
+        "level_text": "educationalLevel, as written",
+        "language_text": "inLanguage (a code or name, a Language object's code), else the course instance's",
+        "duration_text": "timeRequired, else the course instance's courseWorkload, as written (workload)",
+        "length_text": "timeToComplete, else the course instance's courseSchedule duration (calendar length)",
+        "cost_text": "offers, every offer as '<category>: <currency> <price>', '; '-separated",
         "skills": "teaches + keywords + about",
         "has_part": "hasCourse / hasPart URLs as uids",
         "part_of": "isPartOf URLs as uids",
@@ -154,14 +170,15 @@ class JsonLdSpider(WebCatalogueSpider, SitemapSpider):
 
     def sitemap_requests(self) -> Iterable[scrapy.Request]:
         for url in self.sitemap_urls:
-            yield scrapy.Request(url, callback=self._parse_sitemap)
+            yield scrapy.Request(url, callback=self._parse_sitemap, meta={FAMILY_META: "sitemap"})
 
     def _parse_sitemap(self, response):
-        """Scrapy's sitemap walk (robots.txt, index, urlset), with live URLs moved onto the mirror."""
+        """Scrapy's sitemap walk (robots.txt, index, urlset), with live URLs moved onto the mirror. A request
+        for a (sub-)sitemap is of the ``sitemap`` family: losing one loses every page it lists."""
         for request in super()._parse_sitemap(response) or ():
             self.crawler.stats.inc_value("credcat/sitemap/urls")
-            family = {"credcat_family": "sitemap"} if request.callback == self._parse_sitemap else {}
-            yield request.replace(url=self.rebase(request.url), meta={**request.meta, **family})
+            meta = {**request.meta, FAMILY_META: "sitemap"} if request.callback == self._parse_sitemap else request.meta
+            yield request.replace(url=self.rebase(request.url), meta=meta)
 
     def wanted_page(self, url: str) -> bool:
         return any(r.search(self.unbase(url)) for r in self.url_patterns)
@@ -206,7 +223,11 @@ class JsonLdSpider(WebCatalogueSpider, SitemapSpider):
 
     def parse_document(self, response):
         """An exported JSON-LD document (``-a urls=file:///export.jsonld``)."""
-        yield from self.from_blocks(response, [sd.extract_document(response.text)])
+        text, bad = self.body_text(response)
+        if bad is not None:
+            yield bad
+            return
+        yield from self.from_blocks(response, [sd.extract_document(text)])
 
     def from_blocks(self, response, blocks: list[sd.JsonLdBlock]):
         stats = self.crawler.stats
@@ -255,12 +276,21 @@ class JsonLdSpider(WebCatalogueSpider, SitemapSpider):
 class PagedApiSpider(WebCatalogueSpider):
     """A JSON API read page by page, with a loop guard.
 
-    Subclasses implement :meth:`first_url`, :meth:`records` and :meth:`build`; :meth:`next_url` follows
-    ``links.next`` (JSON:API) or a URL in ``paging.next`` and can be overridden for cursor-style paging.
+    Subclasses implement :meth:`first_url` (or :meth:`first_pages` for several walks, one per MOOChub
+    platform say), :meth:`records` and :meth:`build`; :meth:`next_url` follows ``links.next`` (JSON:API, a
+    string or a link object) or a URL in ``paging.next`` and can be overridden for cursor-style paging.
+    Every page request is of the walk's family (``api`` by default); ``meta`` keys named in ``walk_meta``
+    travel from page to page, so a page knows the walk it belongs to.
     """
+
+    walk_meta: tuple[str, ...] = (FAMILY_META,)
 
     def first_url(self) -> str:
         raise NotImplementedError
+
+    def first_pages(self) -> Iterable[tuple[str, dict]]:
+        """(live or mirror URL, request meta) of the first page of each walk."""
+        yield self.first_url(), {FAMILY_META: "api"}
 
     def records(self, response, data: Any) -> Iterable[Any]:
         raise NotImplementedError
@@ -268,13 +298,14 @@ class PagedApiSpider(WebCatalogueSpider):
     def build(self, response, raw: dict, data: Any):
         raise NotImplementedError
 
-    def source_id_of(self, raw: Any) -> str | None:
+    def source_id_of(self, response, raw: Any) -> str | None:
         return None
 
     def start_urls_for(self):
-        request = self.page_request(self.first_url(), 1)
-        if request is not None:
-            yield request
+        for url, meta in self.first_pages():
+            request = self.page_request(self.rebase(url), 1, family=meta.get(FAMILY_META, "api"), meta=meta)
+            if request is not None:
+                yield request
 
     def parse_given(self, response):
         return self.parse_api_page(response, page=1, follow=False)
@@ -289,18 +320,14 @@ class PagedApiSpider(WebCatalogueSpider):
             yield bad
             return
         stats.inc_value("credcat/pagination/pages")
-        count = 0
         try:
             records = list(self.records(response, data))
         except Exception as exc:  # noqa: BLE001 - an unexpected page shape is quarantined, not fatal
             yield self.quarantine(response, "wrong_type", f"unexpected page shape: {type(exc).__name__}: {exc}", data)
             return
-        for raw in records:
-            count += 1
-            if not isinstance(raw, dict):
-                yield self.quarantine(response, "wrong_type", "a record is not an object", raw)
-                continue
-            item = self.safely(response, raw, lambda r: self.build(response, r, data), self.source_id_of(raw))
+        count = len(records)
+        for item in self.each_record(response, records, lambda r: self.build(response, r, data),
+                                     lambda r: self.source_id_of(response, r)):
             if self.first_time(item):
                 yield item
         if count == 0:
@@ -308,7 +335,10 @@ class PagedApiSpider(WebCatalogueSpider):
         if follow and count:
             nxt = self.next_url(response, data)
             if nxt:
-                request = self.page_request(self.rebase(response.urljoin(nxt)), page + 1)
+                meta = {k: response.meta[k] for k in self.walk_meta if k in response.meta}
+                # relative links are relative to the page's live URL, not to its place on a mirror
+                request = self.page_request(self.rebase(urljoin(self.unbase(response.url), nxt)), page + 1,
+                                            family=meta.get(FAMILY_META, "api"), meta=meta)
                 if request is not None:
                     yield request
 

@@ -20,6 +20,13 @@ from pipeline.snapshot_server import serve_snapshot
 from scrapy.utils.test import get_crawler
 
 FAST = {**OFFLINE_SETTINGS, "RETRY_BACKOFF_BASE": "0.05"}
+# Typed values only pipeline/normalise computes (contract 1): a spider never fills them.
+TYPED_FIELDS = ("level", "language", "duration_hours", "cost_amount", "cost_currency", "cost_kind")
+
+
+def typed_values(record: dict) -> dict:
+    """The typed fields a feed record fills (empty for every spider's records)."""
+    return {k: record[k] for k in TYPED_FIELDS if record.get(k) is not None}
 
 
 @dataclass

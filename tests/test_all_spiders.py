@@ -13,6 +13,7 @@ from pipeline.paths import PROJECT_ROOT
 from spiders import config
 from spiders.record import validate
 from tests.conftest import read_jsonl
+from tests.spider_helpers import typed_values
 
 PROVIDERS = sorted(config.providers())
 
@@ -36,6 +37,7 @@ def test_spider_crawls_its_snapshot_into_valid_records(provider, tmp_path):
         assert record["source"] == provider
         assert record["uid"] == f"{provider}:{record['source_id']}"
         assert record["raw"], "the source's own record is kept"
+        assert typed_values(record) == {}, f"{record['uid']}: only pipeline/normalise computes typed values"
     assert len({r["uid"] for r in records}) == len(records), "uids are unique within a crawl"
     # it went through robots.txt and Scrapy's downloader, not the files
     assert result.stats.get("robotstxt/request_count", 0) >= 1

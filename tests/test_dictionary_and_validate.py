@@ -29,7 +29,7 @@ def test_dictionary_names_vocabularies_and_provider_sources(con):
     cols = {c.name: c for c in dictionary.describe(con, "credentials")}
     assert "certification" in cols["credential_type"].vocabulary
     assert cols["level"].vocabulary == ("beginner", "intermediate", "advanced", "mixed")
-    assert "duration_in_minutes" in cols["duration_hours"].sources["mslearn"]
+    assert "duration_in_minutes" in cols["duration_text"].sources["mslearn"]  # spiders map raw fields
 
 
 def test_committed_data_dictionary_is_current(con):

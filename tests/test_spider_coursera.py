@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.crawl import crawl
 from spiders import config
-from tests.spider_helpers import both_ends_agree, read_jsonl, references_resolve, run_spider
+from tests.spider_helpers import both_ends_agree, read_jsonl, references_resolve, run_spider, typed_values
 
 SNAPSHOT = config.snapshot_dir("coursera")
 
@@ -47,10 +47,11 @@ def test_course_page_field_by_field(sitemap_run):
     assert r["description"].startswith("An online course in python syntax and semantics from University of Michigan")
     assert r["organisation"] == "University of Michigan"
     assert r["platform"] == "Coursera"
-    assert r["level"] == "beginner"
-    assert r["language"] == "en"
-    assert r["duration_text"] == "PT19H" and r["duration_hours"] == 19.0
-    assert (r["cost_amount"], r["cost_currency"], r["cost_kind"]) == (0.0, "USD", "audit")
+    assert r["level_text"] == "Beginner"
+    assert r["language_text"] == "en"
+    assert r["duration_text"] == "PT19H" and r["length_text"] is None
+    assert r["cost_text"] == "Audit: USD 0"
+    assert typed_values(r) == {}
     assert r["skills"] == ["Python Syntax And Semantics", "Data Structures"]
     assert r["part_of"] == ["coursera:specializations/python"]
     assert r["has_part"] == [] and r["prepares_for"] == []
@@ -72,8 +73,8 @@ def test_specialization_bundles_its_courses(sitemap_run):
     assert s["title"] == "Python for Everybody" and s["organisation"] == "University of Michigan"
     assert s["has_part"] == [f"coursera:learn/{slug}" for slug in
                              ("python", "python-data", "python-network-data", "python-databases", "python-data-visualization")]
-    assert (s["cost_amount"], s["cost_currency"], s["cost_kind"]) == (49.0, "USD", "subscription")
-    assert s["duration_text"] == "P8M" and s["duration_hours"] is None  # months are a span, not a workload
+    assert s["cost_text"] == "Subscription: USD 49 per month"
+    assert s["length_text"] == "P8M" and s["duration_text"] is None  # timeToComplete is a span, not a workload
 
 
 def test_professional_certificate_bundles_its_courses(sitemap_run):
@@ -101,13 +102,14 @@ def test_api_technique_pages_through_courses(api_run):
     assert r["title"] == "Python Data Structures"
     assert r["url"] == "https://www.coursera.org/learn/python-data"
     assert r["organisation"] == "University of Michigan"  # from linked partners.v1
-    assert r["language"] == "en" and r["credential_type"] == "course"
-    assert r["duration_text"] == "4-9 hours/week" and r["duration_hours"] is None  # weekly effort, no length
-    assert r["cost_kind"] == "audit"
+    assert r["language_text"] == "en" and r["credential_type"] == "course"
+    assert r["duration_text"] == "4-9 hours/week" and r["length_text"] is None  # weekly effort, no length
+    assert r["cost_text"] == "Free to audit; paid certificate"
+    assert typed_values(r) == {}
     assert r["skills"] == ["python-syntax-and-semantics"]
     assert r["raw"]["slug"] == "python-data" and r["raw"]["courseType"] == "v2.ondemand"
-    assert rows["coursera:learn/python"]["duration_hours"] == 19.0  # "19 hours"
-    assert rows["coursera:learn/learning-how-to-learn"]["cost_kind"] is None  # no certificate offered
+    assert rows["coursera:learn/python"]["duration_text"] == "19 hours"
+    assert rows["coursera:learn/learning-how-to-learn"]["cost_text"] is None  # no certificate offered
 
 
 def test_api_and_sitemap_give_courses_the_same_uids(api_run, sitemap_run):

@@ -10,9 +10,10 @@ from scrapy.http import TextResponse
 from scrapy.utils.test import get_crawler
 
 from pipeline.stacking.ctdl import parse_pathway, uid_for
-from spiders.providers.ctdl import CtdlSpider, hours_of
+from spiders.providers.ctdl import CtdlSpider
 from spiders.record import validate
 from tests._linked_feeds import FIXTURES, SHARED, offline_crawl, scrapy_crawl
+from tests.spider_helpers import typed_values
 
 MC = "ce-dd2a6bef-97a3-5415-a422-d92d5d1c5913"  # MicroCredential
 CERT = "ce-2b389ce1-0124-5dc8-be4b-6772c41deb7c"  # Certificate
@@ -54,9 +55,11 @@ def test_micro_credential_field_by_field(crawled):
     assert r["description"].startswith("A 4 ECTS micro-credential")
     assert r["organisation"] == "Northfield Community College"  # ownedBy fetched from /resources/
     assert r["platform"] == "Credential Engine Registry"
-    assert r["language"] == "en-US"
-    assert (r["duration_hours"], r["duration_text"]) == (100.0, "PT100H")
-    assert (r["cost_amount"], r["cost_currency"], r["cost_kind"]) == (350.0, "USD", "programme_fee")
+    assert r["language_text"] == "en-US"
+    # estimatedDuration is a calendar length as stated: never turned into hours of study here
+    assert (r["length_text"], r["duration_text"]) == ("PT100H", None)
+    assert r["cost_text"] == "Tuition: USD 350"
+    assert typed_values(r) == {}
     assert "cloud support" in r["skills"] and "Computer User Support Specialists" in r["skills"]
     assert r["raw"]["ceterms:ctid"] == MC  # the node as published
 
@@ -71,7 +74,7 @@ def test_three_serialisations_read_alike(crawled):
     assert (cert["title"], cert["credential_type"], cert["organisation"]) == (
         "Network Technician Certification", "certification", "TechSkills Alliance")
     assert cert["url"] == "https://techskills.example/certifications/network-technician"
-    assert (cert["cost_amount"], cert["cost_kind"]) == (249.0, "exam_fee")
+    assert cert["cost_text"] == "AssessmentFee: USD 249"
     assert listings[u(OPENBADGE)]["credential_type"] == "badge"  # configured as /resources/<ctid>
 
 
@@ -158,9 +161,12 @@ def test_import_exported_documents_from_file(tmp_path):
     listings, quarantine, log = scrapy_crawl("ctdl", urls, tmp_path / "out.jsonl")
     [r] = listings
     assert r["title"] == "Fixture Micro-credential in Data Ethics"
-    assert r["language"] == "en"
+    assert r["language_text"] == "en"
     assert r["organisation"] == "Fixture Institute of Technology"  # from the same graph: nothing fetched
-    assert (r["duration_hours"], r["duration_text"]) == (2.5, "PT2H30M")
+    assert (r["length_text"], r["duration_text"]) == ("PT2H30M", None)
+    assert r["credits_text"] == "4 ECTS"  # creditValue rendered with its creditUnitType
+    assert r["cost_text"] == "Tuition: EUR 120; AssessmentFee: EUR 30.00"  # every cost profile, price as written
+    assert typed_values(r) == {}
     assert r["prepares_for"] == ["ctdl:ce-0a1b2c3d-0000-4000-8000-000000000009"]
     assert r["prepared_by"] == ["ctdl:ce-0a1b2c3d-0000-4000-8000-000000000008"]
     assert r["source_url"] == urls[0]
@@ -193,9 +199,18 @@ def test_registry_sandbox_invalid_payloads_are_quarantined(tmp_path):
     assert "ownedBy or offeredBy" in by_file["INVALID_learningopp_missing_owned_offered.json"]["message"]
 
 
-def test_hours_of_iso_durations():
-    assert hours_of("PT2H30M") == 2.5
-    assert hours_of("P2D") == 48.0
-    assert hours_of("P8M") is None  # calendar months are not workload
-    assert hours_of("P6W") is None
-    assert hours_of("soon") is None
+def test_a_calendar_length_is_never_turned_into_hours():
+    # The case: an exactDuration of P20D became 480 hours of workload; it is twenty days, stated as such.
+    spider = CtdlSpider.from_crawler(get_crawler(CtdlSpider))
+    doc = {"@context": "https://credreg.net/ctdl/schema/context/json", "@id": "_:c", "@type": "ceterms:Course",
+           "ceterms:estimatedDuration": [{"@type": "ceterms:DurationProfile", "ceterms:exactDuration": "P20D"}],
+           "ceterms:inLanguage": ["en", "de"]}
+    from spiders.providers.ctdl import expand_document
+
+    pairs, graph = expand_document(doc, None)
+    [node] = pairs[0][1]
+    assert spider.length(node, graph) == "P20D"
+    ranged = {**doc, "ceterms:estimatedDuration": [{"@type": "ceterms:DurationProfile",
+                                                   "ceterms:minimumDuration": "P2W", "ceterms:maximumDuration": "P4W"}]}
+    pairs, graph = expand_document(ranged, None)
+    assert spider.length(pairs[0][1][0], graph) == "P2W-P4W"

@@ -13,7 +13,7 @@ import pytest
 from pipeline import paths
 from pipeline.crawl import crawl
 from spiders import config
-from tests.spider_helpers import read_jsonl, references_resolve, run_spider
+from tests.spider_helpers import read_jsonl, references_resolve, run_spider, typed_values
 
 SNAPSHOT = config.snapshot_dir("example-university")
 
@@ -43,9 +43,10 @@ def test_course_field_by_field(run):
     assert r["description"].startswith("A short course of the (invented) Example University: Spatial Data Analysis.")
     assert r["organisation"] == "Example University"
     assert r["platform"] == "Example University Short Courses (example provider)"
-    assert r["level"] == "intermediate" and r["language"] == "en-GB"
-    assert r["duration_text"] == "PT24H" and r["duration_hours"] == 24.0
-    assert (r["cost_amount"], r["cost_currency"], r["cost_kind"]) == (300.0, "EUR", "unknown")
+    assert r["level_text"] == "Intermediate" and r["language_text"] == "en-GB"
+    assert r["duration_text"] == "PT24H" and r["length_text"] is None
+    assert r["cost_text"] == "Offer: EUR 300.00"
+    assert typed_values(r) == {}
     assert r["skills"] == ["Spatial Statistics", "Python"]
     assert r["prepares_for"] == ["example-university:credentials/gis-professional"]
     assert r["source_modified"] == "2025-05-02"
@@ -56,8 +57,8 @@ def test_entities_free_offer_and_language(run):
     assert rows["example-university:courses/teaching-online"]["title"] == "Teaching Online: Design & Delivery"
     assert rows["example-university:courses/intro-to-gis"]["organisation"] == "Example University – Geography & Environment"
     free = rows["example-university:courses/research-data-management"]
-    assert (free["cost_amount"], free["cost_kind"]) == (0.0, "free")
-    assert rows["example-university:courses/french-a1"]["language"] == "fr"
+    assert free["cost_text"] == "Free: EUR 0.00"
+    assert rows["example-university:courses/french-a1"]["language_text"] == "fr"
 
 
 def test_micro_credential_bundles_courses(run):
@@ -66,7 +67,7 @@ def test_micro_credential_bundles_courses(run):
     assert m["credential_type"] == "micro_credential" and m["organisation"] == "Example University"
     assert m["has_part"] == ["example-university:courses/intro-to-gis", "example-university:courses/spatial-data-analysis",
                              "example-university:courses/remote-sensing"]
-    assert (m["duration_hours"], m["cost_kind"]) == (125.0, "programme_fee")
+    assert (m["duration_text"], m["cost_text"]) == ("PT125H", "Program fee: EUR 950.00")
     assert references_resolve(list(rows.values())) == []
 
 
@@ -133,7 +134,8 @@ def test_import_of_an_exported_jsonld_document(tmp_path):
     rows = run.by_uid()
     assert set(rows) == {"jsonld:c/1", "jsonld:b/1"}
     c = rows["jsonld:c/1"]
-    assert (c["title"], c["language"], c["duration_hours"], c["organisation"]) == ("Exported Course & Friends", "en", 1.5, "Export Org")
+    assert (c["title"], c["language_text"], c["duration_text"], c["organisation"]) == (
+        "Exported Course & Friends", "English", "PT90M", "Export Org")
     assert rows["jsonld:b/1"]["credential_type"] == "badge" and rows["jsonld:b/1"]["has_part"] == ["jsonld:c/1"]
     assert c["source_url"] == doc.as_uri()
 

@@ -75,7 +75,7 @@ def test_ob3_achievement_field_by_field(crawled):
     assert r["title"] == "Cloud Computing Fundamentals"
     assert r["credential_type"] == "micro_credential"
     assert r["organisation"] == "Northfield University"  # creator fetched
-    assert r["language"] == "en"
+    assert r["language_text"] == "en"
     assert r["url"] == f"{NF}/achievements/cloud-fundamentals"
     assert [a["type"] for a in r["alignments"]] == ["ceasn:Competency", "ext:ONETOccupation"]
     assert r["alignments"][1]["code"] == "15-1241.00"
@@ -100,7 +100,7 @@ def test_credential_and_expanded_documents(crawled):
     assert r["raw"]["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     s = listings[f"openbadges:{NF}/achievements/statistics"]  # published fully expanded
     assert s["title"] == "Applied Statistics with R"
-    assert s["language"] == "en"
+    assert s["language_text"] == "en"
     assert s["organisation"] == "Northfield University"
     assert s["alignments"][0]["url"].endswith("2d1c9a6b-3e4f-4a5b-9c8d-7e6f5a4b3c2d")
 

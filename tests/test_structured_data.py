@@ -63,59 +63,53 @@ def test_missing_fields_map_to_nothing_rather_than_failing():
     assert fields == {"credential_type": "course"}
 
 
-@pytest.mark.parametrize(("value", "hours"), [
-    ("PT10H", 10.0), ("PT90M", 1.5), ("PT1H30M", 1.5), ("P6W", None), ("P2M", None), ("12 hours", 12.0),
-    ("90 minutes", 1.5), ("5-10 hours/week", None), ("about 3 hours", 3.0), ("nonsense", None), (None, None),
-])
-def test_duration_hours(value, hours):
-    assert sd.duration_hours(value) == hours
+def test_values_are_kept_as_the_node_states_them():
+    node = {"@type": "Course", "name": "C", "educationalLevel": ["Beginner", "Intermediate"],
+            "inLanguage": {"@type": "Language", "name": "German", "alternateName": "de"},
+            "timeRequired": "PT4H", "offers": {"price": "1,250.00", "priceCurrency": "EUR"}}
+    fields = sd.map_node(node)
+    assert fields["level_text"] == "Beginner, Intermediate"
+    assert fields["language_text"] == "de"  # a Language object's code
+    assert fields["duration_text"] == "PT4H"  # workload as stated, not hours
+    assert fields["cost_text"] == "Offer: EUR 1,250.00"  # the price as written
+    assert not {"level", "language", "duration_hours", "length_text", "cost_amount", "cost_kind"} & set(fields)
 
 
-def test_weekly_effort_times_weeks():
-    assert sd.duration_hours("5-10 hours/week", 4) == 30.0
-    assert sd.duration_hours("3 hours per week", sd.weeks_in("6 weeks")) == 18.0
+def test_workload_and_calendar_length_stay_apart():
+    course = sd.map_node({"@type": "Course", "hasCourseInstance": {
+        "@type": "CourseInstance", "courseWorkload": "10-14 hours per week", "inLanguage": "en-US",
+        "courseSchedule": {"@type": "Schedule", "duration": "P16W", "repeatFrequency": "Weekly", "repeatCount": 16}}})
+    assert (course["duration_text"], course["length_text"], course["language_text"]) == (
+        "10-14 hours per week", "P16W", "en-US")
+    counted = sd.map_node({"@type": "Course", "hasCourseInstance": {"courseWorkload": "PT6H", "courseSchedule": {
+        "repeatFrequency": "Weekly", "repeatCount": 8}}})
+    assert (counted["duration_text"], counted["length_text"]) == ("PT6H", "8 weeks")  # repeatCount with its unit
+    programme = sd.map_node({"@type": "EducationalOccupationalProgram", "timeToComplete": "P8M"})
+    assert programme["length_text"] == "P8M" and "duration_text" not in programme
 
 
-@pytest.mark.parametrize(("value", "tag"), [
-    ("en", "en"), ("en_us", "en-US"), ("zh-cn", "zh-CN"), ("English", "en"), ({"@type": "Language", "name": "German",
-     "alternateName": "de"}, "de"), (["fr", "en"], "fr"), ("zh-hant-tw", "zh-Hant-TW"), ("", None), ("???", None),
-])
-def test_bcp47(value, tag):
-    assert sd.bcp47(value) == tag
-
-
-@pytest.mark.parametrize(("value", "level"), [
-    ("Beginner", "beginner"), ("Introductory", "beginner"), ("Intermediate", "intermediate"),
-    ("Advanced level", "advanced"), (["Beginner", "Advanced"], "mixed"), ("Mixed", "mixed"), ("unknown", None), (None, None),
-])
-def test_level(value, level):
-    assert sd.level_of(value) == level
-
-
-def test_offers():
-    assert sd.offer_cost([{"@type": "Offer", "category": "Audit", "price": 0, "priceCurrency": "usd"},
-                          {"@type": "Offer", "category": "Verified certificate", "price": 199, "priceCurrency": "USD"}]) == \
-        {"cost_amount": 0.0, "cost_currency": "USD", "cost_kind": "audit",
-         "cost_text": "Audit: USD 0; Verified certificate: USD 199"}
-    assert sd.offer_cost({"price": "1,250.00", "priceCurrency": "EUR"}) == \
-        {"cost_amount": 1250.0, "cost_currency": "EUR", "cost_kind": "unknown", "cost_text": "Offer: EUR 1250"}
-    sub = sd.offer_cost({"priceSpecification": {"price": 49, "priceCurrency": "USD", "billingDuration": "P1M"}})
-    assert sub["cost_kind"] == "subscription" and sub["cost_text"] == "Offer: USD 49 per month"
-    assert sd.offer_cost({"category": "Free"}) == {"cost_amount": 0.0, "cost_currency": None, "cost_kind": "free",
-                                                   "cost_text": "Free"}
+def test_offers_keep_every_offer_as_text():
+    assert sd.offers_text([{"@type": "Offer", "category": "Audit", "price": 0, "priceCurrency": "USD"},
+                           {"@type": "Offer", "category": "Verified certificate", "price": 199, "priceCurrency": "USD"}]) \
+        == "Audit: USD 0; Verified certificate: USD 199"
+    assert sd.offers_text({"category": "Subscription", "priceSpecification": {
+        "@type": "UnitPriceSpecification", "price": 49, "priceCurrency": "USD", "billingDuration": "P1M"}}) \
+        == "Subscription: USD 49 per month"
+    assert sd.offers_text({"price": 10, "priceSpecification": {"billingDuration": "P2M"}}) == "Offer: 10 per P2M"
+    assert sd.offers_text({"category": "Free"}) == "Free"
+    assert sd.offers_text(None) is None and sd.offers_text({"name": "no price"}) is None
 
 
 def test_offer_text_parses_into_every_offer():
     from pipeline.normalise.prices import parse_price
 
-    text = sd.offer_cost([{"category": "Audit", "price": 0, "priceCurrency": "USD"},
-                          {"category": "Verified certificate", "price": 199, "priceCurrency": "USD"}])["cost_text"]
+    text = sd.offers_text([{"category": "Audit", "price": 0, "priceCurrency": "USD"},
+                           {"category": "Verified certificate", "price": 199, "priceCurrency": "USD"}])
     offers = [o.as_dict() for o in parse_price(text).offers]
     assert [(o["kind"], o["amount"], o["currency"]) for o in offers] == [("audit", 0.0, "USD"),
                                                                         ("certificate_fee", 199.0, "USD")]
     monthly = parse_price("Offer: USD 49 per month").offers[0].as_dict()
     assert (monthly["kind"], monthly["amount"], monthly["period"]) == ("subscription", 49.0, "month")
-    assert sd.offer_cost(None) == {} and sd.offer_cost({"name": "no price"}) == {}
 
 
 @pytest.mark.parametrize(("node", "ctype"), [

@@ -19,34 +19,32 @@ from typing import Any
 from urllib.parse import urlencode
 
 from spiders import structured_data as sd
+from spiders.helpers import AUDIT_TEXT, as_list, joined
 from spiders.web import JsonLdSpider, PagedApiSpider
 
-TECHNIQUES = ("sitemap", "api")
 DEFAULT_FIELDS = "description,workload,primaryLanguages,subtitleLanguages,partnerIds,certificates,domainTypes,startDate"
 
 
 class CourseraSpider(JsonLdSpider, PagedApiSpider):
     name = "coursera"
+    known_techniques = ("sitemap", "api")
     field_sources = {
         **JsonLdSpider.field_sources,
         "source_id": "learn/<slug>, specializations/<slug>, professional-certificates/<slug> (page path; API: slug)",
         "credential_type": "page kind: /learn/ course, /specializations/ learning_program, "
         "/professional-certificates/ certificate (API: course)",
         "organisation": "JSON-LD provider.name (API: partnerIds resolved through linked partners.v1)",
-        "duration_hours": "JSON-LD timeRequired (API: workload when it states total hours)",
-        "cost_kind": "JSON-LD offers: audit for courses, subscription for programmes (API: certificates[] -> audit)",
+        "duration_text": "JSON-LD timeRequired or courseWorkload (API: workload, as written)",
+        "length_text": "JSON-LD timeToComplete of a programme",
+        "language_text": "JSON-LD inLanguage (API: primaryLanguages, comma-separated)",
+        "cost_text": "JSON-LD offers, every offer (API: certificates[] -> 'Free to audit; paid certificate')",
         "skills": "JSON-LD teaches (API: domainTypes subdomainId)",
         "has_part": "EducationalOccupationalProgram.hasCourse",
         "part_of": "Course.isPartOf",
     }
 
-    def __init__(self, *args: Any, techniques: str | None = None, **kwargs: Any):
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        chosen = techniques.split(",") if techniques else list(self.provider.get("techniques", ["sitemap"]))
-        unknown = [t for t in chosen if t not in TECHNIQUES]
-        if unknown:
-            raise ValueError(f"unknown Coursera techniques: {', '.join(unknown)} (known: {', '.join(TECHNIQUES)})")
-        self.techniques = chosen
         self.api_base = self.rebase(str(self.provider.get("api_url", "https://api.coursera.org")).rstrip("/"))
         self.page_size = int(self.provider.get("api_page_size", 100))
         self.fields = self.provider.get("api_fields", DEFAULT_FIELDS)
@@ -89,7 +87,7 @@ class CourseraSpider(JsonLdSpider, PagedApiSpider):
             raise TypeError("'elements' is not a list")
         return elements
 
-    def source_id_of(self, raw: Any) -> str | None:
+    def source_id_of(self, response, raw: Any) -> str | None:
         slug = raw.get("slug") if isinstance(raw, dict) else None
         return f"learn/{slug}" if isinstance(slug, str) and slug else None
 
@@ -106,13 +104,12 @@ class CourseraSpider(JsonLdSpider, PagedApiSpider):
             credential_type="course",
             description=raw.get("description") or None,
             organisation=", ".join(partners) or None,
-            language=sd.bcp47(raw.get("primaryLanguages")),
+            language_text=joined(as_list(raw.get("primaryLanguages"))),
             duration_text=workload,
-            duration_hours=sd.duration_hours(workload),
             skills=sd.texts([d.get("subdomainId") or d.get("domainId") for d in raw.get("domainTypes") or []
                              if isinstance(d, dict)]),
         )
         if raw.get("certificates"):
             # Courses are free to audit; the certificate is paid (amount depends on country and plan).
-            fields.update(cost_kind="audit", cost_amount=0.0)
+            fields["cost_text"] = AUDIT_TEXT
         return self.listing(response, raw, **fields)

@@ -34,8 +34,9 @@ from typing import Any
 import scrapy
 
 from spiders import linked_data as ld
+from spiders.base import FAMILY_META
 from spiders.documents import DocumentSpider
-from spiders.providers.moochub import ISO_DURATION, clean
+from spiders.helpers import clean, joined
 
 CTID_RE = re.compile(r"(ce-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})")
 
@@ -68,7 +69,6 @@ PART_OF_CONDITIONS = ("isRequiredFor",)
 PREPARES_FOR = ("isPreparationFor", "isRecommendedFor", "isAdvancedStandingFor")
 PREPARED_BY = ("preparationFrom", "recommends", "advancedStandingFrom")
 TARGETS = ("targetCredential", "targetLearningOpportunity", "targetAssessment", "targetCompetency")
-CURRENCIES = {"us dollar": "USD", "usd": "USD", "euro": "EUR", "eur": "EUR", "pound sterling": "GBP", "gbp": "GBP"}
 
 
 def ctid_of(iri: str | None) -> str | None:
@@ -82,19 +82,6 @@ def uid_for(iri: str, graph: dict[str, dict]) -> str:
     if not ctid and iri in graph:
         ctid = (ld.text(graph[iri], "ctid") or "").lower() or None
     return f"ctdl:{ctid or iri}"
-
-
-def hours_of(iso: str | None) -> float | None:
-    """Hours from an ISO 8601 duration's time and day parts; calendar months and years are not workload."""
-    if not isinstance(iso, str):
-        return None
-    m = ISO_DURATION.match(iso.strip())
-    if not m or not any(m.groupdict().values()):
-        return None
-    g = {k: float(v) if v else 0.0 for k, v in m.groupdict().items()}
-    if g["years"] or g["months"] or g["weeks"]:
-        return None
-    return round(g["days"] * 24 + g["hours"] + g["minutes"] / 60 + g["seconds"] / 3600, 2)
 
 
 def node_refs(node: dict, term: str, graph: dict[str, dict]) -> list[str]:
@@ -142,6 +129,23 @@ def expand_document(document: Any, base: str | None) -> tuple[list[tuple[dict, l
 class CtdlSpider(DocumentSpider):
     name = "ctdl"
     mirror_mode = "prefix"
+    field_sources = {
+        "source_id": "ctid (lowercased)",
+        "title": "name (English first, else untagged, else the first language)",
+        "url": "subjectWebpage, else the registry resource URL",
+        "credential_type": "the CTDL class: MicroCredential -> micro_credential, Certificate -> certificate, ...",
+        "description": "description",
+        "organisation": "ownedBy, else offeredBy: the organisation's name (from the graph or fetched once)",
+        "language_text": "inLanguage, comma-separated, else the language tag of name",
+        "length_text": "estimatedDuration: exactDuration, else minimumDuration-maximumDuration, else description",
+        "cost_text": "estimatedCost, every profile as '<directCostType>: <currency> <price>'",
+        "credits_text": "creditValue as '<value> <creditUnitType>'",
+        "skills": "keyword + subject / occupationType / industryType targetNodeName",
+        "has_part": "hasPart + requires condition targets; a pathway's non-destination components' proxyFor",
+        "part_of": "isPartOf + isRequiredFor condition targets",
+        "prepares_for": "isPreparationFor / isRecommendedFor / isAdvancedStandingFor targets; a pathway's destination",
+        "prepared_by": "preparationFrom / recommends / advancedStandingFrom targets",
+    }
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -154,8 +158,8 @@ class CtdlSpider(DocumentSpider):
         if entry.startswith(("http://", "https://", "file://")):
             return entry
         if entry.startswith("/"):
-            return self.live_base + entry
-        return f"{self.live_base}/graph/{entry}"
+            return self.live_base_url + entry
+        return f"{self.live_base_url}/graph/{entry}"
 
     def start_urls_for(self):
         for entry in self.provider.get("ctids") or []:
@@ -175,13 +179,13 @@ class CtdlSpider(DocumentSpider):
             return
         size = int(self.provider.get("search_page_size", 100))
         body = {"Query": query, "Skip": skip, "Take": size}
-        yield scrapy.Request(self.fetch_url(self.provider["search_url"]), method="POST", body=json.dumps(body),
+        yield scrapy.Request(self.rebase(self.provider["search_url"]), method="POST", body=json.dumps(body),
                              headers={"Authorization": f"ApiToken {key}", "Content-Type": "application/json"},
                              callback=self.parse_search, cb_kwargs={"skip": skip, "size": size}, dont_filter=True,
-                             meta={"credcat_family": "api"})
+                             meta={FAMILY_META: "search"})
 
     def parse_search(self, response, skip: int, size: int):
-        data, bad = self.load_body(response)
+        data, bad = self.load_json(response)
         if bad is not None:
             yield bad
             return
@@ -197,7 +201,7 @@ class CtdlSpider(DocumentSpider):
 
     # -- documents -------------------------------------------------------------------------------------------
     def parse(self, response):
-        data, bad = self.load_body(response)
+        data, bad = self.load_json(response)
         if bad is not None:
             yield bad
             return
@@ -283,7 +287,7 @@ class CtdlSpider(DocumentSpider):
             targets = [r for c in pathway_components(node, graph) for r in ld.refs(c, "proxyFor")]
         for ref in targets:
             ctid = ctid_of(ref)
-            if ctid and ctid not in self.emitted and ref.startswith(self.live_base):
+            if ctid and ctid not in self.emitted and ref.startswith(self.live_base_url):
                 yield self.follow_doc(self.resource_url(ctid), self.parse, referrer=response, source_id=ctid)
 
     def organisation_name(self, document: Any, url: str) -> str | None:
@@ -302,7 +306,7 @@ class CtdlSpider(DocumentSpider):
     def build(self, response, node: dict, kind: str, graph: dict, raw: Any, organisation: str | None):
         ctid = ld.text(node, "ctid").lower()
         title, lang = ld.preferred(ld.lang_strings(node, "name"))
-        languages = [ld.bcp47(str(ld.literal(v))) for v in ld.values(node, "inLanguage") if ld.literal(v)]
+        languages = [str(ld.literal(v)) for v in ld.values(node, "inLanguage") if ld.literal(v)]
         uid = f"ctdl:{ctid}"
         # A pathway's own hasPart names its components (not listings): it stacks through their proxyFor below.
         has_part = node_refs(node, "hasPart", graph) if kind not in PATHWAY_CLASSES else []
@@ -325,46 +329,61 @@ class CtdlSpider(DocumentSpider):
         fields: dict[str, Any] = dict(
             source_id=ctid,
             title=clean(title),
-            url=(ld.refs(node, "subjectWebpage") or [f"{self.live_base}/resources/{ctid}"])[0],
+            url=(ld.refs(node, "subjectWebpage") or [f"{self.live_base_url}/resources/{ctid}"])[0],
             credential_type=RECORD_CLASSES[kind],
             description=clean(ld.text(node, "description")),
             organisation=organisation,
-            language=(languages[0] if languages else lang),
+            language_text=joined(languages) or lang,
+            length_text=self.length(node, graph),
+            cost_text=self.costs(node, graph),
+            credits_text=self.credits(node, graph),
             skills=unique(skills),
             has_part=unique(has_part, uid),
             part_of=unique(part_of, uid),
             prepares_for=unique(prepares_for, uid),
             prepared_by=unique(prepared_by, uid),
         )
-        fields.update(self.duration(node, graph))
-        fields.update(self.cost(node, graph))
         return self.listing(response, raw, **fields)
 
-    def duration(self, node: dict, graph: dict) -> dict:
+    def length(self, node: dict, graph: dict) -> str | None:
+        """``estimatedDuration`` as stated: ``exactDuration``, else ``minimumDuration-maximumDuration``, else its
+        description. A calendar length (``P20D`` is twenty days), never hours of study."""
         for profile in ld.embedded(node, "estimatedDuration", graph):
             exact = ld.text(profile, "exactDuration")
             low, high = ld.text(profile, "minimumDuration"), ld.text(profile, "maximumDuration")
-            text = exact or "-".join(x for x in (low, high) if x) or ld.text(profile, "description")
-            if text:
-                return {"duration_text": text, "duration_hours": hours_of(exact) if exact else None}
-        return {}
+            stated = exact or "-".join(x for x in (low, high) if x) or clean(ld.text(profile, "description"))
+            if stated:
+                return stated
+        return None
 
-    def cost(self, node: dict, graph: dict) -> dict:
+    def costs(self, node: dict, graph: dict) -> str | None:
+        """Every ``estimatedCost`` profile as ``"<direct cost type>: <currency> <price>"``, ``"; "``-separated."""
+        out = []
         for profile in ld.embedded(node, "estimatedCost", graph):
             price = next((ld.literal(v) for v in ld.values(profile, "price")), None)
-            currency = ld.text(profile, "currency")
-            kinds = " ".join(str(r) for c in ld.embedded(profile, "directCostType", graph) for r in ld.refs(c, "targetNode"))
-            if isinstance(price, str):
-                try:
-                    price = float(price)
-                except ValueError:
-                    price = None
-            if not isinstance(price, (int, float)) or isinstance(price, bool):
-                continue
-            kind = "exam_fee" if re.search(r"Assessment|Exam", kinds) else "programme_fee" if "Tuition" in kinds else "unknown"
-            if price == 0:
-                kind = "free"
-            code = CURRENCIES.get((currency or "").strip().lower(), (currency or "").strip().upper() or None)
-            return {"cost_amount": float(price), "cost_currency": code if code and len(code) == 3 else None,
-                    "cost_kind": kind}
-        return {}
+            kinds = [ld.text(c, "targetNodeName") or ld.local_name(str(r))
+                     for c in ld.embedded(profile, "directCostType", graph) for r in (ld.refs(c, "targetNode") or [""])]
+            label = joined(kinds) or clean(ld.text(profile, "description")) or "Cost"
+            if price not in (None, ""):
+                out.append(f"{label}: " + " ".join(x for x in (ld.text(profile, "currency"), joined([price])) if x))
+            elif ld.text(profile, "description"):
+                out.append(clean(ld.text(profile, "description")))
+        return joined(out, "; ")
+
+    def credits(self, node: dict, graph: dict) -> str | None:
+        """``creditValue`` (a QuantitativeValue) as ``"<value> <unit>"``: ``value`` or ``minValue-maxValue``, the
+        unit from ``creditUnitType`` (its name) or ``unitText``; else the value's description."""
+        ns = (ld.CTDL, ld.CTDL_HTTP, *ld.SCHEMA)
+        for value in ld.embedded(node, "creditValue", graph):
+            number, low, high = (next((ld.literal(v) for v in ld.values(value, t, ns)), None)
+                                 for t in ("value", "minValue", "maxValue"))
+            unit = next((ld.text(c, "targetNodeName") or ld.local_name(str(r))
+                         for c in ld.embedded(value, "creditUnitType", graph) for r in (ld.refs(c, "targetNode") or [""])),
+                        None) or ld.text(value, "unitText", ns)
+            amount = joined([number]) if number is not None else (
+                f"{joined([low])}-{joined([high])}" if low is not None and high is not None else None)
+            if amount:
+                return " ".join(x for x in (amount, unit) if x)
+            if ld.text(value, "description", ns):
+                return clean(ld.text(value, "description", ns))
+        return None

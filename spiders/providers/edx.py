@@ -19,13 +19,13 @@ import html
 import re
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urljoin
 
 from parsel import Selector
 
-from spiders import structured_data as sd
+from spiders.helpers import AUDIT_TEXT, clean
 from spiders.web import JsonLdSpider
 
-TECHNIQUES = ("sitemap", "rss")
 NAMESPACES = {
     "atom": "http://www.w3.org/2005/Atom",
     "course": "https://www.edx.org/api/course/elements/1.0/",
@@ -44,33 +44,28 @@ def rfc822_to_iso(value: str | None) -> str | None:
 
 class EdxSpider(JsonLdSpider):
     name = "edx"
+    known_techniques = ("sitemap", "rss")
     field_sources = {
         **JsonLdSpider.field_sources,
         "credential_type": "page kind: /learn/ course, /masters/micromasters/ degree_program, "
         "/certificates/professional-certificate/ certificate, /xseries/ learning_program (RSS: course)",
         "description": "JSON-LD description (RSS: description, verbatim)",
         "organisation": "JSON-LD provider.name (RSS: course:school)",
-        "duration_hours": "courseWorkload (hours per week, midpoint) x schedule weeks (RSS: course:effort x course:length)",
-        "cost_kind": "offers: audit when an audit offer exists; programme_fee for programmes (RSS: course:verified -> audit)",
+        "duration_text": "courseWorkload, as written (RSS: course:effort)",
+        "length_text": "courseSchedule.duration; a programme's timeToComplete (RSS: course:length)",
+        "language_text": "inLanguage (RSS: course:language, else the channel language)",
+        "cost_text": "offers, every offer (RSS: course:verified 1 -> 'Free to audit; paid certificate')",
         "skills": "JSON-LD teaches (RSS: course:subject)",
         "has_part": "EducationalOccupationalProgram.hasCourse (an ItemList)",
         "part_of": "Course.isPartOf",
         "source_modified": "dateModified (RSS: pubDate)",
     }
 
-    def __init__(self, *args: Any, techniques: str | None = None, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        chosen = techniques.split(",") if techniques else list(self.provider.get("techniques", ["sitemap"]))
-        unknown = [t for t in chosen if t not in TECHNIQUES]
-        if unknown:
-            raise ValueError(f"unknown edX techniques: {', '.join(unknown)} (known: {', '.join(TECHNIQUES)})")
-        self.techniques = chosen
-
     def start_urls_for(self):
         if "sitemap" in self.techniques:
             yield from super().start_urls_for()
         if "rss" in self.techniques:
-            request = self.page_request(self.absolute(self.provider["rss_url"]), 1, callback=self.parse_rss)
+            request = self.page_request(self.absolute(self.provider["rss_url"]), 1, callback=self.parse_rss, family="rss")
             if request is not None:
                 yield request
 
@@ -106,7 +101,8 @@ class EdxSpider(JsonLdSpider):
             stats.inc_value("credcat/pagination/empty_pages")
         nxt = sel.xpath("//channel/atom:link[@rel='next']/@href").get()
         if follow and nxt and items:
-            request = self.page_request(self.rebase(response.urljoin(nxt.strip())), page + 1, callback=self.parse_rss)
+            request = self.page_request(self.rebase(urljoin(self.unbase(response.url), nxt.strip())), page + 1,
+                                        callback=self.parse_rss, family="rss")
             if request is not None:
                 yield request
 
@@ -132,23 +128,20 @@ class EdxSpider(JsonLdSpider):
         link = raw.get("link")
         if not link:
             raise ValueError("item has no link")
-        effort, length = raw.get("course:effort") or None, raw.get("course:length") or None
-        duration_text = " for ".join(x for x in (effort, length) if x) or None
-        hours = sd.duration_hours(effort, sd.weeks_in(length)) if effort else None
         subtitle = raw.get("course:subtitle")
         fields: dict[str, Any] = dict(
             source_id=self.source_id_for(link),
-            title=html.unescape(raw.get("title") or "") or None,
+            title=clean(raw.get("title")),
             url=link,
             credential_type="course",
             description=(raw.get("description") or None) or (re.sub(r"<[^>]+>", "", html.unescape(subtitle)).strip() if subtitle else None),
             organisation=raw.get("course:school") or None,
-            language=sd.bcp47(raw.get("course:language") or raw.get("channel_language")),
-            duration_text=duration_text,
-            duration_hours=hours,
+            language_text=raw.get("course:language") or raw.get("channel_language") or None,
+            duration_text=raw.get("course:effort") or None,
+            length_text=raw.get("course:length") or None,
             skills=[s for s in raw.get("course:subject") or [] if s],
             source_modified=rfc822_to_iso(raw.get("pubDate")),
         )
         if raw.get("course:verified") == "1":
-            fields.update(cost_kind="audit", cost_amount=0.0)  # free to audit, verified certificate paid
+            fields["cost_text"] = AUDIT_TEXT  # free to audit, verified certificate paid
         return self.listing(response, raw, **fields)

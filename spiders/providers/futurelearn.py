@@ -12,11 +12,12 @@ Courses get the source id ``courses/<slug>`` from their URL, which is how Expert
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from spiders import structured_data as sd
-from spiders.web import JsonLdSpider
+from spiders.base import FAMILY_META
+from spiders.helpers import AUDIT_TEXT, clean, is_number, with_unit
+from spiders.web import JsonLdSpider, PagedApiSpider
 
 
 def latest_run(runs: Any) -> dict | None:
@@ -26,7 +27,7 @@ def latest_run(runs: Any) -> dict | None:
     return max(dated, key=lambda r: str(r.get("start_date") or ""))
 
 
-class FutureLearnSpider(JsonLdSpider):
+class FutureLearnSpider(JsonLdSpider, PagedApiSpider):
     name = "futurelearn"
     field_sources = {
         **JsonLdSpider.field_sources,
@@ -35,46 +36,38 @@ class FutureLearnSpider(JsonLdSpider):
         "credential_type": "feed: course; /experttracks/ learning_program; /microcredentials/ micro_credential",
         "description": "feed introduction, verbatim; page JSON-LD description",
         "organisation": "feed organisation.name; page JSON-LD provider.name",
-        "language": "feed language as BCP-47",
-        "duration_hours": "feed hours_per_week x duration_in_weeks of the latest run",
-        "cost_kind": "feed has_certificates: true -> audit (free to join, paid certificate), false -> free; "
-        "pages: offers (subscription, programme fee)",
+        "language_text": "feed language, as written",
+        "duration_text": "feed hours_per_week as '<n> hours per week'",
+        "length_text": "feed duration_in_weeks of the latest run as '<n> weeks'",
+        "cost_text": "feed has_certificates: true -> 'Free to audit; paid certificate', false -> 'Free'; "
+        "pages: offers, every offer",
         "skills": "feed categories",
         "has_part": "ExpertTrack / microcredential hasCourse URLs as uids",
     }
 
+    # -- the courses feed: one page of PagedApiSpider's walk (family "feed") -------------------------------
+    def first_pages(self):
+        if self.provider.get("feed_url"):
+            yield self.absolute(self.provider["feed_url"]), {FAMILY_META: "feed"}
+
     def start_urls_for(self):
-        feed = self.provider.get("feed_url")
-        request = self.page_request(self.absolute(feed), 1, callback=self.parse_feed) if feed else None
-        if request is not None:
-            yield request
-        yield from super().start_urls_for()
+        yield from PagedApiSpider.start_urls_for(self)
+        yield from JsonLdSpider.start_urls_for(self)
 
     def parse_given(self, response):
         if response.body[:512].lstrip()[:1] == b"[":
-            return self.parse_feed(response)
-        return super().parse_given(response)
+            return self.parse_api_page(response, page=1, follow=False)
+        return JsonLdSpider.parse_given(self, response)
 
-    def parse_feed(self, response, page: int = 1):
-        data, bad = self.load_json(response)
-        if bad is not None:
-            yield bad
-            return
+    def records(self, response, data: Any):
         if not isinstance(data, list):
-            yield self.quarantine(response, "wrong_type", "courses feed is not a JSON array", data)
-            return
-        if not data:
-            self.crawler.stats.inc_value("credcat/pagination/empty_pages")
-        for raw in data:
-            if not isinstance(raw, dict):
-                yield self.quarantine(response, "wrong_type", "a feed entry is not an object", raw)
-                continue
-            source_id = self.source_id_for(raw["url"]) if isinstance(raw.get("url"), str) else None
-            item = self.safely(response, raw, lambda r: self.build_course(response, r), source_id)
-            if self.first_time(item):
-                yield item
+            raise TypeError("the courses feed is not a JSON array")
+        return data
 
-    def build_course(self, response, raw: dict):
+    def source_id_of(self, response, raw: Any) -> str | None:
+        return self.source_id_for(raw["url"]) if isinstance(raw.get("url"), str) else None
+
+    def build(self, response, raw: dict, data: Any):
         url = raw.get("url")
         if not isinstance(url, str) or not url.strip():
             raise ValueError("course has no url")
@@ -82,30 +75,22 @@ class FutureLearnSpider(JsonLdSpider):
         if url.startswith("//"):
             url = "https:" + url
         url = url.replace("http://", "https://", 1)
-        run = latest_run(raw.get("runs"))
-        weeks = run.get("duration_in_weeks") if run else None
-        per_week = raw.get("hours_per_week")
-        duration_text = None
-        hours = None
-        if isinstance(per_week, (int, float)) and not isinstance(per_week, bool):
-            duration_text = f"{per_week:g} hours per week" + (f" for {weeks:g} weeks" if isinstance(weeks, (int, float)) else "")
-            if isinstance(weeks, (int, float)):
-                hours = float(per_week * weeks)
+        run = latest_run(raw.get("runs")) or {}
         organisation = raw.get("organisation")
         fields: dict[str, Any] = dict(
             source_id=self.source_id_for(url),
-            title=html.unescape(raw["name"]).strip() if isinstance(raw.get("name"), str) else None,
+            title=clean(raw.get("name")),
             url=url,
             credential_type="course",
             description=(raw.get("introduction") or "").strip() or None,
             organisation=sd.text(organisation) if organisation else None,
-            language=sd.bcp47(raw.get("language")),
-            duration_text=duration_text,
-            duration_hours=hours,
+            language_text=raw.get("language") if isinstance(raw.get("language"), str) else None,
+            duration_text=with_unit(per_week, "hours per week") if is_number(per_week := raw.get("hours_per_week")) else None,
+            length_text=with_unit(weeks, "weeks") if is_number(weeks := run.get("duration_in_weeks")) else None,
             skills=sd.texts(raw.get("categories")),
         )
         if raw.get("has_certificates") is True:
-            fields.update(cost_kind="audit", cost_amount=0.0)  # free to join; certificate of achievement paid
+            fields["cost_text"] = AUDIT_TEXT  # free to join; certificate of achievement paid
         elif raw.get("has_certificates") is False:
-            fields.update(cost_kind="free", cost_amount=0.0)
+            fields["cost_text"] = "Free"
         return self.listing(response, raw, **fields)

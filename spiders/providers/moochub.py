@@ -5,84 +5,58 @@ others): ``{"links": {"next": ...}, "data": [{"type": "courses", "id": ..., "att
 The platforms are listed under ``[providers.moochub.platforms.<key>]`` in ``providers.toml``: one provider,
 one spider, one feed and one snapshot, with each record's ``platform`` naming where it is offered and its
 ``source_id`` prefixed by the platform key (``openhpi:...``) so ids from two platforms never collide.
-Adding a platform is a configuration change. A platform that answers with no courses is logged and counted in
-the stats (``credcat/moochub/empty_platforms``); a ``links.next`` that loops back is detected and stops.
+Adding a platform is a configuration change.
+
+The paging is :class:`~spiders.web.PagedApiSpider`'s: one walk per platform following ``links.next``, with its
+loop guard, each page of the family ``api:<platform key>``. On a mirror crawl (``-a base_url=M``) a
+platform's feed is read from ``M/<platform key>/...``. A platform that answers with no courses is logged and
+counted in the stats (``credcat/moochub/empty_platforms``).
 """
 
 from __future__ import annotations
 
-import html
-import json
-import re
 from typing import Any
-from urllib.parse import urljoin
 
-import scrapy
+from spiders.base import FAMILY_META
+from spiders.helpers import as_list, clean, is_number, joined, with_unit
+from spiders.web import PagedApiSpider
 
-from spiders.base import CatalogueSpider
-
-ISO_DURATION = re.compile(
-    r"^P(?:(?P<years>\d+(?:\.\d+)?)Y)?(?:(?P<months>\d+(?:\.\d+)?)M)?(?:(?P<weeks>\d+(?:\.\d+)?)W)?"
-    r"(?:(?P<days>\d+(?:\.\d+)?)D)?(?:T(?:(?P<hours>\d+(?:\.\d+)?)H)?(?:(?P<minutes>\d+(?:\.\d+)?)M)?"
-    r"(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$"
-)
-LEVELS = {"beginner": "beginner", "introductory": "beginner", "intermediate": "intermediate",
-          "advanced": "advanced", "expert": "advanced"}
-MAX_PAGES = 500
-
-
-def weeks_of(duration: Any) -> float | None:
-    """Calendar length of an ISO 8601 duration in weeks (``P6W`` -> 6, ``P1M`` -> ~4.35)."""
-    if not isinstance(duration, str):
-        return None
-    m = ISO_DURATION.match(duration.strip())
-    if not m or not any(m.groupdict().values()):
-        return None
-    g = {k: float(v) if v else 0.0 for k, v in m.groupdict().items()}
-    days = g["years"] * 365 + g["months"] * 30.44 + g["weeks"] * 7 + g["days"] + g["hours"] / 24
-    return days / 7
-
-
-def clean(text: Any) -> str | None:
-    """Text with HTML entities decoded (``&amp;`` -> ``&``) and outer whitespace trimmed; words untouched."""
-    if not isinstance(text, str):
-        return None
-    text = html.unescape(html.unescape(text)).strip()
-    return text or None
-
-
-def workload(attrs: dict) -> tuple[float | None, str | None]:
-    """Hours of notional workload, with the source's own wording kept."""
-    work, duration = attrs.get("workload"), attrs.get("duration")
-    if isinstance(work, dict):
-        value, unit = work.get("timeValue"), str(work.get("timeUnit") or "").strip()
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            return None, None
-        text = f"{value:g} {unit}".strip() + (f" over {duration}" if duration else "")
-        per_week = unit.lower() in ("h/week", "hours/week", "h/w", "hours per week")
-        if per_week:
-            weeks = weeks_of(duration)
-            return (round(value * weeks, 2) if weeks else None), text
-        if unit.lower() in ("h", "hours", "hour"):
-            return float(value), text
-        if unit.lower() in ("min", "minutes"):
-            return round(value / 60, 2), text
-        return None, text
-    if isinstance(work, (int, float)) and not isinstance(work, bool):
-        # Older feeds give a bare number without a unit: keep it as text, do not guess hours.
-        return None, f"workload {work:g}" + (f", duration {duration}" if duration else "")
-    if isinstance(duration, str):
-        return None, duration
-    return None, None
+PLATFORM_META = "credcat_platform"
+COURSE_TYPES = ("courses", "course", "Course")
 
 
 def names(value: Any) -> list[str]:
-    items = value if isinstance(value, list) else [value] if value else []
-    return [clean(i.get("name")) for i in items if isinstance(i, dict) and clean(i.get("name"))]
+    return [clean(i.get("name")) for i in as_list(value) if isinstance(i, dict) and clean(i.get("name"))]
 
 
-class MoochubSpider(CatalogueSpider):
+def workload_text(work: Any) -> str | None:
+    """MOOChub ``workload`` as stated: ``{"timeValue": 4, "timeUnit": "h/week"}`` -> ``"4 h/week"``; older feeds'
+    bare number without a unit stays a bare number (the normaliser does not guess its unit)."""
+    if isinstance(work, dict):
+        value = work.get("timeValue")
+        return with_unit(value, str(work.get("timeUnit") or "").strip()) if is_number(value) else None
+    return with_unit(work, None) if is_number(work) else None
+
+
+class MoochubSpider(PagedApiSpider):
     name = "moochub"
+    walk_meta = (FAMILY_META, PLATFORM_META)
+    field_sources = {
+        "source_id": "<platform key>:<data[].id>",
+        "title": "attributes.name, HTML entities decoded",
+        "url": "attributes.url",
+        "credential_type": "always course",
+        "description": "attributes.description, else abstract; HTML entities decoded",
+        "organisation": "attributes.partnerInstitute[].name, else publisher, else moocProvider",
+        "platform": "the platform's title in providers.toml",
+        "level_text": "attributes.educationalLevel, else level",
+        "language_text": "attributes.languages (else inLanguage), comma-separated",
+        "duration_text": "attributes.workload: timeValue and timeUnit ('4 h/week'), or a bare number as given",
+        "length_text": "attributes.duration (ISO 8601, e.g. P6W)",
+        "cost_text": "attributes.access[], comma-separated (free, paid)",
+        "skills": "attributes.keywords",
+        "source_modified": "attributes.updatedAt, else dateModified",
+    }
 
     def __init__(self, *args: Any, platforms: str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -92,129 +66,79 @@ class MoochubSpider(CatalogueSpider):
         if unknown:
             raise ValueError(f"unknown MOOChub platforms: {', '.join(unknown)}; configured: {', '.join(configured)}")
         self.platforms = {key: configured[key] for key in wanted}
-        self.mirroring = self.base_url != (self.provider.get("base_url") or "").rstrip("/")
-        self.seen_pages: dict[str, set[str]] = {}
-        self.counts: dict[str, int] = {}
 
-    # -- where each platform's feed is ---------------------------------------------------------------------
-    def platform_url(self, key: str, url: str) -> str:
-        """A platform URL as fetched: itself live, or under ``{base_url}/{platform key}`` on a mirror."""
-        live = self.platforms[key]["base_url"].rstrip("/")
-        if self.mirroring and url.startswith(live):
-            return f"{self.base_url}/{key}{url[len(live):]}"
-        return url
-
-    def start_urls_for(self):
-        for key, platform in self.platforms.items():
-            feed = platform["base_url"].rstrip("/") + "/" + platform["feed"].lstrip("/")
-            self.seen_pages[key] = set()
-            self.counts[key] = 0
-            yield scrapy.Request(self.platform_url(key, feed), callback=self.parse, cb_kwargs={"platform": key},
-                                 errback=self.feed_failed, meta={"platform": key, "live_url": feed})
-
-    def parse_given(self, response):
-        # A feed given with -a urls=: its platform is the one named with -a platforms=KEY, else the configured
-        # one whose host it is on, else "moochub".
-        key = next(iter(self.platforms)) if len(self.platforms) == 1 else None
-        key = key or next((k for k, p in self.provider.get("platforms", {}).items()
-                           if response.url.startswith(p["base_url"].rstrip("/"))), None)
-        return self.parse(response, platform=key or "moochub")
-
-    def feed_failed(self, failure):
-        key = failure.request.meta.get("platform")
-        self.logger.error("MOOChub feed of %s failed: %s", key, failure.value)
-        self.crawler.stats.inc_value("credcat/moochub/failed_platforms")
+    def mirror_prefixes(self) -> list[tuple[str, str]]:
+        return [(p["base_url"].rstrip("/"), f"{self.base_url}/{key}")
+                for key, p in (self.provider.get("platforms") or {}).items()]
 
     # -- pages ---------------------------------------------------------------------------------------------
-    def parse(self, response, platform: str):
-        pages = self.seen_pages.setdefault(platform, set())
-        self.counts.setdefault(platform, 0)
-        pages.add(response.url)
-        try:
-            data = json.loads(response.body.decode("utf-8-sig"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            yield self.quarantine(response, "invalid_json", f"MOOChub page is not valid JSON: {exc}",
-                                  response.body[:1_000_000].decode("utf-8", "replace"))
-            self.platform_done(platform)
-            return
+    def first_pages(self):
+        for key, platform in self.platforms.items():
+            self.crawler.stats.set_value(f"credcat/moochub/courses/{key}", 0)
+            feed = platform["base_url"].rstrip("/") + "/" + platform["feed"].lstrip("/")
+            yield feed, {FAMILY_META: f"api:{key}", PLATFORM_META: key}
+
+    def platform_of(self, response) -> str:
+        """The platform of a page: named by its walk; for a feed given with ``-a urls=``, the one platform
+        named with ``-a platforms=KEY``, else the configured one whose host it is on, else ``moochub``."""
+        key = response.meta.get(PLATFORM_META)
+        if key:
+            return key
+        if len(self.platforms) == 1:
+            return next(iter(self.platforms))
+        return next((k for k, p in (self.provider.get("platforms") or {}).items()
+                     if response.url.startswith(p["base_url"].rstrip("/"))), "moochub")
+
+    def records(self, response, data: Any):
         if not isinstance(data, dict) or not isinstance(data.get("data", []), list):
-            yield self.quarantine(response, "wrong_type", "MOOChub page is not a JSON:API document with a data list", data)
-            self.platform_done(platform)
-            return
+            raise TypeError("MOOChub page is not a JSON:API document with a data list")
         for entry in data.get("data") or []:
-            if not isinstance(entry, dict):
-                yield self.quarantine(response, "wrong_type", "a data entry is not an object", entry)
-                continue
-            kind = entry.get("type")
-            if kind not in ("courses", "course", "Course"):
+            kind = entry.get("type") if isinstance(entry, dict) else None
+            if isinstance(entry, dict) and kind not in COURSE_TYPES:
                 self.crawler.stats.inc_value(f"credcat/moochub/skipped_type/{kind}")
                 continue
-            source_id = f"{platform}:{entry['id']}" if entry.get("id") not in (None, "") else None
-            self.counts[platform] += 1
-            yield self.safely(response, entry, lambda e: self.build(response, platform, e), source_id)
+            yield entry
 
-        nxt = (data.get("links") or {}).get("next") if isinstance(data.get("links"), dict) else None
-        if isinstance(nxt, dict):  # JSON:API allows a link object
-            nxt = nxt.get("href")
-        if not nxt:
-            self.platform_done(platform)
-            return
-        live_next = urljoin(response.meta.get("live_url") or response.url, nxt)
-        fetch = self.platform_url(platform, live_next) if platform in self.platforms else live_next
-        if fetch in pages or len(pages) >= MAX_PAGES:
-            self.logger.warning("MOOChub pagination of %s loops back to %s: stopped", platform, live_next)
-            self.crawler.stats.inc_value("credcat/moochub/pagination_loops")
-            self.platform_done(platform)
-            return
-        yield scrapy.Request(fetch, callback=self.parse, cb_kwargs={"platform": platform},
-                             errback=self.feed_failed,
-                             meta={"platform": platform, "live_url": live_next, "credcat_family": "api"})
+    def source_id_of(self, response, raw: Any) -> str | None:
+        return f"{self.platform_of(response)}:{raw['id']}" if raw.get("id") not in (None, "") else None
 
-    def platform_done(self, platform: str) -> None:
-        count = self.counts.get(platform, 0)
-        self.crawler.stats.set_value(f"credcat/moochub/courses/{platform}", count)
-        if count == 0:
-            self.logger.warning("MOOChub platform %s returned no courses", platform)
-            self.crawler.stats.inc_value("credcat/moochub/empty_platforms")
-            self.crawler.stats.inc_value(f"credcat/moochub/empty/{platform}")
+    def closed(self, reason: str) -> None:
+        """Platforms that gave no course, counted when the crawl closes (before the stats file is written)."""
+        stats = self.crawler.stats
+        for key in self.platforms:
+            if not stats.get_value(f"credcat/moochub/courses/{key}"):
+                self.logger.warning("MOOChub platform %s returned no courses", key)
+                stats.inc_value("credcat/moochub/empty_platforms")
+                stats.inc_value(f"credcat/moochub/empty/{key}")
 
     # -- records -------------------------------------------------------------------------------------------
-    def build(self, response, platform: str, entry: dict):
+    def build(self, response, entry: dict, data: Any):
         attrs = entry.get("attributes") or {}
         if not isinstance(attrs, dict):
             raise TypeError("attributes is not an object")
-        platform_title = (self.platforms.get(platform) or {}).get("title") or platform
-        languages = attrs.get("languages") or attrs.get("inLanguage") or []
-        if isinstance(languages, str):
-            languages = [languages]
-        hours, duration_text = workload(attrs)
-        access = [a.lower() for a in attrs.get("access") or [] if isinstance(a, str)]
-        cost = {}
-        if "free" in access:
-            cost = dict(cost_amount=0.0, cost_kind="free")
-        elif access:
-            cost = dict(cost_kind="unknown")
+        platform = self.platform_of(response)
+        self.crawler.stats.inc_value(f"credcat/moochub/courses/{platform}")
         keywords = attrs.get("keywords") or []
         if isinstance(keywords, str):
-            keywords = [k.strip() for k in keywords.split(",")]
+            keywords = keywords.split(",")
         level = attrs.get("educationalLevel") or attrs.get("level")
         organisations = names(attrs.get("partnerInstitute")) or names(attrs.get("publisher")) \
             or names(attrs.get("moocProvider"))
         return self.listing(
             response,
             entry,
-            source_id=f"{platform}:{entry.get('id')}" if entry.get("id") not in (None, "") else None,
+            source_id=self.source_id_of(response, entry),
             title=clean(attrs.get("name")),
             url=attrs.get("url"),
             credential_type="course",
             description=clean(attrs.get("description")) or clean(attrs.get("abstract")),
             organisation=organisations[0] if organisations else None,
-            platform=platform_title,
-            level=LEVELS.get(str(level).lower()) if isinstance(level, str) else None,
-            language=languages[0] if languages and isinstance(languages[0], str) else None,
-            duration_hours=hours,
-            duration_text=duration_text,
+            platform=(self.platforms.get(platform) or {}).get("title") or platform,
+            level_text=level if isinstance(level, str) else None,
+            language_text=joined(x for x in as_list(attrs.get("languages") or attrs.get("inLanguage")) if isinstance(x, str)),
+            duration_text=workload_text(attrs.get("workload")),
+            length_text=attrs.get("duration") if isinstance(attrs.get("duration"), str) else None,
+            cost_text=joined(a for a in as_list(attrs.get("access")) if isinstance(a, str)),
             skills=[clean(k) for k in keywords if clean(k)],
             source_modified=attrs.get("updatedAt") or attrs.get("dateModified"),
-            **cost,
         )

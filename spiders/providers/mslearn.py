@@ -13,7 +13,8 @@ from urllib.parse import urlencode
 
 import scrapy
 
-from spiders.base import CatalogueSpider
+from spiders.base import FAMILY_META, CatalogueSpider
+from spiders.helpers import joined, with_unit
 
 # Catalog API type -> (our credential type, builder method name)
 LISTING_TYPES = {
@@ -26,7 +27,9 @@ LISTING_TYPES = {
     "courses": "course",
 }
 TAXONOMY_TYPES = ("levels", "roles", "products", "subjects")
-LEVELS = {"beginner": "beginner", "intermediate": "intermediate", "advanced": "advanced"}
+# What every listing of a type costs: Microsoft's own statement, not in the catalog records.
+COST_TEXTS = {"modules": "Free", "learningPaths": "Free", "appliedSkills": "Free",
+              "exams": "Paid exam (priced per country by the exam provider)"}
 
 
 def ref_ids(value: Any) -> list[str]:
@@ -42,20 +45,6 @@ def ref_ids(value: Any) -> list[str]:
     return out
 
 
-def bcp47(locale: str | None) -> str | None:
-    if not locale or not isinstance(locale, str):
-        return None
-    parts = locale.replace("_", "-").split("-")
-    return "-".join([parts[0].lower(), *[p.upper() if len(p) == 2 else p.title() for p in parts[1:]]])
-
-
-def level_of(levels: Any) -> str | None:
-    found = {LEVELS[lv] for lv in (levels or []) if isinstance(lv, str) and lv in LEVELS}
-    if not found:
-        return None
-    return found.pop() if len(found) == 1 else "mixed"
-
-
 class MicrosoftLearnSpider(CatalogueSpider):
     name = "mslearn"
     field_sources = {
@@ -66,10 +55,12 @@ class MicrosoftLearnSpider(CatalogueSpider):
         "appliedSkills -> applied_skill, certifications -> certification, exams -> assessment",
         "description": "summary, else subtitle",
         "organisation": "always Microsoft",
-        "level": "levels[] (several -> mixed)",
-        "language": "locale, else locales[0], as BCP-47",
-        "duration_hours": "duration_in_minutes / 60, or duration_in_hours",
-        "cost_kind": "free for modules, paths and applied skills; exam_fee for exams",
+        "level_text": "levels[], comma-separated",
+        "language_text": "locale, else locales[0], as written (en-us)",
+        "duration_text": "duration_in_minutes as '<n> minutes', or duration_in_hours as '<n> hours'",
+        "cost_text": "Free for modules, paths and applied skills; a paid exam for exams (priced per country)",
+        "assessment_text": "by type: knowledge check quiz, scenario-based lab assessment, proctored exam",
+        "pacing_text": "instructor-led for courses; scheduled exam appointment for exams; else self-paced",
         "skills": "skills[] + product and subject names",
         "has_part": "learningPaths.modules[]; certifications.exams[]",
         "prepares_for": "courses.certification and courses.exam",
@@ -119,8 +110,9 @@ class MicrosoftLearnSpider(CatalogueSpider):
 
     def type_requests(self):
         for t in self.types:
+            # one family per type: a type whose request finally fails leaves the crawl incomplete
             yield scrapy.Request(self.api_url([t]), callback=self.parse, cb_kwargs={"types": [t]},
-                                 meta={"credcat_family": t})
+                                 meta={FAMILY_META: t})
 
     # -- listings ------------------------------------------------------------------------------------------
     def parse(self, response, types: list[str] | None = None):
@@ -140,12 +132,9 @@ class MicrosoftLearnSpider(CatalogueSpider):
             if not isinstance(entries, list):
                 yield self.quarantine(response, "wrong_type", f"{kind!r} is not a list", entries)
                 continue
-            for raw in entries:
-                if not isinstance(raw, dict):
-                    yield self.quarantine(response, "wrong_type", f"an entry of {kind!r} is not an object", raw)
-                    continue
-                source_id = raw.get("uid") if isinstance(raw.get("uid"), str) else None
-                yield self.safely(response, raw, lambda r, k=kind: self.build(response, k, r), source_id)
+            yield from self.each_record(response, entries, lambda r, k=kind: self.build(response, k, r),
+                                        lambda r: r.get("uid") if isinstance(r.get("uid"), str) else None,
+                                        f"an entry of {kind!r}")
 
     def named(self, kind: str, ids: Any) -> list[str]:
         return [self.names[kind].get(i, i.replace("-", " ")) for i in (ids or []) if isinstance(i, str)]
@@ -159,23 +148,18 @@ class MicrosoftLearnSpider(CatalogueSpider):
             credential_type=ctype,
             description=raw.get("summary") or raw.get("subtitle"),
             organisation="Microsoft",
-            level=level_of(raw.get("levels")),
-            language=bcp47(raw.get("locale") or ((raw.get("locales") or [None])[0])),
+            level_text=joined(lv for lv in raw.get("levels") or [] if isinstance(lv, str)),
+            language_text=next((x for x in [raw.get("locale"), *(raw.get("locales") or [])] if isinstance(x, str) and x),
+                               None),
+            cost_text=COST_TEXTS.get(kind),
             skills=[s for s in raw.get("skills") or [] if isinstance(s, str)]
             + self.named("products", raw.get("products"))
             + self.named("subjects", raw.get("subjects")),
             source_modified=raw.get("last_modified"),
             prepared_by=[self.uid(u) for u in ref_ids(raw.get("study_guide"))],
         )
-        minutes = raw.get("duration_in_minutes")
-        hours = raw.get("duration_in_hours")
-        if minutes is not None:
-            common.update(duration_hours=round(minutes / 60, 2), duration_text=f"{minutes} minutes")
-        elif hours is not None:
-            common.update(duration_hours=float(hours), duration_text=f"{hours} hours")
-
-        if kind in ("modules", "learningPaths", "appliedSkills"):
-            common.update(cost_amount=0.0, cost_kind="free")
+        minutes, hours = raw.get("duration_in_minutes"), raw.get("duration_in_hours")
+        common["duration_text"] = with_unit(minutes, "minutes") if minutes is not None else with_unit(hours, "hours")
         if kind == "modules":
             common["assessment_text"] = "knowledge check quiz"
         elif kind == "appliedSkills":
@@ -189,7 +173,6 @@ class MicrosoftLearnSpider(CatalogueSpider):
         elif kind == "exams":
             common["title"] = raw.get("title") or raw.get("display_name")
             common["prepared_by"] += [self.uid(u) for u in ref_ids(raw.get("courses"))]
-            common["cost_kind"] = "exam_fee"  # priced per country by the exam provider: amount unknown here
             common["assessment_text"] = "proctored exam"
             common["supervision_text"] = "proctored exam with ID verification"
             common["pacing_text"] = "scheduled exam appointment"

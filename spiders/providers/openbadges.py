@@ -22,7 +22,7 @@ from typing import Any
 
 from spiders import linked_data as ld
 from spiders.documents import DocumentSpider
-from spiders.providers.moochub import clean
+from spiders.helpers import as_list, clean
 from spiders.record import CREDENTIAL_TYPES
 
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
@@ -42,10 +42,6 @@ ACHIEVEMENT_TYPES.update({
 })
 OB3_HINTS = ("ob/v3p0", "credentials/v2", "2018/credentials")
 OB2_HINTS = ("openbadges/v2", "openbadgespec.org/v2")
-
-
-def as_list(value: Any) -> list:
-    return value if isinstance(value, list) else [] if value is None else [value]
 
 
 def types_of(node: dict) -> set[str]:
@@ -117,6 +113,17 @@ def alignments_of(node: dict) -> list[dict]:
 class OpenBadgesSpider(DocumentSpider):
     name = "openbadges"
     mirror_mode = "hosts"
+    field_sources = {
+        "source_id": "the BadgeClass / Achievement id (its URL)",
+        "title": "name",
+        "url": "url, else id, else criteria id (the first http(s) one)",
+        "credential_type": "OB 2.0: badge; OB 3.0: achievementType (MicroCredential -> micro_credential, ...)",
+        "description": "description",
+        "organisation": "the issuer's name: OB 2.0 issuer, OB 3.0 creator or the credential's issuer (fetched once)",
+        "language_text": "inLanguage, else the language tag of name, as written",
+        "skills": "tags + alignment targetName",
+        "alignments": "alignment[]: targetFramework, targetCode, targetName, targetUrl, targetType",
+    }
 
     def start_urls_for(self):
         for url in self.provider.get("urls") or []:
@@ -127,7 +134,7 @@ class OpenBadgesSpider(DocumentSpider):
 
     # -- documents -----------------------------------------------------------------------------------------
     def parse(self, response):
-        data, bad = self.load_body(response)
+        data, bad = self.load_json(response)
         if bad is not None:
             yield bad
             return
@@ -215,11 +222,8 @@ class OpenBadgesSpider(DocumentSpider):
         tags = [t for t in (text_of(x) for x in as_list(node.get("tags") or node.get("tag"))) if t]
         alignments = alignments_of(node)
         skills = list(dict.fromkeys(tags + [a["name"] for a in alignments if a.get("name")]))
-        language = text_of(node.get("inLanguage"))
-        if not language:
-            for v in as_list(node.get("name")):
-                if isinstance(v, dict) and v.get("@language"):
-                    language = v["@language"]
+        language = text_of(node.get("inLanguage")) or next(
+            (v["@language"] for v in as_list(node.get("name")) if isinstance(v, dict) and v.get("@language")), None)
         return self.listing(
             response,
             raw,
@@ -229,7 +233,7 @@ class OpenBadgesSpider(DocumentSpider):
             credential_type=ctype,
             description=text_of(node.get("description")),
             organisation=organisation,
-            language=ld.bcp47(language),
+            language_text=language,
             skills=skills,
             alignments=alignments,
         )
