@@ -21,7 +21,7 @@ from tests.faulty_server import Fault, serve_faulty
 
 FAST = {
     "RETRY_TIMES": "1", "RETRY_BACKOFF_BASE": "0.05", "RETRY_BACKOFF_MAX": "0.2", "RETRY_AFTER_MAX": "5",
-    "DOWNLOAD_TIMEOUT": "1", "DOWNLOAD_MAXSIZE": str(2 * 1024 * 1024), "DOWNLOAD_WARNSIZE": str(1024 * 1024),
+    "DOWNLOAD_TIMEOUT": "4", "DOWNLOAD_MAXSIZE": str(2 * 1024 * 1024), "DOWNLOAD_WARNSIZE": str(1024 * 1024),
     "DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "0", "CONCURRENT_REQUESTS_PER_DOMAIN": "8",
     "REDIRECT_MAX_TIMES": "3", "CREDCAT_ALLOW_LOOPBACK": "1", "LOG_LEVEL": "INFO",
 }
@@ -37,7 +37,7 @@ CASES = [
     ("500 once, then fine (retried)", "mslearn", [Fault("status", MODULES, times=1)], SURVIVED, None),
     ("429 with a short Retry-After", "mslearn", [Fault("status", MODULES, times=1, status=429, value="0.2")], SURVIVED, None),
     ("429 with an absurd Retry-After", "mslearn", [Fault("status", MODULES, status=429, value="86400")], FAILED, "modules: HTTP 429"),
-    ("stall past the download timeout", "mslearn", [Fault("stall", "type=courses", value="3")], FAILED, "courses: download error: DownloadTimeoutError"),
+    ("stall past the download timeout", "mslearn", [Fault("stall", "type=courses", value="12")], FAILED, "courses: download error: DownloadTimeoutError"),
     ("trickle past the download timeout", "mslearn", [Fault("trickle", "type=courses")], FAILED, "courses: download error"),
     ("truncated body (short of Content-Length)", "mslearn", [Fault("truncate", "type=certifications")], FAILED, "certifications: download error"),
     ("body cut off mid-document", "mslearn", [Fault("cut", "type=certifications")], FAILED, "certifications: unreadable response"),
