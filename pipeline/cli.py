@@ -151,6 +151,8 @@ def _split(values: list[str] | None) -> list[str]:
 def cmd_plan(args: argparse.Namespace) -> int:
     from pipeline.planner import plan, render_plan
 
+    if not _split(args.want):
+        return _fail("give at least one skill with --want SKILL")
     try:
         con = open_catalogue()
     except (FileNotFoundError, QueryError) as exc:
@@ -203,7 +205,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         manifest = export_catalogue(con, args.out, refresh_id=args.refresh_id)
     except (ValueError, LookupError, OSError) as exc:  # bad or existing refresh id, missing table, unwritable --out
-        return _fail(str(exc))
+        return _fail(f"cannot export to {args.out}: {exc.strerror}" if getattr(exc, "strerror", None) else str(exc))
     finally:
         con.close()
     if args.json:
@@ -223,15 +225,15 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
 
 
 # -- entry point ----------------------------------------------------------------------------------------------
-def _positive(kind):
-    """An argparse type: a number above zero, or a one-line usage error."""
+def _positive(kind, zero: bool = False):
+    """An argparse type: a finite number above zero (or from zero), else a one-line usage error."""
     def parse(text: str):
         try:
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-        if not (value > 0 and math.isfinite(value)):
-            raise argparse.ArgumentTypeError(f"must be a number above 0, got {text}")
+        if not ((value >= 0 if zero else value > 0) and math.isfinite(value)):
+            raise argparse.ArgumentTypeError(f"must be a number {'from 0' if zero else 'above 0'}, got {text}")
         return value
     parse.__name__ = kind.__name__
     return parse
@@ -279,8 +281,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("plan", help="the least-hours (or least-cost) stack of credentials that teaches given skills")
     p.add_argument("--want", action="append", required=True, metavar="SKILL[,SKILL...]")
     p.add_argument("--have", action="append", metavar="CREDENTIAL", help="uids of credentials already held")
-    p.add_argument("--max-hours", type=float)
-    p.add_argument("--max-cost", type=float)
+    p.add_argument("--max-hours", type=_positive(float, zero=True))
+    p.add_argument("--max-cost", type=_positive(float, zero=True))
     p.add_argument("--level", choices=["beginner", "intermediate", "advanced"], help="nothing above this level")
     p.add_argument("--by-cost", action="store_true", help="minimise total cost instead of total hours")
     p.add_argument("--json", action="store_true")
@@ -307,9 +309,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     warnings.filterwarnings("ignore", module="dagster")
     warnings.filterwarnings("ignore", message=".*(beta|preview|superseded).*", category=Warning)
+    import duckdb
+
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except duckdb.Error as exc:  # e.g. a table name that does not exist: one line, not a traceback
+        return _fail(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
     except BrokenPipeError:  # `credcat sql ... | head`: the reader left early, which is not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -99,6 +99,8 @@ BAD = {
     "sql --timeout nan": ["sql", "select 1", "--timeout", "nan"],
     "sql --timeout inf": ["sql", "select 1", "--timeout", "inf"],
     "plan --max-hours x": ["plan", "--want", "python", "--max-hours", "x"],
+    "plan --max-hours -5": ["plan", "--want", "python", "--max-hours", "-5"],
+    "plan --max-cost nan": ["plan", "--want", "python", "--max-cost", "nan"],
     "unknown command": ["nope"],
 }
 
@@ -140,6 +142,14 @@ def test_a_file_that_is_not_a_catalogue_is_a_clear_error(data_dir, capsys):
         assert main(argv) == 2
         err = capsys.readouterr().err.strip()
         assert "\n" not in err and "cannot open the catalogue" in err, argv
+
+
+def test_coverage_of_an_unknown_table_and_an_empty_plan_are_clear(catalogue, capsys):
+    assert main(["describe", "--coverage", "nope"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "nope" in err and "Traceback" not in err
+    assert main(["plan", "--want", " , "]) == 2
+    assert "at least one skill" in capsys.readouterr().err
 
 
 def test_validate_a_folder_is_a_clear_error(tmp_path, capsys):
