@@ -7,12 +7,12 @@ The SQL lives in ``sql/intermediate/int_match_keys.sql`` (keys) and
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 import numpy as np
 
-SQL_DIR = Path(__file__).resolve().parents[2] / "sql" / "intermediate"
+from pipeline import paths
+
+SQL_DIR = paths.SQL_DIR / "intermediate"
 BLOCK_KEYS = {1: "url", 2: "title", 4: "org_compact_title", 8: "title_no_org", 16: "title_code"}
 DEFAULT_MAX_BLOCK = 100
 TIMINGS: dict[str, float] = {}
