@@ -101,6 +101,16 @@ ESCAPES = {
     "two statements": "select 1; copy (select 1) to '{out}'",
     "read then attach": "select 1; attach '{d}/other.duckdb'",
     "query() of a write": "select * from query('copy (select 1) to ''{out}''')",
+    "query() of a file read": "select * from query('select * from read_text(''/etc/hostname'')')",
+    "from-first file read": "from read_csv('/etc/passwd')",
+    "read_ndjson": "select * from read_ndjson('/etc/passwd')",
+    "import database": "import database '{d}'",
+    "copy from database": "copy from database catalogue to memory",
+    "create view over a file": "create view v as select * from read_text('/etc/hostname')",
+    "set variable": "set variable x = 1",
+    "update extensions": "update extensions",
+    "load from a path": "load '{d}/x.duckdb_extension'",
+    "force install": "force install httpfs",
 }
 
 
