@@ -182,8 +182,10 @@ def json_value(value, type_name: str = ""):
         return value if math.isfinite(value) else None
     if isinstance(value, (bool, int, str)):
         return value
-    if isinstance(value, decimal.Decimal):
-        return float(value) if value.is_finite() else None
+    if isinstance(value, decimal.Decimal):  # whole numbers stay exact; fractions become JSON numbers
+        if not value.is_finite():
+            return None
+        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, dt.timedelta):
