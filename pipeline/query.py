@@ -101,9 +101,14 @@ def read_statement(sql: str):
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
         raise QueryError(f"query failed: {_first_line(exc)}") from None
+    if not statements:
+        raise QueryError("give a statement, e.g. \"select count(*) from credentials\"")
     if len(statements) != 1:
-        raise QueryError(f"give exactly one statement (got {len(statements)}); run several queries one at a time"
-                         if statements else "give a statement, e.g. \"select count(*) from credentials\"")
+        # a PIVOT without an IN list is parsed as CREATE TYPE + SELECT: say so rather than "two statements"
+        hint = ("; a PIVOT needs its values listed: PIVOT ... ON col IN ('a', 'b')"
+                if statements[0].type == duckdb.StatementType.CREATE and not statements[0].query else
+                "; run several queries one at a time")
+        raise QueryError(f"give exactly one statement (got {len(statements)}){hint}")
     statement = statements[0]
     if statement.type != duckdb.StatementType.SELECT:
         kind = statement.type.name

@@ -140,6 +140,9 @@ def test_refusals_say_why(con):
     assert "only the published catalogue" in refusal("select * from read_text('/etc/hostname')")
     assert "exactly one statement (got 2)" in refusal("select 1; select 2")
     assert "give a statement" in refusal("  ;  ")
+    assert "PIVOT ... ON col IN" in refusal("pivot credentials on credential_type using count(*)")
+    assert query.run(con, "pivot (select credential_type from credentials) on credential_type in ('course', 'badge') "
+                          "using count(*)").rows == [(1, 1)]
     assert refusal("selec 1").startswith("query failed: Parser Error")
 
 
