@@ -10,7 +10,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline import paths
 from pipeline.query import QueryError
 
 
