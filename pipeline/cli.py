@@ -311,6 +311,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     import duckdb
 
     args = build_parser().parse_args(argv)
+    for name, value in vars(args).items():  # undecodable bytes in an argument reach DuckDB as lone surrogates
+        if name not in PATH_ARGS and any(isinstance(v, str) and not _is_text(v) for v in _values(value)):
+            return _fail(f"--{name.replace('_', '-')} is not valid UTF-8 text")
     try:
         return args.func(args)
     except duckdb.Error as exc:  # e.g. a table name that does not exist: one line, not a traceback
@@ -318,6 +321,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `credcat sql ... | head`: the reader left early, which is not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # a missing or unreadable file named in the environment (e.g. CREDCAT_PROVIDERS)
+        return _fail(f"{exc.strerror}: {exc.filename}" if exc.strerror and exc.filename else str(exc))
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+
+
+PATH_ARGS = {"file", "out", "args"}  # file names may be any bytes; dedupe parses its own arguments
+
+
+def _values(value) -> list:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 if __name__ == "__main__":

@@ -155,3 +155,25 @@ def test_coverage_of_an_unknown_table_and_an_empty_plan_are_clear(catalogue, cap
 def test_validate_a_folder_is_a_clear_error(tmp_path, capsys):
     assert main(["validate", str(tmp_path)]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["sql", "select '\udcff'"], ["describe", "\udcff"], ["plan", "--want", "\udcff"],
+                                  ["pathways", "--skill", "\udcff"]])
+def test_arguments_that_are_not_utf8_are_a_clear_error(catalogue, capsys, argv):
+    """`credcat sql $'\\xff'`: Python hands the undecodable byte on as a lone surrogate, which DuckDB cannot take."""
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "not valid UTF-8" in err
+
+
+def test_a_missing_providers_file_is_a_clear_error(data_dir, capsys, monkeypatch):
+    from spiders import config
+
+    monkeypatch.setattr(config, "CONFIG_PATH", data_dir / "nope.toml")
+    config.load.cache_clear()
+    try:
+        assert main(["refresh", "--offline"]) == 2
+    finally:
+        config.load.cache_clear()
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "nope.toml" in err
