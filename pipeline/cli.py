@@ -313,7 +313,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     for name, value in vars(args).items():  # undecodable bytes in an argument reach DuckDB as lone surrogates
         if name not in PATH_ARGS and any(isinstance(v, str) and not _is_text(v) for v in _values(value)):
-            return _fail(f"--{name.replace('_', '-')} is not valid UTF-8 text")
+            return _fail(f"the {name.replace('_', '-')} argument is not valid UTF-8 text")
     try:
         return args.func(args)
     except duckdb.Error as exc:  # e.g. a table name that does not exist: one line, not a traceback
