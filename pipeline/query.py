@@ -120,7 +120,7 @@ def read_statement(sql: str):
 @dataclass
 class Result:
     columns: list[str]
-    types: list[str]
+    types: list  # DuckDB types (``duckdb.DuckDBPyType``); ``str()`` gives the SQL name
     rows: list[tuple]
 
     def records(self) -> list[dict]:
@@ -143,7 +143,7 @@ def run(con, sql: str, limits: Limits = Limits()) -> Result:
     try:
         cursor = con.execute(statement)
         columns = [d[0] for d in cursor.description]
-        types = [str(d[1]) for d in cursor.description]
+        types = [d[1] for d in cursor.description]
         rows = cursor.fetchmany(limits.max_rows + 1)
     except duckdb.Error as exc:
         raise _explain(exc, limits, timed_out.is_set()) from None
@@ -174,11 +174,13 @@ def _first_line(exc: BaseException) -> str:
 
 
 # -- JSON rendering ----------------------------------------------------------------------------------------------
-def json_value(value, type_name: str = ""):
-    """One DuckDB value as JSON: JSON columns parsed (not double-encoded), NaN/inf as null, ISO 8601 times."""
+def json_value(value, sql_type=None):
+    """One DuckDB value as JSON: JSON values parsed, also inside lists, structs and maps (not double-encoded),
+    NaN/inf as null, ISO 8601 times. ``sql_type`` is the value's ``duckdb.DuckDBPyType`` when known."""
     if value is None:
         return None
-    if type_name == "JSON" and isinstance(value, str):
+    kind = getattr(sql_type, "id", None)
+    if str(sql_type) == "JSON" and isinstance(value, str):
         try:
             return json.loads(value)
         except ValueError:
@@ -200,9 +202,12 @@ def json_value(value, type_name: str = ""):
     if isinstance(value, (bytes, bytearray, memoryview)):
         return base64.b64encode(bytes(value)).decode("ascii")
     if isinstance(value, dict):
-        return {str(k): json_value(v) for k, v in value.items()}
+        fields = dict(sql_type.children) if kind == "struct" else {}
+        item = sql_type.children[1][1] if kind == "map" else None
+        return {str(k): json_value(v, fields.get(k, item)) for k, v in value.items()}
     if isinstance(value, Sequence):
-        return [json_value(v) for v in value]
+        item = sql_type.children[0][1] if kind in ("list", "array") else None
+        return [json_value(v, item) for v in value]
     return str(value)
 
 

@@ -215,7 +215,8 @@ def test_json_records_are_json_not_strings(cat, tmp_path):
     c.execute("""create table t as select '{"a": [1, {"b": null}]}'::json as j, 'nan'::double as nan_,
                  'inf'::double as inf_, timestamp '2026-01-02 03:04:05' as ts, timestamptz '2026-01-02 03:04:05+00' as tz,
                  date '2026-01-02' as d, interval 90 minute as iv, {'k': [1, 2]} as s, 1.50::decimal(4, 2) as dec,
-                 12345678901234567890::decimal(38, 0) as big, ['x', null] as l""")
+                 12345678901234567890::decimal(38, 0) as big, ['x', null] as l,
+                 ['{"a": 1}'::json] as jl, {'k': '[1]'::json} as js, map {'m': '{}'::json} as jm""")
     c.close()
     con = query.connect(path)
     (record,) = query.run(con, "select * from t").records()
@@ -226,6 +227,7 @@ def test_json_records_are_json_not_strings(cat, tmp_path):
     assert record["d"] == "2026-01-02" and record["iv"] == "PT1H30M"
     assert record["s"] == {"k": [1, 2]} and record["dec"] == 1.5 and record["l"] == ["x", None]
     assert record["big"] == 12345678901234567890
+    assert record["jl"] == [{"a": 1}] and record["js"] == {"k": [1]} and record["jm"] == {"m": {}}
     json.dumps(record, allow_nan=False)
 
 
