@@ -7,6 +7,9 @@ access off and extension auto-loading off *in the connect config* (before any st
 and threads capped and spilling to disk off, the extensions we need loaded, and then the configuration
 locked. Each query must be exactly one read statement, as DuckDB's own parser classifies it; it runs under a
 timer that interrupts it, and at most ``max_rows`` rows are fetched. Every refusal says what to do instead.
+
+For a server: the sandbox belongs to the database instance, so ``con.cursor()`` per request inherits it; a
+connection keeps reading the catalogue it opened, so reopen after a publish (the swap replaces the file).
 """
 
 from __future__ import annotations

@@ -154,6 +154,16 @@ def test_configuration_is_locked(con):
         con.execute("set memory_limit = '100GB'")
 
 
+def test_cursors_share_the_sandbox(con):
+    """A server gives each request ``con.cursor()``: the cursor is as confined as the connection."""
+    cur = con.cursor()
+    with pytest.raises(query.QueryError, match="refused"):
+        query.run(cur, "select * from read_text('/etc/hostname')")
+    with pytest.raises(duckdb.Error, match="locked"):
+        cur.execute("set enable_external_access = true")
+    assert query.run(cur, "select count(*) from credentials").rows == [(2,)]
+
+
 def test_reads_still_work(con):
     assert query.run(con, "from credentials select uid order by uid").rows == [("a:1",), ("a:2",)]
     assert query.run(con, "with t as (select 1 as a) select * from t").rows == [(1,)]
