@@ -132,8 +132,11 @@ class Result:
 
 
 def run(con, sql: str, limits: Limits = Limits()) -> Result:
-    """Run one read statement on a sandboxed connection, within ``limits``."""
+    """Run one read statement on a sandboxed connection (from ``connect``), within ``limits``."""
     statement = read_statement(sql)
+    if con.execute("select current_setting('enable_external_access'), current_setting('lock_configuration')"
+                   ).fetchone() != (False, True):
+        raise ValueError("query.run needs a sandboxed connection from pipeline.query.connect")
     timed_out = threading.Event()
 
     def stop() -> None:

@@ -154,6 +154,17 @@ def test_configuration_is_locked(con):
         con.execute("set memory_limit = '100GB'")
 
 
+def test_run_refuses_a_connection_that_is_not_sandboxed(cat):
+    plain = duckdb.connect(str(cat), read_only=True)
+    with pytest.raises(ValueError, match="sandboxed connection"):
+        query.run(plain, "select 1")
+    plain.close()
+    own = query.connect(cat, sandboxed=False)  # credcat's own export connection
+    with pytest.raises(ValueError):
+        query.run(own, "select 1")
+    own.close()
+
+
 def test_cursors_share_the_sandbox(con):
     """A server gives each request ``con.cursor()``: the cursor is as confined as the connection."""
     cur = con.cursor()
