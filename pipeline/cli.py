@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline import paths
+from pipeline.query import QueryError
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -45,37 +46,32 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 # -- sql ------------------------------------------------------------------------------------------------------
-def open_catalogue(path: Path | None = None):
-    """A read-only connection to the published catalogue (never blocks or is blocked by a refresh)."""
-    import duckdb
+def open_catalogue(path: Path | None = None, **kwargs):
+    """A read-only, sandboxed connection to the published catalogue (``pipeline.query.connect``): never blocks
+    or is blocked by a refresh, and reads nothing but the catalogue."""
+    from pipeline import query
 
-    path = path or paths.catalogue_path()
-    if not path.exists():
-        raise FileNotFoundError(f"no catalogue at {path}: run `credcat refresh --offline` (or `make demo`) first")
-    return duckdb.connect(str(path), read_only=True)
+    return query.connect(path, **kwargs)
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
-    import duckdb
+    from pipeline import query
 
+    limits = query.Limits(max_rows=args.max_rows, timeout=args.timeout)
     try:
-        con = open_catalogue()
-    except FileNotFoundError as exc:
+        con = open_catalogue(limits=limits)
+    except (FileNotFoundError, query.QueryError) as exc:
         return _fail(str(exc))
     try:
-        rel = con.sql(args.query)
-        if rel is None:
-            return _fail("the statement returned no rows (the catalogue is read-only here)")
-        columns = rel.columns
-        rows = rel.fetchall()
-    except duckdb.Error as exc:
-        return _fail(f"query failed: {exc}")
+        result = query.run(con, args.query, limits)
+    except query.QueryError as exc:
+        return _fail(str(exc))
     finally:
         con.close()
     if args.json:
-        print(json.dumps([dict(zip(columns, row)) for row in rows], default=str, ensure_ascii=False, indent=2))
+        print(json.dumps(result.records(), ensure_ascii=False, indent=2, allow_nan=False))
     else:
-        print(format_table(columns, rows))
+        print(format_table(result.columns, result.rows))
     return 0
 
 
@@ -101,7 +97,7 @@ def cmd_describe(args: argparse.Namespace) -> int:
 
     try:
         con = open_catalogue()
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, QueryError) as exc:
         return _fail(str(exc))
     try:
         if args.markdown:
@@ -171,9 +167,11 @@ def _split(values: list[str] | None) -> list[str]:
 def cmd_plan(args: argparse.Namespace) -> int:
     from pipeline.planner import plan, render_plan
 
+    if not _split(args.want):
+        return _fail("give at least one skill with --want SKILL")
     try:
         con = open_catalogue()
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, QueryError) as exc:
         return _fail(str(exc))
     try:
         result = plan(con, want=_split(args.want), have=_split(args.have), max_hours=args.max_hours,
@@ -192,7 +190,7 @@ def cmd_pathways(args: argparse.Namespace) -> int:
         return _fail("give --skill TEXT or --credential ID")
     try:
         con = open_catalogue()
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, QueryError) as exc:
         return _fail(str(exc))
     try:
         if args.credential and not con.execute("select 1 from pathways where destination = ?",
@@ -217,13 +215,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     from pipeline.exports import export_catalogue
 
     try:
-        con = open_catalogue()
-    except FileNotFoundError as exc:
+        con = open_catalogue(sandboxed=False)  # export writes its own Parquet files
+    except (FileNotFoundError, QueryError) as exc:
         return _fail(str(exc))
     try:
         manifest = export_catalogue(con, args.out, refresh_id=args.refresh_id)
-    except ValueError as exc:
-        return _fail(str(exc))
+    except (ValueError, LookupError, OSError) as exc:  # bad or existing refresh id, missing table, unwritable --out
+        return _fail(f"cannot export to {args.out}: {exc.strerror}" if getattr(exc, "strerror", None) else str(exc))
     finally:
         con.close()
     if args.json:
@@ -243,6 +241,20 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
 
 
 # -- entry point ----------------------------------------------------------------------------------------------
+def _positive(kind, zero: bool = False):
+    """An argparse type: a finite number above zero (or from zero), else a one-line usage error."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not ((value >= 0 if zero else value > 0) and math.isfinite(value)):
+            raise argparse.ArgumentTypeError(f"must be a number {'from 0' if zero else 'above 0'}, got {text}")
+        return value
+    parse.__name__ = kind.__name__
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="credcat", description="An open catalogue of micro-credentials.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -259,6 +271,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sql", help="run a read-only SQL query on the published catalogue")
     p.add_argument("query")
     p.add_argument("--json", action="store_true", help="print a JSON array of row objects")
+    p.add_argument("--max-rows", type=_positive(int), default=10_000, metavar="N",
+                   help="refuse a result of more than N rows (default 10000)")
+    p.add_argument("--timeout", type=_positive(float), default=30.0, metavar="SECONDS",
+                   help="stop the query after this long (default 30)")
     p.set_defaults(func=cmd_sql)
 
     p = sub.add_parser("describe", help="the data dictionary: tables, columns, meanings, vocabularies, sources")
@@ -285,8 +301,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("plan", help="the least-hours (or least-cost) stack of credentials that teaches given skills")
     p.add_argument("--want", action="append", required=True, metavar="SKILL[,SKILL...]")
     p.add_argument("--have", action="append", metavar="CREDENTIAL", help="uids of credentials already held")
-    p.add_argument("--max-hours", type=float)
-    p.add_argument("--max-cost", type=float)
+    p.add_argument("--max-hours", type=_positive(float, zero=True))
+    p.add_argument("--max-cost", type=_positive(float, zero=True))
     p.add_argument("--level", choices=["beginner", "intermediate", "advanced"], help="nothing above this level")
     p.add_argument("--by-cost", action="store_true", help="minimise total cost instead of total hours")
     p.add_argument("--json", action="store_true")
@@ -296,7 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
     g = p.add_mutually_exclusive_group()
     g.add_argument("--skill", metavar="TEXT")
     g.add_argument("--credential", metavar="ID")
-    p.add_argument("--limit", type=int, default=3, help="pathways to show for a skill")
+    p.add_argument("--limit", type=_positive(int), default=3, help="pathways to show for a skill")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_pathways)
 
@@ -313,12 +329,38 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     warnings.filterwarnings("ignore", module="dagster")
     warnings.filterwarnings("ignore", message=".*(beta|preview|superseded).*", category=Warning)
+    import duckdb
+
     args = build_parser().parse_args(argv)
+    for name, value in vars(args).items():  # undecodable bytes in an argument reach DuckDB as lone surrogates
+        if name not in PATH_ARGS and any(isinstance(v, str) and not _is_text(v) for v in _values(value)):
+            return _fail(f"the {name.replace('_', '-')} argument is not valid UTF-8 text")
     try:
         return args.func(args)
+    except duckdb.Error as exc:  # e.g. a table name that does not exist: one line, not a traceback
+        return _fail(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
     except BrokenPipeError:  # `credcat sql ... | head`: the reader left early, which is not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # a missing or unreadable file named in the environment (e.g. CREDCAT_PROVIDERS)
+        return _fail(f"{exc.strerror}: {exc.filename}" if exc.strerror and exc.filename else str(exc))
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+
+
+PATH_ARGS = {"file", "out", "args"}  # file names may be any bytes; dedupe parses its own arguments
+
+
+def _values(value) -> list:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 if __name__ == "__main__":

@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+# The folder holding the `pipeline` and `spiders` packages: the checkout, or site-packages once installed.
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SQL_DIR = PROJECT_ROOT / "sql"
+# `sql/` sits at the top of the checkout; a wheel ships it inside the package as `pipeline/sql` (pyproject.toml).
+_PACKAGED_SQL = Path(__file__).resolve().parent / "sql"
+SQL_DIR = _PACKAGED_SQL if _PACKAGED_SQL.is_dir() else PROJECT_ROOT / "sql"
 
 
 def data_dir() -> Path:
-    """Raw feeds, build files and the published catalogue (``CREDCAT_DATA_DIR``, default ``./data``)."""
-    return Path(os.environ.get("CREDCAT_DATA_DIR", PROJECT_ROOT / "data")).resolve()
+    """Raw feeds, build files and the published catalogue (``CREDCAT_DATA_DIR``, default ``./data`` of the
+    current directory, so an installed ``credcat`` never writes into site-packages)."""
+    return Path(os.environ.get("CREDCAT_DATA_DIR") or "data").resolve()
 
 
 def catalogue_path(data: Path | None = None) -> Path:

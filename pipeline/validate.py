@@ -4,6 +4,7 @@ why, without publishing anything. Everything happens in a temporary folder."""
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,10 +29,11 @@ class ValidationReport:
 
     @property
     def ok(self) -> bool:
-        return all(c["passed"] for c in self.checks.values())
+        """Something would be accepted and every check passed (a feed of nothing but rejects is a failure)."""
+        return self.accepted > 0 and all(c["passed"] for c in self.checks.values())
 
     def as_dict(self) -> dict:
-        return {"subject": self.subject, "accepted": self.accepted, "by_type": self.by_type,
+        return {"subject": self.subject, "ok": self.ok, "accepted": self.accepted, "by_type": self.by_type,
                 "quarantined": len(self.quarantined), "reasons": self.reasons, "checks": self.checks,
                 "quarantine": self.quarantined}
 
@@ -45,6 +47,8 @@ class ValidationReport:
             lines.append(f"  ... and {len(self.quarantined) - 50} more (use --json for all)")
         for name, c in self.checks.items():
             lines.append(f"check {name}: {'passed' if c['passed'] else 'FAILED'} ({c['summary']})")
+        if not self.accepted:
+            lines.append("FAILED: nothing would be accepted")
         return "\n".join(lines)
 
 
@@ -56,24 +60,47 @@ def _checks(con) -> dict[str, dict]:
     return out
 
 
-def validate_feed(path: Path) -> ValidationReport:
-    """Validate a JSON Lines (or JSON array) file of canonical records."""
-    report = ValidationReport(subject=str(path))
-    text = path.read_text(encoding="utf-8")
-    records: list = []
-    if text.lstrip().startswith("["):
+_RECORD_START = re.compile(r"^[{\[]", re.M)
+
+
+def read_records(path: Path) -> tuple[list, list[dict]]:
+    """The JSON values in ``path`` (JSON Lines, a JSON array, or pretty-printed objects one after another) and a
+    quarantine entry for each part that is not UTF-8 or not JSON. Records are counted, not lines."""
+    problems: list[dict] = []
+    lines = []
+    for n, raw in enumerate(path.read_bytes().removeprefix(b"\xef\xbb\xbf").split(b"\n"), 1):
         try:
-            records = json.loads(text)
-        except ValueError as exc:
-            report.quarantined.append({"reason": "invalid_json", "message": str(exc), "source_id": None})
-    else:
-        for n, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                records.append(json.loads(line))
-            except ValueError as exc:
-                report.quarantined.append({"reason": "invalid_json", "message": f"line {n}: {exc}", "source_id": None})
+            lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            problems.append({"reason": "invalid_encoding", "source_id": None,
+                             "message": f"line {n}: not UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})"})
+            lines.append("")
+    text = "\n".join(lines)
+    decoder = json.JSONDecoder()
+    values: list = []
+    pos = 0
+    while True:
+        while pos < len(text) and text[pos] in " \t\r\n":
+            pos += 1
+        if pos >= len(text):
+            break
+        try:
+            value, pos = decoder.raw_decode(text, pos)
+        except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep for the parser
+            line = text.count("\n", 0, pos) + 1
+            problems.append({"reason": "invalid_json", "source_id": None, "message": f"line {line}: {exc}"})
+            # resume at the next line that starts a record, so one broken record is counted once
+            nxt = _RECORD_START.search(text, pos + 1)
+            pos = len(text) if nxt is None else nxt.start()
+            continue
+        values.extend(value if isinstance(value, list) else [value])
+    return values, problems
+
+
+def validate_feed(path: Path) -> ValidationReport:
+    """Validate a file of canonical records (JSON Lines, a JSON array, or concatenated JSON objects)."""
+    report = ValidationReport(subject=str(path))
+    records, report.quarantined = read_records(path)
     seen: Counter = Counter()
     for rec in records:
         if not isinstance(rec, dict):
@@ -103,7 +130,7 @@ def dry_run_provider(provider: str, *, offline: bool = False, file: Path | None 
         report = ValidationReport(subject=subject)
         if not result.ok:
             log = result.run_dir / "crawl.log"
-            tail = log.read_text()[-2000:] if log.exists() else ""
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
             raise RuntimeError(f"crawl of {provider} failed (exit {result.returncode}, {result.finish_reason}):\n{tail}")
         con = warehouse.fresh_build(data / "validate.duckdb")
         try:
