@@ -16,8 +16,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import scrapy
 
-from spiders import config
+from spiders import config, limits
 from spiders.items import Listing, Quarantined
+from spiders.safety import GIVEN_META
 
 TRACKING_PARAMS = ("utm_", "wt.", "mc_id", "gclid", "fbclid")
 
@@ -110,7 +111,9 @@ class CatalogueSpider(scrapy.Spider):
     async def start(self):
         if self.given_urls:
             for url in self.given_urls:
-                yield scrapy.Request(url, callback=self.parse_given, dont_filter=True)
+                request = scrapy.Request(url, callback=self.parse_given, dont_filter=True)
+                request.meta[GIVEN_META] = request.url  # the one URL that may be file:// (spiders/safety.py)
+                yield request
         else:
             for request in self.start_urls_for():
                 yield request
@@ -153,12 +156,14 @@ class CatalogueSpider(scrapy.Spider):
         )
 
     def load_json(self, response: scrapy.http.Response) -> tuple[Any, Quarantined | None]:
-        """Parse a JSON body; on failure return a quarantine item holding the body and the parser's error."""
+        """Parse a JSON body; on failure return a quarantine item holding the body and the parser's error.
+
+        Strict UTF-8 and bounded (spiders/limits.py): ``invalid_encoding``, ``too_large``, ``too_deep`` or
+        ``invalid_json``, never U+FFFD in a record and never a RecursionError that loses the document."""
         try:
-            return json.loads(response.text), None
-        except (ValueError, AttributeError) as exc:
-            body = response.body[:1_000_000].decode("utf-8", "replace")
-            return None, self.quarantine(response, "invalid_json", f"response is not valid JSON: {exc}", body)
+            return limits.load_json(response.body), None
+        except limits.Refused as exc:
+            return None, self.quarantine(response, exc.reason, f"response refused: {exc}", limits.excerpt(response.body))
 
     def safely(self, response: scrapy.http.Response, raw: Any, build, source_id: str | None = None):
         """Build one record with ``build(raw)``; a mapping error quarantines that record alone."""

@@ -15,7 +15,6 @@ What it adds to :class:`~spiders.base.CatalogueSpider`:
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -24,7 +23,8 @@ from urllib.parse import urlsplit
 import scrapy
 
 from spiders.base import CatalogueSpider
-from spiders.safety import ORIGIN_META, UnsafeAddress
+from spiders import limits, safety
+from spiders.safety import ORIGIN_META, NotResolved, UnsafeAddress
 
 
 class DocumentSpider(CatalogueSpider):
@@ -40,6 +40,12 @@ class DocumentSpider(CatalogueSpider):
         self._names: dict[str, str | None] = {}
         self.refused: dict[str, str] = {}  # URL as written -> why it was not fetched
         self._waiting: dict[str, list[Callable[[str | None], Iterator]]] = defaultdict(list)
+        # Only these hosts are ever fetched (spiders/safety.py enforces it even with dont_filter=True): the
+        # configured domains, the mirror, and the hosts of the documents the crawl starts from.
+        for url in [*(self.provider.get("urls") or []), *self.given_urls]:
+            host = urlsplit(url).hostname if url.startswith(("http://", "https://")) else None
+            if host and host not in self.allowed_domains:
+                self.allowed_domains.append(host)
 
     # -- URLs ------------------------------------------------------------------------------------------------
     def fetch_url(self, url: str) -> str:
@@ -58,6 +64,7 @@ class DocumentSpider(CatalogueSpider):
     def follow_doc(self, url: str, callback, *, referrer=None, referrer_raw: Any = None, source_id: str | None = None,
                    cb_kwargs: dict | None = None, org_url: str | None = None, **kwargs: Any) -> scrapy.Request:
         """A request for a URL found inside a document; a refused or failed fetch is reported, never fatal."""
+        url = safety.absolute(url, referrer)  # a relative link is relative to its document (never scheme-less)
         meta = {ORIGIN_META: url, "referrer_url": referrer.url if referrer is not None else None,
                 "referrer_raw": referrer_raw, "referrer_id": source_id, "org_url": org_url}
         return scrapy.Request(self.fetch_url(url), callback=callback, errback=self.follow_failed, meta=meta,
@@ -70,10 +77,15 @@ class DocumentSpider(CatalogueSpider):
         if failure.check(UnsafeAddress):
             exc = failure.value
             origin = meta.get(ORIGIN_META) or request.url
-            self.refused[origin] = f"{origin} is a {exc.kind} address ({exc.address}): not fetched"
+            self.refused[origin] = f"{exc.why}: not fetched"
             self.crawler.stats.inc_value(f"credcat/{self.name}/refused_links")
             if meta.get("referrer_url") and org_url is None:
                 yield self.quarantine_at(meta["referrer_url"], "unsafe_address", f"links to {self.refused[origin]}",
+                                         meta.get("referrer_raw"), meta.get("referrer_id"))
+        elif failure.check(NotResolved):  # a link in a local document, and -a resolve=1 was not given
+            self.crawler.stats.inc_value(f"credcat/{self.name}/unresolved_links")
+            if meta.get("referrer_url") and org_url is None:
+                yield self.quarantine_at(meta["referrer_url"], "not_resolved", str(failure.value),
                                          meta.get("referrer_raw"), meta.get("referrer_id"))
         else:
             self.logger.warning("could not fetch %s: %s", meta.get(ORIGIN_META) or request.url, failure.value)
@@ -123,9 +135,11 @@ class DocumentSpider(CatalogueSpider):
 
     # -- bodies ----------------------------------------------------------------------------------------------
     def load_body(self, response) -> tuple[Any, Any]:
-        """JSON from the body bytes whatever the Content-Type; on failure a quarantine item with the reason."""
+        """JSON from the body bytes whatever the Content-Type; on failure a quarantine item with the reason.
+
+        Strict UTF-8 and bounded (spiders/limits.py): ``invalid_encoding``, ``too_large``, ``too_deep`` or
+        ``invalid_json``, never U+FFFD in a record and never a RecursionError that loses the document."""
         try:
-            return json.loads(response.body.decode("utf-8-sig")), None
-        except (ValueError, UnicodeDecodeError) as exc:
-            body = response.body[:1_000_000].decode("utf-8", "replace")
-            return None, self.quarantine(response, "invalid_json", f"response is not valid JSON: {exc}", body)
+            return limits.load_json(response.body), None
+        except limits.Refused as exc:
+            return None, self.quarantine(response, exc.reason, f"response refused: {exc}", limits.excerpt(response.body))

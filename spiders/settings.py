@@ -49,10 +49,11 @@ DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 ITEM_PIPELINES = {"spiders.pipelines.ValidationPipeline": 100}
 
 # Address safety (spiders/safety.py): spiders that follow URLs found inside third-party documents (openbadges,
-# ctdl) never fetch private, loopback, link-local, multicast or reserved addresses. Runs before the robots.txt
-# middleware (100) so not even a robots.txt is requested from such a host. CREDCAT_ALLOW_LOOPBACK lets
+# ctdl) fetch only http(s) on their allowed domains and never private, loopback, link-local, multicast or reserved
+# addresses. Runs before Scrapy's off-site filter (50, which dont_filter=True skips) and the robots.txt middleware
+# (100), so not even a robots.txt is requested from such a host. CREDCAT_ALLOW_LOOPBACK lets
 # loopback only through: the offline snapshot crawls and the tests set it; never set it for a live crawl.
-DOWNLOADER_MIDDLEWARES["spiders.safety.AddressSafetyMiddleware"] = 50
+DOWNLOADER_MIDDLEWARES["spiders.safety.AddressSafetyMiddleware"] = 40
 CREDCAT_ALLOW_LOOPBACK = False
 EXTENSIONS = {"spiders.extensions.StatsFile": 500}
 
