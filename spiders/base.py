@@ -161,7 +161,7 @@ class CatalogueSpider(scrapy.Spider):
         Strict UTF-8 and bounded (spiders/limits.py): ``invalid_encoding``, ``too_large``, ``too_deep`` or
         ``invalid_json``, never U+FFFD in a record and never a RecursionError that loses the document."""
         try:
-            return limits.load_json(response.body), None
+            return limits.load_json(response.body, **limits.API), None
         except limits.Refused as exc:
             return None, self.quarantine(response, exc.reason, f"response refused: {exc}", limits.excerpt(response.body))
 

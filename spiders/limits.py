@@ -5,7 +5,8 @@ A document a spider reads is written by someone else. Without bounds, a body nes
 of JSON-LD processing, and invalid UTF-8 decoded leniently turns into U+FFFD in a published title.
 :func:`load_json` turns each of these into a :class:`Refused` error with a quarantine reason:
 
-* ``too_large``: body over ``MAX_BYTES``, a string over ``MAX_STRING``, or more than ``MAX_VALUES`` values;
+* ``too_large``: body over ``MAX_BYTES``, a string over ``MAX_STRING``, or more than ``MAX_VALUES`` values
+  (``API`` raises the byte and value bounds for a provider's own API pages);
 * ``too_deep``: nesting deeper than ``MAX_DEPTH`` (also when the JSON parser itself runs out of stack);
 * ``invalid_encoding``: bytes that are not UTF-8 (JSON and JSON-LD are UTF-8 by definition, RFC 8259), or a
   ``\\ud800``-style escape of a lone surrogate, which no UTF-8 feed can carry;
@@ -24,7 +25,12 @@ from typing import Any
 MAX_BYTES = 16 * 1024 * 1024  # a whole document (a CTDL search page of 100 records is ~2 MB)
 MAX_DEPTH = 64  # nested objects/lists (real documents: under 15); keeps pyld and every walk far from the stack limit
 MAX_STRING = 1024 * 1024  # characters in one string or key
-MAX_VALUES = 200_000  # objects, lists and scalars in one document
+MAX_VALUES = 100_000  # objects, lists and scalars in one linked-data document (JSON-LD costs ~35 us per value)
+
+# A provider's own API page (a whole Microsoft Learn catalogue type, ~15 MB) is bigger than any linked-data
+# document and is never run through the JSON-LD processor: size up to DOWNLOAD_MAXSIZE, the same depth and
+# string bounds. ``load_json(body, **API)``.
+API = {"max_bytes": 64 * 1024 * 1024, "max_values": 10_000_000}
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")

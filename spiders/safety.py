@@ -222,6 +222,20 @@ class AddressSafetyMiddleware:
                 raise UnsafeAddress(url, host, "no DNS answer", "unresolvable")
             check_addresses(url, host, addresses, self.allow_loopback)
 
+    async def process_response(self, request, response, spider=None):
+        """A redirect to a non-http(s) URL: Scrapy's RedirectMiddleware leaves the 3xx response as it is (so
+        the spider would only log an HTTP error); refuse it instead, so the referring document is quarantined.
+        An http(s) redirect target is a new request and meets :meth:`process_request`."""
+        spider = spider or getattr(self.crawler, "spider", None)
+        location = response.headers.get(b"Location") if 300 <= response.status < 400 else None
+        if location and getattr(spider, "address_safety", False):
+            target = urljoin(request.url, location.decode("latin-1").strip())
+            scheme = urlsplit(target).scheme.lower()
+            if scheme not in SCHEMES:
+                self._refuse(request, spider, UnsafeAddress(target, urlsplit(target).netloc, scheme or "relative",
+                                                            "scheme"))
+        return response
+
     def _refuse(self, request, spider, exc: UnsafeAddress):
         self.stats.inc_value("credcat/unsafe_address/refused")
         self.stats.inc_value(f"credcat/unsafe_address/{exc.kind}")

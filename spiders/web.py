@@ -34,6 +34,7 @@ import scrapy
 from scrapy.spiders import SitemapSpider
 from w3lib.url import canonicalize_url
 
+from spiders import limits
 from spiders import structured_data as sd
 from spiders.base import CatalogueSpider, canonical_url
 
@@ -205,7 +206,12 @@ class JsonLdSpider(WebCatalogueSpider, SitemapSpider):
 
     def parse_document(self, response):
         """An exported JSON-LD document (``-a urls=file:///export.jsonld``)."""
-        yield from self.from_blocks(response, [sd.extract_document(response.text)])
+        try:
+            text = limits.decode_utf8(response.body)  # a JSON-LD file is UTF-8 by definition: strict, never U+FFFD
+        except limits.Refused as exc:
+            yield self.quarantine(response, exc.reason, str(exc), limits.excerpt(response.body))
+            return
+        yield from self.from_blocks(response, [sd.extract_document(text)])
 
     def from_blocks(self, response, blocks: list[sd.JsonLdBlock]):
         stats = self.crawler.stats
@@ -214,7 +220,7 @@ class JsonLdSpider(WebCatalogueSpider, SitemapSpider):
         for block in blocks:
             if block.error:
                 stats.inc_value("credcat/jsonld/invalid_blocks")
-                yield self.quarantine(response, "invalid_jsonld", block.error, block.text[:100_000], page_id)
+                yield self.quarantine(response, block.reason, block.error, block.text[:100_000], page_id)
                 continue
             if block.repaired:
                 stats.inc_value("credcat/jsonld/repaired_blocks")

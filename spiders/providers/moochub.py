@@ -12,13 +12,13 @@ the stats (``credcat/moochub/empty_platforms``); a ``links.next`` that loops bac
 from __future__ import annotations
 
 import html
-import json
 import re
 from typing import Any
 from urllib.parse import urljoin
 
 import scrapy
 
+from spiders import limits
 from spiders.base import CatalogueSpider
 
 ISO_DURATION = re.compile(
@@ -131,10 +131,9 @@ class MoochubSpider(CatalogueSpider):
         self.counts.setdefault(platform, 0)
         pages.add(response.url)
         try:
-            data = json.loads(response.body.decode("utf-8-sig"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            yield self.quarantine(response, "invalid_json", f"MOOChub page is not valid JSON: {exc}",
-                                  response.body[:1_000_000].decode("utf-8", "replace"))
+            data = limits.load_json(response.body, **limits.API)  # strict UTF-8, bounded depth and size
+        except limits.Refused as exc:
+            yield self.quarantine(response, exc.reason, f"MOOChub page refused: {exc}", limits.excerpt(response.body))
             self.platform_done(platform)
             return
         if not isinstance(data, dict) or not isinstance(data.get("data", []), list):
