@@ -10,7 +10,10 @@ of JSON-LD processing, and invalid UTF-8 decoded leniently turns into U+FFFD in 
 * ``too_deep``: nesting deeper than ``MAX_DEPTH`` (also when the JSON parser itself runs out of stack);
 * ``invalid_encoding``: bytes that are not UTF-8 (JSON and JSON-LD are UTF-8 by definition, RFC 8259), or a
   ``\\ud800``-style escape of a lone surrogate, which no UTF-8 feed can carry;
-* ``invalid_json``: the parser's own error.
+* ``invalid_json``: the parser's own error;
+* ``xml_entities``: an XML document (sitemap, RSS) that declares entities in its DTD. Scrapy's and parsel's
+  lxml parsers never resolve entities (``resolve_entities=False``) and libxml2 stops a billion-laughs
+  amplification, but it stops by cutting the document short, silently; :func:`check_xml` refuses it instead.
 
 The bounds are far above any real catalogue document (snapshot and shared records nest under 15 levels and
 hold a few thousand values) and far below what costs noticeable CPU. Nothing here imports Scrapy.
@@ -93,6 +96,16 @@ def _check_string(text: str, max_string: int, surrogates: bool) -> None:
         raise Refused("too_large", f"a string of {len(text):,} characters is over the {max_string:,} limit")
     if surrogates and _SURROGATE.search(text):
         raise Refused("invalid_encoding", "a string holds a lone UTF-16 surrogate (\\ud800-\\udfff), not Unicode text")
+
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
+
+
+def check_xml(body: bytes) -> None:
+    """Refuse XML with entity declarations (billion laughs, external entities): no sitemap or feed needs one."""
+    if _DOCTYPE.search(body) and _ENTITY.search(body):
+        raise Refused("xml_entities", "XML document declares entities (<!ENTITY ...>): refused, never expanded")
 
 
 def parse_json(text: str, **bounds: Any) -> Any:

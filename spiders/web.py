@@ -159,6 +159,12 @@ class JsonLdSpider(WebCatalogueSpider, SitemapSpider):
 
     def _parse_sitemap(self, response):
         """Scrapy's sitemap walk (robots.txt, index, urlset), with live URLs moved onto the mirror."""
+        body = None if response.url.endswith("/robots.txt") else self._get_sitemap_body(response)
+        try:
+            limits.check_xml(body or b"")  # a DTD with entities would silently cut the sitemap short
+        except limits.Refused as exc:
+            yield self.quarantine(response, exc.reason, str(exc), limits.excerpt(body, 10_000))
+            return
         for request in super()._parse_sitemap(response) or ():
             self.crawler.stats.inc_value("credcat/sitemap/urls")
             yield request.replace(url=self.rebase(request.url))
