@@ -65,8 +65,12 @@ class DocumentSpider(CatalogueSpider):
                    cb_kwargs: dict | None = None, org_url: str | None = None, **kwargs: Any) -> scrapy.Request:
         """A request for a URL found inside a document; a refused or failed fetch is reported, never fatal."""
         url = safety.absolute(url, referrer)  # a relative link is relative to its document (never scheme-less)
+        # allow_offsite: Scrapy's off-site filter would drop an off-site link silently (no errback); the safety
+        # middleware applies the same allowed domains and reports the refusal as a quarantine row instead.
         meta = {ORIGIN_META: url, "referrer_url": referrer.url if referrer is not None else None,
-                "referrer_raw": referrer_raw, "referrer_id": source_id, "org_url": org_url}
+                "referrer_raw": referrer_raw, "referrer_id": source_id, "org_url": org_url, "allow_offsite": True}
+        if safety.refused_statically(url, self):
+            kwargs["dont_filter"] = True  # a second link to a refused URL is refused again (its own quarantine row)
         return scrapy.Request(self.fetch_url(url), callback=callback, errback=self.follow_failed, meta=meta,
                               cb_kwargs=cb_kwargs or {}, **kwargs)
 

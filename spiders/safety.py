@@ -147,6 +147,17 @@ def static_check(url: str, domains, allow_loopback: bool, given: bool = False) -
     return host, port
 
 
+def refused_statically(url: str, spider) -> bool:
+    """Whether the middleware will refuse ``url`` for ``spider`` without any look-up (a followed link)."""
+    settings = getattr(spider, "settings", None)
+    allow_loopback = settings.getbool("CREDCAT_ALLOW_LOOPBACK", False) if settings is not None else False
+    try:
+        static_check(url, getattr(spider, "allowed_domains", None) or (), allow_loopback)
+    except UnsafeAddress:
+        return True
+    return False
+
+
 async def resolve(host: str, port: int | None) -> list[str]:
     """Every address ``host`` resolves to; an empty list when it does not resolve."""
     literal = literal_address(host)
