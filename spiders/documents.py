@@ -2,8 +2,10 @@
 
 What it adds to :class:`~spiders.base.CatalogueSpider`:
 
-* address safety on (``address_safety = True``): :mod:`spiders.safety` refuses private, loopback and
-  link-local hosts, and :meth:`follow` turns a refusal into a quarantine row for the referring document;
+* address safety on (``address_safety = True``): :mod:`spiders.safety` refuses every URL but http(s) on the
+  allowed domains (the configured hosts; ``file://`` only for ``-a urls=``) and private, loopback and link-local
+  hosts, and :meth:`follow_failed` turns a refusal into a quarantine row for the referring document. Links found
+  in a ``file://`` import are not looked up at all unless ``-a resolve=1``;
 * mirror crawls: with ``-a base_url=`` a document's own URLs are rewritten onto the mirror, either by
   prefix (one registry host, ``mirror = "prefix"``) or host by host (``mirror = "hosts"``:
   ``https://HOST/PATH`` -> ``{base_url}/HOST/PATH``, for documents spread over many issuers' hosts). The URL
@@ -41,9 +43,11 @@ class DocumentSpider(CatalogueSpider):
         self.refused: dict[str, str] = {}  # URL as written -> why it was not fetched
         self._waiting: dict[str, list[Callable[[str | None], Iterator]]] = defaultdict(list)
         # Only these hosts are ever fetched (spiders/safety.py enforces it even with dont_filter=True): the
-        # configured domains, the mirror, and the hosts of the documents the crawl starts from.
-        for url in [*(self.provider.get("urls") or []), *self.given_urls]:
-            host = urlsplit(url).hostname if url.startswith(("http://", "https://")) else None
+        # configured domains, the mirror, and the hosts of every URL in the provider's configuration (documents,
+        # search API) or given with -a urls=. A document's own links are never a reason to allow a host.
+        configured = [v for value in self.provider.values() for v in (value if isinstance(value, list) else [value])]
+        for url in [*configured, *self.given_urls]:
+            host = urlsplit(url).hostname if isinstance(url, str) and url.startswith(("http://", "https://")) else None
             if host and host not in self.allowed_domains:
                 self.allowed_domains.append(host)
 

@@ -166,6 +166,10 @@ class JsonLdSpider(WebCatalogueSpider, SitemapSpider):
             yield self.quarantine(response, exc.reason, str(exc), limits.excerpt(body, 10_000))
             return
         for request in super()._parse_sitemap(response) or ():
+            if urlsplit(request.url).scheme not in ("http", "https"):  # a <loc> of file:, data:, ftp: ...
+                yield self.quarantine(response, "unsafe_address", f"sitemap entry {request.url} is not http(s): "
+                                      f"not fetched", request.url)
+                continue
             self.crawler.stats.inc_value("credcat/sitemap/urls")
             yield request.replace(url=self.rebase(request.url))
 

@@ -497,6 +497,15 @@ def test_sitemaps_declaring_entities_are_quarantined(canary, name):
     assert canary.leaks(json.dumps(asdict(row))) == [] and "lollol" not in row.raw
 
 
+def test_sitemap_index_entries_that_are_not_http_are_refused(canary):
+    spider = EdxSpider.from_crawler(get_crawler(EdxSpider))
+    response = XmlResponse("https://www.edx.org/sitemap.xml",
+                           body=canary.render(HOSTILE / "xml" / "sitemap_index_file_locs.xml"))
+    out = list(spider._parse_sitemap(response))
+    assert [r.url for r in out if isinstance(r, scrapy.Request)] == ["https://www.edx.org/sitemap-1.xml"]
+    assert [q.reason for q in out if isinstance(q, Quarantined)] == ["unsafe_address"] * 3
+
+
 def test_rss_declaring_entities_is_quarantined(canary):
     spider = EdxSpider.from_crawler(get_crawler(EdxSpider))
     response = XmlResponse("https://www.edx.org/api/v2/report/course-feed/rss",
