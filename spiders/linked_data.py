@@ -88,6 +88,8 @@ class OfflineLoader:
 
 
 LOADER = OfflineLoader()
+# Also pyld's process-wide default, so a call that forgets ``documentLoader`` still never fetches or reads a context.
+jsonld.set_document_loader(LOADER)
 
 
 def _unwrap(exc: BaseException) -> BaseException:

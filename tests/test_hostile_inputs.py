@@ -563,6 +563,16 @@ def test_fuzz_jsonld_block_extraction_never_raises(text):
     assert len(page) <= 1
 
 
+def test_pyld_default_loader_is_the_offline_one(canary):
+    """Even a pyld call without credcat's options loads nothing: the offline loader is pyld's default."""
+    from pyld import jsonld
+
+    for context in (canary.url, "https://evil.example/context.jsonld"):
+        with no_network() as calls, pytest.raises(jsonld.JsonLdError) as error:
+            jsonld.expand({"@context": context, "name": "x"})
+        assert calls == [] and canary.token not in str(error.value)
+
+
 @FUZZ
 @given(JSONLD)
 def test_fuzz_jsonld_processing_never_loads_anything(value):
