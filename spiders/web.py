@@ -216,12 +216,9 @@ class JsonLdSpider(WebCatalogueSpider, SitemapSpider):
 
     def parse_document(self, response):
         """An exported JSON-LD document (``-a urls=file:///export.jsonld``)."""
-        try:
-            text = limits.decode_utf8(response.body)  # a JSON-LD file is UTF-8 by definition: strict, never U+FFFD
-        except limits.Refused as exc:
-            yield self.quarantine(response, exc.reason, str(exc), limits.excerpt(response.body))
-            return
-        yield from self.from_blocks(response, [sd.extract_document(text)])
+        # A JSON-LD file is UTF-8 by definition: invalid bytes are kept (never U+FFFD) for the item pipeline to
+        # quarantine the records holding them as invalid_encoding (spiders/limits.py).
+        yield from self.from_blocks(response, [sd.extract_document(limits.decode_utf8(response.body))])
 
     def from_blocks(self, response, blocks: list[sd.JsonLdBlock]):
         stats = self.crawler.stats

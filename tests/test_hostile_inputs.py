@@ -46,6 +46,7 @@ from spiders import limits
 from spiders import linked_data as ld
 from spiders import structured_data as sd
 from spiders.items import Listing, Quarantined
+from spiders.pipelines import ValidationPipeline
 from spiders.providers import ctdl, openbadges
 from spiders.safety import AddressSafetyMiddleware
 from tests.spider_helpers import read_jsonl, run_spider
@@ -165,6 +166,7 @@ def drive(spider_cls, urls: list[str], web: dict[str, bytes] | None = None, capl
     crawler.spider = spider
     crawler.stats.open_spider()
     middleware = AddressSafetyMiddleware.from_crawler(crawler)
+    pipeline = ValidationPipeline.from_crawler(crawler)
 
     async def start():
         return [r async for r in spider.start()]
@@ -186,7 +188,7 @@ def drive(spider_cls, urls: list[str], web: dict[str, bytes] | None = None, capl
             fetched.append(request.url)
             out = request.callback(TextResponse(request.url, body=body, request=request), **request.cb_kwargs)
         for o in out or ():
-            (queue.append if isinstance(o, scrapy.Request) else items.append)(o)
+            (queue.append(o) if isinstance(o, scrapy.Request) else items.append(pipeline.process_item(o)))
     return Outcome(items, fetched, crawler.stats.get_stats(), caplog.text if caplog is not None else "")
 
 
@@ -400,10 +402,7 @@ BOUNDED = {
     "nested_65": (deep(65), "too_deep"),
     "string_50mb": (HUGE_STRING, "too_large"),
     "graph_100k_nodes": (BIG_GRAPH, "too_large"),
-    "invalid_utf8_title": (b'{"type": "BadgeClass", "name": "caf\xe9 \xff"}', "invalid_encoding"),
-    "overlong_utf8": (b'{"name": "\xc0\xaf"}', "invalid_encoding"),
-    "utf16_surrogate_bytes": (b'{"name": "\xed\xa0\x80"}', "invalid_encoding"),
-    "lone_surrogate_escape": (b'{"name": "\\ud800 title"}', "invalid_encoding"),
+    "invalid_utf8_outside_strings": (b'{"name": "x", \xff "n": 1}', "invalid_encoding"),
     "truncated": (b'{"name": "cut', "invalid_json"),
     "trailing_garbage": (b'{"name": "x"} {"name": "y"}', "invalid_json"),
     "empty": (b"", "invalid_json"),
@@ -446,14 +445,59 @@ def test_every_json_spider_quarantines_bounded_documents(name):
         assert rows and rows[0].reason == reason_api
 
 
-def test_invalid_utf8_never_becomes_a_replacement_character_in_a_title():
-    body = b'{"@context": "https://w3id.org/openbadges/v2", "type": "BadgeClass", "id": "https://h.example/b", ' \
-           b'"name": "Caf\xe9 Basics", "issuer": {"type": "Profile", "name": "X"}}'
-    response = TextResponse(f"{PUBLIC}/b.json", body=body, request=scrapy.Request(f"{PUBLIC}/b.json"))
-    spider = OpenBadgesSpider.from_crawler(get_crawler(OpenBadgesSpider))
-    [row] = list(spider.parse(response))
-    assert row.reason == "invalid_encoding" and "byte 110" in row.message
-    assert "Caf\\xe9 Basics" in row.raw  # the evidence is kept, escaped
+BAD_BYTES = {  # one record's title carries bytes that are not UTF-8; the record beside it is valid
+    "invalid_byte": b"Caf\xe9 Basics",
+    "overlong": b"Slash \xc0\xaf",
+    "encoded_surrogate": b"Half \xed\xa0\x80",
+    "lone_surrogate_escape": b"Escape \\ud800",
+    "truncated_sequence": b"Cut \xe2\x82",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_BYTES))
+@pytest.mark.parametrize("provider", ["openbadges", "ctdl"])
+def test_invalid_utf8_quarantines_only_its_record_never_a_replacement_character(name, provider):
+    if provider == "openbadges":
+        template = b'[{"@context": "https://w3id.org/openbadges/v2", "type": "BadgeClass", "id": "https://h.example/%s", ' \
+                   b'"name": "%s", "issuer": {"type": "Profile", "name": "Org"}}, ' \
+                   b'{"@context": "https://w3id.org/openbadges/v2", "type": "BadgeClass", "id": "https://h.example/%s", ' \
+                   b'"name": "%s", "issuer": {"type": "Profile", "name": "Org"}}]'
+        spider_cls = OpenBadgesSpider
+    else:
+        template = b'{"@context": "https://credreg.net/ctdl/schema/context/json", "@graph": [' + b", ".join(
+            b'{"@id": "https://credentialengineregistry.org/resources/ce-0a1b2c3d-0000-4000-8000-00000000000%s", '
+            b'"@type": "ceterms:Certificate", "ceterms:ctid": "ce-0a1b2c3d-0000-4000-8000-00000000000%s", '
+            b'"ceterms:name": {"en": "%s"}, "ceterms:ownedBy": ["_:o"]}' for _ in range(2)) + b"]}"
+        template = template.replace(b"00000000000%s", b"0000000000%s")
+        spider_cls = CtdlSpider
+    if provider == "openbadges":
+        body = template % (b"bad", BAD_BYTES[name], b"good", b"Good Title")
+    else:
+        body = template % (b"01", b"01", BAD_BYTES[name], b"02", b"02", b"Good Title")
+    url = f"{PUBLIC}/page.json"
+    out = drive(spider_cls, [url], {url: body})
+    assert [r.title for r in out.listings] == ["Good Title"]  # the valid record beside it is kept
+    [row] = out.quarantined
+    assert row.reason == "invalid_encoding"
+    assert "\\x" in row.raw or "\\ud800" in row.raw  # the evidence, escaped
+    assert "\ufffd" not in out.text()
+    out.text().encode("utf-8")  # nothing a feed could not write
+
+
+def test_feeds_of_a_crawl_with_invalid_utf8_are_valid_utf8(tmp_path):
+    doc = tmp_path / "mixed.json"
+    doc.write_bytes(b'[{"@context": "https://w3id.org/openbadges/v2", "type": "BadgeClass", "id": "https://h.example/b", '
+                    b'"name": "Caf\xe9 \\udfff", "issuer": {"type": "Profile", "name": "Org"}}, '
+                    b'{"@context": "https://w3id.org/openbadges/v2", "type": "BadgeClass", "id": "https://h.example/g", '
+                    b'"name": "Good Title", "issuer": {"type": "Profile", "name": "Org"}}]')
+    out = tmp_path / "out"
+    run = run_spider("openbadges", out, args={"urls": doc.as_uri()})
+    assert run.returncode == 0, run.log[-2000:]
+    assert [r["title"] for r in run.listings] == ["Good Title"]
+    assert [q["reason"] for q in run.quarantined] == ["invalid_encoding"]
+    for feed in ("listings.jsonl", "quarantine.jsonl"):
+        text = (out / feed).read_bytes().decode("utf-8")  # strict: the feeds are valid UTF-8
+        assert "\ufffd" not in text
 
 
 def test_jsonld_blocks_in_pages_are_bounded():
@@ -462,8 +506,6 @@ def test_jsonld_blocks_in_pages_are_bounded():
     blocks = sd.extract_blocks(page)
     assert [b.reason for b in blocks if b.error] == ["too_deep"]
     assert [o["name"] for b in blocks for o in b.objects] == ["Kept"]  # the valid block beside it survives
-    surrogate = sd.parse_block('{"@type": "Course", "name": "\\udcff"}')
-    assert surrogate.reason == "invalid_encoding"
 
 
 def test_every_shipped_and_shared_document_is_within_the_bounds():
