@@ -576,9 +576,14 @@ URLS = ["file:///etc/passwd", "data:,x", "ftp://h.example/x", "http://10.0.0.5/x
         "https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.sampled_from(URLS),
                     st.sampled_from(KEYWORDS), st.text(max_size=20))
-JSONLD = st.recursive(SCALARS, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.one_of(st.sampled_from(KEYWORDS), st.text(max_size=8)), inner, max_size=5)),
-    max_leaves=30)
+KEYS = st.one_of(st.sampled_from(KEYWORDS), st.text(max_size=8))
+
+
+def _nested(inner):
+    return st.one_of(st.lists(inner, max_size=4), st.dictionaries(KEYS, inner, max_size=5))
+
+
+JSONLD = st.recursive(SCALARS, _nested, max_leaves=30)
 
 
 @FUZZ
