@@ -354,6 +354,23 @@ def test_crawl_of_hostile_file_imports_reads_no_other_file_and_makes_no_request(
     assert run.stats["credcat/unsafe_address/refused"] >= 20
 
 
+def test_crawl_of_a_ctdl_file_import_makes_no_lookup_of_owners(canary, tmp_path):
+    """The measured bug: a file:// CTDL import looked up its owners on the live registry."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    urls = []
+    for doc in CTDL_DOCS:
+        (docs / doc.name).write_bytes(canary.render(doc))
+        urls.append((docs / doc.name).as_uri())
+    out = tmp_path / "out"
+    run = run_spider("ctdl", out, args={"urls": ",".join(urls)}, settings={"CREDCAT_ALLOW_LOOPBACK": "0"})
+    assert run.returncode == 0, run.log[-3000:]
+    assert canary.leaks(everything(out), run.log) == []
+    assert run.stats["downloader/request_count"] == len(urls)  # owners and hasPart on the registry: not requested
+    assert run.stats["credcat/unsafe_address/not_resolved"] == 2
+    assert len(run.listings) == sum(n for n, _ in CTDL_EXPECTED.values())
+
+
 def test_crawl_over_http_refuses_redirects_to_files_and_private_hosts(canary, tmp_path):
     redirects = {"/r/file": canary.url, "/r/passwd": "file:///etc/passwd", "/r/data": canary.data_url,
                  "/r/private": "http://10.0.0.5/badge.json", "/r/metadata": "http://169.254.169.254/latest/meta-data/",
