@@ -24,8 +24,12 @@ records a quarantine row for the referring document), is logged, and is counted 
 ``credcat/unsafe_address/*``. The check covers the URL as written in the document
 (``request.meta["credcat_origin_url"]``) as well as the URL actually fetched, because a mirror crawl rewrites
 the host; a redirect is a new request and passes through the middleware again (so a redirect to ``file:`` or
-to a private host is refused like a link to it). Known limit: the crawler resolves the name once more when it
-connects, so a DNS answer that changes between the two look-ups (DNS rebinding) is not caught here.
+to a private host is refused like a link to it).
+
+The crawler resolves the name once more when it connects, so a DNS answer that changes between the two
+look-ups (DNS rebinding) would slip past the middleware: :class:`PublicOnlyResolver` (``TWISTED_DNS_RESOLVER``)
+closes that gap by refusing, at connect time and for every spider, an answer that is not a public address
+(loopback only with ``CREDCAT_ALLOW_LOOPBACK``). No credcat provider lives on a private network.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ import socket
 from urllib.parse import urljoin, urlsplit
 
 from scrapy.exceptions import IgnoreRequest
+from scrapy.resolver import CachingThreadedResolver
+from twisted.internet.error import DNSLookupError
 
 ORIGIN_META = "credcat_origin_url"
 REFUSED_META = "credcat_unsafe_address"
@@ -254,3 +260,24 @@ class AddressSafetyMiddleware:
             spider.logger.warning("address safety: %s", exc)
         request.meta[REFUSED_META] = str(exc)
         raise exc
+
+
+class PublicOnlyResolver(CachingThreadedResolver):
+    """Scrapy's caching resolver, refusing answers that are not public addresses: the address connected to."""
+
+    allow_loopback = False
+
+    @classmethod
+    def from_crawler(cls, crawler, reactor):
+        resolver = super().from_crawler(crawler, reactor)
+        resolver.allow_loopback = crawler.settings.getbool("CREDCAT_ALLOW_LOOPBACK", False)
+        return resolver
+
+    def getHostByName(self, name: str, timeout=()):  # noqa: N802 - Twisted's interface
+        return super().getHostByName(name, timeout).addCallback(self.checked, name)
+
+    def checked(self, address: str, name: str) -> str:
+        kind = address_kind(address)
+        if kind is not None and not (kind == "loopback" and self.allow_loopback):
+            raise DNSLookupError(f"{name} resolves to {address}, a {kind} address: refused at connect time")
+        return address

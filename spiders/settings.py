@@ -55,6 +55,8 @@ ITEM_PIPELINES = {"spiders.pipelines.ValidationPipeline": 100}
 # loopback only through: the offline snapshot crawls and the tests set it; never set it for a live crawl.
 DOWNLOADER_MIDDLEWARES["spiders.safety.AddressSafetyMiddleware"] = 40
 CREDCAT_ALLOW_LOOPBACK = False
+# The address actually connected to is checked too (DNS rebinding): every spider, every request.
+TWISTED_DNS_RESOLVER = "spiders.safety.PublicOnlyResolver"
 EXTENSIONS = {"spiders.extensions.StatsFile": 500}
 
 FEED_EXPORT_ENCODING = "utf-8"

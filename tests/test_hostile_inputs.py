@@ -405,6 +405,22 @@ def test_crawl_over_http_refuses_redirects_to_files_and_private_hosts(canary, tm
     assert run.stats["credcat/unsafe_address/refused"] >= 25
 
 
+def test_connect_time_resolver_guards_every_spider(tmp_path):
+    """DNS rebinding: the address connected to is checked too, for every spider (here mslearn, no middleware).
+    ``localhost`` answers 127.0.0.1: fetched with the loopback allowance, refused without it."""
+    from pipeline.snapshot_server import serve_snapshot
+
+    snapshot = Path(__file__).resolve().parents[1] / "spiders" / "snapshots" / "mslearn"
+    with serve_snapshot(snapshot) as base:
+        named = base.replace("127.0.0.1", "localhost")
+        allowed = run_spider("mslearn", tmp_path / "allowed", base_url=named, settings={"RETRY_ENABLED": "0"})
+        refused = run_spider("mslearn", tmp_path / "refused", base_url=named,
+                             settings={"RETRY_ENABLED": "0", "CREDCAT_ALLOW_LOOPBACK": "0"})
+    assert len(allowed.listings) > 50
+    assert refused.listings == [] and "DNS lookup failed" in refused.log
+    assert refused.stats.get("downloader/response_count", 0) == 0
+
+
 # -- bounds: depth, size, count, encoding -------------------------------------------------------------------------
 def deep(n: int) -> bytes:
     return b'{"a":' * n + b"1" + b"}" * n

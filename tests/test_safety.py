@@ -114,3 +114,27 @@ def test_links_of_local_documents_make_no_lookup_unless_asked():
         resolve = "1"
 
     assert run({}, Resolving, request)[1] is None
+
+
+def test_connect_time_resolver_refuses_non_public_answers():
+    """DNS rebinding: a name that answered public to the middleware and private to the crawler is refused."""
+    from twisted.internet import reactor
+    from twisted.internet.error import DNSLookupError
+
+    from spiders.safety import PublicOnlyResolver
+
+    strict = PublicOnlyResolver.from_crawler(get_crawler(OptIn), reactor)
+    assert strict.checked("93.184.215.14", "public.example") == "93.184.215.14"
+    for address in ("10.0.0.5", "169.254.169.254", "127.0.0.1", "::ffff:192.168.0.1"):
+        with pytest.raises(DNSLookupError):
+            strict.checked(address, "rebind.example")
+    lenient = PublicOnlyResolver.from_crawler(get_crawler(OptIn, {"CREDCAT_ALLOW_LOOPBACK": True}), reactor)
+    assert lenient.checked("127.0.0.1", "localhost") == "127.0.0.1"
+    with pytest.raises(DNSLookupError):
+        lenient.checked("10.0.0.5", "rebind.example")
+
+
+def test_settings_install_the_connect_time_resolver():
+    from spiders import settings
+
+    assert settings.TWISTED_DNS_RESOLVER == "spiders.safety.PublicOnlyResolver"
