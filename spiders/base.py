@@ -16,8 +16,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import scrapy
 
-from spiders import config
+from spiders import config, limits
 from spiders.items import Listing, Quarantined
+from spiders.safety import GIVEN_META
 
 TRACKING_PARAMS = ("utm_", "wt.", "mc_id", "gclid", "fbclid")
 # Request meta key naming the family of listings a request stands for (contract 2 in TEAM.md): when such a
@@ -148,7 +149,9 @@ class CatalogueSpider(scrapy.Spider):
     async def start(self):
         if self.given_urls:
             for url in self.given_urls:
-                yield scrapy.Request(url, callback=self.parse_given, dont_filter=True)
+                request = scrapy.Request(url, callback=self.parse_given, dont_filter=True)
+                request.meta[GIVEN_META] = request.url  # the one URL that may be file:// (spiders/safety.py)
+                yield request
         else:
             for request in self.start_urls_for():
                 yield request
@@ -190,29 +193,19 @@ class CatalogueSpider(scrapy.Spider):
             spider=self.name,
         )
 
-    def body_text(self, response: scrapy.http.Response) -> tuple[str | None, Quarantined | None]:
-        """A document body as text, whatever its Content-Type (``file://`` exports included).
-
-        The one body decoder of every spider: the bytes are decoded strictly as UTF-8 (a byte-order mark is
-        allowed), never replaced silently. On failure it returns a quarantine item (``invalid_encoding``)
-        holding the body, instead of the text.
-        """
-        try:
-            return response.body.decode("utf-8-sig"), None
-        except UnicodeDecodeError as exc:
-            return None, self.quarantine(response, "invalid_encoding", f"response is not valid UTF-8: {exc}",
-                                         response.body[:1_000_000].decode("utf-8", "replace"))
+    body_limits: dict = limits.API  # bounds of a provider's own API pages; document spiders use tighter ones
 
     def load_json(self, response: scrapy.http.Response) -> tuple[Any, Quarantined | None]:
-        """The JSON document in a response body (:meth:`body_text`); on failure a quarantine item holding the
-        body and the reason (``invalid_encoding`` or ``invalid_json``) instead of the document."""
-        text, bad = self.body_text(response)
-        if bad is not None:
-            return None, bad
+        """The JSON document in a response body, whatever its Content-Type (``file://`` exports included); on
+        failure a quarantine item holding an excerpt of the body and the reason instead of the document.
+
+        The one body loader of every spider: strict UTF-8 and bounded (spiders/limits.py): ``invalid_encoding``,
+        ``too_large``, ``too_deep`` or ``invalid_json``, never U+FFFD in a record and never a RecursionError
+        that loses the document."""
         try:
-            return json.loads(text), None
-        except ValueError as exc:
-            return None, self.quarantine(response, "invalid_json", f"response is not valid JSON: {exc}", text[:1_000_000])
+            return limits.load_json(response.body, **self.body_limits), None
+        except limits.Refused as exc:
+            return None, self.quarantine(response, exc.reason, f"response refused: {exc}", limits.excerpt(response.body))
 
     def each_record(self, response: scrapy.http.Response, entries: Iterable[Any], build, source_id=lambda raw: None,
                     what: str = "a record"):

@@ -67,6 +67,9 @@ class OfflineLoader:
         self._cache: dict[str, Any] = {}
 
     def document(self, url: str) -> Any:
+        if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
+            raise UnknownContext(f"JSON-LD context {url!r} refused: only the shipped copies of http(s) contexts are "
+                                 f"served, nothing is read from files or the network")
         key = _context_key(url)
         if key in self.extra:
             return self.extra[key]
@@ -85,6 +88,8 @@ class OfflineLoader:
 
 
 LOADER = OfflineLoader()
+# Also pyld's process-wide default, so a call that forgets ``documentLoader`` still never fetches or reads a context.
+jsonld.set_document_loader(LOADER)
 
 
 def _unwrap(exc: BaseException) -> BaseException:

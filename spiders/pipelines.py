@@ -6,6 +6,7 @@ import json
 
 from itemadapter import ItemAdapter
 
+from spiders import limits
 from spiders.items import Listing, Quarantined
 from spiders.record import validate
 
@@ -34,11 +35,16 @@ class ValidationPipeline:
     def process_item(self, item, spider=None):
         if isinstance(item, Quarantined):
             self.stats.inc_value(f"credcat/quarantined/{item.reason}")
+            item.raw, item.message, item.source_id = (limits.escape_undecodable(v) for v in (item.raw, item.message,
+                                                                                            item.source_id))
             return item
         if not isinstance(item, Listing):
             return item
         record = ItemAdapter(item).asdict()
         problems = validate(record)
+        where = limits.undecodable(record)  # invalid UTF-8 from the source (spiders/limits.py): never published
+        if where is not None:
+            problems = [f"invalid_encoding: {where} holds bytes that are not UTF-8 (shown as \\xNN in raw)"] + problems
         if not problems:
             self.stats.inc_value("credcat/listings")
             self.stats.inc_value(f"credcat/listings/{item.credential_type}")
@@ -47,10 +53,10 @@ class ValidationPipeline:
         self.stats.inc_value(f"credcat/quarantined/{reason}")
         return Quarantined(
             source=item.source or "",
-            source_id=item.source_id if isinstance(item.source_id, str) else None,
+            source_id=limits.escape_undecodable(item.source_id) if isinstance(item.source_id, str) else None,
             source_url=item.source_url,
             fetched_at=item.fetched_at,
             reason=reason,
-            message="; ".join(problems),
-            raw=json.dumps(item.raw if item.raw else record, ensure_ascii=False, default=str),
+            message=limits.escape_undecodable("; ".join(problems)),
+            raw=limits.escape_undecodable(json.dumps(item.raw if item.raw else record, ensure_ascii=False, default=str)),
         )

@@ -49,11 +49,14 @@ DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 ITEM_PIPELINES = {"spiders.pipelines.ValidationPipeline": 100}
 
 # Address safety (spiders/safety.py): spiders that follow URLs found inside third-party documents (openbadges,
-# ctdl) never fetch private, loopback, link-local, multicast or reserved addresses. Runs before the robots.txt
-# middleware (100) so not even a robots.txt is requested from such a host. CREDCAT_ALLOW_LOOPBACK lets
+# ctdl) fetch only http(s) on their allowed domains and never private, loopback, link-local, multicast or reserved
+# addresses. Runs before Scrapy's off-site filter (50, which dont_filter=True skips) and the robots.txt middleware
+# (100), so not even a robots.txt is requested from such a host. CREDCAT_ALLOW_LOOPBACK lets
 # loopback only through: the offline snapshot crawls and the tests set it; never set it for a live crawl.
-DOWNLOADER_MIDDLEWARES["spiders.safety.AddressSafetyMiddleware"] = 50
+DOWNLOADER_MIDDLEWARES["spiders.safety.AddressSafetyMiddleware"] = 40
 CREDCAT_ALLOW_LOOPBACK = False
+# The address actually connected to is checked too (DNS rebinding): every spider, every request.
+TWISTED_DNS_RESOLVER = "spiders.safety.PublicOnlyResolver"
 EXTENSIONS = {"spiders.extensions.StatsFile": 500}
 # Crawl completeness (spiders/extensions.py): counts, per request family, what finally failed, so a crawl
 # that lost a whole listing type is never taken for a good one.

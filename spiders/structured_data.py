@@ -20,6 +20,7 @@ from typing import Any
 
 from parsel import Selector
 
+from spiders import limits
 from spiders.helpers import as_list, is_number, joined, with_unit
 
 SCHEMA_PREFIXES = ("http://schema.org/", "https://schema.org/", "schema:")
@@ -37,6 +38,7 @@ class JsonLdBlock:
     objects: list[dict] = field(default_factory=list)
     error: str | None = None
     repaired: bool = False
+    reason: str = "invalid_jsonld"  # the quarantine reason when ``error`` is set (``too_deep`` ... from limits)
 
 
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
@@ -108,7 +110,15 @@ def parse_block(text: str) -> JsonLdBlock:
         block.error = "empty JSON-LD block"
         return block
     try:
+        limits.check_size(text)
         value, block.repaired = _loads(text)
+        limits.check_value(value)  # depth and size bounds before any recursive walk
+    except limits.Refused as exc:
+        block.error, block.reason = f"JSON-LD block refused: {exc}", exc.reason
+        return block
+    except RecursionError:
+        block.error, block.reason = "JSON-LD block refused: nested too deep for the JSON parser", "too_deep"
+        return block
     except ValueError as exc:
         block.error = f"invalid JSON-LD: {exc}"
         return block

@@ -37,6 +37,7 @@ import scrapy
 from scrapy.spiders import SitemapSpider
 from w3lib.url import canonicalize_url
 
+from spiders import limits
 from spiders import structured_data as sd
 from spiders.base import FAMILY_META, CatalogueSpider, canonical_url
 
@@ -175,7 +176,17 @@ class JsonLdSpider(WebCatalogueSpider, SitemapSpider):
     def _parse_sitemap(self, response):
         """Scrapy's sitemap walk (robots.txt, index, urlset), with live URLs moved onto the mirror. A request
         for a (sub-)sitemap is of the ``sitemap`` family: losing one loses every page it lists."""
+        body = None if response.url.endswith("/robots.txt") else self._get_sitemap_body(response)
+        try:
+            limits.check_xml(body or b"")  # a DTD with entities would silently cut the sitemap short
+        except limits.Refused as exc:
+            yield self.quarantine(response, exc.reason, str(exc), limits.excerpt(body, 10_000))
+            return
         for request in super()._parse_sitemap(response) or ():
+            if urlsplit(request.url).scheme not in ("http", "https"):  # a <loc> of file:, data:, ftp: ...
+                yield self.quarantine(response, "unsafe_address", f"sitemap entry {request.url} is not http(s): "
+                                      f"not fetched", request.url)
+                continue
             self.crawler.stats.inc_value("credcat/sitemap/urls")
             meta = {**request.meta, FAMILY_META: "sitemap"} if request.callback == self._parse_sitemap else request.meta
             yield request.replace(url=self.rebase(request.url), meta=meta)
@@ -223,11 +234,9 @@ class JsonLdSpider(WebCatalogueSpider, SitemapSpider):
 
     def parse_document(self, response):
         """An exported JSON-LD document (``-a urls=file:///export.jsonld``)."""
-        text, bad = self.body_text(response)
-        if bad is not None:
-            yield bad
-            return
-        yield from self.from_blocks(response, [sd.extract_document(text)])
+        # A JSON-LD file is UTF-8 by definition: invalid bytes are kept (never U+FFFD) for the item pipeline to
+        # quarantine the records holding them as invalid_encoding (spiders/limits.py).
+        yield from self.from_blocks(response, [sd.extract_document(limits.decode_utf8(response.body))])
 
     def from_blocks(self, response, blocks: list[sd.JsonLdBlock]):
         stats = self.crawler.stats
@@ -236,7 +245,7 @@ class JsonLdSpider(WebCatalogueSpider, SitemapSpider):
         for block in blocks:
             if block.error:
                 stats.inc_value("credcat/jsonld/invalid_blocks")
-                yield self.quarantine(response, "invalid_jsonld", block.error, block.text[:100_000], page_id)
+                yield self.quarantine(response, block.reason, block.error, block.text[:100_000], page_id)
                 continue
             if block.repaired:
                 stats.inc_value("credcat/jsonld/repaired_blocks")

@@ -23,6 +23,7 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
+from spiders import limits
 from spiders.helpers import AUDIT_TEXT, clean
 from spiders.web import JsonLdSpider
 
@@ -78,6 +79,11 @@ class EdxSpider(JsonLdSpider):
     # -- RSS -----------------------------------------------------------------------------------------------
     def parse_rss(self, response, page: int = 1, follow: bool = True):
         stats = self.crawler.stats
+        try:
+            limits.check_xml(response.body)  # a DTD with entities (billion laughs, XXE) is refused, never parsed
+        except limits.Refused as exc:
+            yield self.quarantine(response, exc.reason, str(exc), limits.excerpt(response.body, 10_000))
+            return
         try:
             sel = Selector(text=response.body.decode(response.encoding if hasattr(response, "encoding") else "utf-8",
                                                      "replace"), type="xml")
