@@ -23,14 +23,18 @@ DEFAULT_PARAMS = PARAMS_DIR / "course.json"
 FEATURES = [
     # title
     "title_exact", "title_subtitle_cut", "title_high", "title_mid", "title_core_only", "title_sim", "title_set_sim",
-    # numbers in the title (Part 1 / Part 2, Calculus I / II) and run markers (2023 / 2024, 1T2024)
+    # one title the other's head or tail at a word boundary (cut, truncated, behind an unknown label), when the
+    # shorter is specific; each title has words the other lacks ("...: Dogs" / "...: Cats")
+    "title_prefix", "title_words_differ",
+    # numbers and level words in the title (Part 1 / Part 2, Calculus I / II, Beginner / Advanced) and run
+    # markers (2023 / 2024, 1T2024)
     "numbers_match", "numbers_conflict", "numbers_one_side", "run_conflict",
     # codes that mix letters and digits (CS50, model numbers)
     "codes_match", "codes_conflict",
     # organisation after alias resolution
     "org_exact", "org_fuzzy", "org_diff", "org_sim",
     # URL and slug
-    "url_exact", "slug_exact", "url_same_host_other_path",
+    "url_exact", "slug_exact", "url_same_host_other_path", "slug_number_diff",
     # platform
     "platform_same", "platform_diff",
     # duration, level, language
@@ -71,8 +75,38 @@ def _cpdist(a: np.ndarray, b: np.ndarray, scorer, workers: int, processor=None) 
                           dtype=np.float32).astype(np.float64) / 100.0
 
 
+def title_relations(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per pair of normalised titles: (contained, differ, a_is_shorter).
+
+    ``contained``: the shorter title is the longer one's head or tail at a word boundary and has at least 3 words
+    (a cut, a truncation, an unknown listing label). ``differ``: each title has a word the other lacks that
+    is not a near spelling (ratio < 0.8) of one of the other's words: another part of a series, not drift.
+    """
+    n = len(a)
+    contained = np.zeros(n, dtype=bool)
+    differ = np.zeros(n, dtype=bool)
+    a_short = np.zeros(n, dtype=bool)
+    ratio = fuzz.ratio
+    for i, (x, y) in enumerate(zip(a.tolist(), b.tolist())):
+        if not x or not y:
+            continue
+        a_short[i] = len(x) <= len(y)
+        s, t = (x, y) if a_short[i] else (y, x)
+        if t.startswith(s + " ") or t.endswith(" " + s):
+            contained[i] = s.count(" ") >= 2
+            continue
+        ws, wt = set(s.split()), set(t.split())
+        ds, dt = ws - wt, wt - ws
+        if ds and dt:
+            us = [w for w in ds if not any(ratio(w, v) >= 80 for v in dt)]
+            ut = [v for v in dt if not any(ratio(w, v) >= 80 for w in ds)]
+            differ[i] = bool(us) and bool(ut)
+    return contained, differ, a_short
+
+
 def compute_signals(K: dict[str, np.ndarray], rid_l: np.ndarray, rid_r: np.ndarray, *, org_keys: np.ndarray,
-                    org_acronyms: np.ndarray, workers: int = 2, skip_org_diff: bool = False) -> pd.DataFrame:
+                    org_acronyms: np.ndarray, workers: int = 2, skip_org_diff: bool = False,
+                    context: dict | None = None) -> pd.DataFrame:
     """The signal matrix for pairs (rid_l[i], rid_r[i]).
 
     ``K`` holds per-record arrays from :func:`pipeline.matching.blocking.build_match_keys` (hashed keys,
@@ -80,7 +114,13 @@ def compute_signals(K: dict[str, np.ndarray], rid_l: np.ndarray, rid_r: np.ndarr
     With ``skip_org_diff``, pairs whose organisations differ (a cannot-link in dedupe mode) get no string
     similarity computed (their title and description signals stay 0): that saves most of the work on
     "same title, other institution" pairs. The returned frame has a boolean column ``scored``.
+
+    ``context`` carries what the first call learns from all candidate pairs into later calls (pairs completed
+    during clustering): ``ambiguous`` (records whose title is the head of several different titles: not
+    specific, so a cut or prefix is no evidence) and ``junk_urls`` (URLs shared within one provider by records
+    whose titles conflict, e.g. a homepage: treated as no URL).
     """
+    context = {} if context is None else context
     n = len(rid_l)
     X: dict[str, np.ndarray] = {}
 
@@ -127,12 +167,34 @@ def compute_signals(K: dict[str, np.ndarray], rid_l: np.ndarray, rid_r: np.ndarr
         tsim[idx] = _cpdist(tl, tr, fuzz.token_sort_ratio, workers)
         # token-set similarity: one title's words inside the other's (model numbers, extra words)
         tset[idx] = _cpdist(tl, tr, fuzz.token_set_ratio, workers)
+    contained = np.zeros(n, dtype=bool)
+    differ = np.zeros(n, dtype=bool)
+    short = np.zeros(n, dtype=np.int64)
+    if len(idx):
+        c, d, a_short = title_relations(K["title_norm"][rid_l[idx]], K["title_norm"][rid_r[idx]])
+        contained[idx], differ[idx] = c, d
+        short[idx] = np.where(a_short, rid_l[idx], rid_r[idx])
+    # a short title is specific when it is the head of one title only among its candidates
+    if "ambiguous" not in context:
+        sel = np.flatnonzero(contained | cut)
+        other = np.where(short[sel] == rid_l[sel], rid_r[sel], rid_l[sel])
+        sp = np.unique(np.stack([short[sel], K["h_title_norm"][other].astype(np.int64)], axis=1), axis=0) \
+            if len(sel) else np.zeros((0, 2), dtype=np.int64)
+        amb = np.zeros(len(K["h_title_norm"]), dtype=bool)
+        if len(sp):
+            heads, counts = np.unique(sp[:, 0], return_counts=True)
+            amb[heads[counts > 1]] = True
+        context["ambiguous"] = amb
+    vague = (contained | cut) & context["ambiguous"][short]
+    contained &= ~vague
+    cut &= ~vague
     high = ~exact & ~cut & (tsim >= 0.92)
     mid = ~exact & ~cut & ~high & (tsim >= 0.80)
     core_only = ~exact & ~cut & ~high & ~mid & eq("h_title_core")
     X["title_exact"], X["title_subtitle_cut"], X["title_high"] = exact, cut, high
     X["title_mid"], X["title_core_only"], X["title_sim"] = mid, core_only, tsim
     X["title_set_sim"] = tset
+    X["title_prefix"], X["title_words_differ"] = contained & ~cut, differ
 
     # --- numbers, codes, runs
     pn = (K["h_title_nums"][rid_l] != 0, K["h_title_nums"][rid_r] != 0)
@@ -152,9 +214,18 @@ def compute_signals(K: dict[str, np.ndarray], rid_l: np.ndarray, rid_r: np.ndarr
 
     # --- url, slug, platform
     uexact = eq("h_url_canon")
+    hu = K["h_url_canon"][rid_l].astype(np.int64)
+    if "junk_urls" not in context:
+        # one URL for records of one provider whose titles conflict: a homepage or a catalogue page
+        conflict = scored & uexact & (X["numbers_conflict"] | differ | ((tsim < 0.5) & ~contained & ~cut))
+        context["junk_urls"] = np.unique(hu[conflict])
+    junk = np.isin(hu, context["junk_urls"]) | np.isin(K["h_url_canon"][rid_r].astype(np.int64), context["junk_urls"])
+    uexact &= ~junk
     X["url_exact"] = uexact
-    X["slug_exact"] = ~uexact & eq("h_slug")
-    X["url_same_host_other_path"] = present("h_url_canon") & ~uexact & ~X["slug_exact"] & eq("h_url_host")
+    # the full slug is the evidence: slugs that differ by a trailing number are two courses of one site
+    X["slug_exact"] = ~uexact & ~junk & eq("h_slug_full")
+    X["url_same_host_other_path"] = present("h_url_canon") & ~junk & ~uexact & ~X["slug_exact"] & eq("h_url_host")
+    X["slug_number_diff"] = X["url_same_host_other_path"] & eq("h_slug") & ~eq("h_slug_full")
     psame = eq("h_platform_key")
     X["platform_same"], X["platform_diff"] = psame, present("h_platform_key") & ~psame
 

@@ -1,6 +1,6 @@
 -- run_by: pipeline.matching.blocking (the matcher runs it on its own inputs)
 -- int_match_candidate_pairs: candidate record pairs from several blocking keys.
--- Reads `match_hashes` (rid, side, h_url, h_title, h_core, h_slug, block_org, h_org_compact,
+-- Reads `match_hashes` (rid, side, h_url, h_title, h_core, h_slug, h_title_head, h_title_tail, block_org, h_org_compact,
 -- h_org_compact_core; 0 = no key),
 -- built from int_match_keys by pipeline.matching.blocking. Parameters: $max_block (blocks with more records
 -- are skipped for that key and reported), $link_mode (true: only pairs across side 0 and side 1),
@@ -11,10 +11,11 @@
 -- block_org is the organisation code, or -1 when there is none or it is an ambiguous acronym ("UBBS" could
 -- be several schools): such records meet every organisation's records of the same title.
 with title_values as (
-    -- one namespace for the full title, the title without its subtitle and the URL slug: a title cut at its
-    -- subtitle meets the full title, a slug meets a title
+    -- one namespace for the full title, the title without its subtitle, its first and last three words and the
+    -- URL slug: a title cut at its subtitle or truncated meets the full title, a title behind an unknown
+    -- listing label meets it by its last words, a slug meets a title
     select distinct rid, side, block_org as org_code, v
-    from (select rid, side, block_org, unnest([h_title, h_core, h_slug]) as v from match_hashes)
+    from (select rid, side, block_org, unnest([h_title, h_core, h_slug, h_title_head, h_title_tail]) as v from match_hashes)
     where v <> 0
 ),
 
