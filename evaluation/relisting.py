@@ -60,25 +60,19 @@ def _slug(s: str) -> str:
 
 # ------------------------------------------------------------------------------------------------ drift
 def drift_title(title: str, org: str | None, platform: str, rng: np.random.Generator, *, strong: bool) -> str:
-    """A title as an aggregator (strong) or a re-crawl (not strong) shows it."""
+    """A title as an aggregator (strong) or a re-crawl (not strong) shows it: first what happens to the text
+    (subtitle cut, truncation at the site's length limit, punctuation, typos), then the site's own label,
+    then presentation (case, spacing, HTML entities)."""
     t = title
-    ops = ["case", "spaces", "amp", "accents", "entities", "punct", "typo"]
-    if strong:
-        ops += ["prefix", "suffix", "subtitle", "truncate", "prefix", "suffix", "subtitle", "truncate"]
-    for op in rng.choice(ops, size=int(rng.integers(1, 4 if strong else 2)), replace=False):
-        if op == "case":
-            t = [str.upper, str.lower, str.title][int(rng.integers(3))](t)
-        elif op == "spaces":
-            t = ("  " if rng.random() < 0.5 else "") + re.sub(r" ", lambda _: " " * int(rng.integers(1, 3)), t) + (" " if rng.random() < 0.5 else "")
-        elif op == "amp":
+    content = ["amp", "accents", "punct", "typo"] + (["subtitle", "truncate", "subtitle", "truncate"] if strong else [])
+    for op in rng.choice(content, size=int(rng.integers(0 if strong else 1, 3)), replace=False):
+        if op == "amp":
             t = t.replace(" and ", " & ") if " and " in t else t.replace("&", "and")
         elif op == "accents":
             t = _plain(t)
-        elif op == "entities":
-            t = html.escape(t) if rng.random() < 0.7 else t.replace("'", "&#39;")
         elif op == "punct":
             t = re.sub(r"[^\w\s]", "", t) if rng.random() < 0.5 else re.sub(r"\s*[-\u2013\u2014:|]\s*", " ", t)
-        elif op == "typo":
+        elif op == "typo" and rng.random() < 0.5:
             words = [i for i, w in enumerate(t.split(" ")) if len(w) >= 6]
             if words:
                 parts = t.split(" ")
@@ -91,17 +85,29 @@ def drift_title(title: str, org: str | None, platform: str, rng: np.random.Gener
             head = re.split(r"\s*(?::|\||\s[-\u2013\u2014]\s|\(|\[)", t, maxsplit=1)[0]
             t = head if len(head.split()) >= 2 else t
         elif op == "truncate":
-            words = t.split()
-            if len(words) >= 5:
-                k = int(rng.integers(max(3, len(words) // 2), len(words)))
-                t = " ".join(words[:k]).rstrip(",;:-") + str(rng.choice(["", "", "...", "\u2026", " ..."]))
-        elif op == "prefix":
+            limit = int(rng.choice([30, 40, 50, 60]))
+            if len(t) > limit + 3:
+                cut = t[:limit].rsplit(" ", 1)[0].rstrip(",;:-| ")
+                if len(cut.split()) >= 2:
+                    t = cut + str(rng.choice(["", "...", "\u2026", " ..."]))
+    if strong:
+        r = rng.random()
+        if r < 0.35:
             t = str(rng.choice(PREFIXES)).format(P=PLATFORM_NAMES[platform]) + t
-        elif op == "suffix":
-            s = str(rng.choice(SUFFIXES))
-            if "{O}" in s and not org:
-                s = " | {P}"
-            t = t + s.format(P=PLATFORM_NAMES[platform], O=org)
+        elif r < 0.75:
+            sfx = str(rng.choice(SUFFIXES))
+            if "{O}" in sfx and not org:
+                sfx = " | {P}"
+            t = t + sfx.format(P=PLATFORM_NAMES[platform], O=org)
+        elif r < 0.85:
+            t = str(rng.choice(PREFIXES)).format(P=PLATFORM_NAMES[platform]) + t + str(rng.choice(SUFFIXES[:6])).format(P=PLATFORM_NAMES[platform])
+    for op in rng.choice(["case", "spaces", "entities", "none"], size=int(rng.integers(1, 3)), replace=False):
+        if op == "case":
+            t = [str.upper, str.lower, str.title][int(rng.integers(3))](t)
+        elif op == "spaces":
+            t = ("  " if rng.random() < 0.5 else "") + re.sub(r" ", lambda _: " " * int(rng.integers(1, 3)), t) + (" " if rng.random() < 0.5 else "")
+        elif op == "entities":
+            t = html.escape(t) if rng.random() < 0.7 else t.replace("'", "&#39;")
     return t if t.strip() else title
 
 

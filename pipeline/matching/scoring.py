@@ -25,7 +25,7 @@ FEATURES = [
     "title_exact", "title_subtitle_cut", "title_high", "title_mid", "title_core_only", "title_sim", "title_set_sim",
     # one title the other's head or tail at a word boundary (cut, truncated, behind an unknown label), when the
     # shorter is specific; each title has words the other lacks ("...: Dogs" / "...: Cats")
-    "title_prefix", "title_words_differ",
+    "title_prefix", "title_vague", "title_words_differ",
     # numbers and level words in the title (Part 1 / Part 2, Calculus I / II, Beginner / Advanced) and run
     # markers (2023 / 2024, 1T2024)
     "numbers_match", "numbers_conflict", "numbers_one_side", "run_conflict",
@@ -79,8 +79,8 @@ def title_relations(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarra
     """Per pair of normalised titles: (contained, differ, a_is_shorter).
 
     ``contained``: the shorter title is the longer one's head or tail at a word boundary and has at least 3 words
-    (a cut, a truncation, an unknown listing label). ``differ``: each title has a word the other lacks that
-    is not a near spelling (ratio < 0.8) of one of the other's words: another part of a series, not drift.
+    (a cut, a truncation, an unknown listing label). ``differ``: each title has words the other lacks that
+    are no near spelling (ratio < 0.7) of the other's: another part of a series, not drift.
     """
     n = len(a)
     contained = np.zeros(n, dtype=bool)
@@ -98,9 +98,10 @@ def title_relations(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarra
         ws, wt = set(s.split()), set(t.split())
         ds, dt = ws - wt, wt - ws
         if ds and dt:
-            us = [w for w in ds if not any(ratio(w, v) >= 80 for v in dt)]
-            ut = [v for v in dt if not any(ratio(w, v) >= 80 for w in ds)]
-            differ[i] = bool(us) and bool(ut)
+            us = [w for w in s.split() if w in ds and not any(ratio(w, v) >= 70 for v in dt)]
+            ut = [v for v in t.split() if v in dt and not any(ratio(w, v) >= 70 for w in ds)]
+            # "asp net" / "aspnet": the same letters split otherwise
+            differ[i] = bool(us) and bool(ut) and ratio("".join(us), "".join(ut)) < 70
     return contained, differ, a_short
 
 
@@ -190,11 +191,11 @@ def compute_signals(K: dict[str, np.ndarray], rid_l: np.ndarray, rid_r: np.ndarr
     cut &= ~vague
     high = ~exact & ~cut & (tsim >= 0.92)
     mid = ~exact & ~cut & ~high & (tsim >= 0.80)
-    core_only = ~exact & ~cut & ~high & ~mid & eq("h_title_core")
+    core_only = ~exact & ~cut & ~contained & ~high & ~mid & eq("h_title_core")
     X["title_exact"], X["title_subtitle_cut"], X["title_high"] = exact, cut, high
     X["title_mid"], X["title_core_only"], X["title_sim"] = mid, core_only, tsim
     X["title_set_sim"] = tset
-    X["title_prefix"], X["title_words_differ"] = contained & ~cut, differ
+    X["title_prefix"], X["title_vague"], X["title_words_differ"] = contained & ~cut, vague, differ
 
     # --- numbers, codes, runs
     pn = (K["h_title_nums"][rid_l] != 0, K["h_title_nums"][rid_r] != 0)
