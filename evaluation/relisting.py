@@ -73,7 +73,7 @@ def drift_title(title: str, org: str | None, platform: str, rng: np.random.Gener
         elif op == "punct":
             t = re.sub(r"[^\w\s]", "", t) if rng.random() < 0.5 else re.sub(r"\s*[-\u2013\u2014:|]\s*", " ", t)
         elif op == "typo" and rng.random() < 0.5:
-            words = [i for i, w in enumerate(t.split(" ")) if len(w) >= 6]
+            words = [i for i, w in enumerate(t.split(" ")) if len(w) >= 6 and w.isalpha()]
             if words:
                 parts = t.split(" ")
                 i = int(rng.choice(words))
@@ -189,10 +189,19 @@ def _records(base: pd.DataFrame) -> list[dict]:
             for r in base.to_dict("records")]
 
 
+def _markers(title: str) -> str:
+    from pipeline.matching.keys import norm_title, title_numbers
+    return title_numbers(norm_title(title))
+
+
 def _relist(rec: dict, rng: np.random.Generator, k: int) -> dict:
     out = dict(rec)
     out["id"] = f"{rec['id']}~agg{k}"
-    out["title"] = drift_title(rec["title"], rec["organisation"], rec["platform"], rng, strong=True)
+    # a cut that loses "Part 2" or "Level 4" makes a listing nobody can tell from Part 1: drawn again
+    for _ in range(5):
+        out["title"] = drift_title(rec["title"], rec["organisation"], rec["platform"], rng, strong=True)
+        if _markers(out["title"]) == _markers(rec["title"]):
+            break
     out["organisation"] = drift_org(rec["organisation"], rng, strong=True)
     u = rec["url"]
     r = rng.random()

@@ -94,7 +94,7 @@ def test_listing_labels_are_stripped_by_rule_and_plain_words_are_not():
               "Course: Learn Photoshop for Design", "Learn Photoshop for Design | Udemy",
               "Learn Photoshop for Design (edX)", "Learn Photoshop for Design - edX Course",
               "[100% OFF] Learn Photoshop for Design", "Learn Photoshop for Design | Udemy Free Download",
-              "Learn Photoshop for Design by Adobe | Coursera", "LEARN PHOTOSHOP FOR DESIGN...",
+              "Learn Photoshop for Design - Online Course | Coursera", "LEARN PHOTOSHOP FOR DESIGN...",
               "Learn  Photoshop &amp; for Design"]:
         assert norm_title(v).replace(" and", "") == base, v
     # the same words inside a title are part of it
@@ -151,10 +151,11 @@ def test_org_key_and_acronym():
 
 def test_numbers_and_runs():
     assert title_numbers("calculus ii") == "2"
-    assert title_numbers("python 2 for 2024") == "2"
+    assert title_numbers("python 2 for 2024") == "2 2024"
     assert title_numbers("spanish for beginners part ii") == "2 lvbeginner"
     assert title_numbers("advanced spanish") != title_numbers("intermediate spanish")
     assert run_markers("Intro (2024)", None) == "2024"
+    assert run_markers("EU Funding: Introduction to Horizon 2020", None) == ""  # a name, not a run
     # years count in the title only; edX run codes in the URL too
     assert run_markers("Intro", "https://www.edx.org/course/course-v1:MITx+6.00.1x+2T2023") == "2t2023"
     assert run_markers("Intro", "https://www.udemy.com/course/excel-2017/") == ""

@@ -126,7 +126,7 @@ def load_affixes(affix_files: list[str | Path] | None = None) -> Affixes:
     prefix = (rf"^(?:\s*(?:[\[(]\s*{pw}(?:\s+{pw}){{0,4}}\s*[\])]\s*(?:{_SEP}|-)?"
               rf"|{pw}(?:\s+{pw}){{0,4}}\s*(?:{_SEP}|\s-\s|-\s)))+\s*")
     suffix = (rf"(?:\s*(?:(?:{_SEP}|,|\s-)\s*{sw}(?:\s+{sw}){{0,5}}|[\[(]\s*{sw}(?:\s+{sw}){{0,5}}\s*[\])]"
-              rf"|\s(?:on|from|via|at)\s+{plat}|\s(?:by|from)\s+[^|:()\[\]]+\|\s*{plat}))+\s*$")
+              rf"|\s(?:on|from|via|at)\s+{plat}|(?:\s+{sw}){{1,3}}\s*(?:{_SEP}|\s-)\s*{plat}))+\s*$")
     boiler = _alt(lists["platforms"] + ["free online course", "online course", "free course", "self paced"])
     boilerplate = r"( " + boiler.replace(r"\s+", " ") + r")+$"
     return Affixes(prefix, suffix, boilerplate)
@@ -281,16 +281,13 @@ NUMBER_WORDS = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6",
 LEVEL_WORDS = {"beginner": "lvbeginner", "beginners": "lvbeginner", "beginning": "lvbeginner",
                "introductory": "lvbeginner", "elementary": "lvbeginner", "basic": "lvbeginner",
                "intermediate": "lvintermediate", "advanced": "lvadvanced", "expert": "lvadvanced"}
-_YEAR_RE = re.compile(r"^(19|20)\d\d$")
 
 
 def title_numbers(norm: str) -> str:
-    """Sorted distinct markers of a normalised title: numbers (years excluded; "Part II" = "Part 2") and levels
+    """Sorted distinct markers of a normalised title: numbers ("Part II" = "Part 2", "Excel 2019") and levels
     ("Beginner" -> ``lvbeginner``). Two titles with different markers are different courses of a series."""
     out = set()
     for t in norm.split():
-        if _YEAR_RE.match(t):
-            continue
         if t.isdigit():
             out.add(str(int(t)))
         elif t in NUMBER_WORDS and t not in {"i"}:
@@ -309,9 +306,11 @@ def title_codes(norm: str) -> str:
 
 
 def run_markers(title: str | None, url: str | None) -> str:
-    """Markers of a course run: years in the title and edX run codes (``2T2023``) in title or URL. Two records with different markers are
-    two runs of one course (an equivalence), never duplicates. Mirrors ``run_key`` in the SQL model."""
+    """Markers of a course run: a year in brackets in the title ("Excel (2024)") and edX run codes
+    (``2T2023``) in title or URL. Two records with different markers are two runs of one course (an
+    equivalence), never duplicates. A bare year is part of the name ("Horizon 2020", "Excel 2019") and counts
+    as a number of the title. Mirrors ``run_key`` in the SQL model."""
     title_l = (title or "").lower()
-    found = {m[1] for m in re.findall(r"(^|[^0-9])((?:19|20)[0-9][0-9])([^0-9]|$)", title_l)}
+    found = set(re.findall(r"[\(\[]\s*((?:19|20)[0-9][0-9])\s*[\)\]]", title_l))
     found |= set(re.findall(r"\b[1-4]t20[0-9][0-9]\b", f"{title_l} {(url or '').lower()}"))
     return " ".join(sorted(found))

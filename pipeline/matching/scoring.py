@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 PARAMS_DIR = Path(__file__).resolve().parent / "params"
 DEFAULT_PARAMS = PARAMS_DIR / "course.json"
@@ -25,7 +26,7 @@ FEATURES = [
     "title_exact", "title_subtitle_cut", "title_high", "title_mid", "title_core_only", "title_sim", "title_set_sim",
     # one title the other's head or tail at a word boundary (cut, truncated, behind an unknown label), when the
     # shorter is specific; each title has words the other lacks ("...: Dogs" / "...: Cats")
-    "title_prefix", "title_vague", "title_words_differ",
+    "title_prefix", "title_vague", "title_words_differ", "title_words_inserted",
     # numbers and level words in the title (Part 1 / Part 2, Calculus I / II, Beginner / Advanced) and run
     # markers (2023 / 2024, 1T2024)
     "numbers_match", "numbers_conflict", "numbers_one_side", "run_conflict",
@@ -75,34 +76,50 @@ def _cpdist(a: np.ndarray, b: np.ndarray, scorer, workers: int, processor=None) 
                           dtype=np.float32).astype(np.float64) / 100.0
 
 
-def title_relations(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per pair of normalised titles: (contained, differ, a_is_shorter).
+def _near(w: str, v: str) -> bool:
+    """A near spelling: one edit (a swap counts as one) in a word, two in a long word."""
+    return OSA.distance(w, v, score_cutoff=2) <= (1 if max(len(w), len(v)) < 8 else 2)
+
+
+def title_relations(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per pair of normalised titles: (contained, differ, inserted, a_is_shorter, continuation).
 
     ``contained``: the shorter title is the longer one's head or tail at a word boundary and has at least 3 words
-    (a cut, a truncation, an unknown listing label). ``differ``: each title has words the other lacks that
-    are no near spelling (ratio < 0.7) of the other's: another part of a series, not drift.
+    (a cut, a truncation, an unknown listing label). ``differ``: each title has words the other lacks that are
+    no near spelling of the other's: another part of a series ("...: Dogs" / "...: Cats"), not drift.
+    ``inserted``: the longer title has words inside that the shorter lacks ("XML DTD Basics" / "XML Basics"):
+    drift adds words at the ends, a sibling qualifies inside. ``continuation``: for a contained pair, a hash
+    of the longer title's word next to the shorter one (a short title continued in two ways is not specific).
     """
     n = len(a)
     contained = np.zeros(n, dtype=bool)
     differ = np.zeros(n, dtype=bool)
+    inserted = np.zeros(n, dtype=bool)
     a_short = np.zeros(n, dtype=bool)
-    ratio = fuzz.ratio
+    cont = np.zeros(n, dtype=np.int64)
     for i, (x, y) in enumerate(zip(a.tolist(), b.tolist())):
         if not x or not y:
             continue
         a_short[i] = len(x) <= len(y)
         s, t = (x, y) if a_short[i] else (y, x)
-        if t.startswith(s + " ") or t.endswith(" " + s):
+        if t.startswith(s + " "):
             contained[i] = s.count(" ") >= 2
+            cont[i] = hash(">" + t[len(s) + 1:].split(" ", 1)[0])
+            continue
+        if t.endswith(" " + s):
+            contained[i] = s.count(" ") >= 2
+            cont[i] = hash("<" + t[: -len(s) - 1].rsplit(" ", 1)[-1])
             continue
         ws, wt = set(s.split()), set(t.split())
         ds, dt = ws - wt, wt - ws
-        if ds and dt:
-            us = [w for w in s.split() if w in ds and not any(ratio(w, v) >= 70 for v in dt)]
-            ut = [v for v in t.split() if v in dt and not any(ratio(w, v) >= 70 for w in ds)]
+        us = [w for w in s.split() if w in ds and not any(_near(w, v) for v in dt)]
+        ut = [v for v in t.split() if v in dt and not any(_near(w, v) for w in ds)]
+        if us and ut:
             # "asp net" / "aspnet": the same letters split otherwise
-            differ[i] = bool(us) and bool(ut) and ratio("".join(us), "".join(ut)) < 70
-    return contained, differ, a_short
+            differ[i] = "".join(us) != "".join(ut)
+        elif ut and not us and not ds:
+            inserted[i] = True
+    return contained, differ, inserted, a_short, cont
 
 
 def compute_signals(K: dict[str, np.ndarray], rid_l: np.ndarray, rid_r: np.ndarray, *, org_keys: np.ndarray,
@@ -170,17 +187,20 @@ def compute_signals(K: dict[str, np.ndarray], rid_l: np.ndarray, rid_r: np.ndarr
         tset[idx] = _cpdist(tl, tr, fuzz.token_set_ratio, workers)
     contained = np.zeros(n, dtype=bool)
     differ = np.zeros(n, dtype=bool)
+    inserted = np.zeros(n, dtype=bool)
     short = np.zeros(n, dtype=np.int64)
+    cont = np.zeros(n, dtype=np.int64)
     if len(idx):
-        c, d, a_short = title_relations(K["title_norm"][rid_l[idx]], K["title_norm"][rid_r[idx]])
-        contained[idx], differ[idx] = c, d
+        c, d, ins, a_short, co = title_relations(K["title_norm"][rid_l[idx]], K["title_norm"][rid_r[idx]])
+        contained[idx], differ[idx], inserted[idx], cont[idx] = c, d, ins, co
         short[idx] = np.where(a_short, rid_l[idx], rid_r[idx])
-    # a short title is specific when it is the head of one title only among its candidates
+    # a short title is specific when its candidates continue it in one way only ("English for Career
+    # Development" continued by "Speaking" and by "Writing" is not)
     if "ambiguous" not in context:
         sel = np.flatnonzero(contained | cut)
         other = np.where(short[sel] == rid_l[sel], rid_r[sel], rid_l[sel])
-        sp = np.unique(np.stack([short[sel], K["h_title_norm"][other].astype(np.int64)], axis=1), axis=0) \
-            if len(sel) else np.zeros((0, 2), dtype=np.int64)
+        how = np.where(cont[sel] != 0, cont[sel], K["h_title_norm"][other].astype(np.int64))
+        sp = np.unique(np.stack([short[sel], how], axis=1), axis=0) if len(sel) else np.zeros((0, 2), dtype=np.int64)
         amb = np.zeros(len(K["h_title_norm"]), dtype=bool)
         if len(sp):
             heads, counts = np.unique(sp[:, 0], return_counts=True)
@@ -196,6 +216,7 @@ def compute_signals(K: dict[str, np.ndarray], rid_l: np.ndarray, rid_r: np.ndarr
     X["title_mid"], X["title_core_only"], X["title_sim"] = mid, core_only, tsim
     X["title_set_sim"] = tset
     X["title_prefix"], X["title_vague"], X["title_words_differ"] = contained & ~cut, vague, differ
+    X["title_words_inserted"] = inserted
 
     # --- numbers, codes, runs
     pn = (K["h_title_nums"][rid_l] != 0, K["h_title_nums"][rid_r] != 0)

@@ -78,7 +78,6 @@ final as (
         case when regexp_matches(t.title_norm, '[0-9]|\b(ii|iii|iv|v|vi|vii|viii|one|two|three|four|five|beginners?|beginning|introductory|elementary|basic|intermediate|advanced|expert)\b') then
             array_to_string(list_sort(list_distinct(list_filter(list_transform(string_split(t.title_norm, ' '),
                 x -> case
-                    when regexp_full_match(x, '(19|20)[0-9][0-9]') then null
                     when regexp_full_match(x, '[0-9]+') then coalesce(nullif(ltrim(x, '0'), ''), '0')
                     when x in ('ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'one', 'two', 'three', 'four', 'five') then
                         case x when 'ii' then '2' when 'iii' then '3' when 'iv' then '4' when 'v' then '5' when 'vi' then '6'
@@ -95,10 +94,11 @@ final as (
             array_to_string(list_sort(list_distinct(list_filter(string_split(t.title_norm, ' '),
                 x -> length(x) >= 3 and regexp_matches(x, '[0-9]') and regexp_matches(x, '[a-z]')))), ' ')
         else '' end as title_codes,
-        -- run markers: years in the title, edX run codes (2t2023) in title or URL
+        -- run markers: a year in brackets in the title ("(2024)"), edX run codes (2t2023) in title or URL;
+        -- a bare year is part of the name ("Horizon 2020") and counts among the title's numbers
         case when regexp_matches(coalesce(i.title, '') || ' ' || t.url_l, '(19|20)[0-9][0-9]') then
             array_to_string(list_sort(list_distinct(list_concat(
-                regexp_extract_all(lower(coalesce(i.title, '')), '(^|[^0-9])((?:19|20)[0-9][0-9])([^0-9]|$)', 2),
+                regexp_extract_all(lower(coalesce(i.title, '')), '[\(\[]\s*((?:19|20)[0-9][0-9])\s*[\)\]]', 1),
                 regexp_extract_all(lower(coalesce(i.title, '')) || ' ' || t.url_l, '\b[1-4]t20[0-9][0-9]\b')))), ' ')
         else '' end as run_key,
         -- a homepage (no path, no query) is no URL of a listing
