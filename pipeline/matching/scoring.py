@@ -10,6 +10,7 @@ why two records were matched.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,20 +77,28 @@ def _cpdist(a: np.ndarray, b: np.ndarray, scorer, workers: int, processor=None) 
                           dtype=np.float32).astype(np.float64) / 100.0
 
 
+_DIGITS = re.compile(r"\D+")
+
+
 def _near(w: str, v: str) -> bool:
-    """A near spelling: one edit (a swap counts as one) in a word, two in a long word."""
+    """A near spelling: one edit (a swap counts as one) in a word, two in a long word; never another number
+    ("p1" / "p2", "cs5" / "cs6" are two courses)."""
+    if _DIGITS.sub("", w) != _DIGITS.sub("", v):
+        return False
     return OSA.distance(w, v, score_cutoff=2) <= (1 if max(len(w), len(v)) < 8 else 2)
 
 
 def title_relations(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per pair of normalised titles: (contained, differ, inserted, a_is_shorter, continuation).
 
-    ``contained``: the shorter title is the longer one's head or tail at a word boundary and has at least 3 words
-    (a cut, a truncation, an unknown listing label). ``differ``: each title has words the other lacks that are
-    no near spelling of the other's: another part of a series ("...: Dogs" / "...: Cats"), not drift.
-    ``inserted``: the longer title has words inside that the shorter lacks ("XML DTD Basics" / "XML Basics"):
-    drift adds words at the ends, a sibling qualifies inside. ``continuation``: for a contained pair, a hash
-    of the longer title's word next to the shorter one (a short title continued in two ways is not specific).
+    Words of the shorter title are matched to the longer one's exactly or as near spellings. ``contained``:
+    every word of the shorter (at least 3 words) is matched and the longer one's other words form one run at
+    its start or end (a cut, a truncation, an unknown listing label). ``inserted``: every word is matched but
+    the other words sit inside ("XML DTD Basics" / "XML Basics": drift adds words at the ends, a sibling
+    qualifies inside). ``differ``: each title has words the other lacks that are no near spelling of the
+    other's: another part of a series ("...: Dogs" / "...: Cats", "P1" / "P2"), not drift. ``continuation``:
+    for a contained pair, a hash of the longer one's word next to the shorter (a short title continued in two
+    ways is not specific).
     """
     n = len(a)
     contained = np.zeros(n, dtype=bool)
@@ -110,15 +119,22 @@ def title_relations(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarra
             contained[i] = s.count(" ") >= 2
             cont[i] = hash("<" + t[: -len(s) - 1].rsplit(" ", 1)[-1])
             continue
-        ws, wt = set(s.split()), set(t.split())
+        sw, tw = s.split(), t.split()
+        ws, wt = set(sw), set(tw)
         ds, dt = ws - wt, wt - ws
-        us = [w for w in s.split() if w in ds and not any(_near(w, v) for v in dt)]
-        ut = [v for v in t.split() if v in dt and not any(_near(w, v) for w in ds)]
+        us = [w for w in sw if w in ds and not any(_near(w, v) for v in dt)]
+        ut = [v for v in tw if v in dt and not any(_near(w, v) for w in ds)]
         if us and ut:
             # "asp net" / "aspnet": the same letters split otherwise
             differ[i] = "".join(us) != "".join(ut)
-        elif ut and not us and not ds:
-            inserted[i] = True
+        elif ut and not us:
+            free = [j for j, v in enumerate(tw) if v in ut]
+            run = free == list(range(free[0], free[-1] + 1))
+            if run and (free[0] == 0 or free[-1] == len(tw) - 1) and len(sw) >= 3:
+                contained[i] = True
+                cont[i] = hash(">" + tw[free[0]]) if free[0] > 0 else hash("<" + tw[free[-1]])
+            else:
+                inserted[i] = True
     return contained, differ, inserted, a_short, cont
 
 
