@@ -64,7 +64,8 @@ def drift_title(title: str, org: str | None, platform: str, rng: np.random.Gener
     (subtitle cut, truncation at the site's length limit, punctuation, typos), then the site's own label,
     then presentation (case, spacing, HTML entities)."""
     t = title
-    content = ["amp", "accents", "punct", "typo"] + (["subtitle", "truncate", "subtitle", "truncate"] if strong else [])
+    # a re-crawl reads the same source text: no typos, cuts or truncations, only what encoding and markup do
+    content = ["amp", "accents", "punct"] + (["typo", "subtitle", "truncate", "subtitle", "truncate"] if strong else [])
     for op in rng.choice(content, size=int(rng.integers(0 if strong else 1, 3)), replace=False):
         if op == "amp":
             t = t.replace(" and ", " & ") if " and " in t else t.replace("&", "and")

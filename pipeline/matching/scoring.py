@@ -27,7 +27,7 @@ FEATURES = [
     "title_exact", "title_subtitle_cut", "title_high", "title_mid", "title_core_only", "title_sim", "title_set_sim",
     # one title the other's head or tail at a word boundary (cut, truncated, behind an unknown label), when the
     # shorter is specific; each title has words the other lacks ("...: Dogs" / "...: Cats")
-    "title_prefix", "title_vague", "title_words_differ", "title_words_inserted",
+    "title_prefix", "title_tail", "title_vague", "title_words_differ", "title_words_inserted",
     # numbers and level words in the title (Part 1 / Part 2, Calculus I / II, Beginner / Advanced) and run
     # markers (2023 / 2024, 1T2024)
     "numbers_match", "numbers_conflict", "numbers_one_side", "run_conflict",
@@ -81,15 +81,15 @@ _DIGITS = re.compile(r"\D+")
 
 
 def _near(w: str, v: str) -> bool:
-    """A near spelling: one edit (a swap counts as one) in a word, two in a long word; never another number
-    ("p1" / "p2", "cs5" / "cs6" are two courses)."""
-    if _DIGITS.sub("", w) != _DIGITS.sub("", v):
+    """A near spelling: one edit (a swap counts as one) in a word, two in a long word, the first letter kept;
+    never another number ("p1" / "p2", "cs5" / "cs6" are two courses)."""
+    if w[0] != v[0] or _DIGITS.sub("", w) != _DIGITS.sub("", v):  # "jquery" / "xquery"
         return False
     return OSA.distance(w, v, score_cutoff=2) <= (1 if max(len(w), len(v)) < 8 else 2)
 
 
-def title_relations(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per pair of normalised titles: (contained, differ, inserted, a_is_shorter, continuation).
+def title_relations(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per pair of normalised titles: (contained, differ, inserted, a_is_shorter, continuation, at_tail).
 
     Words of the shorter title are matched to the longer one's exactly or as near spellings. ``contained``:
     every word of the shorter (at least 3 words) is matched and the longer one's other words form one run at
@@ -98,7 +98,8 @@ def title_relations(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarra
     qualifies inside). ``differ``: each title has words the other lacks that are no near spelling of the
     other's: another part of a series ("...: Dogs" / "...: Cats", "P1" / "P2"), not drift. ``continuation``:
     for a contained pair, a hash of the longer one's word next to the shorter (a short title continued in two
-    ways is not specific).
+    ways is not specific). ``at_tail``: the shorter is the longer one's end (the longer has an unknown label
+    or a qualifier in front).
     """
     n = len(a)
     contained = np.zeros(n, dtype=bool)
@@ -106,6 +107,7 @@ def title_relations(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarra
     inserted = np.zeros(n, dtype=bool)
     a_short = np.zeros(n, dtype=bool)
     cont = np.zeros(n, dtype=np.int64)
+    tail = np.zeros(n, dtype=bool)
     for i, (x, y) in enumerate(zip(a.tolist(), b.tolist())):
         if not x or not y:
             continue
@@ -117,6 +119,7 @@ def title_relations(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarra
             continue
         if t.endswith(" " + s):
             contained[i] = s.count(" ") >= 2
+            tail[i] = True
             cont[i] = hash("<" + t[: -len(s) - 1].rsplit(" ", 1)[-1])
             continue
         sw, tw = s.split(), t.split()
@@ -132,10 +135,11 @@ def title_relations(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarra
             run = free == list(range(free[0], free[-1] + 1))
             if run and (free[0] == 0 or free[-1] == len(tw) - 1) and len(sw) >= 3:
                 contained[i] = True
+                tail[i] = free[0] == 0
                 cont[i] = hash(">" + tw[free[0]]) if free[0] > 0 else hash("<" + tw[free[-1]])
             else:
                 inserted[i] = True
-    return contained, differ, inserted, a_short, cont
+    return contained, differ, inserted, a_short, cont, tail
 
 
 def compute_signals(K: dict[str, np.ndarray], rid_l: np.ndarray, rid_r: np.ndarray, *, org_keys: np.ndarray,
@@ -206,9 +210,10 @@ def compute_signals(K: dict[str, np.ndarray], rid_l: np.ndarray, rid_r: np.ndarr
     inserted = np.zeros(n, dtype=bool)
     short = np.zeros(n, dtype=np.int64)
     cont = np.zeros(n, dtype=np.int64)
+    at_tail = np.zeros(n, dtype=bool)
     if len(idx):
-        c, d, ins, a_short, co = title_relations(K["title_norm"][rid_l[idx]], K["title_norm"][rid_r[idx]])
-        contained[idx], differ[idx], inserted[idx], cont[idx] = c, d, ins, co
+        c, d, ins, a_short, co, tl = title_relations(K["title_norm"][rid_l[idx]], K["title_norm"][rid_r[idx]])
+        contained[idx], differ[idx], inserted[idx], cont[idx], at_tail[idx] = c, d, ins, co, tl
         short[idx] = np.where(a_short, rid_l[idx], rid_r[idx])
     # a short title is specific when its candidates continue it in one way only ("English for Career
     # Development" continued by "Speaking" and by "Writing" is not)
@@ -231,7 +236,8 @@ def compute_signals(K: dict[str, np.ndarray], rid_l: np.ndarray, rid_r: np.ndarr
     X["title_exact"], X["title_subtitle_cut"], X["title_high"] = exact, cut, high
     X["title_mid"], X["title_core_only"], X["title_sim"] = mid, core_only, tsim
     X["title_set_sim"] = tset
-    X["title_prefix"], X["title_vague"], X["title_words_differ"] = contained & ~cut, vague, differ
+    X["title_prefix"], X["title_tail"] = contained & ~cut & ~at_tail, contained & ~cut & at_tail
+    X["title_vague"], X["title_words_differ"] = vague, differ
     X["title_words_inserted"] = inserted
 
     # --- numbers, codes, runs
