@@ -14,6 +14,7 @@ from pipeline.matching.keys import (
     title_codes,
     title_core,
     title_numbers,
+    title_skeleton,
     url_slug,
 )
 
@@ -73,6 +74,7 @@ def test_python_and_sql_keys_agree():
         assert keys.loc[i, "title_core"] == title_core(t), t
         assert keys.loc[i, "title_nums"] == title_numbers(norm_title(t)), t
         assert keys.loc[i, "title_codes"] == title_codes(norm_title(t)), t
+        assert keys.loc[i, "title_skeleton"] == title_skeleton(norm_title(t)), t
     for i, u in enumerate(URLS):
         assert keys.loc[i, "url_canon"] == canonical_url(u), u
         assert keys.loc[i, "slug"] == url_slug(u), u

@@ -13,11 +13,11 @@ import duckdb
 import numpy as np
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql" / "intermediate"
-BLOCK_KEYS = {1: "url", 2: "title", 4: "org_compact_title", 8: "title_no_org", 16: "title_code"}
+BLOCK_KEYS = {1: "url", 2: "title", 4: "org_compact_title", 8: "title_no_org", 16: "title_code", 32: "title_affix"}
 DEFAULT_MAX_BLOCK = 100
 TIMINGS: dict[str, float] = {}
 HASHED = ["title_norm", "title_core", "title_nums", "title_codes", "run_key", "url_canon", "url_host", "slug",
-          "slug_full", "title_head", "title_tail", "platform_key", "level_key", "language_key"]
+          "slug_full", "title_skeleton", "platform_key", "level_key", "language_key"]
 STRINGS = ["title_norm", "title_codes", "desc_text"]
 
 
@@ -61,7 +61,7 @@ def build_match_keys(con: duckdb.DuckDBPyConnection, *, keep_keys: bool = False)
     if keep_keys:
         return arrays
     # keep only what blocking still reads (title codes, link mode): the strings now live in numpy
-    con.execute("create or replace temp table match_codes as select rid, side, title_codes from match_keys")
+    con.execute("create or replace temp table match_codes as select rid, side, title_codes, title_affixes from match_keys")
     con.execute("drop table match_keys")
     con.execute("alter table match_codes rename to match_keys")
     TIMINGS["fetch"] = time.perf_counter() - t0

@@ -179,16 +179,10 @@ def title_core(title: str | None, affixes: Affixes = AFFIXES) -> str:
     return norm_text(core) or norm_title(title, affixes)
 
 
-def title_head(norm: str, words: int = 3) -> str:
-    """The first ``words`` words of a normalised title of at least that many words (blocks cut titles)."""
-    toks = norm.split()
-    return " ".join(toks[:words]) if len(toks) >= words else ""
-
-
-def title_tail(norm: str, words: int = 3) -> str:
-    """The last ``words`` words of a normalised title of more than that many words (blocks unknown prefixes)."""
-    toks = norm.split()
-    return " ".join(toks[-words:]) if len(toks) > words else ""
+def title_skeleton(norm: str) -> str:
+    """The consonant skeleton of a normalised title's words of 4+ letters (a blocking key that survives typos
+    and a dropped "and"): ``"cities and the challenge"`` -> ``"cts chllng"``. Mirrors ``title_skeleton`` in SQL."""
+    return " ".join(re.sub(r"[aeiouy]", "", w) for w in norm.split() if len(w) >= 4)
 
 
 def canonical_url(url: str | None) -> str:

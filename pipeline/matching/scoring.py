@@ -78,6 +78,7 @@ def _cpdist(a: np.ndarray, b: np.ndarray, scorer, workers: int, processor=None) 
 
 
 _DIGITS = re.compile(r"\D+")
+_STOP = {"a", "an", "and", "the", "of", "for", "to", "in", "on", "with", "at", "by", "your", "you"}
 
 
 def _near(w: str, v: str) -> bool:
@@ -122,7 +123,9 @@ def title_relations(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, ...]:
             tail[i] = True
             cont[i] = hash("<" + t[: -len(s) - 1].rsplit(" ", 1)[-1])
             continue
-        sw, tw = s.split(), t.split()
+        sw, tw = [w for w in s.split() if w not in _STOP], [w for w in t.split() if w not in _STOP]
+        if not sw or not tw:
+            continue
         ws, wt = set(sw), set(tw)
         ds, dt = ws - wt, wt - ws
         us = [w for w in sw if w in ds and not any(_near(w, v) for v in dt)]

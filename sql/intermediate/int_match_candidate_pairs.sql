@@ -1,21 +1,22 @@
 -- run_by: pipeline.matching.blocking (the matcher runs it on its own inputs)
 -- int_match_candidate_pairs: candidate record pairs from several blocking keys.
--- Reads `match_hashes` (rid, side, h_url, h_title, h_core, h_slug, h_title_head, h_title_tail, block_org, h_org_compact,
+-- Reads `match_hashes` (rid, side, h_url, h_title, h_core, h_slug, block_org, h_org_compact,
 -- h_org_compact_core; 0 = no key),
 -- built from int_match_keys by pipeline.matching.blocking. Parameters: $max_block (blocks with more records
 -- are skipped for that key and reported), $link_mode (true: only pairs across side 0 and side 1),
 -- $org_scoped (true in dedupe mode: title blocks are split by organisation).
 -- Each pair appears once, with a bitmask of the keys that proposed it
 -- (1 url, 2 title, 4 organisation + compact title, 8 title for records without organisation,
--- 16 title code, link mode only).
+-- 16 title code, link mode only, 32 a title that is another's head or tail of at least three words).
+-- Also reads `match_keys` (rid, title_codes, title_affixes).
 -- block_org is the organisation code, or -1 when there is none or it is an ambiguous acronym ("UBBS" could
 -- be several schools): such records meet every organisation's records of the same title.
 with title_values as (
-    -- one namespace for the full title, the title without its subtitle, its first and last three words and the
-    -- URL slug: a title cut at its subtitle or truncated meets the full title, a title behind an unknown
-    -- listing label meets it by its last words, a slug meets a title
+    -- one namespace for the full title, the title without its subtitle, the URL slug and the title's
+    -- consonant skeleton: a title cut at its subtitle meets the full title, a slug meets a title, a typo
+    -- meets the spelling
     select distinct rid, side, block_org as org_code, v
-    from (select rid, side, block_org, unnest([h_title, h_core, h_slug, h_title_head, h_title_tail]) as v from match_hashes)
+    from (select rid, side, block_org, unnest([h_title, h_core, h_slug, h_title_skeleton]) as v from match_hashes)
     where v <> 0
 ),
 
@@ -62,9 +63,45 @@ pairs as (
       and (a.key_bit <> 8 or a.org_code < 0 or b.org_code < 0)
 ),
 
+-- a title that is another title's head or tail ("Learn Photoshop for Design" in "Learn Photoshop for Design
+-- 100% Practical..."): the full title of one record meets the heads and tails of longer titles (never two
+-- long titles that merely share a head)
+affix_full as (
+    select rid, side, block_org as org, h_title as v from match_hashes where h_title <> 0
+),
+
+affix_part as (
+    select h.rid, h.side, h.block_org as org, a.v
+    from (select rid, unnest(title_affixes) as v from match_keys where len(title_affixes) > 0) a
+    join match_hashes h using (rid)
+),
+
+affix_small as (
+    -- heads or tails shared by too many titles (of one organisation) are no evidence and are skipped
+    select v, org from affix_part group by all having count(*) <= $max_block
+),
+
+affix_pairs as (
+    -- dedupe mode: within one organisation, and a record without organisation against every record
+    select least(f.rid, p.rid) as rid_l, greatest(f.rid, p.rid) as rid_r, 32 as key_bit
+    from affix_full f join affix_part p on f.v = p.v and (f.org = p.org or not $org_scoped)
+    semi join affix_small s on s.v = p.v and s.org = p.org
+    where f.rid <> p.rid and (not $link_mode or f.side <> p.side)
+    union all
+    select least(f.rid, p.rid), greatest(f.rid, p.rid), 32
+    from (select * from affix_full where org < 0) f join affix_part p on f.v = p.v
+    semi join affix_small s on s.v = p.v and s.org = p.org
+    where $org_scoped and p.org >= 0
+    union all
+    select least(f.rid, p.rid), greatest(f.rid, p.rid), 32
+    from affix_full f join (select * from affix_part where org < 0) p on f.v = p.v
+    semi join affix_small s on s.v = p.v and s.org = p.org
+    where $org_scoped and f.org >= 0
+),
+
 final as (
     select rid_l, rid_r, bit_or(key_bit) as key_mask
-    from pairs
+    from (select * from pairs union all select * from affix_pairs)
     group by rid_l, rid_r
 )
 

@@ -107,11 +107,18 @@ final as (
         case when position('/' in t.url_path) = 0 and t.url_params = '' then '' else split_part(t.url_path, '/', 1) end as url_host,
         case when length(s.slug_n) >= 4 and regexp_matches(s.slug_n, '\pL') then s.slug_n else '' end as slug,
         case when length(s.slug_f) >= 4 and regexp_matches(s.slug_f, '\pL') then s.slug_f else '' end as slug_full,
-        -- the first and the last three words: a title cut or truncated by an aggregator meets the full title
-        case when len(string_split(t.title_norm, ' ')) >= 3
-             then array_to_string(list_slice(string_split(t.title_norm, ' '), 1, 3), ' ') else '' end as title_head,
-        case when len(string_split(t.title_norm, ' ')) > 3
-             then array_to_string(list_slice(string_split(t.title_norm, ' '), -3, -1), ' ') else '' end as title_tail,
+        -- the consonant skeleton of the title's longer words: survives a swapped or wrong vowel, a swap of two
+        -- letters next to a vowel, a dropped "and"/"the" ("Cahllenge", "Trdaing", "Building Hosting")
+        array_to_string(list_transform(list_filter(string_split(t.title_norm, ' '), w -> length(w) >= 4),
+            w -> regexp_replace(w, '[aeiouy]', '', 'g')), ' ') as title_skeleton,
+        -- every head and tail of the title of at least three words (hashed like title_norm): an aggregator's
+        -- truncated title, or the title behind an unknown listing label, is one of them
+        case when len(string_split(t.title_norm, ' ')) > 3 then list_concat(
+            list_transform(range(3, len(string_split(t.title_norm, ' '))),
+                k -> hash(array_to_string(list_slice(string_split(t.title_norm, ' '), 1, k), ' '))),
+            list_transform(range(3, len(string_split(t.title_norm, ' '))),
+                k -> hash(array_to_string(list_slice(string_split(t.title_norm, ' '), -k, -1), ' '))))
+        else []::ubigint[] end as title_affixes,
         case when trim(coalesce(i.platform, '')) <> '' then lower(trim(i.platform)) else split_part(t.url_path, '/', 1) end as platform_key,
         case
             when trim(coalesce(i.level, '')) = '' then ''
