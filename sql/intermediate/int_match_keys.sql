@@ -109,15 +109,13 @@ final as (
         case when length(s.slug_f) >= 4 and regexp_matches(s.slug_f, '\pL') then s.slug_f else '' end as slug_full,
         -- the consonant skeleton of the title's longer words: survives a swapped or wrong vowel, a swap of two
         -- letters next to a vowel, a dropped "and"/"the" ("Cahllenge", "Trdaing", "Building Hosting")
-        array_to_string(list_transform(list_filter(string_split(t.title_norm, ' '), w -> length(w) >= 4),
+        array_to_string(list_transform(list_filter(t.words, w -> length(w) >= 4),
             w -> regexp_replace(w, '[aeiouy]', '', 'g')), ' ') as title_skeleton,
         -- every head and tail of the title of at least three words (hashed like title_norm): an aggregator's
         -- truncated title, or the title behind an unknown listing label, is one of them
-        case when len(string_split(t.title_norm, ' ')) > 3 then list_concat(
-            list_transform(range(3, len(string_split(t.title_norm, ' '))),
-                k -> hash(array_to_string(list_slice(string_split(t.title_norm, ' '), 1, k), ' '))),
-            list_transform(range(3, len(string_split(t.title_norm, ' '))),
-                k -> hash(array_to_string(list_slice(string_split(t.title_norm, ' '), -k, -1), ' '))))
+        case when len(t.words) > 3 then list_concat(
+            list_transform(range(3, len(t.words)), k -> hash(array_to_string(list_slice(t.words, 1, k), ' '))),
+            list_transform(range(3, len(t.words)), k -> hash(array_to_string(list_slice(t.words, -k, -1), ' '))))
         else []::ubigint[] end as title_affixes,
         case when trim(coalesce(i.platform, '')) <> '' then lower(trim(i.platform)) else split_part(t.url_path, '/', 1) end as platform_key,
         case
@@ -148,7 +146,7 @@ final as (
         coalesce(i.org_code, -1) as org_code,
         coalesce(i.block_org, -1) as block_org
     from match_input i
-    join titles2 t using (rid)
+    join (select *, string_split(title_norm, ' ') as words from titles2) t using (rid)
     join slugs2 s using (rid)
 )
 
