@@ -155,6 +155,8 @@ def test_numbers_and_runs():
     assert title_numbers("calculus ii") == "2"
     assert title_numbers("python 2 for 2024") == "2 2024"
     assert title_numbers("spanish for beginners part ii") == "2 lvbeginner"
+    assert title_numbers("unlocking information security part i") == "1"
+    assert title_numbers("calculus i") == "1" and title_numbers("i love python") == ""
     assert title_numbers("advanced spanish") != title_numbers("intermediate spanish")
     assert run_markers("Intro (2024)", None) == "2024"
     assert run_markers("EU Funding: Introduction to Horizon 2020", None) == ""  # a name, not a run

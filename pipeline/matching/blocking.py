@@ -17,7 +17,7 @@ BLOCK_KEYS = {1: "url", 2: "title", 4: "org_compact_title", 8: "title_no_org", 1
 DEFAULT_MAX_BLOCK = 100
 TIMINGS: dict[str, float] = {}
 HASHED = ["title_norm", "title_core", "title_nums", "title_codes", "run_key", "url_canon", "url_host", "slug",
-          "slug_full", "title_skeleton", "platform_key", "level_key", "language_key"]
+          "slug_full", "title_compact", "title_skeleton", "platform_key", "level_key", "language_key"]
 STRINGS = ["title_norm", "title_codes", "desc_text"]
 
 

@@ -277,10 +277,15 @@ LEVEL_WORDS = {"beginner": "lvbeginner", "beginners": "lvbeginner", "beginning":
                "intermediate": "lvintermediate", "advanced": "lvadvanced", "expert": "lvadvanced"}
 
 
+# "Part I", "Calculus I": a lone "i" after a part word or at the end is the number one
+_PART_I_RE = re.compile(r"\b(part|volume|vol|level|book|module|unit|chapter|course|season|grade|term) i\b")
+
+
 def title_numbers(norm: str) -> str:
     """Sorted distinct markers of a normalised title: numbers ("Part II" = "Part 2", "Excel 2019") and levels
     ("Beginner" -> ``lvbeginner``). Two titles with different markers are different courses of a series."""
     out = set()
+    norm = re.sub(r" i$", " 1", _PART_I_RE.sub(r"\1 1", norm))
     for t in norm.split():
         if t.isdigit():
             out.add(str(int(t)))

@@ -197,7 +197,7 @@ def compute_signals(K: dict[str, np.ndarray], rid_l: np.ndarray, rid_r: np.ndarr
     scored = ~odiff if skip_org_diff else np.ones(n, dtype=bool)
 
     # --- title
-    exact = eq("h_title_norm")
+    exact = eq("h_title_norm") | eq("h_title_compact")  # spaces are no identity: "FrontEnd" / "Front-End"
     cut = ~exact & (((K["h_title_norm"][rid_l] == K["h_title_core"][rid_r]) & (K["h_title_norm"][rid_l] != 0))
                     | ((K["h_title_norm"][rid_r] == K["h_title_core"][rid_l]) & (K["h_title_norm"][rid_r] != 0)))
     tsim = np.where(exact, 1.0, 0.0)

@@ -12,11 +12,11 @@
 -- block_org is the organisation code, or -1 when there is none or it is an ambiguous acronym ("UBBS" could
 -- be several schools): such records meet every organisation's records of the same title.
 with title_values as (
-    -- one namespace for the full title, the title without its subtitle, the URL slug and the title's
-    -- consonant skeleton: a title cut at its subtitle meets the full title, a slug meets a title, a typo
-    -- meets the spelling
+    -- one namespace for the full title, the title without its subtitle, the URL slug, the title without
+    -- spaces and its consonant skeleton: a title cut at its subtitle meets the full title, a slug meets a
+    -- title, "FrontEnd" meets "Front-End", a typo meets the spelling
     select distinct rid, side, block_org as org_code, v
-    from (select rid, side, block_org, unnest([h_title, h_core, h_slug, h_title_skeleton]) as v from match_hashes)
+    from (select rid, side, block_org, unnest([h_title, h_core, h_slug, h_title_compact, h_title_skeleton]) as v from match_hashes)
     where v <> 0
 ),
 

@@ -75,8 +75,10 @@ final as (
         t.title_norm,
         case when trim(split_part(t.title_mn, chr(1), 1)) = '' then t.title_norm
              else trim(split_part(t.title_mn, chr(1), 1)) end as title_core,
-        case when regexp_matches(t.title_norm, '[0-9]|\b(ii|iii|iv|v|vi|vii|viii|one|two|three|four|five|beginners?|beginning|introductory|elementary|basic|intermediate|advanced|expert)\b') then
-            array_to_string(list_sort(list_distinct(list_filter(list_transform(string_split(t.title_norm, ' '),
+        case when regexp_matches(t.title_norm, '[0-9]|\b(i|ii|iii|iv|v|vi|vii|viii|one|two|three|four|five|beginners?|beginning|introductory|elementary|basic|intermediate|advanced|expert)\b') then
+            array_to_string(list_sort(list_distinct(list_filter(list_transform(string_split(
+                -- "Part I", "Calculus I": a lone "i" after a part word or at the end is the number one
+                regexp_replace(regexp_replace(t.title_norm, '\b(part|volume|vol|level|book|module|unit|chapter|course|season|grade|term) i\b', '\1 1', 'g'), ' i$', ' 1'), ' '),
                 x -> case
                     when regexp_full_match(x, '[0-9]+') then coalesce(nullif(ltrim(x, '0'), ''), '0')
                     when x in ('ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'one', 'two', 'three', 'four', 'five') then
@@ -107,6 +109,8 @@ final as (
         case when position('/' in t.url_path) = 0 and t.url_params = '' then '' else split_part(t.url_path, '/', 1) end as url_host,
         case when length(s.slug_n) >= 4 and regexp_matches(s.slug_n, '\pL') then s.slug_n else '' end as slug,
         case when length(s.slug_f) >= 4 and regexp_matches(s.slug_f, '\pL') then s.slug_f else '' end as slug_full,
+        -- the title without spaces: "Front-End" printed as "FrontEnd" is the same word
+        replace(t.title_norm, ' ', '') as title_compact,
         -- the consonant skeleton of the title's longer words: survives a swapped or wrong vowel, a swap of two
         -- letters next to a vowel, a dropped "and"/"the" ("Cahllenge", "Trdaing", "Building Hosting")
         array_to_string(list_transform(list_filter(t.words, w -> length(w) >= 4),
