@@ -180,9 +180,10 @@ def title_core(title: str | None, affixes: Affixes = AFFIXES) -> str:
 
 
 def title_skeleton(norm: str) -> str:
-    """The consonant skeleton of a normalised title's words of 4+ letters (a blocking key that survives typos
-    and a dropped "and"): ``"cities and the challenge"`` -> ``"cts chllng"``. Mirrors ``title_skeleton`` in SQL."""
-    return " ".join(re.sub(r"[aeiouy]", "", w) for w in norm.split() if len(w) >= 4)
+    """The skeleton of a normalised title's words of 4+ letters, each its consonants sorted (a blocking key that
+    survives swapped letters, a wrong vowel and a dropped "and"): ``"cities and the challenge"`` ->
+    ``"cst cghlln"``. Mirrors ``title_skeleton`` in SQL."""
+    return " ".join("".join(sorted(re.sub(r"[aeiouy]", "", w))) for w in norm.split() if len(w) >= 4)
 
 
 def canonical_url(url: str | None) -> str:

@@ -111,10 +111,10 @@ final as (
         case when length(s.slug_f) >= 4 and regexp_matches(s.slug_f, '\pL') then s.slug_f else '' end as slug_full,
         -- the title without spaces: "Front-End" printed as "FrontEnd" is the same word
         replace(t.title_norm, ' ', '') as title_compact,
-        -- the consonant skeleton of the title's longer words: survives a swapped or wrong vowel, a swap of two
-        -- letters next to a vowel, a dropped "and"/"the" ("Cahllenge", "Trdaing", "Building Hosting")
+        -- the skeleton of the title's longer words, each its consonants in sorted order: survives a swap of two
+        -- letters, a wrong vowel, a dropped "and"/"the" ("Hamronica", "Trdaing", "Building Hosting")
         array_to_string(list_transform(list_filter(t.words, w -> length(w) >= 4),
-            w -> regexp_replace(w, '[aeiouy]', '', 'g')), ' ') as title_skeleton,
+            w -> array_to_string(list_sort(string_split(regexp_replace(w, '[aeiouy]', '', 'g'), '')), '')), ' ') as title_skeleton,
         -- every head and tail of the title of at least three words (hashed like title_norm): an aggregator's
         -- truncated title, or the title behind an unknown listing label, is one of them
         case when len(t.words) > 3 then list_concat(
