@@ -180,10 +180,10 @@ def title_core(title: str | None, affixes: Affixes = AFFIXES) -> str:
 
 
 def title_skeleton(norm: str) -> str:
-    """The skeleton of a normalised title's words of 4+ letters, each its consonants sorted (a blocking key that
-    survives swapped letters, a wrong vowel and a dropped "and"): ``"cities and the challenge"`` ->
-    ``"cst cghlln"``. Mirrors ``title_skeleton`` in SQL."""
-    return " ".join("".join(sorted(re.sub(r"[aeiouy]", "", w))) for w in norm.split() if len(w) >= 4)
+    """The consonants of a normalised title's words of 4+ letters, sorted (a blocking key that survives swapped
+    letters, a wrong vowel and a dropped "and"): ``"cities and the challenge"`` -> ``"ccghllnst"``. Mirrors
+    ``title_skeleton`` in SQL."""
+    return "".join(sorted(re.sub(r"[aeiouy]", "", "".join(w for w in norm.split() if len(w) >= 4))))
 
 
 def canonical_url(url: str | None) -> str:

@@ -111,15 +111,15 @@ final as (
         case when length(s.slug_f) >= 4 and regexp_matches(s.slug_f, '\pL') then s.slug_f else '' end as slug_full,
         -- the title without spaces: "Front-End" printed as "FrontEnd" is the same word
         replace(t.title_norm, ' ', '') as title_compact,
-        -- the skeleton of the title's longer words, each its consonants in sorted order: survives a swap of two
+        -- the skeleton of the title: the consonants of its longer words in sorted order; survives swapped
         -- letters, a wrong vowel, a dropped "and"/"the" ("Hamronica", "Trdaing", "Building Hosting")
-        array_to_string(list_transform(list_filter(t.words, w -> length(w) >= 4),
-            w -> array_to_string(list_sort(string_split(regexp_replace(w, '[aeiouy]', '', 'g'), '')), '')), ' ') as title_skeleton,
-        -- every head and tail of the title of at least three words (hashed like title_norm): an aggregator's
+        array_to_string(list_sort(string_split(
+            translate(array_to_string(list_filter(t.words, w -> length(w) >= 4), ''), 'aeiouy', ''), '')), '') as title_skeleton,
+        -- every head (3-12 words) and tail (3-8 words) of the title, hashed like title_norm: an aggregator's
         -- truncated title, or the title behind an unknown listing label, is one of them
         case when len(t.words) > 3 then list_concat(
-            list_transform(range(3, len(t.words)), k -> hash(array_to_string(list_slice(t.words, 1, k), ' '))),
-            list_transform(range(3, len(t.words)), k -> hash(array_to_string(list_slice(t.words, -k, -1), ' '))))
+            list_transform(range(3, least(len(t.words), 13)), k -> hash(array_to_string(list_slice(t.words, 1, k), ' '))),
+            list_transform(range(3, least(len(t.words), 9)), k -> hash(array_to_string(list_slice(t.words, -k, -1), ' '))))
         else []::ubigint[] end as title_affixes,
         case when trim(coalesce(i.platform, '')) <> '' then lower(trim(i.platform)) else split_part(t.url_path, '/', 1) end as platform_key,
         case
