@@ -104,6 +104,21 @@ def resolve_acronyms(keys: list[str]) -> list[str]:
     return out
 
 
+DEFAULT_MATCH_MEMORY = "1500MB"
+
+
+def _connect() -> duckdb.DuckDBPyConnection:
+    """The matcher's own DuckDB connection, its memory capped (``CREDCAT_MATCH_MEMORY``, default 1500MB; the rest
+    spills to a temporary directory) so that a million records stay within the machine's memory budget."""
+    import os
+    import tempfile
+
+    con = duckdb.connect()
+    con.execute("set memory_limit = ?", [os.environ.get("CREDCAT_MATCH_MEMORY") or DEFAULT_MATCH_MEMORY])
+    con.execute("set temp_directory = ?", [os.path.join(tempfile.gettempdir(), "credcat-match-spill")])
+    return con
+
+
 class Matcher:
     """The match keys of one run (in DuckDB and as numpy arrays) and a scorer for pairs of its records."""
 
@@ -115,7 +130,7 @@ class Matcher:
         self.context: dict = {}  # what scoring learns from all candidate pairs (see scoring.compute_signals)
         self.workers = workers
         self.skip_org_diff = skip_org_diff
-        self.con = con or duckdb.connect()
+        self.con = con or _connect()
         parts = []
         for side, f in enumerate(frames):
             g = f.assign(side=side) if len(frames) > 1 else f.assign(side=0)

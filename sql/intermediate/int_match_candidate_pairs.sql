@@ -71,8 +71,10 @@ affix_full as (
 ),
 
 affix_part as (
+    -- only the heads and tails that are some record's full title (most are nobody's): few rows to join
     select h.rid, h.side, h.block_org as org, a.v
     from (select rid, unnest(title_affixes) as v from match_keys where len(title_affixes) > 0) a
+    semi join (select distinct h_title as v from match_hashes where h_title <> 0) f using (v)
     join match_hashes h using (rid)
 ),
 
