@@ -153,7 +153,8 @@ def test_org_key_and_acronym():
 
 def test_numbers_and_runs():
     assert title_numbers("calculus ii") == "2"
-    assert title_numbers("python 2 for 2024") == "2 2024"
+    assert title_numbers("python 2 for 2024") == "2"
+    assert title_numbers("photoshop 100 practical projects in 15 minutes") == "15"
     assert title_numbers("spanish for beginners part ii") == "2 lvbeginner"
     assert title_numbers("unlocking information security part i") == "1"
     assert title_numbers("calculus i") == "1" and title_numbers("i love python") == ""

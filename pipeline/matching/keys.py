@@ -283,13 +283,14 @@ _PART_I_RE = re.compile(r"\b(part|volume|vol|level|book|module|unit|chapter|cour
 
 
 def title_numbers(norm: str) -> str:
-    """Sorted distinct markers of a normalised title: numbers ("Part II" = "Part 2", "Excel 2019") and levels
+    """Sorted distinct markers of a normalised title: small numbers (up to 20; "Part II" = "Part 2") and levels
     ("Beginner" -> ``lvbeginner``). Two titles with different markers are different courses of a series."""
     out = set()
     norm = re.sub(r" i$", " 1", _PART_I_RE.sub(r"\1 1", norm))
     for t in norm.split():
-        if t.isdigit():
-            out.add(str(int(t)))
+        if re.fullmatch(r"[0-9]{1,2}", t):
+            if int(t) <= 20:  # a series marker; "100% Practical", "Excel 2019" are words
+                out.add(str(int(t)))
         elif t in NUMBER_WORDS and t not in {"i"}:
             out.add(NUMBER_WORDS[t])
         elif t in LEVEL_WORDS:

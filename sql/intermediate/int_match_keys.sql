@@ -80,7 +80,9 @@ final as (
                 -- "Part I", "Calculus I": a lone "i" after a part word or at the end is the number one
                 regexp_replace(regexp_replace(t.title_norm, '\b(part|volume|vol|level|book|module|unit|chapter|course|season|grade|term) i\b', '\1 1', 'g'), ' i$', ' 1'), ' '),
                 x -> case
-                    when regexp_full_match(x, '[0-9]+') then coalesce(nullif(ltrim(x, '0'), ''), '0')
+                    -- a series marker is a small number; "100% Practical" and "Excel 2019" are words
+                    -- of the title (two titles that differ in them differ in words)
+                    when regexp_full_match(x, '[0-9]{1,2}') and cast(x as integer) <= 20 then cast(cast(x as integer) as varchar)
                     when x in ('ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'one', 'two', 'three', 'four', 'five') then
                         case x when 'ii' then '2' when 'iii' then '3' when 'iv' then '4' when 'v' then '5' when 'vi' then '6'
                                when 'vii' then '7' when 'viii' then '8' when 'one' then '1' when 'two' then '2'
