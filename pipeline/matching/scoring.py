@@ -27,7 +27,7 @@ FEATURES = [
     "title_exact", "title_subtitle_cut", "title_high", "title_mid", "title_core_only", "title_sim", "title_set_sim",
     # one title the other's head or tail at a word boundary (cut, truncated, behind an unknown label), when the
     # shorter is specific; each title has words the other lacks ("...: Dogs" / "...: Cats")
-    "title_prefix", "title_tail", "title_vague", "title_words_differ", "title_words_inserted",
+    "title_prefix", "title_tail", "title_vague", "title_words_differ", "title_words_inserted", "title_both_seen",
     # numbers and level words in the title (Part 1 / Part 2, Calculus I / II, Beginner / Advanced) and run
     # markers (2023 / 2024, 1T2024)
     "numbers_match", "numbers_conflict", "numbers_one_side", "run_conflict",
@@ -159,7 +159,8 @@ def compute_signals(K: dict[str, np.ndarray], rid_l: np.ndarray, rid_r: np.ndarr
     ``context`` carries what the first call learns from all candidate pairs into later calls (pairs completed
     during clustering): ``ambiguous`` (records whose title is the head of several different titles: not
     specific, so a cut or prefix is no evidence) and ``junk_urls`` (URLs shared within one provider by records
-    whose titles conflict, e.g. a homepage: treated as no URL).
+    whose titles conflict, e.g. a homepage: treated as no URL) and ``title_seen`` (records whose title
+    another record carries verbatim).
     """
     context = {} if context is None else context
     n = len(rid_l)
@@ -242,6 +243,12 @@ def compute_signals(K: dict[str, np.ndarray], rid_l: np.ndarray, rid_r: np.ndarr
     X["title_prefix"], X["title_tail"] = contained & ~cut & ~at_tail, contained & ~cut & at_tail
     X["title_vague"], X["title_words_differ"] = vague, differ
     X["title_words_inserted"] = inserted
+    # two different titles each seen verbatim on several records are two names, not a name and its cut
+    if "title_seen" not in context:
+        h = K["h_title_norm"]
+        _, inverse, counts = np.unique(h, return_inverse=True, return_counts=True)
+        context["title_seen"] = (counts[inverse] >= 2) & (h != 0)
+    X["title_both_seen"] = ~exact & context["title_seen"][rid_l] & context["title_seen"][rid_r]
 
     # --- numbers, codes, runs
     pn = (K["h_title_nums"][rid_l] != 0, K["h_title_nums"][rid_r] != 0)
