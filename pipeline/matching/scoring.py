@@ -69,12 +69,18 @@ class MatchParams:
         return np.array([self.weights.get(f, 0.0) for f in FEATURES], dtype=np.float64)
 
 
+CPDIST_CHUNK = 200_000
+
+
 def _cpdist(a: np.ndarray, b: np.ndarray, scorer, workers: int, processor=None) -> np.ndarray:
-    """Element-wise similarity in [0, 1] of two equally long string arrays (rapidfuzz, multi-threaded)."""
-    if len(a) == 0:
-        return np.zeros(0, dtype=np.float64)
-    return process.cpdist(list(a), list(b), scorer=scorer, processor=processor, workers=workers,
-                          dtype=np.float32).astype(np.float64) / 100.0
+    """Element-wise similarity in [0, 1] of two equally long string arrays (rapidfuzz, multi-threaded), in
+    chunks: rapidfuzz converts all strings of a call up front, which at millions of pairs costs gigabytes."""
+    out = np.zeros(len(a), dtype=np.float64)
+    for i in range(0, len(a), CPDIST_CHUNK):
+        j = min(len(a), i + CPDIST_CHUNK)
+        out[i:j] = process.cpdist(list(a[i:j]), list(b[i:j]), scorer=scorer, processor=processor, workers=workers,
+                                  dtype=np.float32) / 100.0
+    return out
 
 
 _DIGITS = re.compile(r"\D+")
