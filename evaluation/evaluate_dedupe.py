@@ -2,6 +2,9 @@
 
 Reads data in place from ``../shared/data`` (found upwards from the repository, or ``$CREDCAT_SHARED_DATA``):
 
+* the re-listing development sets of :mod:`evaluation.relisting` (aggregator re-listings with siblings and
+  within-source repeats; two scrapes of one catalogue), from both halves of the catalogues, each with and
+  without URLs, through ``credcat dedupe --truth`` (pairwise and cluster P/R/F1; targets on the test half);
 * ``mooc_catalogs/`` (Coursera, edX, Udemy listings; no licence, so never copied into the repository):
   labelled sets built from real listings and the drift real crawls show (pipeline.matching.synth), split by
   course into a calibration half and a test half; the real Coursera/edX title collisions; the real
@@ -12,6 +15,7 @@ Reads data in place from ``../shared/data`` (found upwards from the repository, 
 Usage::
 
     python -m evaluation.evaluate_dedupe              # print every figure
+    python -m evaluation.evaluate_dedupe --drift-only --skip-er   # the re-listing sets only
     python -m evaluation.evaluate_dedupe --calibrate  # refit pipeline/matching/params/*.json, then evaluate
 """
 
