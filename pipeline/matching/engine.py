@@ -115,7 +115,8 @@ def _connect() -> duckdb.DuckDBPyConnection:
 
     con = duckdb.connect()
     con.execute("set memory_limit = ?", [os.environ.get("CREDCAT_MATCH_MEMORY") or DEFAULT_MATCH_MEMORY])
-    con.execute("set temp_directory = ?", [os.path.join(tempfile.gettempdir(), "credcat-match-spill")])
+    # one directory per process (DuckDB creates it when it spills and removes it on close)
+    con.execute("set temp_directory = ?", [os.path.join(tempfile.gettempdir(), f"credcat-match-{os.getpid()}")])
     return con
 
 
