@@ -145,3 +145,53 @@ def test_link_mode():
     assert ("L1", "R1") in got and ("L2", "R3") in got
     assert not any(r == "R2" for _, r in got)
     assert list(links.columns[:3]) == ["left_id", "right_id", "score"]
+
+
+def test_aggregator_relistings_merge():
+    """Listing labels, a cut subtitle, a truncation, case, spacing, entities and "The" in the provider."""
+    df = frame([
+        ("p", "Learn Photoshop for Design: 100% Practical Projects", None, "udemy",
+         "https://www.udemy.com/learn-photoshop-for-design/", None, 6, "beginner", "en"),
+        ("a1", "Free course: LEARN PHOTOSHOP FOR DESIGN", None, "udemy", None, None, None, None, None),
+        ("a2", "Learn Photoshop for Design: 100% Practical... | Udemy", None, "udemy",
+         "https://www.classcentral.com/course/learn-photoshop-for-design-4411", None, 6, None, None),
+        ("q", "Éthique & Société (edX)", "The Université de Genève", "edx", None, "Un cours.", None, None, "fr"),
+        ("q2", "Online course:  ethique  and  societe - edX Course", "universite de geneve", "edx", None, None, None, None, None),
+        ("o", "Drawing for Beginners", None, "udemy", "https://www.udemy.com/drawing-for-beginners/", None, 3, None, "en"),
+    ])
+    c = cluster_of(dedupe_frame(df))
+    assert c["p"] == c["a1"] == c["a2"]
+    assert c["q"] == c["q2"]
+    assert c["o"] not in {c["p"], c["q"]}
+
+
+def test_siblings_of_a_series_stay_apart():
+    df = frame([
+        ("m1", "Engineering Mathematics 1", "Acme University", "edx", "https://www.edx.org/", None, 40, None, "en"),
+        ("m2", "Engineering Mathematics 2", "Acme University", "edx", "https://www.edx.org/", None, 40, None, "en"),
+        ("s1", "Spanish Level 1: Beginner", "Acme University", "edx", None, None, None, None, "en"),
+        ("s2", "Spanish Level 1: Advanced", "Acme University", "edx", None, None, None, None, "en"),
+        ("d1", "Animal Behaviour: Dogs", "Acme University", "edx", None, None, 10, None, "en"),
+        ("d2", "Animal Behaviour: Cats", "Acme University", "edx", None, None, 10, None, "en"),
+        ("p1", "Unlocking Information Security: Part I", "Acme University", "edx", None, None, 10, None, "en"),
+        ("p2", "Unlocking Information Security: Part II", "Acme University", "edx", None, None, 10, None, "en"),
+    ])
+    c = cluster_of(dedupe_frame(df))
+    assert len({c["m1"], c["m2"]}) == 2  # one homepage URL for both is no evidence
+    assert len({c["s1"], c["s2"]}) == 2 and len({c["d1"], c["d2"]}) == 2 and len({c["p1"], c["p2"]}) == 2
+
+
+def test_urls_mangled_or_numbered():
+    df = frame([
+        ("u1", "Cloud Basics", "Acme", "coursera", "https://www.coursera.org/learn/cloud-basics", None, None, None, None),
+        ("u2", "Cloud basics!", "Acme", "coursera", "https: /  / www.coursera.org / learn / cloud-basics", None, None, None, None),
+        ("u3", "Cloud Basics", "Acme", "coursera", "https://www.coursera.org,learn,cloud-basics", None, None, None, None),
+        ("n1", "Project Planning", None, "udemy", "https://www.udemy.com/project-planning/", None, 2, None, "en"),
+        ("n2", "Project Planning", None, "udemy", "https://www.udemy.com/project-planning-1/", None, 9, None, "en"),
+    ])
+    res = dedupe_frame(df)
+    c = cluster_of(res)
+    assert c["u1"] == c["u2"] == c["u3"]
+    assert c["n1"] != c["n2"]  # two courses whose slugs differ by a number
+    pair = res.pairs[(res.pairs["left_id"] == "u1") & (res.pairs["right_id"] == "u2")]
+    assert "url_exact" in pair["explanation"].iloc[0]

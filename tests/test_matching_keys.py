@@ -14,6 +14,7 @@ from pipeline.matching.keys import (
     title_codes,
     title_core,
     title_numbers,
+    title_skeleton,
     url_slug,
 )
 
@@ -29,6 +30,14 @@ TITLES = [
     "Introduction to Psychology | 心理学概论",
     "Cryptography I - Free Course",
     "  spaced   out  title ",
+    "Free course: Learn Photoshop for Design: 100% Practical Projects | Udemy",
+    "[100% OFF] The Complete Python Bootcamp - Udemy Free Download",
+    "Online course: Data Science &amp; AI...",
+    "Machine Learning (edX)",
+    "Machine Learning - edX Course",
+    "Python Basics by The University of Michigan | Coursera",
+    "Spanish for Beginners, Part II",
+    "Online Learning Design",
     "",
 ]
 URLS = [
@@ -39,6 +48,11 @@ URLS = [
     "https://learn.microsoft.com/training/paths/az-900/",
     "https://example.org/courses/",
     "https://example.org/course/1234",
+    "https: /  / www.coursera.org / learn / machine-learning",
+    "https://www.coursera.org,learn,machine-learning",
+    "https://www.coursera.org/learn%2Fmachine-learning",
+    "https://www.udemy.com/project-planning-1/",
+    "https://www.edx.org/",
     "",
 ]
 
@@ -60,18 +74,50 @@ def test_python_and_sql_keys_agree():
         assert keys.loc[i, "title_core"] == title_core(t), t
         assert keys.loc[i, "title_nums"] == title_numbers(norm_title(t)), t
         assert keys.loc[i, "title_codes"] == title_codes(norm_title(t)), t
+        assert keys.loc[i, "title_skeleton"] == title_skeleton(norm_title(t)), t
     for i, u in enumerate(URLS):
         assert keys.loc[i, "url_canon"] == canonical_url(u), u
         assert keys.loc[i, "slug"] == url_slug(u), u
+        assert keys.loc[i, "slug_full"] == url_slug(u, keep_number=True), u
 
 
 def test_regex_literals_in_sql_match_python():
-    from pipeline.matching.keys import BOILERPLATE_SQL, TRACKING_PARAMS
+    from pipeline.matching.keys import TRACKING_PARAMS
     from pipeline.registry import query_path
 
     sql = query_path("match_keys").read_text()
-    assert BOILERPLATE_SQL in sql
     assert TRACKING_PARAMS.pattern.strip("^$") in sql
+    assert "match_clean_title(" in sql  # the configured title rules arrive as a macro
+
+
+def test_listing_labels_are_stripped_by_rule_and_plain_words_are_not():
+    base = norm_title("Learn Photoshop for Design")
+    for v in ["Free course: Learn Photoshop for Design", "Online course: Learn Photoshop for Design",
+              "Course: Learn Photoshop for Design", "Learn Photoshop for Design | Udemy",
+              "Learn Photoshop for Design (edX)", "Learn Photoshop for Design - edX Course",
+              "[100% OFF] Learn Photoshop for Design", "Learn Photoshop for Design | Udemy Free Download",
+              "Learn Photoshop for Design - Online Course | Coursera", "LEARN PHOTOSHOP FOR DESIGN...",
+              "Learn  Photoshop &amp; for Design"]:
+        assert norm_title(v).replace(" and", "") == base, v
+    # the same words inside a title are part of it
+    assert norm_title("Online Learning Design") == "online learning design"
+    assert norm_title("Course 1: Foundations") == "course 1 foundations"
+    assert norm_title("New Zealand: History") == "new zealand history"
+
+
+def test_affixes_extend_by_configuration(tmp_path, monkeypatch):
+    from pipeline.matching.keys import load_affixes
+
+    extra = tmp_path / "more.toml"
+    extra.write_text('platforms = ["acme academy"]\n', encoding="utf-8")
+    assert norm_title("Welding | Acme Academy") == "welding acme academy"
+    assert norm_title("Welding | Acme Academy", load_affixes([extra])) == "welding"
+    monkeypatch.setenv("CREDCAT_MATCH_AFFIXES", str(extra))
+    assert norm_title("Welding (Acme Academy)", load_affixes()) == "welding"
+    bad = tmp_path / "bad.toml"
+    bad.write_text('platform = ["x"]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown affix keys"):
+        load_affixes([bad])
 
 
 def test_title_drift_normalises_to_one_key():
@@ -87,6 +133,14 @@ def test_url_canonicalisation_and_slug():
     assert canonical_url("https://edx.org/c?b=2&a=1&gclid=z") == "edx.org/c?a=1&b=2"
     assert url_slug("https://www.classcentral.com/course/machine-learning-835") == "machine learning"
     assert url_slug("https://example.org/course/1234") == ""
+    # separators as broken feeds print them; a homepage is no URL of a listing
+    for broken in ["https: /  / www.coursera.org / learn / ml", "https://www.coursera.org,learn,ml",
+                   "https://www.coursera.org/learn%2Fml", "https:/www.coursera.org//learn/ml/"]:
+        assert canonical_url(broken) == "coursera.org/learn/ml", broken
+    assert canonical_url("https://www.edx.org/") == ""
+    # a trailing number proposes candidates but is no evidence of a match
+    assert url_slug("https://www.udemy.com/project-planning-1/") == url_slug("https://www.udemy.com/project-planning/")
+    assert url_slug("https://www.udemy.com/project-planning-1/", keep_number=True) == "project planning 1"
 
 
 def test_org_key_and_acronym():
@@ -100,7 +154,13 @@ def test_org_key_and_acronym():
 def test_numbers_and_runs():
     assert title_numbers("calculus ii") == "2"
     assert title_numbers("python 2 for 2024") == "2"
+    assert title_numbers("photoshop 100 practical projects in 15 minutes") == "15"
+    assert title_numbers("spanish for beginners part ii") == "2 lvbeginner"
+    assert title_numbers("unlocking information security part i") == "1"
+    assert title_numbers("calculus i") == "1" and title_numbers("i love python") == ""
+    assert title_numbers("advanced spanish") != title_numbers("intermediate spanish")
     assert run_markers("Intro (2024)", None) == "2024"
+    assert run_markers("EU Funding: Introduction to Horizon 2020", None) == ""  # a name, not a run
     # years count in the title only; edX run codes in the URL too
     assert run_markers("Intro", "https://www.edx.org/course/course-v1:MITx+6.00.1x+2T2023") == "2t2023"
     assert run_markers("Intro", "https://www.udemy.com/course/excel-2017/") == ""

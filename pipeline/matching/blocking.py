@@ -12,11 +12,11 @@ import numpy as np
 
 from pipeline import warehouse
 
-BLOCK_KEYS = {1: "url", 2: "title", 4: "org_compact_title", 8: "title_no_org", 16: "title_code"}
+BLOCK_KEYS = {1: "url", 2: "title", 4: "org_compact_title", 8: "title_no_org", 16: "title_code", 32: "title_affix"}
 DEFAULT_MAX_BLOCK = 100
 TIMINGS: dict[str, float] = {}
 HASHED = ["title_norm", "title_core", "title_nums", "title_codes", "run_key", "url_canon", "url_host", "slug",
-          "platform_key", "level_key", "language_key"]
+          "slug_full", "title_compact", "title_skeleton", "platform_key", "level_key", "language_key"]
 STRINGS = ["title_norm", "title_codes", "desc_text"]
 
 
@@ -56,7 +56,7 @@ def build_match_keys(con: duckdb.DuckDBPyConnection, *, keep_keys: bool = False)
     if keep_keys:
         return arrays
     # keep only what blocking still reads (title codes, link mode): the strings now live in numpy
-    con.execute("create or replace temp table match_codes as select rid, side, title_codes from match_keys")
+    con.execute("create or replace temp table match_codes as select rid, side, title_codes, title_affixes from match_keys")
     con.execute("drop table match_keys")
     con.execute("alter table match_codes rename to match_keys")
     TIMINGS["fetch"] = time.perf_counter() - t0
@@ -73,7 +73,8 @@ def candidate_pairs(
     if org_scoped is None:
         org_scoped = not link_mode
     warehouse.create_temp(con, "match_blocks", {"link_mode": link_mode, "org_scoped": org_scoped})
-    res = warehouse.query(con, "match_candidate_pairs", {"max_block": max_block, "link_mode": link_mode}).fetchnumpy()
+    res = warehouse.query(con, "match_candidate_pairs",
+                          {"max_block": max_block, "link_mode": link_mode, "org_scoped": org_scoped}).fetchnumpy()
     return (np.asarray(res["rid_l"], dtype=np.int64), np.asarray(res["rid_r"], dtype=np.int64),
             np.asarray(res["key_mask"], dtype=np.int32))
 

@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from pipeline.matching import blocking
 from pipeline.matching.cluster import assign_cluster_ids, constrained_clusters
-from pipeline.matching.keys import org_acronym, org_key
+from pipeline.matching.keys import AFFIXES, Affixes, clean_title_macro, org_acronym, org_key
 from pipeline.matching.scoring import FEATURES, MatchParams, compute_signals, explain, predict_proba
 
 STANDARD_COLUMNS = ["id", "title", "organisation", "platform", "url", "description", "duration_hours", "level",
@@ -105,17 +105,34 @@ def resolve_acronyms(keys: list[str]) -> list[str]:
     return out
 
 
+DEFAULT_MATCH_MEMORY = "1500MB"
+
+
+def _connect() -> duckdb.DuckDBPyConnection:
+    """The matcher's own DuckDB connection, its memory capped (``CREDCAT_MATCH_MEMORY``, default 1500MB; the rest
+    spills to a temporary directory) so that a million records stay within the machine's memory budget."""
+    import os
+    import tempfile
+
+    con = duckdb.connect()
+    con.execute("set memory_limit = ?", [os.environ.get("CREDCAT_MATCH_MEMORY") or DEFAULT_MATCH_MEMORY])
+    # one directory per process (DuckDB creates it when it spills and removes it on close)
+    con.execute("set temp_directory = ?", [os.path.join(tempfile.gettempdir(), f"credcat-match-{os.getpid()}")])
+    return con
+
+
 class Matcher:
     """The match keys of one run (in DuckDB and as numpy arrays) and a scorer for pairs of its records."""
 
     def __init__(self, frames: list[pd.DataFrame], *, params: MatchParams | None = None,
                  org_resolver: Callable[[str], str | None] | None = None, workers: int = 2,
                  con: duckdb.DuckDBPyConnection | None = None, skip_org_diff: bool = False,
-                 keep_keys: bool = False):
+                 keep_keys: bool = False, affixes: Affixes | None = None):
         self.params = params or MatchParams.load()
+        self.context: dict = {}  # what scoring learns from all candidate pairs (see scoring.compute_signals)
         self.workers = workers
         self.skip_org_diff = skip_org_diff
-        self.con = con or duckdb.connect()
+        self.con = con or _connect()
         parts = []
         for side, f in enumerate(frames):
             g = f.assign(side=side) if len(frames) > 1 else f.assign(side=0)
@@ -149,6 +166,8 @@ class Matcher:
                    cast(platform as varchar) as platform, org_code, block_org
             from match_raw
         """)
+        # the title rules of keys.py (affixes.toml) as macros the keys model calls
+        self.con.execute(clean_title_macro(affixes or AFFIXES))
         self.K = blocking.build_match_keys(self.con, keep_keys=keep_keys)
 
     def candidates(self, *, link_mode: bool, max_block: int):
@@ -156,7 +175,7 @@ class Matcher:
 
     def score(self, rid_l: np.ndarray, rid_r: np.ndarray):
         sig = compute_signals(self.K, rid_l, rid_r, org_keys=self.org_keys, org_acronyms=self.org_acronyms,
-                              workers=self.workers, skip_org_diff=self.skip_org_diff)
+                              workers=self.workers, skip_org_diff=self.skip_org_diff, context=self.context)
         return sig, predict_proba(sig, self.params)
 
     def close(self):

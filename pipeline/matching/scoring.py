@@ -10,12 +10,14 @@ why two records were matched.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 PARAMS_DIR = Path(__file__).resolve().parent / "params"
 DEFAULT_PARAMS = PARAMS_DIR / "course.json"
@@ -23,14 +25,18 @@ DEFAULT_PARAMS = PARAMS_DIR / "course.json"
 FEATURES = [
     # title
     "title_exact", "title_subtitle_cut", "title_high", "title_mid", "title_core_only", "title_sim", "title_set_sim",
-    # numbers in the title (Part 1 / Part 2, Calculus I / II) and run markers (2023 / 2024, 1T2024)
+    # one title the other's head or tail at a word boundary (cut, truncated, behind an unknown label), when the
+    # shorter is specific; each title has words the other lacks ("...: Dogs" / "...: Cats")
+    "title_prefix", "title_tail", "title_vague", "title_words_differ", "title_words_inserted", "title_both_seen",
+    # numbers and level words in the title (Part 1 / Part 2, Calculus I / II, Beginner / Advanced) and run
+    # markers (2023 / 2024, 1T2024)
     "numbers_match", "numbers_conflict", "numbers_one_side", "run_conflict",
     # codes that mix letters and digits (CS50, model numbers)
     "codes_match", "codes_conflict",
     # organisation after alias resolution
     "org_exact", "org_fuzzy", "org_diff", "org_sim",
     # URL and slug
-    "url_exact", "slug_exact", "url_same_host_other_path",
+    "url_exact", "slug_exact", "url_same_host_other_path", "slug_number_diff",
     # platform
     "platform_same", "platform_diff",
     # duration, level, language
@@ -63,16 +69,91 @@ class MatchParams:
         return np.array([self.weights.get(f, 0.0) for f in FEATURES], dtype=np.float64)
 
 
+CPDIST_CHUNK = 200_000
+
+
 def _cpdist(a: np.ndarray, b: np.ndarray, scorer, workers: int, processor=None) -> np.ndarray:
-    """Element-wise similarity in [0, 1] of two equally long string arrays (rapidfuzz, multi-threaded)."""
-    if len(a) == 0:
-        return np.zeros(0, dtype=np.float64)
-    return process.cpdist(list(a), list(b), scorer=scorer, processor=processor, workers=workers,
-                          dtype=np.float32).astype(np.float64) / 100.0
+    """Element-wise similarity in [0, 1] of two equally long string arrays (rapidfuzz, multi-threaded), in
+    chunks: rapidfuzz converts all strings of a call up front, which at millions of pairs costs gigabytes."""
+    out = np.zeros(len(a), dtype=np.float64)
+    for i in range(0, len(a), CPDIST_CHUNK):
+        j = min(len(a), i + CPDIST_CHUNK)
+        out[i:j] = process.cpdist(list(a[i:j]), list(b[i:j]), scorer=scorer, processor=processor, workers=workers,
+                                  dtype=np.float32) / 100.0
+    return out
+
+
+_DIGITS = re.compile(r"\D+")
+_STOP = {"a", "an", "and", "the", "of", "for", "to", "in", "on", "with", "at", "by", "your", "you"}
+
+
+def _near(w: str, v: str) -> bool:
+    """A near spelling: one edit (a swap counts as one) in a word, two in a long word, the first letter kept;
+    never another number ("p1" / "p2", "cs5" / "cs6" are two courses)."""
+    if w[0] != v[0] or _DIGITS.sub("", w) != _DIGITS.sub("", v):  # "jquery" / "xquery"
+        return False
+    return OSA.distance(w, v, score_cutoff=2) <= (1 if max(len(w), len(v)) < 8 else 2)
+
+
+def title_relations(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per pair of normalised titles: (contained, differ, inserted, a_is_shorter, continuation, at_tail).
+
+    Words of the shorter title are matched to the longer one's exactly or as near spellings. ``contained``:
+    every word of the shorter (at least 3 words) is matched and the longer one's other words form one run at
+    its start or end (a cut, a truncation, an unknown listing label). ``inserted``: every word is matched but
+    the other words sit inside ("XML DTD Basics" / "XML Basics": drift adds words at the ends, a sibling
+    qualifies inside). ``differ``: each title has words the other lacks that are no near spelling of the
+    other's: another part of a series ("...: Dogs" / "...: Cats", "P1" / "P2"), not drift. ``continuation``:
+    for a contained pair, a hash of the longer one's word next to the shorter (a short title continued in two
+    ways is not specific). ``at_tail``: the shorter is the longer one's end (the longer has an unknown label
+    or a qualifier in front).
+    """
+    n = len(a)
+    contained = np.zeros(n, dtype=bool)
+    differ = np.zeros(n, dtype=bool)
+    inserted = np.zeros(n, dtype=bool)
+    a_short = np.zeros(n, dtype=bool)
+    cont = np.zeros(n, dtype=np.int64)
+    tail = np.zeros(n, dtype=bool)
+    for i, (x, y) in enumerate(zip(a.tolist(), b.tolist())):
+        if not x or not y:
+            continue
+        a_short[i] = len(x) <= len(y)
+        s, t = (x, y) if a_short[i] else (y, x)
+        if t.startswith(s + " "):
+            contained[i] = s.count(" ") >= 2
+            cont[i] = hash(">" + t[len(s) + 1:].split(" ", 1)[0])
+            continue
+        if t.endswith(" " + s):
+            contained[i] = s.count(" ") >= 2
+            tail[i] = True
+            cont[i] = hash("<" + t[: -len(s) - 1].rsplit(" ", 1)[-1])
+            continue
+        sw, tw = [w for w in s.split() if w not in _STOP], [w for w in t.split() if w not in _STOP]
+        if not sw or not tw:
+            continue
+        ws, wt = set(sw), set(tw)
+        ds, dt = ws - wt, wt - ws
+        us = [w for w in sw if w in ds and not any(_near(w, v) for v in dt)]
+        ut = [v for v in tw if v in dt and not any(_near(w, v) for w in ds)]
+        if us and ut:
+            # "asp net" / "aspnet": the same letters split otherwise
+            differ[i] = "".join(us) != "".join(ut)
+        elif ut and not us:
+            free = [j for j, v in enumerate(tw) if v in ut]
+            run = free == list(range(free[0], free[-1] + 1))
+            if run and (free[0] == 0 or free[-1] == len(tw) - 1) and len(sw) >= 3:
+                contained[i] = True
+                tail[i] = free[0] == 0
+                cont[i] = hash(">" + tw[free[0]]) if free[0] > 0 else hash("<" + tw[free[-1]])
+            else:
+                inserted[i] = True
+    return contained, differ, inserted, a_short, cont, tail
 
 
 def compute_signals(K: dict[str, np.ndarray], rid_l: np.ndarray, rid_r: np.ndarray, *, org_keys: np.ndarray,
-                    org_acronyms: np.ndarray, workers: int = 2, skip_org_diff: bool = False) -> pd.DataFrame:
+                    org_acronyms: np.ndarray, workers: int = 2, skip_org_diff: bool = False,
+                    context: dict | None = None) -> pd.DataFrame:
     """The signal matrix for pairs (rid_l[i], rid_r[i]).
 
     ``K`` holds per-record arrays from :func:`pipeline.matching.blocking.build_match_keys` (hashed keys,
@@ -80,7 +161,14 @@ def compute_signals(K: dict[str, np.ndarray], rid_l: np.ndarray, rid_r: np.ndarr
     With ``skip_org_diff``, pairs whose organisations differ (a cannot-link in dedupe mode) get no string
     similarity computed (their title and description signals stay 0): that saves most of the work on
     "same title, other institution" pairs. The returned frame has a boolean column ``scored``.
+
+    ``context`` carries what the first call learns from all candidate pairs into later calls (pairs completed
+    during clustering): ``ambiguous`` (records whose title is the head of several different titles: not
+    specific, so a cut or prefix is no evidence) and ``junk_urls`` (URLs shared within one provider by records
+    whose titles conflict, e.g. a homepage: treated as no URL) and ``title_seen`` (records whose title
+    another record carries verbatim).
     """
+    context = {} if context is None else context
     n = len(rid_l)
     X: dict[str, np.ndarray] = {}
 
@@ -116,7 +204,7 @@ def compute_signals(K: dict[str, np.ndarray], rid_l: np.ndarray, rid_r: np.ndarr
     scored = ~odiff if skip_org_diff else np.ones(n, dtype=bool)
 
     # --- title
-    exact = eq("h_title_norm")
+    exact = eq("h_title_norm") | eq("h_title_compact")  # spaces are no identity: "FrontEnd" / "Front-End"
     cut = ~exact & (((K["h_title_norm"][rid_l] == K["h_title_core"][rid_r]) & (K["h_title_norm"][rid_l] != 0))
                     | ((K["h_title_norm"][rid_r] == K["h_title_core"][rid_l]) & (K["h_title_norm"][rid_r] != 0)))
     tsim = np.where(exact, 1.0, 0.0)
@@ -127,12 +215,46 @@ def compute_signals(K: dict[str, np.ndarray], rid_l: np.ndarray, rid_r: np.ndarr
         tsim[idx] = _cpdist(tl, tr, fuzz.token_sort_ratio, workers)
         # token-set similarity: one title's words inside the other's (model numbers, extra words)
         tset[idx] = _cpdist(tl, tr, fuzz.token_set_ratio, workers)
+    contained = np.zeros(n, dtype=bool)
+    differ = np.zeros(n, dtype=bool)
+    inserted = np.zeros(n, dtype=bool)
+    short = np.zeros(n, dtype=np.int64)
+    cont = np.zeros(n, dtype=np.int64)
+    at_tail = np.zeros(n, dtype=bool)
+    if len(idx):
+        c, d, ins, a_short, co, tl = title_relations(K["title_norm"][rid_l[idx]], K["title_norm"][rid_r[idx]])
+        contained[idx], differ[idx], inserted[idx], cont[idx], at_tail[idx] = c, d, ins, co, tl
+        short[idx] = np.where(a_short, rid_l[idx], rid_r[idx])
+    # a short title is specific when its candidates continue it in one way only ("English for Career
+    # Development" continued by "Speaking" and by "Writing" is not)
+    if "ambiguous" not in context:
+        sel = np.flatnonzero(contained | cut)
+        other = np.where(short[sel] == rid_l[sel], rid_r[sel], rid_l[sel])
+        how = np.where(cont[sel] != 0, cont[sel], K["h_title_norm"][other].astype(np.int64))
+        sp = np.unique(np.stack([short[sel], how], axis=1), axis=0) if len(sel) else np.zeros((0, 2), dtype=np.int64)
+        amb = np.zeros(len(K["h_title_norm"]), dtype=bool)
+        if len(sp):
+            heads, counts = np.unique(sp[:, 0], return_counts=True)
+            amb[heads[counts > 1]] = True
+        context["ambiguous"] = amb
+    vague = (contained | cut) & context["ambiguous"][short]
+    contained &= ~vague
+    cut &= ~vague
     high = ~exact & ~cut & (tsim >= 0.92)
     mid = ~exact & ~cut & ~high & (tsim >= 0.80)
-    core_only = ~exact & ~cut & ~high & ~mid & eq("h_title_core")
+    core_only = ~exact & ~cut & ~contained & ~high & ~mid & eq("h_title_core")
     X["title_exact"], X["title_subtitle_cut"], X["title_high"] = exact, cut, high
     X["title_mid"], X["title_core_only"], X["title_sim"] = mid, core_only, tsim
     X["title_set_sim"] = tset
+    X["title_prefix"], X["title_tail"] = contained & ~cut & ~at_tail, contained & ~cut & at_tail
+    X["title_vague"], X["title_words_differ"] = vague, differ
+    X["title_words_inserted"] = inserted
+    # two different titles each seen verbatim on several records are two names, not a name and its cut
+    if "title_seen" not in context:
+        h = K["h_title_norm"]
+        _, inverse, counts = np.unique(h, return_inverse=True, return_counts=True)
+        context["title_seen"] = (counts[inverse] >= 2) & (h != 0)
+    X["title_both_seen"] = ~exact & context["title_seen"][rid_l] & context["title_seen"][rid_r]
 
     # --- numbers, codes, runs
     pn = (K["h_title_nums"][rid_l] != 0, K["h_title_nums"][rid_r] != 0)
@@ -152,9 +274,18 @@ def compute_signals(K: dict[str, np.ndarray], rid_l: np.ndarray, rid_r: np.ndarr
 
     # --- url, slug, platform
     uexact = eq("h_url_canon")
+    hu = K["h_url_canon"][rid_l].astype(np.int64)
+    if "junk_urls" not in context:
+        # one URL for records of one provider whose titles conflict: a homepage or a catalogue page
+        conflict = scored & uexact & (X["numbers_conflict"] | differ | ((tsim < 0.5) & ~contained & ~cut))
+        context["junk_urls"] = np.unique(hu[conflict])
+    junk = np.isin(hu, context["junk_urls"]) | np.isin(K["h_url_canon"][rid_r].astype(np.int64), context["junk_urls"])
+    uexact &= ~junk
     X["url_exact"] = uexact
-    X["slug_exact"] = ~uexact & eq("h_slug")
-    X["url_same_host_other_path"] = present("h_url_canon") & ~uexact & ~X["slug_exact"] & eq("h_url_host")
+    # the full slug is the evidence: slugs that differ by a trailing number are two courses of one site
+    X["slug_exact"] = ~uexact & ~junk & eq("h_slug_full")
+    X["url_same_host_other_path"] = present("h_url_canon") & ~junk & ~uexact & ~X["slug_exact"] & eq("h_url_host")
+    X["slug_number_diff"] = X["url_same_host_other_path"] & eq("h_slug") & ~eq("h_slug_full")
     psame = eq("h_platform_key")
     X["platform_same"], X["platform_diff"] = psame, present("h_platform_key") & ~psame
 

@@ -3,14 +3,16 @@
 -- h_org_compact_core; 0 = no key) and `match_keys` (title_codes), built by pipeline.matching.blocking.
 -- Parameters: $link_mode (a code shared by both titles is a key too), $org_scoped (true in dedupe mode:
 -- title blocks are split by organisation). Key bits: 1 url, 2 title, 4 organisation + compact title,
--- 8 title for records without organisation, 16 title code (link mode only).
+-- 8 title for records without organisation, 16 title code (link mode only); 32 (a title that is another's
+-- head or tail) is proposed in match_candidate_pairs.
 -- block_org is the organisation code, or -1 when there is none or it is an ambiguous acronym ("UBBS" could
 -- be several schools): such records meet every organisation's records of the same title.
 with title_values as (
-    -- one namespace for the full title, the title without its subtitle and the URL slug: a title cut at its
-    -- subtitle meets the full title, a slug meets a title
+    -- one namespace for the full title, the title without its subtitle, the URL slug, the title without
+    -- spaces and its consonant skeleton: a title cut at its subtitle meets the full title, a slug meets a
+    -- title, "FrontEnd" meets "Front-End", a typo meets the spelling
     select distinct rid, side, block_org as org_code, v
-    from (select rid, side, block_org, unnest([h_title, h_core, h_slug]) as v from match_blocking)
+    from (select rid, side, block_org, unnest([h_title, h_core, h_slug, h_title_compact, h_title_skeleton]) as v from match_blocking)
     where v <> 0
 ),
 

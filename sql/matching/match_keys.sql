@@ -5,17 +5,22 @@
 -- Equality keys are kept as 64-bit hashes (h_*; 0 = empty) so that scoring compares integers, not strings.
 -- The rules mirror pipeline/matching/keys.py (norm_title, title_core, canonical_url, url_slug,
 -- title_numbers, title_codes, run_markers); tests/test_matching_keys.py checks that both give the same keys.
--- The two regex literals (tracking query keys, title boilerplate) equal TRACKING_PARAMS and BOILERPLATE in
--- keys.py, which a test also checks.
+-- The regex literal of tracking query keys equals TRACKING_PARAMS in keys.py, which a test checks; the title
+-- rules configured in pipeline/matching/affixes.toml arrive as the macros match_clean_title and
+-- match_strip_boilerplate, which pipeline.matching.engine registers (keys.clean_title_macro).
 with titles as materialized (
-    -- the expensive string work, once per record, in a narrow table: the first subtitle separator becomes a
-    -- marker (\x01) so that one normalisation pass yields both the full title and the title without subtitle
+    -- the expensive string work, once per record, in a narrow table: match_clean_title (a macro the matcher
+    -- registers from pipeline/matching/affixes.toml: lower case, no accents, entities decoded, listing labels
+    -- such as "Free course:" or "| Udemy" removed) and then the first subtitle separator becomes a marker
+    -- (\x01) so that one normalisation pass yields both the full title and the title without subtitle
     select
         rid,
         trim(regexp_replace(replace(
-            regexp_replace(lower(strip_accents(coalesce(title, ''))), '(?s)\s*(:|\||\s[-–—]+\s|\(|\[)', ' ' || chr(1) || ' '),
+            regexp_replace(match_clean_title(title), '(?s)\s*(:|\||\s[-–—]+\s|\(|\[)', ' ' || chr(1) || ' '),
             '&', ' and '), '[^\p{L}\p{N}\x01]+', ' ', 'g')) as title_mn,
-        split_part(regexp_replace(lower(trim(coalesce(url, ''))), '^([a-z][a-z0-9+.-]*://)?(www\.)?', ''), '#', 1) as url_l
+        -- URLs as broken feeds print them: spaces anywhere, encoded slashes, backslashes, a mangled scheme
+        split_part(regexp_replace(replace(replace(replace(regexp_replace(lower(coalesce(url, '')), '\s+', '', 'g'),
+            '%2f', '/'), '%3a', ':'), '\', '/'), '^([a-z][a-z0-9+.-]*:/*)?(www\.)?', ''), '#', 1) as url_l
     from match_input
 ),
 
@@ -25,10 +30,10 @@ titles2 as materialized (
         title_mn,
         url_l,
         -- boilerplate that sources append to titles is not part of the title
-        regexp_replace(trim(replace(replace(title_mn, ' ' || chr(1) || ' ', ' '), chr(1), ' ')),
-            '( (free online course|online course|free course|self paced|mooc|coursera|edx|udemy|futurelearn|class central))+$', '') as title_norm,
-        rtrim(split_part(url_l, '?', 1), '/') as url_path,
-        string_split(rtrim(split_part(url_l, '?', 1), '/'), '/') as url_segs,
+        match_strip_boilerplate(trim(replace(replace(title_mn, ' ' || chr(1) || ' ', ' '), chr(1), ' '))) as title_norm,
+        -- commas for slashes ("coursera.org,learn,ml") and doubled slashes repaired
+        rtrim(regexp_replace(replace(split_part(url_l, '?', 1), ',', '/'), '/+', '/', 'g'), '/') as url_path,
+        string_split(rtrim(regexp_replace(replace(split_part(url_l, '?', 1), ',', '/'), '/+', '/', 'g'), '/'), '/') as url_segs,
         case when position('?' in url_l) > 0 then array_to_string(list_sort(list_filter(
             string_split(substr(url_l, position('?' in url_l) + 1), '&'),
             p -> p <> '' and not regexp_full_match(split_part(p, '=', 1),
@@ -49,14 +54,17 @@ slugs as materialized (
 ),
 
 slugs2 as materialized (
-    -- slug normalised like a title; trailing numeric tokens are ids ("machine-learning-835")
+    -- slug normalised like a title; slug_n without trailing numeric tokens ("machine-learning-835": an
+    -- aggregator's id) proposes candidates, slug_full with them is the evidence ("project-planning-1" is
+    -- another course than "project-planning")
     select
         rid,
-        regexp_replace(
-            case when regexp_full_match(slug_seg, '[a-z0-9]+(-[a-z0-9]+)*') then replace(slug_seg, '-', ' ')
-                 else trim(regexp_replace(replace(strip_accents(slug_seg), '&', ' and '), '[^\p{L}\p{N}]+', ' ', 'g')) end,
-            '( [0-9]+)+$', '') as slug_n
-    from slugs
+        regexp_replace(slug_f, '( [0-9]+)+$', '') as slug_n,
+        slug_f
+    from (select rid,
+                 case when regexp_full_match(slug_seg, '[a-z0-9]+(-[a-z0-9]+)*') then replace(slug_seg, '-', ' ')
+                      else trim(regexp_replace(replace(strip_accents(slug_seg), '&', ' and '), '[^\p{L}\p{N}]+', ' ', 'g')) end as slug_f
+          from slugs)
 ),
 
 final as (
@@ -66,15 +74,21 @@ final as (
         t.title_norm,
         case when trim(split_part(t.title_mn, chr(1), 1)) = '' then t.title_norm
              else trim(split_part(t.title_mn, chr(1), 1)) end as title_core,
-        case when regexp_matches(t.title_norm, '[0-9]|\b(ii|iii|iv|v|vi|vii|viii|one|two|three|four|five)\b') then
-            array_to_string(list_sort(list_distinct(list_filter(list_transform(string_split(t.title_norm, ' '),
+        case when regexp_matches(t.title_norm, '[0-9]|\b(i|ii|iii|iv|v|vi|vii|viii|one|two|three|four|five|beginners?|beginning|introductory|elementary|basic|intermediate|advanced|expert)\b') then
+            array_to_string(list_sort(list_distinct(list_filter(list_transform(string_split(
+                -- "Part I", "Calculus I": a lone "i" after a part word or at the end is the number one
+                regexp_replace(regexp_replace(t.title_norm, '\b(part|volume|vol|level|book|module|unit|chapter|course|season|grade|term) i\b', '\1 1', 'g'), ' i$', ' 1'), ' '),
                 x -> case
-                    when regexp_full_match(x, '(19|20)[0-9][0-9]') then null
-                    when regexp_full_match(x, '[0-9]+') then coalesce(nullif(ltrim(x, '0'), ''), '0')
+                    -- a series marker is a small number; "100% Practical" and "Excel 2019" are words
+                    -- of the title (two titles that differ in them differ in words)
+                    when regexp_full_match(x, '[0-9]{1,2}') and cast(x as integer) <= 20 then cast(cast(x as integer) as varchar)
                     when x in ('ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'one', 'two', 'three', 'four', 'five') then
                         case x when 'ii' then '2' when 'iii' then '3' when 'iv' then '4' when 'v' then '5' when 'vi' then '6'
                                when 'vii' then '7' when 'viii' then '8' when 'one' then '1' when 'two' then '2'
                                when 'three' then '3' when 'four' then '4' else '5' end
+                    when x in ('beginner', 'beginners', 'beginning', 'introductory', 'elementary', 'basic') then 'lvbeginner'
+                    when x = 'intermediate' then 'lvintermediate'
+                    when x in ('advanced', 'expert') then 'lvadvanced'
                     else null end),
                 y -> y is not null))), ' ')
         else '' end as title_nums,
@@ -83,15 +97,31 @@ final as (
             array_to_string(list_sort(list_distinct(list_filter(string_split(t.title_norm, ' '),
                 x -> length(x) >= 3 and regexp_matches(x, '[0-9]') and regexp_matches(x, '[a-z]')))), ' ')
         else '' end as title_codes,
-        -- run markers: years in the title, edX run codes (2t2023) in title or URL
+        -- run markers: a year in brackets in the title ("(2024)"), edX run codes (2t2023) in title or URL;
+        -- a bare year is part of the name ("Horizon 2020") and counts among the title's numbers
         case when regexp_matches(coalesce(i.title, '') || ' ' || t.url_l, '(19|20)[0-9][0-9]') then
             array_to_string(list_sort(list_distinct(list_concat(
-                regexp_extract_all(lower(coalesce(i.title, '')), '(^|[^0-9])((?:19|20)[0-9][0-9])([^0-9]|$)', 2),
+                regexp_extract_all(lower(coalesce(i.title, '')), '[\(\[]\s*((?:19|20)[0-9][0-9])\s*[\)\]]', 1),
                 regexp_extract_all(lower(coalesce(i.title, '')) || ' ' || t.url_l, '\b[1-4]t20[0-9][0-9]\b')))), ' ')
         else '' end as run_key,
-        t.url_path || case when t.url_params <> '' then '?' || t.url_params else '' end as url_canon,
-        split_part(t.url_path, '/', 1) as url_host,
+        -- a homepage (no path, no query) is no URL of a listing
+        case when position('/' in t.url_path) = 0 and t.url_params = '' then ''
+             else t.url_path || case when t.url_params <> '' then '?' || t.url_params else '' end end as url_canon,
+        case when position('/' in t.url_path) = 0 and t.url_params = '' then '' else split_part(t.url_path, '/', 1) end as url_host,
         case when length(s.slug_n) >= 4 and regexp_matches(s.slug_n, '\pL') then s.slug_n else '' end as slug,
+        case when length(s.slug_f) >= 4 and regexp_matches(s.slug_f, '\pL') then s.slug_f else '' end as slug_full,
+        -- the title without spaces: "Front-End" printed as "FrontEnd" is the same word
+        replace(t.title_norm, ' ', '') as title_compact,
+        -- the skeleton of the title: the consonants of its longer words in sorted order; survives swapped
+        -- letters, a wrong vowel, a dropped "and"/"the" ("Hamronica", "Trdaing", "Building Hosting")
+        array_to_string(list_sort(string_split(
+            translate(array_to_string(list_filter(t.words, w -> length(w) >= 4), ''), 'aeiouy', ''), '')), '') as title_skeleton,
+        -- every head (3-12 words) and tail (3-8 words) of the title, hashed like title_norm: an aggregator's
+        -- truncated title, or the title behind an unknown listing label, is one of them
+        case when len(t.words) > 3 then list_concat(
+            list_transform(range(3, least(len(t.words), 13)), k -> hash(array_to_string(list_slice(t.words, 1, k), ' '))),
+            list_transform(range(3, least(len(t.words), 9)), k -> hash(array_to_string(list_slice(t.words, -k, -1), ' '))))
+        else []::ubigint[] end as title_affixes,
         case when trim(coalesce(i.platform, '')) <> '' then lower(trim(i.platform)) else split_part(t.url_path, '/', 1) end as platform_key,
         case
             when trim(coalesce(i.level, '')) = '' then ''
@@ -121,7 +151,7 @@ final as (
         coalesce(i.org_code, -1) as org_code,
         coalesce(i.block_org, -1) as block_org
     from match_input i
-    join titles2 t using (rid)
+    join (select *, string_split(title_norm, ' ') as words from titles2) t using (rid)
     join slugs2 s using (rid)
 )
 
