@@ -1,6 +1,6 @@
 """Prices: the text providers publish -> a tuple of offers (kind, amount, ISO 4217 currency, period).
 
-Kinds are ``record.COST_KINDS``: free, audit, certificate_fee, subscription, programme_fee, exam_fee, unknown.
+Kinds (:data:`KINDS`, the `cost_kind` vocabulary): free, audit, certificate_fee, subscription, programme_fee, exam_fee, unknown.
 
 Accepted: ``$49``, ``USD 49.00``, ``49 €``, ``49,90 €``, ``£1,299``, ``1.299,00 EUR``, ``₹ 3,499``,
 ``Free``, ``Free (audit)``, ``Free to audit; certificate $99``, ``$59/month``, ``FREE-Add a Verified Certificate
