@@ -51,7 +51,8 @@ CASES = [
     (35, None, "minutes", 35 / 60, None, None, False, SH),
     ("14", None, "weeks", None, None, 14.0, False, None),
     (None, "4 Weeks", None, None, None, 4.0, False, None),
-    ("3 hours", "6 weeks", None, 3.0, None, 6.0, False, SH),  # a stated total is never multiplied by weeks
+    ("3 hours", "6 weeks", None, 3.0, None, 6.0, False, SH),
+    ("2 h/week over P6W", None, None, 12.0, 2.0, 6.0, False, EL),  # an ISO length inside a text  # a stated total is never multiplied by weeks
 ]
 
 

@@ -105,6 +105,9 @@ _WORDS = {
     "diez": "10",
 }
 _WORD_RE = re.compile(r"\b(" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\b(?=\s+(?:[a-z]+\s+)?[a-z])")
+# an ISO 8601 calendar length inside a text ("2 h/week over P6W"), already folded to lower case
+_ISO_IN_TEXT = re.compile(r"\bp(\d{1,4})([wdmy])\b")
+_ISO_UNITS = {"w": "weeks", "d": "days", "m": "months"}
 _HALF_HOUR = re.compile(r"\b(?:half an? hour|a half hour|half hour|une demi-heure|media hora|eine halbe stunde)\b")
 _AN_HOUR = re.compile(r"(?<![\d.,]\s)(?<![\d.,])\b(?:an|one|a)\s+hour\b")
 
@@ -209,6 +212,9 @@ def _scan(text: str):
 
 def _parse_text(raw: str, text: str) -> Duration:
     t = fold(text)
+    if "p" in t:
+        t = _ISO_IN_TEXT.sub(lambda m: f"{int(m.group(1)) * 12} months" if m.group(2) == "y"
+                             else f"{m.group(1)} {_ISO_UNITS[m.group(2)]}", t)
     if "hour" in t or "heure" in t or "hora" in t or "stunde" in t:
         t = _HALF_HOUR.sub("0.5 hours", t)
         t = _AN_HOUR.sub("1 hour", t)
