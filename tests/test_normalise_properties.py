@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from pipeline.normalise.credits import ects_from_hours, parse_ects
 from pipeline.normalise.countries import parse_country
 from pipeline.normalise.dates import parse_date
-from pipeline.normalise.durations import parse_duration
+from pipeline.normalise.durations import RULES, parse_duration
 from pipeline.normalise.languages import is_wellformed_tag, parse_language
 from pipeline.normalise.levels import LEVELS, parse_eqf, parse_level
 from pipeline.normalise.organisations import organisation_key, resolve_organisation
@@ -41,6 +41,12 @@ def test_durations_never_raise_and_are_finite_non_negative(text, length, unit):
     if d.hours is not None and d.hours_min is not None:
         assert d.hours_min - 1e-9 <= d.hours <= d.hours_max + 1e-9, d
     assert d.hours is not None or d.weeks is not None or d.hours_per_week is not None or d.reason, d
+    # every workload says how it was obtained, and a calendar length alone never becomes workload
+    assert (d.hours is None) == (d.rule is None) and d.rule in (None, *RULES), d
+    if d.rule == "effort_x_length":
+        assert d.hours_per_week is not None and d.weeks is not None, d
+    if length is not None and text is None:
+        assert d.hours is None, d
 
 
 @SETTINGS
