@@ -86,13 +86,20 @@ def test_days_are_the_calendar_length_in_days():
     assert parse_duration("PT25M").days is None
 
 
-def test_length_text_never_gives_workload_on_its_own():
-    assert parse_duration(None, "PT10H").hours is None  # elapsed time as a length, not hours of learning
-    assert parse_duration(None, "PT48H").days == 2
+@pytest.mark.parametrize("text,hours", [("PT25M", 25 / 60), ("PT30H", 30.0), ("25 minutes", 25 / 60)])
+def test_a_time_is_the_same_workload_in_either_field(text, hours):
+    """CTDL exactDuration holds P20D or PT30H: the unit, not the field, says which it is."""
+    for d in (parse_duration(text), parse_duration(None, text)):
+        assert d.hours == pytest.approx(hours) and d.rule == "stated_hours" and d.weeks is None, d
+
+
+def test_the_workload_text_wins_for_workload_and_the_length_text_for_length():
+    d = parse_duration("3 hours", "PT30H")
+    assert d.hours == 3.0
     d = parse_duration("Self-paced", "6 weeks")
     assert d.hours is None and d.weeks == 6.0 and d.reason.startswith("unparsed")
-    d = parse_duration(None, "3 hours")
-    assert d.hours is None and d.weeks is None and d.reason.startswith("unparsed")
+    d = parse_duration("Duration: 5 weeks (4 - 6 hours per week)", "P6W")
+    assert d.hours == 25.0 and d.weeks == 6.0  # the product stated in one text stands; the length field wins
 
 
 def test_range_keeps_bounds_and_says_midpoint():

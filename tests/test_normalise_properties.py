@@ -1,9 +1,11 @@
 """Property tests (hypothesis): the parsers never raise, and their outputs keep their invariants."""
 
 import math
+import re
 import unicodedata
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -45,8 +47,8 @@ def test_durations_never_raise_and_are_finite_non_negative(text, length, unit):
     assert (d.hours is None) == (d.rule is None) and d.rule in (None, *RULES), d
     if d.rule == "effort_x_length":
         assert d.hours_per_week is not None and d.weeks is not None, d
-    if length is not None and text is None:
-        assert d.hours is None, d
+    if isinstance(text, str) and re.fullmatch(r"P(?:\d+[YMWD])+", text) and length is None:
+        assert d.hours is None, d  # an ISO 8601 date part alone is a calendar length, never workload
 
 
 @SETTINGS
@@ -54,6 +56,8 @@ def test_durations_never_raise_and_are_finite_non_negative(text, length, unit):
 def test_iso_durations_round_trip(hours, minutes, weeks):
     assert parse_duration(f"PT{hours}H{minutes}M").hours == hours + minutes / 60
     assert parse_duration(f"P{weeks}W").weeks == weeks
+    days = parse_duration(None, f"P{weeks}D")
+    assert days.hours is None and days.days == pytest.approx(weeks)  # P20D: twenty days, never 480 hours
     # the record's own rendering of a workload parses back to the same hours
     assert parse_duration(f"{hours} hours").hours == hours
 

@@ -6,11 +6,14 @@ Two different quantities, never converted into each other without a stated rate:
   ``Approx. 40 hours to complete``) or per period (``4-6 hours per week``);
 - **calendar length** (``length_text``): how long it runs (``6 weeks``, ``P20D``, ``P2W``, ``3 months``).
 
+Units, not fields, decide which is which, so one text gives one answer wherever it stands (a source property
+such as CTDL ``exactDuration`` may hold ``P20D`` or ``PT30H``).
+
 Accepted shapes (case and diacritics do not matter; en/de/fr/es/it unit words):
 
 - ISO 8601: a duration with only a time part (``PT10H``, ``PT1H30M``, ``PT25M``) is workload; one with a
-  date part (``P6W``, ``P3M``, ``P20D``, ``P2D``, ``P1DT12H``) is a calendar length, in whichever field it
-  stands (``P20D`` is twenty days, never 480 hours);
+  date part (``P6W``, ``P3M``, ``P20D``, ``P2D``, ``P1DT12H``) is a calendar length, in either field
+  (``P20D`` is twenty days, never 480 hours);
 - absolute effort: ``Approx. 40 hours to complete``, ``1h 30m``, ``90 minutes``, ``2 Stunden``,
   ``10 heures``, ``Less than 1 hour``;
 - a rate and a length: ``5-10 hours/week`` with ``6 weeks`` (the second argument, or in the same text:
@@ -309,10 +312,11 @@ def _parse_one(raw: str, unit: str | None) -> Duration:
 def parse_duration(text: object, length: object = None, *, unit: str | None = None) -> Duration:
     """Parse a workload text and, optionally, a separate calendar-length text (``"6 Weeks"``, ``"P20D"``).
 
-    The length text only ever gives ``weeks``; it yields hours only as the length of a stated weekly effort
-    (``rule="effort_x_length"``). ``unit`` applies to a bare number in ``text`` (``"hours"``, ``"minutes"``,
-    ``"weeks"``, ``"days"``, ``"months"``, ``"seconds"``). Never raises; junk gives ``hours=None`` and a
-    ``reason``.
+    Units, not fields, say what a quantity is: hours and minutes (an ISO 8601 time such as ``PT30H``) are
+    workload; weeks, days and months (an ISO 8601 date part such as ``P20D``) are calendar length. The workload
+    text wins for workload, the length text for the length. ``unit`` applies to a bare number in ``text``
+    (``"hours"``, ``"minutes"``, ``"weeks"``, ``"days"``, ``"months"``, ``"seconds"``); a bare number in the
+    length text is weeks. Never raises; junk gives ``hours=None`` and a ``reason``.
     """
     raw = to_text(text)
     raw_length = to_text(length)
@@ -320,23 +324,13 @@ def parse_duration(text: object, length: object = None, *, unit: str | None = No
         main = _parse_one(raw, unit) if raw is not None else Duration(None, reason="missing: no value")
         if raw_length is None:
             return main
-        return _merge(main, _parse_length(raw_length), raw_length)
+        return _merge(main, _parse_one(raw_length, "weeks"), raw_length)
     except Exception as exc:  # noqa: BLE001 - a parser never raises on junk
         return Duration(raw, reason=f"error: {type(exc).__name__}", raw_length=raw_length)
 
 
-def _parse_length(raw_length: str) -> Duration:
-    """A calendar-length text: only its length counts (hours in it are elapsed time or ignored)."""
-    d = _parse_one(raw_length, "weeks")
-    if d.weeks is not None:
-        return Duration(raw_length, weeks=d.weeks, estimated=d.estimated, note=d.note)
-    if d.hours is not None and d.note == "ISO 8601 time = workload":  # PT48H as a length: elapsed time
-        return _finish(raw_length, None, None, None, None, d.hours / 168, False, "ISO 8601 time = elapsed length")
-    return Duration(raw_length, reason=d.reason or "unparsed: no calendar length (weeks, days, months)")
-
-
 def _merge(main: Duration, length: Duration, raw_length: str) -> Duration:
-    """Combine a workload (main) with a separately published calendar length, which wins for ``weeks``."""
+    """Combine the workload text's reading (main) with the length text's: main wins for workload, length for weeks."""
     weeks = length.weeks if length.weeks is not None else main.weeks
     from_length = length.weeks is not None
     if main.raw is None:
@@ -355,6 +349,8 @@ def _merge(main: Duration, length: Duration, raw_length: str) -> Duration:
         d = _finish(main.raw, main.hours_per_week * weeks, lo * weeks, hi * weeks, main.hours_per_week,
                     weeks, est, note, lo, hi, rule="effort_x_length")
         return _replace(d, raw_length=raw_length)
+    if length.hours is not None:  # the length text states the workload in time units (CTDL exactDuration PT30H)
+        return _replace(length, raw=main.raw, raw_length=raw_length, note=f"{length.note}; stated in the length text")
     est = length.estimated if from_length else main.estimated
     note = length.note if from_length and main.reason is not None else main.note
     return _replace(main, weeks=weeks, estimated=est, note=note, raw_length=raw_length)
