@@ -66,10 +66,12 @@ _PERIOD = re.compile(
     r"|\b(?P<w>monthly|yearly|annually|annual|monatlich|mensuel|mensual|weekly)\b"
 )
 _SUBSCRIPTION = re.compile(r"\b(?:subscription|subscribe|abo|abonnement|suscripcion|membership|coursera plus)\b")
-_EXAM = re.compile(r"\b(?:exam|exams|prufung|prufungsgebuhr|examen|esame|voucher|proctored|test fee)\b")
+_EXAM = re.compile(r"\b(?:exam|exams|prufung|prufungsgebuhr|examen|esame|voucher|proctored|test fee|"
+                   r"assessment ?fees?|standalone ?assessment)\b")  # CTDL directCostType AssessmentFee
 _PROGRAMME = re.compile(
     r"\b(?:program|programme|programm|programa|specialization|specialisation|micromasters|microbachelors|"
-    r"degree|nanodegree|expert ?track|bundle|full (?:program|programme|track|course series))\b"
+    r"degree|nanodegree|expert ?track|bundle|full (?:program|programme|track|course series)|tuition(?: ?fees?)?|"
+    r"studiengebuhren?|frais de scolarite)\b"
 )
 _CERT = re.compile(
     r"(?:certificat|zertifikat|certificado|certificato|\bverified\b|\bupgrade\b|statement of accomplishment|"
