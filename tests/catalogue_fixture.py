@@ -6,7 +6,6 @@ Microsoft Learn-like: modules -> learning paths -> (prepare for) certification, 
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import duckdb
