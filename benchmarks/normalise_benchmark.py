@@ -171,10 +171,11 @@ def pipeline_child(parquet: str, where: str = "disk") -> int:
         con.execute(f"create table raw_listings ({cols}, crawl_run VARCHAR, feed_file VARCHAR)")
         con.execute(f"""
             insert into raw_listings (source, source_id, uid, title, url, credential_type, organisation,
-                duration_text, cost_text, level_text, language_text, fetched_at, source_url, raw, crawl_run, feed_file)
+                duration_text, length_text, cost_text, level_text, language_text, fetched_at, source_url, raw, crawl_run,
+                feed_file)
             select 'bench', 'r' || row_number() over (), 'bench:r' || row_number() over (), title,
                    'https://example.test/' || row_number() over (), 'course', organisation,
-                   coalesce(duration_text || ' ' || length_text, duration_text), price_text, level_text,
+                   duration_text, length_text, price_text, level_text,
                    language_text, now(), 'https://example.test/feed', '{{}}', 'bench', 'bench'
             from read_parquet(?)""", [parquet])
         con.execute("create table raw_quarantine (source VARCHAR, source_url VARCHAR, reason VARCHAR, "

@@ -14,13 +14,16 @@ from functools import lru_cache
 import duckdb
 
 from pipeline import paths
-from spiders.record import COST_KINDS, CREDENTIAL_TYPES, LEVELS, LISTING_FIELDS
+from spiders.record import CREDENTIAL_TYPES, LISTING_FIELDS
 
 def _vocabularies() -> dict[str, tuple[str, ...]]:
+    from pipeline.normalise.durations import RULES
+    from pipeline.normalise.levels import LEVELS
+    from pipeline.normalise.prices import KINDS
     from pipeline.normalise.vocab import VOCABULARIES as NORMALISED
 
-    out = {"credential_type": tuple(CREDENTIAL_TYPES), "level": LEVELS, "cost_kind": COST_KINDS,
-           "stackability": ("stackable", "stand_alone")}
+    out = {"credential_type": tuple(CREDENTIAL_TYPES), "level": LEVELS, "cost_kind": KINDS,
+           "duration_rule": RULES, "stackability": ("stackable", "stand_alone")}
     for column, vocab in (("participation", "participation"), ("pacing", "pacing"),
                           ("assessment_type", "assessment"), ("supervision", "supervision"),
                           ("quality_assurance", "quality_assurance")):

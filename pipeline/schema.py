@@ -1,4 +1,5 @@
-"""DuckDB types for the canonical record, derived from :mod:`spiders.record` (the single definition)."""
+"""DuckDB types for the canonical record, derived from :mod:`spiders.record` (the single definition), and for
+the typed columns the normaliser derives from its raw text."""
 
 from __future__ import annotations
 
@@ -8,6 +9,37 @@ import dataclasses
 
 # Columns of a raw listings feed, in feed order, as DuckDB types.
 LISTING_COLUMNS: dict[str, str] = {f.name: f.metadata["sql"] for f in LISTING_FIELDS}
+
+# Typed columns that exist only in the published `listings` / `credentials`: computed by pipeline/normalise
+# from the record's raw text (sql/intermediate/int_listings_normalised.sql), never carried by the feed.
+# Their meanings are in sql/dictionary.toml.
+NORMALISED_COLUMNS: dict[str, str] = {
+    "organisation_raw": "VARCHAR",
+    "organisation_key": "VARCHAR",
+    "issuer_country_text": "VARCHAR",
+    "level": "VARCHAR",
+    "eqf_level": "INTEGER",
+    "language": "VARCHAR",
+    "duration_hours": "DOUBLE",
+    "duration_rule": "VARCHAR",
+    "duration_hours_per_week": "DOUBLE",
+    "duration_estimated": "BOOLEAN",
+    "length_weeks": "DOUBLE",
+    "length_days": "DOUBLE",
+    "ects": "DOUBLE",
+    "ects_estimated": "BOOLEAN",
+    "cost_amount": "DOUBLE",
+    "cost_currency": "VARCHAR",
+    "cost_kind": "VARCHAR",
+    "cost_period": "VARCHAR",
+    "cost_offers": "JSON",
+    "assessment_type": "VARCHAR",
+    "participation": "VARCHAR",
+    "pacing": "VARCHAR",
+    "supervision": "VARCHAR",
+    "quality_assurance": "VARCHAR",
+    "stackability": "VARCHAR",
+}
 
 QUARANTINE_COLUMNS: dict[str, str] = {
     f.name: ("TIMESTAMPTZ" if f.name == "fetched_at" else "VARCHAR") for f in dataclasses.fields(Quarantined)

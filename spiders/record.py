@@ -4,6 +4,10 @@ Spiders yield :class:`Listing` items; the pipeline derives its DuckDB DDL and th
 same field list (``pipeline.schema``), so a column cannot exist in one place and not the other. This module
 imports neither Scrapy, Dagster nor DuckDB, so every layer can read it.
 
+The record carries the source's own text, never typed values: hours, levels, BCP-47 tags and prices are
+computed from the ``*_text`` fields only by ``pipeline/normalise`` and exist only as published columns
+(``pipeline.schema.NORMALISED_COLUMNS``).
+
 Grounded in ``standards.md``: the EU micro-credential elements a catalogue can carry, CTDL credential classes
 and Open Badges 3.0 ``achievementType`` (see :data:`CREDENTIAL_TYPES`).
 """
@@ -11,7 +15,6 @@ and Open Badges 3.0 ``achievementType`` (see :data:`CREDENTIAL_TYPES`).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,9 +52,6 @@ CREDENTIAL_TYPES: dict[str, tuple[str, str, str]] = {
     "degree_program": ("ceterms:MasterCertificate", "Degree", "A graduate-level programme (MicroMasters-style)."),
 }
 
-COST_KINDS = ("free", "audit", "certificate_fee", "subscription", "programme_fee", "exam_fee", "unknown")
-LEVELS = ("beginner", "intermediate", "advanced", "mixed")
-
 
 def _f(sql: str, doc: str, *, required: bool = False, default: Any = None, factory: Any = None):
     """A record field with the metadata the SQL DDL and the data dictionary are generated from."""
@@ -75,14 +75,8 @@ class Listing:
     description: str | None = _f("VARCHAR", "Description or summary, verbatim from the source.")
     organisation: str | None = _f("VARCHAR", "Awarding body: the organisation that awards or owns it.")
     platform: str | None = _f("VARCHAR", "Offering platform: where it is offered (e.g. Microsoft Learn).")
-    level: str | None = _f("VARCHAR", "Level: beginner, intermediate, advanced or mixed.")
-    language: str | None = _f("VARCHAR", "Language of instruction as a BCP-47 tag (e.g. `en-US`).")
-    duration_hours: float | None = _f("DOUBLE", "Notional workload in hours, parsed from `duration_text`.")
-    duration_text: str | None = _f("VARCHAR", "The duration exactly as the source states it.")
+    duration_text: str | None = _f("VARCHAR", "Workload as the source states it (e.g. `PT25M`, `4-6 hours per week`).")
     length_text: str | None = _f("VARCHAR", "Calendar length as the source states it (e.g. `6 weeks`, `P20D`); never workload.")
-    cost_amount: float | None = _f("DOUBLE", "Price of the offer in `cost_currency`; 0 when free.")
-    cost_currency: str | None = _f("VARCHAR", "ISO 4217 currency code of `cost_amount`.")
-    cost_kind: str | None = _f("VARCHAR", "Kind of offer: " + ", ".join(COST_KINDS) + ".")
     skills: list[str] = _f("VARCHAR[]", "Skill, subject or product strings as the source gives them.", factory=list)
     part_of: list[str] = _f("VARCHAR[]", "uids of larger credentials this one is a component of.", factory=list)
     has_part: list[str] = _f("VARCHAR[]", "uids of the components this credential bundles.", factory=list)
@@ -97,12 +91,16 @@ class Listing:
         factory=list,
     )
     # EU micro-credential elements (2022/C 243/02) and raw texts the normalisation step parses
-    # (pipeline/normalise); the parsed, controlled values are columns of the published `credentials`.
+    # (pipeline/normalise); the parsed, controlled values are columns of the published `listings`/`credentials`.
     learning_outcomes: list[str] = _f("VARCHAR[]", "Learning outcomes, verbatim, one per item.", factory=list)
     prerequisites: str | None = _f("VARCHAR", "Prerequisites as the source states them, verbatim.")
     level_text: str | None = _f("VARCHAR", "Level exactly as the source states it (parsed into `level`).")
-    language_text: str | None = _f("VARCHAR", "Language exactly as the source states it (parsed into `language`).")
-    cost_text: str | None = _f("VARCHAR", "Price exactly as the source states it (parsed into the cost fields).")
+    language_text: str | None = _f(
+        "VARCHAR", "Language exactly as the source states it: one tag or name, or a comma-separated list (parsed into `language`)."
+    )
+    cost_text: str | None = _f(
+        "VARCHAR", "Every offer exactly as the source states it, e.g. `Audit: USD 0; Verified certificate: USD 199` (parsed into the cost columns)."
+    )
     credits_text: str | None = _f("VARCHAR", "Credits as stated, e.g. `5 ECTS` (parsed into `ects`).")
     eqf_text: str | None = _f("VARCHAR", "EQF / NQF level as stated (parsed into `eqf_level`).")
     issuer_country: str | None = _f("VARCHAR", "Country of the awarding body as stated (name or code).")
@@ -130,14 +128,6 @@ def make_uid(source: str, source_id: str) -> str:
     return f"{source}:{source_id}"
 
 
-def content_hash(values: dict[str, Any]) -> str:
-    """Hash of a record's content, to tell changed records from unchanged ones between crawls."""
-    import json
-
-    payload = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
-
-
 LISTING_FIELDS = [f for f in dataclasses.fields(Listing)]
 REQUIRED_FIELDS = [f.name for f in LISTING_FIELDS if f.metadata["required"]]
 
@@ -146,7 +136,9 @@ def validate(record: dict[str, Any]) -> list[str]:
     """Reasons a record breaks the canonical contract; an empty list means it is valid.
 
     Each reason starts with a short code (``missing_field``, ``wrong_type``, ``bad_vocabulary``) so the
-    quarantine table can be grouped by it.
+    quarantine table can be grouped by it. Only the feed's own fields are checked: the vocabularies of typed
+    values (level, cost kind) are guaranteed by the normaliser that computes them, and keys that are not
+    fields of the record are ignored.
     """
     problems: list[str] = []
     for f in LISTING_FIELDS:
@@ -160,10 +152,6 @@ def validate(record: dict[str, Any]) -> list[str]:
         ok = True
         if sql == "VARCHAR" or sql == "TIMESTAMPTZ":
             ok = isinstance(value, str)
-        elif sql == "INTEGER":
-            ok = isinstance(value, int) and not isinstance(value, bool)
-        elif sql == "DOUBLE":
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
         elif sql == "VARCHAR[]":
             ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
         elif sql == "JSON":
@@ -173,14 +161,4 @@ def validate(record: dict[str, Any]) -> list[str]:
     ctype = record.get("credential_type")
     if isinstance(ctype, str) and ctype and ctype not in CREDENTIAL_TYPES:
         problems.append(f"bad_vocabulary: credential_type {ctype!r} is not in the controlled list")
-    level = record.get("level")
-    if isinstance(level, str) and level not in LEVELS:
-        problems.append(f"bad_vocabulary: level {level!r} is not one of {', '.join(LEVELS)}")
-    kind = record.get("cost_kind")
-    if isinstance(kind, str) and kind not in COST_KINDS:
-        problems.append(f"bad_vocabulary: cost_kind {kind!r} is not one of {', '.join(COST_KINDS)}")
-    for name in ("duration_hours", "cost_amount"):
-        v = record.get(name)
-        if isinstance(v, (int, float)) and not isinstance(v, bool) and v < 0:
-            problems.append(f"out_of_range: {name} is negative ({v})")
     return problems

@@ -1,19 +1,20 @@
-"""A small `credentials` table in the shape the foundation publishes (Listing columns + uid), so the skills,
-stacking, pathway, planner and export work can be tested without the spiders.
+"""A small `credentials` table in the shape the foundation publishes (Listing columns + uid + the normaliser's
+typed columns), so the skills, stacking, pathway, planner and export work can be tested without the spiders.
 
 Microsoft Learn-like: modules -> learning paths -> (prepare for) certification, which requires an exam.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import duckdb
 
+from pipeline.schema import NORMALISED_COLUMNS
 from spiders.record import LISTING_FIELDS
 
-COLUMNS = [("uid", "VARCHAR")] + [(f.name, f.metadata["sql"]) for f in LISTING_FIELDS if f.name != "uid"]
+COLUMNS = ([("uid", "VARCHAR")] + [(f.name, f.metadata["sql"]) for f in LISTING_FIELDS if f.name != "uid"]
+           + list(NORMALISED_COLUMNS.items()))
 DDL = "CREATE OR REPLACE TABLE credentials (" + ", ".join(f"{n} {t}" for n, t in COLUMNS) + ")"
 
 

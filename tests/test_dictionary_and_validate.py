@@ -29,7 +29,21 @@ def test_dictionary_names_vocabularies_and_provider_sources(con):
     cols = {c.name: c for c in dictionary.describe(con, "credentials")}
     assert "certification" in cols["credential_type"].vocabulary
     assert cols["level"].vocabulary == ("beginner", "intermediate", "advanced", "mixed")
+    assert cols["duration_rule"].vocabulary == ("stated_hours", "effort_x_length")
     assert "duration_in_minutes" in cols["duration_text"].sources["mslearn"]  # spiders map raw fields
+
+
+def test_typed_columns_are_published_as_derived_columns_with_their_types(con):
+    from pipeline.schema import NORMALISED_COLUMNS
+
+    for table in ("listings", "credentials"):
+        types = dict(con.execute("select column_name, data_type from information_schema.columns "
+                                 "where table_name = ?", [table]).fetchall())
+        assert {c: types.get(c) for c in NORMALISED_COLUMNS} == NORMALISED_COLUMNS, table
+    cols = {c.name: c for c in dictionary.describe(con, "credentials")}
+    for name in ("level", "language", "duration_hours", "length_weeks", "length_days", "cost_amount",
+                 "cost_currency", "cost_kind"):
+        assert cols[name].doc.startswith("Derived:"), name
 
 
 def test_committed_data_dictionary_is_current(con):
@@ -66,12 +80,13 @@ def test_validate_feed_reports_accepted_and_quarantined_with_reasons(tmp_path):
     feed.write_text("\n".join([
         json.dumps(good),
         json.dumps({**good, "source_id": "2", "title": None}),
-        json.dumps({**good, "source_id": "3", "level": "expert"}),
+        json.dumps({**good, "source_id": "3", "credential_type": "diploma-ish"}),
+        json.dumps({**good, "source_id": "4", "level": "expert", "duration_hours": -1}),  # typed keys: not the feed's
         "{not json",
         json.dumps({**good}),  # a repeat of uid p:1
     ]))
     report = validate_feed(feed)
-    assert report.accepted == 2
+    assert report.accepted == 3
     assert report.reasons == {"missing_field": 1, "bad_vocabulary": 1, "invalid_json": 1}
     assert report.checks["uid_unique"]["passed"] is False
 

@@ -24,7 +24,7 @@ def problems(spider_cls) -> list[str]:
     if not sources:
         return ["no field_sources"]
     out = []
-    if unknown := set(sources) - {f.name for f in LISTING_FIELDS}:
+    if unknown := set(sources) - {f.name for f in LISTING_FIELDS} - set(TYPED_FIELDS):
         out.append(f"names fields the record does not have: {sorted(unknown)}")
     if typed := set(sources) & set(TYPED_FIELDS):
         out.append(f"names typed fields (spiders emit raw texts): {sorted(typed)}")

@@ -47,7 +47,7 @@ def test_normalise_frame_adds_parsed_columns_beside_raw(raw):
 
 def test_options_and_column_overrides(raw):
     out = normalise_frame(raw, options={"duration": {"unit": "weeks"}}, columns={"date": "title"})
-    assert out["duration_weeks"][2] == 14.0
+    assert out["length_weeks"][2] == 14.0 and out["length_days"][2] == 98.0
     assert out["date_reason"].notna().all()  # titles are not dates
 
 
@@ -74,7 +74,7 @@ def test_duckdb_hands_distinct_values_and_joins_back(tmp_path):
     con.register("parsed_prices", prices)
     rows = con.execute(
         """
-        select s.id, d.duration_hours, d.duration_weeks, p.cost_kind, p.cost_offers
+        select s.id, d.duration_hours, d.length_weeks, p.cost_kind, p.cost_offers
         from stg s
         left join parsed_durations d
           on s.duration_text is not distinct from d.duration_text and s.length_text is not distinct from d.length_text

@@ -31,6 +31,12 @@ CASES = [
     ("$0", [O("free", 0.0, "USD")]),
     ("0", [O("free", 0.0)]),
     ("Paid", [O("unknown", None)]),  # MOOChub access ["paid"]
+    ("Exam fee", [O("exam_fee", None)]),
+    ("AssessmentFee: USD 249", [O("exam_fee", 249.0, "USD")]),  # CTDL CostProfile, directCostType rendered
+    ("Tuition: USD 1200", [O("programme_fee", 1200.0, "USD")]),
+    ("Tuition: USD 0", [O("free", 0.0, "USD")]),  # Microsoft Learn exams: priced per country, amount not in the API
+    ("Free to audit; certificate fee", [O("audit", 0.0), O("certificate_fee", None)]),
+    ("Audit: USD 0; Verified certificate: USD 199", [O("audit", 0.0, "USD"), O("certificate_fee", 199.0, "USD")]),
 ]
 
 

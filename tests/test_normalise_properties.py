@@ -1,16 +1,18 @@
 """Property tests (hypothesis): the parsers never raise, and their outputs keep their invariants."""
 
 import math
+import re
 import unicodedata
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.normalise.credits import ects_from_hours, parse_ects
 from pipeline.normalise.countries import parse_country
 from pipeline.normalise.dates import parse_date
-from pipeline.normalise.durations import parse_duration
+from pipeline.normalise.durations import RULES, parse_duration
 from pipeline.normalise.languages import is_wellformed_tag, parse_language
 from pipeline.normalise.levels import LEVELS, parse_eqf, parse_level
 from pipeline.normalise.organisations import organisation_key, resolve_organisation
@@ -41,6 +43,12 @@ def test_durations_never_raise_and_are_finite_non_negative(text, length, unit):
     if d.hours is not None and d.hours_min is not None:
         assert d.hours_min - 1e-9 <= d.hours <= d.hours_max + 1e-9, d
     assert d.hours is not None or d.weeks is not None or d.hours_per_week is not None or d.reason, d
+    # every workload says how it was obtained, and a calendar length alone never becomes workload
+    assert (d.hours is None) == (d.rule is None) and d.rule in (None, *RULES), d
+    if d.rule == "effort_x_length":
+        assert d.hours_per_week is not None and d.weeks is not None, d
+    if isinstance(text, str) and re.fullmatch(r"P(?:\d+[YMWD])+", text) and length is None:
+        assert d.hours is None, d  # an ISO 8601 date part alone is a calendar length, never workload
 
 
 @SETTINGS
@@ -48,6 +56,8 @@ def test_durations_never_raise_and_are_finite_non_negative(text, length, unit):
 def test_iso_durations_round_trip(hours, minutes, weeks):
     assert parse_duration(f"PT{hours}H{minutes}M").hours == hours + minutes / 60
     assert parse_duration(f"P{weeks}W").weeks == weeks
+    days = parse_duration(None, f"P{weeks}D")
+    assert days.hours is None and days.days == pytest.approx(weeks)  # P20D: twenty days, never 480 hours
     # the record's own rendering of a workload parses back to the same hours
     assert parse_duration(f"{hours} hours").hours == hours
 

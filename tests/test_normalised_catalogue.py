@@ -9,7 +9,9 @@ import duckdb
 from pipeline import warehouse
 from pipeline.resolve import ids_stable
 from pipeline.crawl import latest_run
-from spiders import config
+from pipeline.normalise import parse_duration, parse_language, parse_level, parse_price
+from pipeline.normalise.levels import LEVELS
+from pipeline.normalise.prices import KINDS
 
 
 def test_published_catalogue_is_normalised(published):
@@ -31,6 +33,34 @@ def test_published_catalogue_is_normalised(published):
     assert con.execute("select count(*) from credentials where stackability not in ('stackable', 'stand_alone')").fetchone()[0] == 0
     orgs = con.execute("select count(*) from organisations").fetchone()[0]
     assert orgs == con.execute("select count(distinct organisation) from credentials").fetchone()[0]
+
+
+def test_every_typed_value_is_the_normalisers_reading_of_the_raw_text(published):
+    """One parser per value: no typed value reaches the catalogue except through pipeline/normalise."""
+    data, _ = published
+    con = duckdb.connect(str(data / "catalogue.duckdb"), read_only=True)
+    rows = con.execute(
+        "select uid, duration_text, length_text, duration_hours, duration_rule, length_weeks, level_text, level, "
+        "language_text, language, cost_text, cost_kind, cost_amount, cost_currency from listings").fetchall()
+    wrong = []
+    for (uid, dtext, ltext, hours, rule, weeks, level_text, level, lang_text, lang, cost_text, kind, amount,
+         currency) in rows:
+        d = parse_duration(dtext, ltext)
+        p = parse_price(cost_text).primary
+        expected = ((d.hours, d.rule, d.weeks), parse_level(level_text).level, parse_language(lang_text).tag,
+                    (p.kind, p.amount, p.currency) if p else (None, None, None))
+        got = ((hours, rule, weeks), level, lang, (kind, amount, currency))
+        if got != expected:
+            wrong.append((uid, got, expected))
+    assert wrong == []
+    filled = con.execute(
+        "select count(duration_hours), count(length_weeks), count(level), count(language), count(cost_kind), "
+        "count(*) filter (where duration_rule = 'stated_hours'), "
+        "count(*) filter (where duration_hours is not null and duration_rule is null) from listings").fetchone()
+    assert min(filled[:6]) > 0 and filled[6] == 0, filled  # the check is not vacuous; every hour has its rule
+    # the normaliser's outputs are in the published vocabularies
+    assert {r[0] for r in con.execute("select distinct level from listings where level is not null").fetchall()} <= set(LEVELS)
+    assert {r[0] for r in con.execute("select distinct cost_kind from listings where cost_kind is not null").fetchall()} <= set(KINDS)
 
 
 def test_first_seen_survives_refreshes(published, tmp_path):

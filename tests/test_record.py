@@ -1,8 +1,11 @@
-import pandas as pd
 import duckdb
+import pandas as pd
+import pytest
 
 from spiders.record import CREDENTIAL_TYPES, LISTING_FIELDS, Listing, make_uid, validate
-from pipeline.schema import LISTING_COLUMNS
+from pipeline.schema import LISTING_COLUMNS, NORMALISED_COLUMNS
+
+TYPED = ("level", "language", "duration_hours", "cost_amount", "cost_currency", "cost_kind")
 
 
 def valid() -> dict:
@@ -18,11 +21,30 @@ def test_valid_record_has_no_problems():
 
 def test_each_kind_of_defect_is_named():
     assert validate({**valid(), "title": "  "}) == ["missing_field: title is required"]
-    assert validate({**valid(), "duration_hours": "ten"})[0].startswith("wrong_type: duration_hours")
+    assert validate({**valid(), "duration_text": 25})[0].startswith("wrong_type: duration_text")
+    assert validate({**valid(), "length_text": ["6 weeks"]})[0].startswith("wrong_type: length_text")
     assert validate({**valid(), "skills": ["azure", 3]})[0].startswith("wrong_type: skills")
     assert validate({**valid(), "credential_type": "diploma-ish"})[0].startswith("bad_vocabulary")
-    assert validate({**valid(), "level": "expert"})[0].startswith("bad_vocabulary")
-    assert validate({**valid(), "cost_amount": -5})[0].startswith("out_of_range")
+
+
+def test_the_feed_record_carries_raw_text_only():
+    """Contract 1 (TEAM.md): typed values are computed by pipeline/normalise and exist only as published columns."""
+    names = [f.name for f in LISTING_FIELDS]
+    assert not set(TYPED) & set(names)
+    assert set(TYPED) <= set(NORMALISED_COLUMNS)
+    assert not set(NORMALISED_COLUMNS) & set(names)
+    assert names.index("length_text") == names.index("duration_text") + 1
+    length = next(f for f in LISTING_FIELDS if f.name == "length_text")
+    assert length.metadata["doc"] == "Calendar length as the source states it (e.g. `6 weeks`, `P20D`); never workload."
+    assert {f.metadata["sql"] for f in LISTING_FIELDS} <= {"VARCHAR", "VARCHAR[]", "JSON", "TIMESTAMPTZ"}
+    with pytest.raises(TypeError):
+        Listing(source="p", source_id="1", title="t", url="u", credential_type="course", fetched_at="f",
+                source_url="s", duration_hours=2.0)
+
+
+def test_typed_values_in_a_feed_are_not_the_records_business():
+    # an old feed line that still carries typed values is valid: the values are ignored, never published
+    assert validate({**valid(), "level": "expert", "cost_amount": -5, "duration_hours": "ten"}) == []
 
 
 def test_uid_is_stable_and_derived_from_source_and_id():

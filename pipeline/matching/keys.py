@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.normalise.organisations import resolve_organisation
+
 # Separators after which a title carries a subtitle: "Data Science: Foundations", "Python - Part 1",
 # "Marketing | Coursera", "Excel (2019 edition)". Kept identical to the SQL model.
 SUBTITLE_RE = re.compile(r"\s*(:|\||\s[-\u2013\u2014]+\s|\(|\[).*$", re.S)
@@ -35,37 +37,6 @@ ORG_STOPWORDS = {"the", "of", "and", "at", "for", "in", "inc", "ltd", "llc", "co
 ORG_ABBREVIATIONS = {"univ": "university", "uni": "university", "u": "university", "inst": "institute",
                      "tech": "technology", "coll": "college", "intl": "international", "natl": "national",
                      "dept": "department", "st": "saint", "&": "and"}
-
-# A small built-in alias table: organisation spellings that no string rule can connect.
-# TODO(normalise): replace by the alias resolver of pipeline/normalise/organisations.py once it lands;
-# pass it to org_key(resolver=...) or dedupe_frame(org_resolver=...) - nothing else needs to change.
-BUILTIN_ORG_ALIASES = {
-    "mitx": "massachusetts institute of technology",
-    "harvardx": "harvard university",
-    "berkeleyx": "university of california berkeley",
-    "uc berkeley": "university of california berkeley",
-    "ucberkeleyx": "university of california berkeley",
-    "umich": "university of michigan",
-    "michiganx": "university of michigan",
-    "stanfordonline": "stanford university",
-    "stanford": "stanford university",
-    "epfl": "ecole polytechnique federale de lausanne",
-    "epflx": "ecole polytechnique federale de lausanne",
-    "ibm skills network": "ibm",
-    "aws": "amazon web services",
-    "google cloud": "google",
-    "microsoft learn": "microsoft",
-    "penn": "university of pennsylvania",
-    "upenn": "university of pennsylvania",
-    "delftx": "delft university of technology",
-    "tu delft": "delft university of technology",
-    "ubcx": "university of british columbia",
-    "edinburghx": "university of edinburgh",
-    "yalex": "yale university",
-    "columbiax": "columbia university",
-    "imperialx": "imperial college london",
-}
-
 
 def strip_diacritics(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
@@ -245,8 +216,8 @@ def _org_tokens(name: str) -> list[str]:
 def org_key(name: str | None, resolver: Callable[[str], str | None] | None = None) -> str:
     """A comparable organisation key.
 
-    ``resolver`` (e.g. the alias resolver of ``pipeline/normalise/organisations.py``) maps a raw name to its
-    canonical organisation; when it returns a value, that value is keyed. Then the built-in alias table,
+    ``resolver`` maps a raw name to its canonical organisation; when it returns a value, that value is keyed.
+    Then the one alias table (``pipeline/normalise/organisation_aliases.csv``, via ``resolve_organisation``),
     then: casefold, diacritics, abbreviations (Univ. -> university), stop words ("The", "of") dropped.
     ``"The University of Michigan"`` and ``"Univ. of Michigan"`` both give ``"university michigan"``.
     """
@@ -257,8 +228,8 @@ def org_key(name: str | None, resolver: Callable[[str], str | None] | None = Non
         resolved = resolver(raw)
         if resolved:
             raw = resolved
-    plain = norm_text(raw)
-    plain = BUILTIN_ORG_ALIASES.get(plain, plain)
+    known = resolve_organisation(raw)
+    plain = norm_text(known.name if known.known else raw)
     toks = _org_tokens(plain)
     # word order is not identity: "Michigan University" ~ "University of Michigan" is settled by the scorer
     return " ".join(toks)

@@ -25,6 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipeline.normalise import parse_duration, parse_language, parse_level
+
 
 
 def shared_data_dir() -> Path | None:
@@ -44,26 +46,16 @@ def shared_data_dir() -> Path | None:
 PLATFORM_HOSTS = {"coursera": "https://www.coursera.org/learn/", "edx": "https://www.edx.org/course/",
                   "udemy": "https://www.udemy.com/course/", "futurelearn": "https://www.futurelearn.com/courses/",
                   "mslearn": "https://learn.microsoft.com/training/paths/"}
-LEVEL_MAP = {"Introductory": "beginner", "Intermediate": "intermediate", "Advanced": "advanced",
-             "All Levels": "mixed", "Beginner Level": "beginner", "Intermediate Level": "intermediate",
-             "Expert Level": "advanced"}
-LANG_MAP = {"English": "en", "Español": "es", "Français": "fr", "Italiano": "it", "中文": "zh",
-            "Português": "pt", "Deutsch": "de"}
+
+
+def _rounded(hours: float | None) -> float | None:
+    return None if hours is None else round(hours, 1)
 
 
 def _slugify(text: str) -> str:
     t = unicodedata.normalize("NFKD", text)
     t = "".join(c for c in t if not unicodedata.combining(c)).lower()
     return re.sub(r"[^a-z0-9]+", "-", t).strip("-")[:60]
-
-
-def _hours(effort: str, length: str) -> float | None:
-    e = re.findall(r"\d+", effort or "")
-    w = re.findall(r"\d+", length or "")
-    if not e or not w:
-        return None
-    per_week = (int(e[0]) + int(e[-1])) / 2
-    return round(per_week * int(w[0]), 1)
 
 
 def load_mooc_listings(data_dir: str | Path | None = None) -> pd.DataFrame:
@@ -89,15 +81,15 @@ def load_mooc_listings(data_dir: str | Path | None = None) -> pd.DataFrame:
                 rows.append({"id": f"edx:{i}", "title": r["title"], "organisation": r["institution"],
                              "platform": "edx", "url": r["course_url"],
                              "description": (r["summary"] + " " + r["course_description"]).strip()[:1000] or None,
-                             "duration_hours": _hours(r["course_effort"], r["course_length"]),
-                             "level": LEVEL_MAP.get(r["Level"]), "language": LANG_MAP.get(r["language"], r["language"])})
+                             "duration_hours": _rounded(parse_duration(r["course_effort"], r["course_length"]).hours),
+                             "level": parse_level(r["Level"]).level, "language": parse_language(r["language"]).tag})
     if (d / "udemy_courses.csv").exists():
         with open(d / "udemy_courses.csv", encoding="utf-8") as f:
             for r in csv.DictReader(f):
                 rows.append({"id": f"udemy:{r['course_id']}", "title": r["course_title"], "organisation": None,
                              "platform": "udemy", "url": r["url"], "description": None,
                              "duration_hours": float(r["content_duration"]) if r["content_duration"] else None,
-                             "level": LEVEL_MAP.get(r["level"]), "language": "en"})
+                             "level": parse_level(r["level"]).level, "language": "en"})
     return pd.DataFrame(rows, columns=["id", "title", "organisation", "platform", "url", "description",
                                        "duration_hours", "level", "language"])
 

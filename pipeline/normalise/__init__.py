@@ -1,7 +1,9 @@
 """Parsing and normalisation of the strings providers really publish (issue 4).
 
-Plain Python: imports neither Dagster, Scrapy nor the CLI, so spiders' item pipelines, Dagster assets, the
-CLI, tests and a downstream service all call the same functions.
+The only place where source text becomes a typed value (hours, level, BCP-47 tag, price, ...): spiders keep
+the source's text in the feed record and the build joins these parsers' results back onto it
+(:mod:`pipeline.normalise.lookups`). Plain Python: imports neither Dagster, Scrapy nor the CLI, so Dagster
+assets, the CLI, tests and a downstream service all call the same functions.
 
 Every parser takes the raw value (usually text; ``None`` and numbers are accepted), never raises on junk and
 returns a small frozen result that keeps the ``raw`` text beside the parsed value(s). When nothing usable

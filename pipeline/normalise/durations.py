@@ -1,23 +1,32 @@
-"""Durations and workload: the text providers publish -> notional workload in hours.
+"""Durations: the workload text and the calendar-length text providers publish -> hours and weeks.
+
+Two different quantities, never converted into each other without a stated rate:
+
+- **workload** (``duration_text``): hours of learning or effort, as a total (``PT25M``, ``25 minutes``,
+  ``Approx. 40 hours to complete``) or per period (``4-6 hours per week``);
+- **calendar length** (``length_text``): how long it runs (``6 weeks``, ``P20D``, ``P2W``, ``3 months``).
+
+Units, not fields, decide which is which, so one text gives one answer wherever it stands (a source property
+such as CTDL ``exactDuration`` may hold ``P20D`` or ``PT30H``).
 
 Accepted shapes (case and diacritics do not matter; en/de/fr/es/it unit words):
 
-- ISO 8601 durations: ``PT10H``, ``PT1H30M``, ``PT90M`` (time parts are workload hours); ``P6W``, ``P3M``,
-  ``P2D`` (date parts are a calendar *length*: weeks, not workload); ``P1DT2H`` (days count 24 h when a time
-  part is present, as ISO 8601 says).
+- ISO 8601: a duration with only a time part (``PT10H``, ``PT1H30M``, ``PT25M``) is workload; one with a
+  date part (``P6W``, ``P3M``, ``P20D``, ``P2D``, ``P1DT12H``) is a calendar length, in either field
+  (``P20D`` is twenty days, never 480 hours);
 - absolute effort: ``Approx. 40 hours to complete``, ``1h 30m``, ``90 minutes``, ``2 Stunden``,
   ``10 heures``, ``Less than 1 hour``;
 - a rate and a length: ``5-10 hours/week`` with ``6 weeks`` (the second argument, or in the same text:
   ``Duration: 5 weeks (4 - 6 hours per week)``), ``3 months at 10 hours a week``, ``2–4 hours per week``;
-- a bare number only with an explicit ``unit=`` (``"1080"`` with ``unit="minutes"``; Microsoft Learn's
-  ``duration_in_minutes``; Udemy's ``content_duration`` in hours).
+- a bare number only with an explicit ``unit=`` (``"1080"`` with ``unit="minutes"``).
 
-Rules (also in ``docs/normalisation.md``):
+Rules (also in ``docs/normalisation.md``); ``rule`` says which one gave ``hours``:
 
-- a range ``X-Y`` uses the midpoint, keeps ``hours_min``/``hours_max`` and sets ``estimated``;
+- ``stated_hours``: the text states a total workload (a range ``X-Y`` uses the midpoint, keeps
+  ``hours_min``/``hours_max`` and sets ``estimated``); it wins over a rate x length product;
+- ``effort_x_length``: no total is stated, so workload = hours per week x weeks, the weeks from the same
+  text or from the calendar-length text;
 - months become weeks at 365.25/12/7 = 4.348 weeks per month (``estimated``); days become weeks at 7 per week;
-- workload = hours per week x weeks when no absolute effort is stated; an absolute effort wins over a
-  rate x length product when both are present;
 - a length alone (``6 Weeks``, ``P6W``) gives ``weeks`` and leaves ``hours`` ``None`` (no workload is
   stated), with no ``reason``: nothing is wrong with it;
 - nothing recognisable gives ``hours=None`` and a ``reason``.
@@ -39,7 +48,8 @@ MAX_WEEKS = 520.0  # ten years
 
 @dataclass(frozen=True, slots=True)
 class Duration:
-    """A parsed duration. ``hours`` is the total notional workload; ``weeks`` the calendar length."""
+    """A parsed duration. ``hours`` is the total notional workload (``rule`` says how it was obtained);
+    ``weeks`` the calendar length."""
 
     raw: str | None
     hours: float | None = None
@@ -53,6 +63,12 @@ class Duration:
     note: str | None = None
     reason: str | None = None
     raw_length: str | None = None
+    rule: str | None = None
+
+    @property
+    def days(self) -> float | None:
+        """The calendar length in days (``P20D`` -> 20)."""
+        return None if self.weeks is None else round(self.weeks * 7, 4)
 
 
 _NUM = r"(\d{1,7}(?:[.,]\d{1,4})?)"
@@ -92,9 +108,13 @@ _WORDS = {
     "diez": "10",
 }
 _WORD_RE = re.compile(r"\b(" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\b(?=\s+(?:[a-z]+\s+)?[a-z])")
+# an ISO 8601 calendar length inside a text ("2 h/week over P6W"), already folded to lower case
+_ISO_IN_TEXT = re.compile(r"\bp(\d{1,4})([wdmy])\b")
+_ISO_UNITS = {"w": "weeks", "d": "days", "m": "months"}
 _HALF_HOUR = re.compile(r"\b(?:half an? hour|a half hour|half hour|une demi-heure|media hora|eine halbe stunde)\b")
 _AN_HOUR = re.compile(r"(?<![\d.,]\s)(?<![\d.,])\b(?:an|one|a)\s+hour\b")
 
+RULES = ("stated_hours", "effort_x_length")
 UNITS = ("hours", "minutes", "weeks", "days", "months", "seconds")
 
 
@@ -113,7 +133,7 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-def _finish(raw, hours, hmin, hmax, hpw, weeks, estimated, note, hpw_lo=None, hpw_hi=None) -> Duration:
+def _finish(raw, hours, hmin, hmax, hpw, weeks, estimated, note, hpw_lo=None, hpw_hi=None, rule=None) -> Duration:
     if hpw is not None and hpw_lo is None:
         hpw_lo = hpw_hi = hpw
     for v in (hours, hmin, hmax, hpw, hpw_lo, hpw_hi):
@@ -121,7 +141,9 @@ def _finish(raw, hours, hmin, hmax, hpw, weeks, estimated, note, hpw_lo=None, hp
             return Duration(raw, reason=f"out_of_range: workload above {MAX_HOURS:g} hours")
     if weeks is not None and (not math.isfinite(weeks) or weeks > MAX_WEEKS):
         return Duration(raw, reason=f"out_of_range: length above {MAX_WEEKS:g} weeks")
-    return Duration(raw, hours, hmin, hmax, hpw, hpw_lo, hpw_hi, weeks, estimated, note)
+    if hours is not None and rule is None:
+        rule = "stated_hours"
+    return Duration(raw, hours, hmin, hmax, hpw, hpw_lo, hpw_hi, weeks, estimated, note, rule=rule)
 
 
 def _parse_iso(raw: str, text: str) -> Duration | None:
@@ -134,19 +156,13 @@ def _parse_iso(raw: str, text: str) -> Duration | None:
     y, mo, w, d, h, mi, s = (None if g is None else parse_number(g) for g in m.groups())
     if all(v is None for v in (y, mo, w, d, h, mi, s)):
         return Duration(raw, reason="bad_iso8601: no components")
-    has_time = any(v is not None for v in (h, mi, s))
-    hours = None
-    weeks = None
-    notes = []
-    if has_time:
-        hours = (h or 0) + (mi or 0) / 60 + (s or 0) / 3600 + (d or 0) * 24
-        notes.append("ISO 8601 time part = workload")
-    length_weeks = (y or 0) * 52 + (mo or 0) * WEEKS_PER_MONTH + (w or 0) + (0 if has_time else (d or 0) / 7)
-    estimated = bool(y or mo)
-    if y is not None or mo is not None or w is not None or (d is not None and not has_time):
-        weeks = length_weeks
-        notes.append("ISO 8601 date part = calendar length" + (", 4.348 weeks/month" if mo else ""))
-    return _finish(raw, hours, hours, hours, None, weeks, estimated, "; ".join(notes))
+    time_hours = (h or 0) + (mi or 0) / 60 + (s or 0) / 3600
+    if all(v is None for v in (y, mo, w, d)):
+        return _finish(raw, time_hours, time_hours, time_hours, None, None, False, "ISO 8601 time = workload")
+    # a date part makes the whole duration a calendar span: its time part is elapsed time, not workload
+    weeks = ((y or 0) * 12 + (mo or 0)) * WEEKS_PER_MONTH + (w or 0) + (d or 0) / 7 + time_hours / 168
+    note = "ISO 8601 date part = calendar length, no workload" + (", 4.348 weeks/month" if y or mo else "")
+    return _finish(raw, None, None, None, None, weeks, bool(y or mo), note)
 
 
 def _bare(raw: str, value: float, unit: str | None) -> Duration:
@@ -199,6 +215,9 @@ def _scan(text: str):
 
 def _parse_text(raw: str, text: str) -> Duration:
     t = fold(text)
+    if "p" in t:
+        t = _ISO_IN_TEXT.sub(lambda m: f"{int(m.group(1)) * 12} months" if m.group(2) == "y"
+                             else f"{m.group(1)} {_ISO_UNITS[m.group(2)]}", t)
     if "hour" in t or "heure" in t or "hora" in t or "stunde" in t:
         t = _HALF_HOUR.sub("0.5 hours", t)
         t = _AN_HOUR.sub("1 hour", t)
@@ -260,7 +279,7 @@ def _combine(raw, t, hours, hmin, hmax, hpw, hpw_lo, hpw_hi, weeks, wk_lo, wk_hi
     if hpw is not None and weeks is not None:
         notes.insert(0, "h/week x weeks")
         return _finish(raw, hpw * weeks, hpw_lo * wk_lo, hpw_hi * wk_hi, hpw, weeks, estimated, "; ".join(notes),
-                       hpw_lo, hpw_hi)
+                       hpw_lo, hpw_hi, rule="effort_x_length")
     if hpw is not None:
         notes.insert(0, "rate only, no length")
         return _finish(raw, None, None, None, hpw, None, estimated, "; ".join(notes), hpw_lo, hpw_hi)
@@ -291,10 +310,13 @@ def _parse_one(raw: str, unit: str | None) -> Duration:
 
 
 def parse_duration(text: object, length: object = None, *, unit: str | None = None) -> Duration:
-    """Parse an effort text (and optionally a separate length text such as ``"6 Weeks"``) into hours.
+    """Parse a workload text and, optionally, a separate calendar-length text (``"6 Weeks"``, ``"P20D"``).
 
-    ``unit`` applies to a bare number only (``"hours"``, ``"minutes"``, ``"weeks"``, ``"days"``,
-    ``"months"``, ``"seconds"``). Never raises; junk gives ``hours=None`` and a ``reason``.
+    Units, not fields, say what a quantity is: hours and minutes (an ISO 8601 time such as ``PT30H``) are
+    workload; weeks, days and months (an ISO 8601 date part such as ``P20D``) are calendar length. The workload
+    text wins for workload, the length text for the length. ``unit`` applies to a bare number in ``text``
+    (``"hours"``, ``"minutes"``, ``"weeks"``, ``"days"``, ``"months"``, ``"seconds"``); a bare number in the
+    length text is weeks. Never raises; junk gives ``hours=None`` and a ``reason``.
     """
     raw = to_text(text)
     raw_length = to_text(length)
@@ -302,37 +324,36 @@ def parse_duration(text: object, length: object = None, *, unit: str | None = No
         main = _parse_one(raw, unit) if raw is not None else Duration(None, reason="missing: no value")
         if raw_length is None:
             return main
-        other = _parse_one(raw_length, "weeks")
-        return _merge(main, other, raw_length)
+        return _merge(main, _parse_one(raw_length, "weeks"), raw_length)
     except Exception as exc:  # noqa: BLE001 - a parser never raises on junk
         return Duration(raw, reason=f"error: {type(exc).__name__}", raw_length=raw_length)
 
 
-def _merge(main: Duration, other: Duration, raw_length: str) -> Duration:
-    """Combine an effort (main) with a separately published length (other)."""
+def _merge(main: Duration, length: Duration, raw_length: str) -> Duration:
+    """Combine the workload text's reading (main) with the length text's: main wins for workload, length for weeks."""
+    weeks = length.weeks if length.weeks is not None else main.weeks
+    from_length = length.weeks is not None
     if main.raw is None:
-        return _replace(other, raw=None, raw_length=raw_length)
-    weeks = main.weeks if main.weeks is not None else other.weeks
-    est = main.estimated or (other.estimated and main.weeks is None and other.weeks is not None)
+        return _replace(length, raw=None, raw_length=raw_length)
     if main.hours is not None:
+        est = main.estimated or (from_length and length.estimated)
         return _replace(main, weeks=weeks, estimated=est, raw_length=raw_length)
     if main.hours_per_week is not None and weeks is not None:
-        note = "h/week x weeks (length given separately)"
+        est = main.estimated or (from_length and length.estimated)
+        note = "h/week x weeks" + (" (length given separately)" if from_length else "")
         if main.note and "midpoint" in main.note:
             note += "; " + main.note.split("; ", 1)[-1]
-        if other.note and main.weeks is None and other.estimated:
-            note += "; length: " + other.note
+        if from_length and length.estimated and length.note:
+            note += "; length: " + length.note
         lo, hi = main.hours_per_week_min, main.hours_per_week_max
         d = _finish(main.raw, main.hours_per_week * weeks, lo * weeks, hi * weeks, main.hours_per_week,
-                    weeks, est, note, lo, hi)
+                    weeks, est, note, lo, hi, rule="effort_x_length")
         return _replace(d, raw_length=raw_length)
-    if main.reason is not None and other.reason is None and other.hours is not None:
-        return _replace(other, raw=main.raw, raw_length=raw_length)
-    if main.reason is not None and other.reason is None:
-        # the effort text is junk but the length is usable: keep the length and the effort's reason
-        return Duration(main.raw, weeks=other.weeks, estimated=other.estimated, note=other.note,
-                        reason=main.reason, raw_length=raw_length)
-    return _replace(main, weeks=weeks, estimated=est, raw_length=raw_length)
+    if length.hours is not None:  # the length text states the workload in time units (CTDL exactDuration PT30H)
+        return _replace(length, raw=main.raw, raw_length=raw_length, note=f"{length.note}; stated in the length text")
+    est = length.estimated if from_length else main.estimated
+    note = length.note if from_length and main.reason is not None else main.note
+    return _replace(main, weeks=weeks, estimated=est, note=note, raw_length=raw_length)
 
 
 def _replace(d: Duration, **changes) -> Duration:

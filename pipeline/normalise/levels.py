@@ -1,6 +1,6 @@
 """Levels: the provider's difficulty label -> beginner / intermediate / advanced / mixed; EQF levels 1-8.
 
-Difficulty (``record.LEVELS``):
+Difficulty (:data:`LEVELS`, the `level` vocabulary):
 
 - beginner: Beginner, Beginner Level, Introductory, Intro, Basic, Foundational, Fundamentals, Novice, Entry
   level, Elementary; Anfänger, Einsteiger, Grundlagen, Débutant, Principiante, Básico, Introductorio;

@@ -1,11 +1,11 @@
 """Prices: the text providers publish -> a tuple of offers (kind, amount, ISO 4217 currency, period).
 
-Kinds are ``record.COST_KINDS``: free, audit, certificate_fee, subscription, programme_fee, exam_fee, unknown.
+Kinds (:data:`KINDS`, the `cost_kind` vocabulary): free, audit, certificate_fee, subscription, programme_fee, exam_fee, unknown.
 
 Accepted: ``$49``, ``USD 49.00``, ``49 €``, ``49,90 €``, ``£1,299``, ``1.299,00 EUR``, ``₹ 3,499``,
 ``Free``, ``Free (audit)``, ``Free to audit; certificate $99``, ``$59/month``, ``FREE-Add a Verified Certificate
-for $49 USD`` (edX), ``Kostenlos``, ``gratuit``, ``Paid`` (kind unknown, no amount), and a bare number with a
-``currency=`` hint (Udemy's ``200``).
+for $49 USD`` (edX), ``Kostenlos``, ``gratuit``, ``Paid`` (kind unknown, no amount), ``Exam fee`` (a kind and
+no amount), and a bare number with a ``currency=`` hint (Udemy's ``200``).
 
 Rules (also in ``docs/normalisation.md``):
 
@@ -66,10 +66,12 @@ _PERIOD = re.compile(
     r"|\b(?P<w>monthly|yearly|annually|annual|monatlich|mensuel|mensual|weekly)\b"
 )
 _SUBSCRIPTION = re.compile(r"\b(?:subscription|subscribe|abo|abonnement|suscripcion|membership|coursera plus)\b")
-_EXAM = re.compile(r"\b(?:exam|exams|prufung|prufungsgebuhr|examen|esame|voucher|proctored|test fee)\b")
+_EXAM = re.compile(r"\b(?:exam|exams|prufung|prufungsgebuhr|examen|esame|voucher|proctored|test fee|"
+                   r"assessment ?fees?|standalone ?assessment)\b")  # CTDL directCostType AssessmentFee
 _PROGRAMME = re.compile(
     r"\b(?:program|programme|programm|programa|specialization|specialisation|micromasters|microbachelors|"
-    r"degree|nanodegree|expert ?track|bundle|full (?:program|programme|track|course series))\b"
+    r"degree|nanodegree|expert ?track|bundle|full (?:program|programme|track|course series)|tuition(?: ?fees?)?|"
+    r"studiengebuhren?|frais de scolarite)\b"
 )
 _CERT = re.compile(
     r"(?:certificat|zertifikat|certificado|certificato|\bverified\b|\bupgrade\b|statement of accomplishment|"
@@ -82,6 +84,7 @@ _FREE = re.compile(
 )
 _TRIAL = re.compile(r"\b(?:trial|probemonat|testphase|essai|prueba)\b")
 _PAID = re.compile(r"\b(?:paid|kostenpflichtig|payant|de pago|a pagamento)\b")
+_FEE = re.compile(r"\b(?:fee|fees|price|gebuhr|gebuhren|frais|tarifa|costo)\b")  # with a kind: "Exam fee"
 _PERIOD_NAMES = {
     "mo": "month", "mth": "month", "month": "month", "monat": "month", "mois": "month", "mes": "month",
     "monthly": "month", "monatlich": "month", "mensuel": "month", "mensual": "month", "yr": "year",
@@ -229,7 +232,7 @@ def _parse(raw: str, currency_hint: str | None, default_kind: str) -> PriceResul
         if (is_free or is_audit) and not emitted_free:
             free_kind = "audit" if is_audit or (sells_certificate and is_free) else "free"
             offers.insert(start, Offer(free_kind, 0.0, None))
-        elif not amounts and _PAID.search(folded):
+        elif not amounts and (_PAID.search(folded) or (kind and _FEE.search(folded))):
             offers.append(Offer(kind or default_kind, None, None))
             notes.append("paid, amount not stated")
     if not offers:

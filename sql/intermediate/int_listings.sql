@@ -24,8 +24,8 @@ final as (
         *,
         -- every field as text, a missing one as an unprintable marker, joined with a unit separator
         md5(concat_ws(chr(31), list_transform([
-            title, description, organisation, platform, url, credential_type, level, language,
-            duration_hours::varchar, duration_text, cost_amount::varchar, cost_currency, cost_kind, skills::varchar,
+            title, description, organisation, platform, url, credential_type, level_text, language_text,
+            duration_text, length_text, skills::varchar,
             part_of::varchar, has_part::varchar, prepares_for::varchar, prepared_by::varchar, alignments::varchar,
             source_modified::varchar, learning_outcomes::varchar, prerequisites, cost_text, credits_text, eqf_text,
             issuer_country, participation_text, pacing_text, assessment_text, supervision_text, quality_assurance_text

@@ -1,34 +1,35 @@
--- Every listing with its raw texts parsed into controlled values (lookup tables built by
--- pipeline.normalise.lookups from the distinct raw values). A value the source states in structured form wins;
--- otherwise the parsed text fills it. The raw text stays beside every parsed value.
+-- Every listing with its raw texts parsed into controlled values. The feed carries text only; every typed value
+-- here comes from the normaliser's lookup of the raw text (seed_parsed_<kind>, built by
+-- pipeline.normalise.lookups from the distinct raw values), and the raw text stays beside it.
 with listings as (
     select * from int_listings
 ),
 
 final as (
     select
-        l.* exclude (duration_hours, level, language, cost_kind, cost_amount, cost_currency, organisation, issuer_country),
-        coalesce(l.duration_hours, d.duration_hours) as duration_hours,
-        case when l.duration_hours is null and d.duration_hours is not null then d.duration_estimated
-             when l.duration_hours is not null then false end as duration_estimated,
-        coalesce(l.level, lv.level) as level,
-        coalesce(lang.language, l.language) as language,
-        coalesce(p.cost_kind, l.cost_kind) as cost_kind,
-        coalesce(p.cost_amount, l.cost_amount) as cost_amount,
-        coalesce(p.cost_currency, l.cost_currency) as cost_currency,
+        l.* exclude (organisation, issuer_country),
+        d.duration_hours,
+        d.duration_rule,
+        d.duration_hours_per_week,
+        d.duration_estimated,
+        d.length_weeks,
+        d.length_days,
+        lv.level,
+        lang.language,
+        p.cost_kind,
+        p.cost_amount,
+        p.cost_currency,
         p.cost_period,
-        coalesce(p.cost_offers,
-                 case when l.cost_kind is not null or l.cost_amount is not null then to_json([{
-                     'kind': l.cost_kind, 'amount': l.cost_amount, 'currency': l.cost_currency, 'period': null}])
-                 end) as cost_offers,
+        p.cost_offers,
         coalesce(o.organisation_name, l.organisation) as organisation,
         l.organisation as organisation_raw,
         o.organisation_key,
         coalesce(c.issuer_country, o.organisation_country) as issuer_country,
         l.issuer_country as issuer_country_text,
-        coalesce(e.ects_stated, round(coalesce(l.duration_hours, d.duration_hours) / 30, 2)) as ects,
+        -- stated ECTS win; otherwise an estimate from workload hours (never from calendar length), flagged
+        coalesce(e.ects_stated, round(d.duration_hours / 30, 2)) as ects,
         case when e.ects_stated is not null then false
-             when coalesce(l.duration_hours, d.duration_hours) is not null then true end as ects_estimated,
+             when d.duration_hours is not null then true end as ects_estimated,
         q.eqf_level,
         pa.participation,
         pc.pacing,
@@ -38,9 +39,10 @@ final as (
         case when len(l.part_of) + len(l.has_part) + len(l.prepares_for) + len(l.prepared_by) > 0
              then 'stackable' else 'stand_alone' end as stackability
     from listings as l
-    left join seed_parsed_duration as d on d.raw = l.duration_text
-    left join seed_parsed_level as lv on lv.raw = coalesce(l.level_text, l.level)
-    left join seed_parsed_language as lang on lang.raw = coalesce(l.language_text, l.language)
+    left join seed_parsed_duration as d
+        on d.raw is not distinct from l.duration_text and d.raw_length is not distinct from l.length_text
+    left join seed_parsed_level as lv on lv.raw = l.level_text
+    left join seed_parsed_language as lang on lang.raw = l.language_text
     left join seed_parsed_price as p on p.raw = l.cost_text
     left join seed_parsed_organisation as o on o.raw = l.organisation
     left join seed_parsed_country as c on c.raw = l.issuer_country

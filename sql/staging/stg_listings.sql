@@ -1,5 +1,6 @@
 -- materialized: view (rename and cast only)
--- Listings as the spiders landed them, one row per feed line: rename and cast only.
+-- Listings as the spiders landed them, one row per feed line: rename and cast only. Raw text only: typed
+-- values (hours, level, language, price) are the normaliser's (int_listings_normalised).
 with source as (
     select * from raw_listings
 ),
@@ -15,13 +16,8 @@ final as (
         platform,
         url,
         credential_type,
-        level,
-        language,
-        duration_hours,
         duration_text,
-        cost_amount,
-        upper(cost_currency) as cost_currency,
-        cost_kind,
+        length_text,
         coalesce(skills, []) as skills,
         coalesce(part_of, []) as part_of,
         coalesce(has_part, []) as has_part,
