@@ -473,7 +473,7 @@ def test_every_json_spider_quarantines_bounded_documents(name):
     data, bad = api.load_json(response)
     assert (bad.reason if bad else None) == reason_api
     mooc = MoochubSpider.from_crawler(get_crawler(MoochubSpider))
-    rows = [o for o in mooc.parse(response, platform=next(iter(mooc.platforms))) if isinstance(o, Quarantined)]
+    rows = [o for o in mooc.parse(response) if isinstance(o, Quarantined)]
     if reason_api:
         assert rows and rows[0].reason == reason_api
 

@@ -51,13 +51,18 @@ def test_the_body_loader_decodes_strictly_as_utf8():
     spider = spider_in_process(CtdlSpider)
     ok, bad = spider.load_json(Response("https://x/ok", body='\ufeff{"name": "Café"}'.encode("utf-8")))
     assert ok == {"name": "Café"} and bad is None  # a byte-order mark is allowed, whatever the Content-Type
+    # invalid bytes inside a string survive the loader as lone surrogates (never U+FFFD): the item pipeline then
+    # quarantines only the record holding them, as invalid_encoding, and the rest of the page still lands
+    # (tests/test_hostile_inputs.py)
     data, row = spider.load_json(Response("https://x/latin1", body='{"name": "Café"}'.encode("latin-1")))
-    assert data is None and isinstance(row, Quarantined)
-    assert row.reason == "invalid_encoding" and "not valid UTF-8" in row.message
-    assert "Caf\ufffd" in row.raw  # the body is kept for the quarantine row, marked where it broke
+    assert row is None and data == {"name": "Caf\udce9"}
     # a Content-Type that claims another charset does not make invalid UTF-8 acceptable
     declared = TextResponse("https://x/cp1252", body='{"name": "Café"}'.encode("cp1252"), encoding="cp1252")
-    assert spider.load_json(declared)[1].reason == "invalid_encoding"
+    assert spider.load_json(declared)[0] == {"name": "Caf\udce9"}
+    # outside strings, invalid bytes leave no document: the body is quarantined whole, marked where it broke
+    data, row = spider.load_json(Response("https://x/bad", body=b'{"name": "x", \xff "n": 1}'))
+    assert data is None and isinstance(row, Quarantined) and row.reason == "invalid_encoding"
+    assert "\ufffd" not in row.raw
     _, broken = spider.load_json(Response("https://x/broken", body=b'{"name": '))
     assert broken.reason == "invalid_json"
 

@@ -150,6 +150,10 @@ class OpenBadgesSpider(DocumentSpider):
                 continue
             graph = node.get("@graph") if isinstance(node.get("@graph"), list) else [node]
             for item in graph:
+                if not isinstance(item, dict):
+                    yield self.quarantine(response, "wrong_type", "a graph entry is not a JSON object", raw,
+                                          ident(raw.get("id")))
+                    continue
                 yield from self.handle(response, version, item, raw)
 
     def handle(self, response, version: int, node: dict, raw: dict):
