@@ -19,12 +19,19 @@ def _fail(message: str, code: int = 2) -> int:
 
 # -- refresh --------------------------------------------------------------------------------------------------
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from pipeline.refresh import refresh
+    import signal
+
+    from pipeline.lock import LockBusy
+    from pipeline.refresh import RefreshStopped, refresh
 
     try:
         report = refresh(providers=args.provider or None, offline=args.offline)
     except KeyError as exc:
         return _fail(str(exc.args[0]))
+    except LockBusy as exc:
+        return _fail(f"another refresh is running: {exc}", 75)  # EX_TEMPFAIL: try again later
+    except RefreshStopped as exc:
+        return _fail(str(exc), 128 + signal.Signals[exc.signame].value)
     print(report.render())
     return 0 if report.published else 1
 

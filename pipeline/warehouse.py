@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline import paths
+from pipeline import lock, paths
 from pipeline.schema import LISTING_COLUMNS, QUARANTINE_COLUMNS, credential_type_rows, read_json_columns
 
 LAYERS = ("staging", "intermediate", "marts")
@@ -197,17 +197,32 @@ def publish(build_path: Path, published_path: Path) -> Path:
     finally:
         con.close()
     published_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = published_path.with_name(f".{published_path.name}.{os.getpid()}.tmp")
-    shutil.copyfile(build_path, tmp)
-    with open(tmp, "rb+") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, published_path)
+    tmp = published_path.with_name(f".{published_path.name}.{os.getpid()}.tmp")  # the pid: see remove_dead_copies
+    try:
+        shutil.copyfile(build_path, tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        lock.checkpoint("publish:copied")
+        os.replace(tmp, published_path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     dir_fd = os.open(published_path.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
     return published_path
+
+
+def remove_dead_copies(published_path: Path) -> list[Path]:
+    """Remove the temporary copies (``.<name>.<pid>.tmp``) a killed publish left next to the catalogue."""
+    removed = []
+    for p in Path(published_path).parent.glob(f".{Path(published_path).name}.*.tmp"):
+        if not lock.pid_alive(lock.pid_in(p.name)):
+            p.unlink(missing_ok=True)
+            removed.append(p)
+    return removed
 
 
 def published_counts(published_path: Path) -> dict[str, int]:

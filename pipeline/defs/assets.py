@@ -8,11 +8,9 @@ from datetime import datetime, timedelta, timezone
 import dagster as dg
 
 from pipeline import crawl as crawler
-from pipeline import dictionary, quality, warehouse
+from pipeline import dictionary, lock, quality, warehouse
 from pipeline.defs.partitions import PROVIDERS, provider_partitions
 from pipeline.defs.resources import CatalogueResource
-
-WRITER_POOL = "duckdb_writer"  # every DuckDB writer runs alone
 
 
 class CrawlConfig(dg.Config):
@@ -53,8 +51,9 @@ def raw_listings(context: dg.AssetExecutionContext, config: CrawlConfig, catalog
     })
 
 
-@dg.asset(deps=[raw_listings], kinds={"duckdb"}, group_name="catalogue", pool=WRITER_POOL,
+@dg.asset(deps=[raw_listings], kinds={"duckdb"}, group_name="catalogue",
           description="A fresh working catalogue with every provider's latest good feed, staged and resolved.")
+@lock.writer(first=True)
 def staged_listings(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
     runs = {p: run for p in PROVIDERS if (run := crawler.latest_run(p, catalogue.data)) is not None}
     missing = sorted(set(PROVIDERS) - set(runs))
@@ -87,8 +86,9 @@ def _coverage_markdown(columns, rows) -> str:
     return _md_table(["field", *[r[0] for r in rows]], [[c, *[r[i] for r in rows]] for i, c in enumerate(columns) if i])
 
 
-@dg.asset(deps=[staged_listings], kinds={"duckdb"}, group_name="catalogue", pool=WRITER_POOL,
+@dg.asset(deps=[staged_listings], kinds={"duckdb"}, group_name="catalogue",
           description="One row per source record, normalised, plus quarantine, vocabularies and organisations.")
+@lock.writer()
 def listings(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
     with warehouse.connect(catalogue.build_path) as con:
         warehouse.run_models(con, ["marts"])
@@ -108,9 +108,10 @@ def listings(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
     })
 
 
-@dg.asset(deps=[listings], kinds={"duckdb"}, group_name="catalogue", pool=WRITER_POOL,
+@dg.asset(deps=[listings], kinds={"duckdb"}, group_name="catalogue",
           description="Listings resolved into credentials: duplicates merged (credential_sources keeps every "
                       "member), equivalents linked same_as (credential_links). Checked before publishing.")
+@lock.writer()
 def credentials(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
     from pipeline.resolve import resolve
 
@@ -128,8 +129,9 @@ def credentials(context: dg.AssetExecutionContext, catalogue: CatalogueResource)
     })
 
 
-@dg.asset(deps=[credentials], kinds={"duckdb"}, group_name="skills", pool=WRITER_POOL,
+@dg.asset(deps=[credentials], kinds={"duckdb"}, group_name="skills",
           description="ESCO and O*NET skills (vendored, CC BY 4.0) and each credential mapped to them.")
+@lock.writer()
 def credential_skills(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
     from pipeline.skills.mapping import map_credential_skills
     from pipeline.skills.taxonomy import load_taxonomy
@@ -146,8 +148,9 @@ def credential_skills(context: dg.AssetExecutionContext, catalogue: CatalogueRes
     })
 
 
-@dg.asset(deps=[credential_skills], kinds={"duckdb"}, group_name="skills", pool=WRITER_POOL,
+@dg.asset(deps=[credential_skills], kinds={"duckdb"}, group_name="skills",
           description="The stacking graph: explicit edges the sources state, inferred edges flagged, cycles reported.")
+@lock.writer()
 def stack_edges(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
     from pipeline.stacking.graph import build_stack_edges, load_ctdl_pathways
 
@@ -166,8 +169,9 @@ def stack_edges(context: dg.AssetExecutionContext, catalogue: CatalogueResource)
     })
 
 
-@dg.asset(deps=[stack_edges], kinds={"duckdb"}, group_name="skills", pool=WRITER_POOL,
+@dg.asset(deps=[stack_edges], kinds={"duckdb"}, group_name="skills",
           description="Pathways per destination credential, their ordered steps, and ranked pathways per skill.")
+@lock.writer()
 def pathways(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
     from pipeline.stacking.graph import build_pathways
 
@@ -181,9 +185,10 @@ def pathways(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
 NIGHTLY_FRESHNESS = dg.FreshnessPolicy.cron(deadline_cron="0 4 * * *", lower_bound_delta=timedelta(hours=2))
 
 
-@dg.asset(deps=[credentials, pathways], kinds={"duckdb"}, group_name="catalogue", pool=WRITER_POOL,
+@dg.asset(deps=[credentials, pathways], kinds={"duckdb"}, group_name="catalogue",
           freshness_policy=NIGHTLY_FRESHNESS,
           description="The published catalogue file, swapped in atomically once every blocking check passed.")
+@lock.writer(last=True)
 def catalogue(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
     path = warehouse.publish(catalogue.build_path, catalogue.catalogue_path)
     counts = warehouse.published_counts(path)
