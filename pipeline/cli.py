@@ -25,7 +25,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     from pipeline.refresh import RefreshStopped, refresh
 
     try:
-        report = refresh(providers=args.provider or None, offline=args.offline)
+        report = refresh(providers=args.provider or None, offline=args.offline, crawl=not args.no_crawl)
     except KeyError as exc:
         return _fail(str(exc.args[0]))
     except LockBusy as exc:
@@ -240,6 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("refresh", help="crawl, build, check and publish the catalogue once")
     p.add_argument("--offline", action="store_true", help="crawl the bundled snapshots over loopback HTTP")
     p.add_argument("--provider", action="append", metavar="NAME", help="refresh only this provider (repeatable)")
+    p.add_argument("--no-crawl", action="store_true",
+                   help="crawl nothing: rebuild, check and publish from every provider's latest good feed")
     p.set_defaults(func=cmd_refresh)
 
     p = sub.add_parser("sql", help="run a read-only SQL query on the published catalogue")

@@ -155,16 +155,16 @@ def writer_lock(data: Path, what: str, run_id: str | None = None, timeout: float
 
 # -- test hook -------------------------------------------------------------------------------------------------
 def checkpoint(name: str) -> None:
-    """A named point in a refresh, for the kill tests: with ``CREDCAT_TEST_PAUSE_AT`` naming it (or ``*``),
-    append the name to ``CREDCAT_TEST_PAUSE_FILE`` and sleep there until killed. Costs nothing otherwise."""
-    wanted = os.environ.get("CREDCAT_TEST_PAUSE_AT")
-    if not wanted:
+    """A named point in a refresh, for the kill tests: ``CREDCAT_TEST_MARKS`` names a file each point appends
+    ``<name> <pid> <time>`` to; ``CREDCAT_TEST_PAUSE_AT`` (names, comma-separated) makes the process sleep at
+    those points until it is signalled. Costs one environment look-up otherwise."""
+    marks, pause = os.environ.get("CREDCAT_TEST_MARKS"), os.environ.get("CREDCAT_TEST_PAUSE_AT")
+    if not (marks or pause):
         return
-    report = os.environ.get("CREDCAT_TEST_PAUSE_FILE")
-    if report:
-        with open(report, "a") as fh:
+    if marks:
+        with open(marks, "a") as fh:
             fh.write(f"{name} {os.getpid()} {time.time():.3f}\n")
-    if name in wanted.split(",") or wanted == "*":
+    if pause and name in pause.split(","):
         while True:
             time.sleep(0.05)
 

@@ -54,8 +54,9 @@ def instance() -> dg.DagsterInstance:
 
 
 def refresh(providers: list[str] | None = None, offline: bool = False,
-            dagster_instance: dg.DagsterInstance | None = None) -> RefreshReport:
-    """Materialise the refresh asset graph once: all providers in one run, or a subset then a publish.
+            dagster_instance: dg.DagsterInstance | None = None, crawl: bool = True) -> RefreshReport:
+    """Materialise the refresh asset graph once: all providers in one run, or a subset then a publish;
+    ``crawl=False`` only rebuilds and publishes from every provider's latest good feed (the ``publish`` job).
 
     Paths come from the environment (``CREDCAT_DATA_DIR``, ``CREDCAT_CATALOGUE``), as for the Dagster UI.
     """
@@ -63,13 +64,15 @@ def refresh(providers: list[str] | None = None, offline: bool = False,
     from pipeline.defs.partitions import PROVIDERS
     from pipeline.defs.schedules import all_providers_tags
 
-    selected = sorted(set(providers or PROVIDERS))
+    selected = sorted(set(providers or PROVIDERS)) if crawl else []
     for name in selected:
         config.provider(name)  # unknown names fail early with the list of known ones
     inst = dagster_instance or instance()
     quiet = {"loggers": {"console": {"config": {"log_level": os.environ.get("CREDCAT_DAGSTER_LOG_LEVEL", "WARNING")}}}}
     run_config = {"ops": {"raw_listings": {"config": {"offline": offline}}}, **quiet}
-    if selected == PROVIDERS:
+    if not crawl:
+        runs = [(defs.resolve_job_def("publish"), {"run_config": quiet})]
+    elif selected == PROVIDERS:
         runs = [(defs.resolve_job_def("refresh"), {"run_config": run_config, "tags": all_providers_tags()})]
     else:
         runs = [(defs.resolve_job_def("crawl"), {"run_config": run_config, "partition_key": name}) for name in selected]

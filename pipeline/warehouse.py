@@ -193,6 +193,7 @@ def publish(build_path: Path, published_path: Path) -> Path:
     con = connect(build_path)
     try:
         drop_working_tables(con)
+        lock.checkpoint("publish:dropped")  # a writer connection open with uncheckpointed changes
         con.execute("checkpoint")
     finally:
         con.close()
