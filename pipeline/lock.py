@@ -32,6 +32,7 @@ from pathlib import Path
 DEFAULT_TIMEOUT = 600.0
 POLL_SECONDS = 0.2
 ACTIVE_STATUSES = ("STARTING", "STARTED", "CANCELING")
+PID_TAG = "credcat/pid"  # on runs `credcat refresh` starts: its process, before the run has a RUN_START event
 
 _held: dict[str, tuple[int, int]] = {}  # lock path -> (thread id, depth): re-entrant within one thread
 _held_guard = threading.Lock()
@@ -177,12 +178,13 @@ def _owner_path(build_path: Path) -> Path:
 def run_alive(instance, run_id: str | None, pid: int | None = None) -> bool:
     """A run is alive while the instance records it as running and the process that started it exists.
 
-    A run unknown to this instance (an ephemeral one, say) is judged by ``pid``. Pids are only meaningful on
-    this machine, which holds for the SQLite instance under ``DAGSTER_HOME``.
+    A run unknown to this instance (an ephemeral one, say) is judged by ``pid``; one of this very process is
+    over, since one process runs one refresh at a time (the refresh lock). Pids are only meaningful on this
+    machine, which holds for the SQLite instance under ``DAGSTER_HOME``.
     """
     record = instance.get_run_by_id(run_id) if (instance is not None and run_id) else None
     if record is None:
-        return pid_alive(pid)
+        return pid != os.getpid() and pid_alive(pid)
     if record.status.value not in ACTIVE_STATUSES:
         return False
     return pid_alive(_run_pid(instance, run_id) or pid)
@@ -269,19 +271,21 @@ def pid_in(name: str) -> int | None:
 
 
 def fail_dead_runs(instance, current_run: str | None = None) -> list[str]:
-    """Mark failed every run the instance has as running whose starting process is gone; return their ids."""
+    """Mark failed every run the instance has as running (or, started by ``credcat refresh``, not yet started)
+    whose process is gone; return their ids."""
     import dagster as dg
 
     if instance is None:
         return []
     failed = []
-    records = instance.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus(s) for s in ACTIVE_STATUSES]))
-    for run in records:
+    statuses = [dg.DagsterRunStatus(s) for s in (*ACTIVE_STATUSES, "NOT_STARTED")]
+    for run in instance.get_runs(filters=dg.RunsFilter(statuses=statuses)):
         if run.run_id == current_run:
             continue
-        pid = _run_pid(instance, run.run_id)
+        tagged = run.tags.get(PID_TAG, "")
+        pid = _run_pid(instance, run.run_id) or (int(tagged) if tagged.isdigit() else None)
         if pid is None or pid_alive(pid):
-            continue  # not started by a process of ours we can see (yet), or still running
+            continue  # not started by a process we can see (a UI run being launched), or still running
         instance.report_run_failed(run, message=f"credcat: the process running this run (pid {pid}) is gone; "
                                                 f"marked failed at the next start")
         free = getattr(instance.event_log_storage, "free_concurrency_slots_for_run", None)

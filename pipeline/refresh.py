@@ -88,7 +88,9 @@ def refresh(providers: list[str] | None = None, offline: bool = False,
                 started.append(run_id)
                 note(run_id=run_id)
                 lock.checkpoint(f"run:{job.name}")
-                results.append(job.execute_in_process(instance=inst, run_id=run_id, raise_on_error=False, **kwargs))
+                tags = {**kwargs.pop("tags", {}), lock.PID_TAG: str(os.getpid())}
+                results.append(job.execute_in_process(instance=inst, run_id=run_id, raise_on_error=False, tags=tags,
+                                                      **kwargs))
                 if stopped:  # Dagster failed the run on the signal and returned
                     raise KeyboardInterrupt
         except KeyboardInterrupt:

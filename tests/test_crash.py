@@ -25,7 +25,7 @@ from pipeline import lock
 
 PROVIDER = "openbadges"
 LISTINGS = 12  # openbadges' offline snapshot
-REFRESH_TIMEOUT = 90
+REFRESH_TIMEOUT = 240  # a hang is forever; this only bounds a slow, shared machine
 
 
 class Refresh:
