@@ -170,7 +170,10 @@ def run_chain(tmp_path: Path, stops: list[tuple]) -> dict:
 
     statuses = list(r.runs().values())
     assert "STARTED" not in statuses and "STARTING" not in statuses, statuses  # dead runs marked failed
-    assert statuses.count("FAILURE") == len(stops), statuses  # one failed run per stop, every other run succeeded
+    # every stopped run failed and only the three unstopped ones (first crawl and publish, last publish)
+    # succeeded; a stop right at the start of the crawl may come before its run exists
+    assert sorted(set(statuses)) == ["FAILURE", "SUCCESS"] and statuses.count("SUCCESS") == 3, statuses
+    assert statuses.count("FAILURE") >= sum(not point.startswith("run:") for _, point, _, _ in stops), statuses
     assert r.leftovers() == [], r.leftovers()
     from pipeline.exports import latest_export, verify_export
     assert verify_export(latest_export(r.data / "exports")) == []
