@@ -229,7 +229,7 @@ def release_build(build_path: Path, run_id: str) -> None:
 def step(context, catalogue, first: bool = False, last: bool = False):
     """The wrapper for a DuckDB-writing asset: ``with lock.step(context, catalogue, first=...):``. ``first``
     (the step that starts a new working catalogue) claims it for this run; ``last`` (the publish) gives it up."""
-    return writer_step(catalogue.data, catalogue.build_path, context.op_def.name, context.run_id, context.instance,
+    return writer_step(catalogue.data, catalogue.build_path, context.op_def.name, context.run.run_id, context.instance,
                        claim=first, release=last, catalogue_path=catalogue.catalogue_path)
 
 
