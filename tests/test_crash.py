@@ -10,7 +10,6 @@ one must publish. A reader process checks the published catalogue is whole throu
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -72,10 +71,10 @@ class Refresh:
 
     def runs(self) -> dict[str, str]:
         """Run id -> status, read from the instance the refreshes used."""
-        code = ("import dagster as dg, json; i = dg.DagsterInstance.get(); "
-                "print(json.dumps({r.run_id: r.status.value for r in i.get_runs()}))")
-        out = subprocess.run([sys.executable, "-c", code], env=self.env, capture_output=True, text=True, check=True)
-        return json.loads(out.stdout.strip().splitlines()[-1])
+        import dagster as dg
+
+        with dg.DagsterInstance.from_config(str(self.home)) as instance:
+            return {r.run_id: r.status.value for r in instance.get_runs()}
 
     def leftovers(self) -> list[Path]:
         catalogue = self.data / "catalogue.duckdb"
@@ -98,7 +97,7 @@ READER = textwrap.dedent("""
         except Exception as exc:
             errors += 1
             print("ERROR", exc, file=sys.stderr)
-        time.sleep(0.01)
+        time.sleep(0.1)  # often enough to catch a broken swap, cheap enough to leave the CPU to the refreshes
     print(reads, errors, sorted(counts))
 """)
 
