@@ -20,12 +20,19 @@ def _fail(message: str, code: int = 2) -> int:
 
 # -- refresh --------------------------------------------------------------------------------------------------
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from pipeline.refresh import refresh
+    import signal
+
+    from pipeline.lock import LockBusy
+    from pipeline.refresh import RefreshStopped, refresh
 
     try:
-        report = refresh(providers=args.provider or None, offline=args.offline)
+        report = refresh(providers=args.provider or None, offline=args.offline, crawl=not args.no_crawl)
     except KeyError as exc:
         return _fail(str(exc.args[0]))
+    except LockBusy as exc:
+        return _fail(f"another refresh is running: {exc}", 75)  # EX_TEMPFAIL: try again later
+    except RefreshStopped as exc:
+        return _fail(str(exc), 128 + signal.Signals[exc.signame].value)
     print(report.render())
     return 0 if report.published else 1
 
@@ -262,6 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("refresh", help="crawl, build, check and publish the catalogue once")
     p.add_argument("--offline", action="store_true", help="crawl the bundled snapshots over loopback HTTP")
     p.add_argument("--provider", action="append", metavar="NAME", help="refresh only this provider (repeatable)")
+    p.add_argument("--no-crawl", action="store_true",
+                   help="crawl nothing: rebuild, check and publish from every provider's latest good feed")
     p.set_defaults(func=cmd_refresh)
 
     p = sub.add_parser("status", help="per provider: last success, last failure and why, listings, freshness, stale")

@@ -8,9 +8,10 @@ Layout under ``out_dir``::
     latest                                 text file holding the refresh id of the newest complete export
     latest.json                            a copy of that manifest
 
-Everything is written into ``.<refresh_id>.partial/`` first; only when every file and the manifest are on
+Everything is written into ``.<refresh_id>.<pid>.partial/`` first; only when every file and the manifest are on
 disk is the directory renamed to ``<refresh_id>`` and then ``latest`` replaced (``os.replace``: atomic on
-POSIX). A crash at any point leaves the previous ``latest`` and its directory untouched.
+POSIX). A crash at any point leaves the previous ``latest`` and its directory untouched; the next export (or
+refresh) removes the partial folders of processes that are gone.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from pipeline.lock import checkpoint, pid_alive, pid_in
 
 EXPORT_SCHEMA_VERSION = "1.0.0"
 EXPORT_TABLES = ("credentials", "credential_sources", "credential_links", "skills", "credential_skills", "stack_edges",
@@ -70,7 +73,7 @@ def _sha256(path: Path) -> str:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(text, encoding="utf-8")
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
@@ -93,7 +96,8 @@ def export_catalogue(con_or_path, out_dir: str | os.PathLike, refresh_id: str | 
         final = out / refresh_id
         if final.exists():
             raise FileExistsError(f"export {final} already exists: refresh ids are immutable")
-        staging = out / f".{refresh_id}.partial"
+        remove_dead_partials(out)
+        staging = out / f".{refresh_id}.{os.getpid()}.partial"  # the pid tells a live export from a dead one
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
         present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
@@ -116,6 +120,7 @@ def export_catalogue(con_or_path, out_dir: str | os.PathLike, refresh_id: str | 
                     "file": pq.name, "rows": rows, "sha256": _sha256(pq), "bytes": pq.stat().st_size,
                     "schema": schema_file.name, "schema_sha256": _sha256(schema_file),
                 }
+                checkpoint("export:partial")
             (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
             os.replace(staging, final)  # the whole set appears at once
         except BaseException:
@@ -127,6 +132,18 @@ def export_catalogue(con_or_path, out_dir: str | os.PathLike, refresh_id: str | 
     finally:
         if own:
             con.close()
+
+
+def remove_dead_partials(out_dir: str | os.PathLike) -> list[Path]:
+    """Remove what exports killed midway left in ``out_dir``: ``.<id>.<pid>.partial`` folders and
+    ``.<file>.<pid>.tmp`` files whose process is gone (and pid-less ones from older versions)."""
+    out = Path(out_dir)
+    removed = []
+    for p in [*out.glob(".*.partial"), *out.glob(".*.tmp")] if out.is_dir() else []:
+        if not pid_alive(pid_in(p.name)):
+            shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
+            removed.append(p)
+    return removed
 
 
 def verify_export(path: str | os.PathLike) -> list[str]:

@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import os
+import signal
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import dagster as dg
 
-from pipeline import paths, warehouse
+from pipeline import lock, paths, warehouse
 from spiders import config
+
+
+class RefreshStopped(Exception):
+    """A refresh stopped by SIGTERM or SIGINT: its runs are marked failed, the published catalogue is untouched."""
+
+    def __init__(self, signame: str, runs: list[str]):
+        self.signame, self.runs = signame, runs
+        super().__init__(f"refresh stopped by {signame}; run(s) {', '.join(runs) or '-'} marked failed; "
+                         f"the published catalogue is unchanged")
 
 
 @dataclass
@@ -51,41 +67,56 @@ def instance() -> dg.DagsterInstance:
 
 
 def refresh(providers: list[str] | None = None, offline: bool = False,
-            dagster_instance: dg.DagsterInstance | None = None) -> RefreshReport:
-    """Materialise the refresh asset graph once: all providers in one run, or a subset then a publish.
+            dagster_instance: dg.DagsterInstance | None = None, crawl: bool = True) -> RefreshReport:
+    """Materialise the refresh asset graph once: all providers in one run, or a subset then a publish;
+    ``crawl=False`` only rebuilds and publishes from every provider's latest good feed (the ``publish`` job).
 
     Paths come from the environment (``CREDCAT_DATA_DIR``, ``CREDCAT_CATALOGUE``), as for the Dagster UI.
     """
     from pipeline.definitions import defs
     from pipeline.defs.partitions import PROVIDERS
     from pipeline.defs.schedules import all_providers_tags
+    from pipeline.defs.sensors import INLINE_PUBLISH_TAG
 
-    selected = sorted(set(providers or PROVIDERS))
+    selected = sorted(set(providers or PROVIDERS)) if crawl else []
     for name in selected:
         config.provider(name)  # unknown names fail early with the list of known ones
     inst = dagster_instance or instance()
     quiet = {"loggers": {"console": {"config": {"log_level": os.environ.get("CREDCAT_DAGSTER_LOG_LEVEL", "WARNING")}}}}
     run_config = {"ops": {"raw_listings": {"config": {"offline": offline}}}, **quiet}
-    results = []
-    if selected == PROVIDERS:
-        job = defs.resolve_job_def("refresh")
-        from pipeline.defs.sensors import INLINE_PUBLISH_TAG
-
-        results.append(job.execute_in_process(instance=inst, run_config=run_config,
-                                              tags={**all_providers_tags(), INLINE_PUBLISH_TAG: "1"},
-                                              raise_on_error=False))
-        if crawl_failed_alone(results[-1]):
-            # a failed provider fails its raw_listings partition, which skips the rest of the run: publish
-            # every provider's last good feed in a second run, as the publish_after_crawl sensor does
-            results.append(defs.resolve_job_def("publish").execute_in_process(instance=inst, run_config=quiet,
-                                                                              raise_on_error=False))
+    if not crawl:
+        runs = [(defs.resolve_job_def("publish"), {"run_config": quiet})]
+    elif selected == PROVIDERS:
+        runs = [(defs.resolve_job_def("refresh"), {"run_config": run_config,
+                                                   "tags": {**all_providers_tags(), INLINE_PUBLISH_TAG: "1"}})]
     else:
-        crawl_job = defs.resolve_job_def("crawl")
-        for name in selected:
-            results.append(crawl_job.execute_in_process(instance=inst, run_config=run_config, partition_key=name,
-                                                        raise_on_error=False))
-        results.append(defs.resolve_job_def("publish").execute_in_process(instance=inst, run_config=quiet,
-                                                                          raise_on_error=False))
+        runs = [(defs.resolve_job_def("crawl"), {"run_config": run_config, "partition_key": name}) for name in selected]
+        runs.append((defs.resolve_job_def("publish"), {"run_config": quiet}))
+    data = paths.data_dir()
+    results, started = [], []
+    with lock.refresh_lock(data) as note, _signals_stop_the_refresh() as stopped:
+        try:
+            with lock.writer_lock(data, "cleanup"):
+                lock.recover(data, paths.catalogue_path(), inst)
+            while runs:
+                job, kwargs = runs.pop(0)
+                run_id = str(uuid.uuid4())
+                started.append(run_id)
+                note(run_id=run_id)
+                lock.checkpoint(f"run:{job.name}")
+                tags = {**kwargs.pop("tags", {}), lock.PID_TAG: str(os.getpid())}
+                results.append(job.execute_in_process(instance=inst, run_id=run_id, raise_on_error=False, tags=tags,
+                                                      **kwargs))
+                if stopped:  # Dagster failed the run on the signal and returned
+                    raise KeyboardInterrupt
+                if job.name == "refresh" and crawl_failed_alone(results[-1]):
+                    # a failed provider fails its raw_listings partition, which skips the rest of the run:
+                    # publish every provider's last good feed in a second run, as the publish_after_crawl
+                    # sensor does for scheduled runs
+                    runs.append((defs.resolve_job_def("publish"), {"run_config": quiet}))
+        except KeyboardInterrupt:
+            time.sleep(0.05)  # let the watcher record which signal it was
+            raise RefreshStopped(stopped.get("signal", "SIGINT"), _fail_unfinished(inst, started)) from None
 
     events = [e for r in results for e in r.all_events]
     failed_checks = [
@@ -122,3 +153,71 @@ def refresh(providers: list[str] | None = None, offline: bool = False,
             "published": counts.get(name, 0),
         }
     return report
+
+
+def _fail_unfinished(inst: dg.DagsterInstance, run_ids: list[str]) -> list[str]:
+    """Mark failed the runs of an interrupted refresh that Dagster left running; returns the failed ones."""
+    failed = []
+    for run_id in run_ids:
+        run = inst.get_run_by_id(run_id)
+        if run is not None and run.status.value in lock.ACTIVE_STATUSES + ("NOT_STARTED",):
+            inst.report_run_failed(run, message="credcat: refresh stopped by a signal")
+        if run is None or inst.get_run_by_id(run_id).status != dg.DagsterRunStatus.SUCCESS:
+            failed.append(run_id)
+    return failed
+
+
+@contextmanager
+def _signals_stop_the_refresh() -> Iterator[dict]:
+    """SIGTERM and SIGINT stop the refresh: no further run starts, the crawl subprocesses are stopped.
+
+    Inside a Dagster run, Dagster's own handler turns both into an interrupt that fails the run; outside one
+    (cleanup, between runs) ours raises KeyboardInterrupt. Either way a watcher thread learns of the signal
+    through ``signal.set_wakeup_fd`` (written whichever Python handler is current) and records it in the
+    yielded dict.
+    """
+    stopped: dict = {}
+    if threading.current_thread() is not threading.main_thread():
+        yield stopped
+        return
+    watched = {signal.SIGTERM, signal.SIGINT}
+    r, w = os.pipe()
+    os.set_blocking(w, False)
+
+    def watch() -> None:
+        while byte := os.read(r, 1):
+            if byte[0] in watched:
+                stopped.setdefault("signal", signal.Signals(byte[0]).name)
+                _stop_children()
+
+    def handle(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = {s: signal.signal(s, handle) for s in watched}
+    previous_fd = signal.set_wakeup_fd(w, warn_on_full_buffer=False)
+    watcher = threading.Thread(target=watch, name="credcat-signal-watch", daemon=True)
+    watcher.start()
+    try:
+        yield stopped
+    finally:
+        signal.set_wakeup_fd(previous_fd)
+        for s, h in previous.items():
+            signal.signal(s, h)
+        os.close(w)  # ends the watcher
+        watcher.join(timeout=5)
+        os.close(r)
+
+
+def _stop_children() -> None:
+    """SIGTERM every child process of this one (the crawls), read from /proc; elsewhere a no-op."""
+    me = str(os.getpid())
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[1] == me:
+            try:
+                os.kill(int(stat.parent.name), signal.SIGTERM)
+            except OSError:
+                pass

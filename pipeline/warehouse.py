@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline import registry
+from pipeline import lock, paths, registry
 from pipeline.schema import LISTING_COLUMNS, QUARANTINE_COLUMNS, credential_type_rows, read_json_columns
 
 WORKING_PREFIXES = registry.WORKING_PREFIXES  # build-only tables, never published
@@ -134,6 +134,7 @@ def build(con: duckdb.DuckDBPyConnection, targets: Iterable[str] | None = None, 
     inputs = inputs or Build()
     out: dict[str, dict] = {}
     for producer in registry.registry().plan(targets, given):
+        lock.checkpoint(f"build:{producer.name}")  # a named point per producer, for the kill tests
         t0 = time.perf_counter()
         # working tables are dropped before publishing: skip compressing them (it costs more than writing
         # them; see docs/normalisation.md)
@@ -188,21 +189,37 @@ def publish(build_path: Path, published_path: Path) -> Path:
     con = connect(build_path)
     try:
         drop_working_tables(con)
+        lock.checkpoint("publish:dropped")  # a writer connection open with uncheckpointed changes
         con.execute("checkpoint")
     finally:
         con.close()
     published_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = published_path.with_name(f".{published_path.name}.{os.getpid()}.tmp")
-    shutil.copyfile(build_path, tmp)
-    with open(tmp, "rb+") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, published_path)
+    tmp = published_path.with_name(f".{published_path.name}.{os.getpid()}.tmp")  # the pid: see remove_dead_copies
+    try:
+        shutil.copyfile(build_path, tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        lock.checkpoint("publish:copied")
+        os.replace(tmp, published_path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     dir_fd = os.open(published_path.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
     return published_path
+
+
+def remove_dead_copies(published_path: Path) -> list[Path]:
+    """Remove the temporary copies (``.<name>.<pid>.tmp``) a killed publish left next to the catalogue."""
+    removed = []
+    for p in Path(published_path).parent.glob(f".{Path(published_path).name}.*.tmp"):
+        if not lock.pid_alive(lock.pid_in(p.name)):
+            p.unlink(missing_ok=True)
+            removed.append(p)
+    return removed
 
 
 def published_counts(published_path: Path) -> dict[str, int]:

@@ -9,11 +9,9 @@ from datetime import datetime, timedelta, timezone
 import dagster as dg
 
 from pipeline import crawl as crawler
-from pipeline import dictionary, quality, registry, warehouse
+from pipeline import dictionary, lock, quality, registry, warehouse
 from pipeline.defs.partitions import PROVIDERS, provider_partitions
 from pipeline.defs.resources import CatalogueResource
-
-WRITER_POOL = "duckdb_writer"  # every DuckDB writer runs alone
 
 
 class CrawlConfig(dg.Config):
@@ -142,10 +140,10 @@ def _table_metadata(con, table: str) -> dict:
 @dg.multi_asset(
     specs=[table_spec(t) for t in registry.registry().published()],
     name="build_catalogue",
-    pool=WRITER_POOL,
     description="Every table of the catalogue, built by the one runner (pipeline.warehouse) from the model "
                 "registry (pipeline.registry) into a fresh working file; checked, then published by `catalogue`.",
 )
+@lock.writer(first=True)
 def build_catalogue(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
     runs = {p: run for p in PROVIDERS if (run := crawler.latest_run(p, catalogue.data)) is not None}
     missing = sorted(set(PROVIDERS) - set(runs))
@@ -173,9 +171,10 @@ def build_catalogue(context: dg.AssetExecutionContext, catalogue: CatalogueResou
 NIGHTLY_FRESHNESS = dg.FreshnessPolicy.cron(deadline_cron="0 4 * * *", lower_bound_delta=timedelta(hours=2))
 
 
-@dg.asset(deps=registry.registry().published(), kinds={"duckdb"}, group_name="catalogue", pool=WRITER_POOL,
+@dg.asset(deps=registry.registry().published(), kinds={"duckdb"}, group_name="catalogue",
           freshness_policy=NIGHTLY_FRESHNESS,
           description="The published catalogue file, swapped in atomically once every blocking check passed.")
+@lock.writer(last=True)
 def catalogue(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
     path = warehouse.publish(catalogue.build_path, catalogue.catalogue_path)
     counts = warehouse.published_counts(path)
