@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline import lock, paths, registry
+from pipeline import lock, registry
 from pipeline.schema import LISTING_COLUMNS, QUARANTINE_COLUMNS, credential_type_rows, read_json_columns
 
 WORKING_PREFIXES = registry.WORKING_PREFIXES  # build-only tables, never published
