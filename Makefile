@@ -7,12 +7,13 @@ STAMP := $(VENV)/.installed
 export DAGSTER_HOME := $(abspath dagster_home)
 export SCRAPY_SETTINGS_MODULE := spiders.settings
 
-.PHONY: venv demo test dagster bench evaluate lock clean
+.PHONY: venv demo test lint dagster bench evaluate lock clean
 
 venv: $(STAMP)
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "credcat needs Python 3.11 or newer")'
+	@echo "credcat: first run: creating $(VENV) and installing the pinned dependencies from requirements.lock (a few minutes)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock 2> >(grep -v "is ignored: it is neither" >&2)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e . 2> >(grep -v "is ignored: it is neither" >&2)
@@ -21,11 +22,15 @@ $(STAMP): requirements.lock pyproject.toml
 ## Run the whole pipeline on the bundled offline snapshot and leave a queryable catalogue in data/.
 demo: $(STAMP)
 	$(BIN)/credcat refresh --offline
-	$(BIN)/credcat sql "select credential_type, count(*) as listings from credentials group by 1 order by 2 desc"
+	$(BIN)/credcat sql "select credential_type, count(*) as credentials from credentials group by 1 order by 2 desc"
 
 ## Run the test suite.
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Lint the tree with ruff (rules in pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 ## Open the Dagster UI with the daemon running (schedules fire only while it runs).
 dagster: $(STAMP)

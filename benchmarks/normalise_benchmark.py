@@ -169,14 +169,14 @@ def pipeline_child(parquet: str, where: str = "disk") -> int:
             con.execute(f"set memory_limit = '{os.environ.get('CREDCAT_DUCKDB_MEMORY', '1GB')}'")
         cols = ", ".join(f'"{c}" {t}' for c, t in LISTING_COLUMNS.items())
         con.execute(f"create table raw_listings ({cols}, crawl_run VARCHAR, feed_file VARCHAR)")
-        con.execute(f"""
+        con.execute("""
             insert into raw_listings (source, source_id, uid, title, url, credential_type, organisation,
                 duration_text, length_text, cost_text, level_text, language_text, fetched_at, source_url, raw, crawl_run,
                 feed_file)
             select 'bench', 'r' || row_number() over (), 'bench:r' || row_number() over (), title,
                    'https://example.test/' || row_number() over (), 'course', organisation,
                    duration_text, length_text, price_text, level_text,
-                   language_text, now(), 'https://example.test/feed', '{{}}', 'bench', 'bench'
+                   language_text, now(), 'https://example.test/feed', '{}', 'bench', 'bench'
             from read_parquet(?)""", [parquet])
         con.execute("create table raw_quarantine (source VARCHAR, source_url VARCHAR, reason VARCHAR, "
                     "message VARCHAR, raw VARCHAR, source_id VARCHAR, fetched_at TIMESTAMPTZ, spider VARCHAR, "

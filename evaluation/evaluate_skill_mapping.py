@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps({key: {"labels": path.name, "description": desc, **res}
                               for key, path, desc, res in results}, indent=2))
         return 0
-    for i, (key, path, desc, res) in enumerate(results):
+    for i, (_key, path, desc, res) in enumerate(results):
         if i:
             print()
         _print(res, path, desc, args.errors)

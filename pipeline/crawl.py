@@ -21,7 +21,7 @@ import subprocess
 import sys
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from pipeline import paths
@@ -98,11 +98,11 @@ def count_lines(path: Path) -> int:
 
 
 def run_id_now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def crawl(
@@ -250,7 +250,7 @@ def provider_status(provider: str, data_dir: Path | None = None, now: datetime |
     age = None
     if ok.get("at"):
         then = datetime.fromisoformat(ok["at"])
-        age = round(((now or datetime.now(timezone.utc)) - then).total_seconds() / 3600, 2)
+        age = round(((now or datetime.now(UTC)) - then).total_seconds() / 3600, 2)
     crawl_state = "never" if not attempt and not ok else ("ok" if attempt.get("succeeded", bool(ok)) else "failed")
     return {
         "provider": provider,

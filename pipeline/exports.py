@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 import shutil
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +88,7 @@ def export_catalogue(con_or_path, out_dir: str | os.PathLike, refresh_id: str | 
     own = not hasattr(con_or_path, "execute")
     con = duckdb.connect(str(con_or_path), read_only=True) if own else con_or_path
     try:
-        refresh_id = refresh_id or datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        refresh_id = refresh_id or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         if "/" in refresh_id or refresh_id.startswith(".") or refresh_id in ("latest", "latest.json"):
             raise ValueError(f"bad refresh id {refresh_id!r}")
         out = Path(out_dir)
@@ -107,7 +107,7 @@ def export_catalogue(con_or_path, out_dir: str | os.PathLike, refresh_id: str | 
             raise LookupError(f"cannot export: missing tables {', '.join(missing)}")
         manifest: dict[str, Any] = {
             "schema_version": EXPORT_SCHEMA_VERSION, "refresh_id": refresh_id,
-            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "tables": {},
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"), "tables": {},
         }
         try:
             for t in tables:

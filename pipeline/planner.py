@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 LEVEL_RANK = {"beginner": 1, "intermediate": 2, "advanced": 3}
 
@@ -29,7 +30,7 @@ class Cond:
     required: int = 0
     targets: tuple[str, ...] = ()
     op: str = "AND"
-    subs: tuple["Cond", ...] = ()
+    subs: tuple[Cond, ...] = ()
     cid: str | None = None
 
     def satisfied(self, have: set[str]) -> bool:

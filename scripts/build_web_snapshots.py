@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1] / "spiders" / "snapshots"
 
@@ -165,7 +164,7 @@ def coursera() -> None:
     for start in range(0, len(CO_COURSES), 10):
         chunk = CO_COURSES[start:start + 10]
         elements = []
-        for j, (slug, name, partner, level, hours, skills) in enumerate(chunk):
+        for j, (slug, name, partner, _level, hours, skills) in enumerate(chunk):
             elements.append({
                 "courseType": "v2.ondemand", "id": f"cId{start + j:03d}x{slug[:6]}", "slug": slug, "name": name,
                 "description": f"An online course in {skills[0].lower()} from {CO_PARTNERS[partner][0]}. (Offline snapshot text.)",
@@ -278,7 +277,7 @@ def edx() -> None:
     pages = [rss_courses[:4], rss_courses[4:]]
     for n, chunk in enumerate(pages):
         items = []
-        for k, (subject, slug, title, org, code, level, effort, weeks, price) in enumerate(chunk):
+        for k, (subject, slug, title, org, code, _level, effort, weeks, price) in enumerate(chunk):
             old_slug = slug.replace("mitx-", "") + f"-mitx-{code.lower().replace('.', '-')}"
             items.append(f"""        <item>
             <guid>https://www.edx.org/node/{17700 + 10 * n + k}</guid>

@@ -124,7 +124,6 @@ def test_a_page_that_is_gone_is_dropped_not_failed(good, tmp_path):
     assert uids(result.listings_path) == {u for u in good["example-university"][1] if "first-aid-at-work" not in u}
 
 
-@pytest.mark.xfail(reason="strict UTF-8 decoding is inputsec's lane (#10): passes once it is merged", strict=False)
 def test_invalid_utf8_never_publishes_replacement_characters(good, tmp_path):
     """Invalid UTF-8 in one type's answer: the crawl fails or quarantines what it cannot decode; no U+FFFD
     reaches a feed that may be published."""

@@ -33,7 +33,7 @@ import scrapy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import HtmlResponse, TextResponse, XmlResponse
+from scrapy.http import TextResponse, XmlResponse
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.sitemap import Sitemap
@@ -49,7 +49,7 @@ from spiders.items import Listing, Quarantined
 from spiders.pipelines import ValidationPipeline
 from spiders.providers import ctdl, openbadges
 from spiders.safety import AddressSafetyMiddleware
-from tests.spider_helpers import read_jsonl, run_spider
+from tests.spider_helpers import run_spider
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 SPIDERS = SpiderLoader.from_settings(Settings({"SPIDER_MODULES": ["spiders.providers"]}))

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.stacking.ctdl import parse_pathway, pathway_records
+from pipeline.stacking.ctdl import parse_pathway
 from pipeline.stacking.graph import ensure_inputs
 from pipeline.stacking.render import render_pathway_tree
 from tests.catalogue_fixture import add_ctdl_document, build_derived, make_catalogue

@@ -9,7 +9,6 @@ import textwrap
 
 import dagster as dg
 import duckdb
-import pytest
 
 from pipeline import quality, registry, warehouse
 from pipeline.crawl import latest_run

@@ -57,13 +57,13 @@ def test_every_field_has_sql_type_and_doc_and_every_type_maps_to_ctdl_and_ob3():
     for f in LISTING_FIELDS:
         assert f.metadata["sql"] and f.metadata["doc"], f.name
     assert set(LISTING_COLUMNS) == {f.name for f in LISTING_FIELDS}
-    for term, (ctdl, ob3, doc) in CREDENTIAL_TYPES.items():
+    for ctdl, ob3, doc in CREDENTIAL_TYPES.values():
         assert ctdl.startswith("ceterms:") and ob3 and doc
 
 
 def test_pandas_string_column_round_trips_through_duckdb():
     """Regression (pitfalls.md): pandas 3's default str dtype once broke DuckDB scans of DataFrames."""
-    frame = pd.DataFrame({"title": ["Azure Fundamentals", "Université", None]})
+    frame = pd.DataFrame({"title": ["Azure Fundamentals", "Université", None]})  # noqa: F841 - read by DuckDB by name
     con = duckdb.connect()
     out = con.execute("select title from frame").df()
     assert out["title"].tolist()[:2] == ["Azure Fundamentals", "Université"]

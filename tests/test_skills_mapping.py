@@ -59,7 +59,7 @@ def test_unmapped_strings_keep_a_text_key(catalogue):
 
 
 def test_pandas3_string_column_round_trips_through_duckdb():
-    df = pd.DataFrame({"s": pd.Series(["a", "b"], dtype="str")})
+    df = pd.DataFrame({"s": pd.Series(["a", "b"], dtype="str")})  # noqa: F841 - read by DuckDB by name
     con = duckdb.connect()
     assert con.execute("SELECT list(s ORDER BY s) FROM df").fetchone()[0] == ["a", "b"]
 

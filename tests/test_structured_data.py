@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 
@@ -127,7 +127,7 @@ def test_credential_type(node, ctype):
 
 
 def test_retry_after_header_values():
-    now = datetime(2025, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2025, 1, 1, 12, 0, 0, tzinfo=UTC)
     assert retry_after_seconds(b"120") == 120.0
     assert retry_after_seconds("Wed, 01 Jan 2025 12:00:30 GMT", now=now) == 30.0
     assert retry_after_seconds("Wed, 01 Jan 2025 11:00:00 GMT", now=now) == 0.0  # a date in the past: now

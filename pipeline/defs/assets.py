@@ -4,7 +4,7 @@ catalogue -> exports. The tables and their lineage come from the model registry 
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import dagster as dg
 
@@ -191,7 +191,7 @@ def catalogue(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
 def exports(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
     from pipeline.exports import export_catalogue
 
-    refresh_id = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{context.run.run_id[:8]}"
+    refresh_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{context.run.run_id[:8]}"
     manifest = export_catalogue(catalogue.catalogue_path, catalogue.exports_dir, refresh_id=refresh_id)
     return dg.MaterializeResult(metadata={
         "refresh_id": refresh_id,

@@ -129,7 +129,7 @@ def constrained_clusters(
     by_comp: dict[int, list[int]] = {}
     for idx, c in enumerate(comp[hl].tolist()):
         by_comp.setdefault(c, []).append(idx)
-    for c, idxs in by_comp.items():
+    for idxs in by_comp.values():
         idxs = np.asarray(idxs)
         parent: dict[int, int] = {}
         size: dict[int, int] = {}
@@ -144,7 +144,7 @@ def constrained_clusters(
         strong_idx = idxs[hs[idxs]]
         strong_idx = strong_idx[np.argsort(-hp[strong_idx], kind="stable")]
 
-        def find(x):
+        def find(x, parent=parent):
             while parent[x] != x:
                 parent[x] = parent[parent[x]]
                 x = parent[x]
@@ -181,7 +181,7 @@ def constrained_clusters(
 
 
 def _new_id(member: str, salt: int = 0) -> str:
-    h = hashlib.sha256(f"{member}#{salt}".encode("utf-8")).hexdigest()[:16]
+    h = hashlib.sha256(f"{member}#{salt}".encode()).hexdigest()[:16]
     return f"cred_{h}"
 
 

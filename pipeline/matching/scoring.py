@@ -56,7 +56,7 @@ class MatchParams:
     meta: dict = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "MatchParams":
+    def load(cls, path: str | Path | None = None) -> MatchParams:
         data = json.loads(Path(path or DEFAULT_PARAMS).read_text(encoding="utf-8"))
         return cls(weights=data["weights"], intercept=data["intercept"], threshold=data["threshold"],
                    meta=data.get("meta", {}))

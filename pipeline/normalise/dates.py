@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
@@ -69,8 +69,8 @@ class DateResult:
 def _out(raw: str, dt: datetime, date_only: bool) -> DateResult:
     assumed = dt.tzinfo is None
     if assumed:
-        dt = dt.replace(tzinfo=timezone.utc)
-    dt = dt.astimezone(timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
+    dt = dt.astimezone(UTC)
     if not (MIN_YEAR <= dt.year <= MAX_YEAR):
         return DateResult(raw, reason=f"out_of_range: year {dt.year} outside {MIN_YEAR}-{MAX_YEAR}")
     return DateResult(raw, dt.isoformat(), date_only, assumed and not date_only)
@@ -86,7 +86,7 @@ def _with_time(raw, y, mo, d, hh, mm, ss, ampm, tz) -> DateResult:
         h = 0
     dt = datetime(y, mo, d, h, int(mm), int(ss or 0))
     if tz:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return _out(raw, dt, False)
 
 
@@ -107,7 +107,7 @@ def _parse(raw: str, dayfirst: bool | None) -> DateResult:
         # seconds up to 2100 have at most 10 digits; anything larger is milliseconds
         seconds = value / 1000 if abs(value) > _MAX_EPOCH_SECONDS else value
         try:
-            dt = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(seconds=seconds)
+            dt = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)
         except OverflowError:
             return DateResult(raw, reason="out_of_range: epoch value")
         return _out(raw, dt, False)

@@ -189,7 +189,7 @@ def _factorize(columns: Sequence[pd.Series]) -> tuple[np.ndarray, list[tuple]]:
     decoded = []
     for code in first:
         values = []
-        for c, u in reversed(parts):
+        for _, u in reversed(parts):
             base = len(u) + 1
             code, idx = divmod(int(code), base)
             values.append(None if idx == len(u) or _isna(u[idx]) else u[idx])

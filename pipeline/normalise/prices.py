@@ -202,7 +202,7 @@ def _parse(raw: str, currency_hint: str | None, default_kind: str) -> PriceResul
     notes: list[str] = []
     parsed = [(c, fold(c), _amounts(c, currency_hint)) for c in clauses]
     any_currency = any(a[2] for _, _, amounts in parsed for a in amounts)
-    for clause, folded, amounts in parsed:
+    for _clause, folded, amounts in parsed:
         if any_currency:
             amounts = [a for a in amounts if a[2]]
         kind = _kind_of(folded)

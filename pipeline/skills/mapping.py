@@ -98,17 +98,18 @@ class SkillMapper:
                 choices[fw].append(n)
                 owners[fw].append((sid, name, rank))
         self.choices, self.owners = choices, owners
+        self.match = lru_cache(maxsize=65536)(self._match)  # per mapper, so the cache dies with it
         self.max_ngram = 6
 
     @classmethod
-    def from_connection(cls, con) -> "SkillMapper":
+    def from_connection(cls, con) -> SkillMapper:
         rows = con.execute(
             "SELECT skill_id, framework, label, alt_labels, occupation_count FROM skills ORDER BY skill_id"
         ).fetchall()
         return cls(rows)
 
     @classmethod
-    def from_vendored(cls) -> "SkillMapper":
+    def from_vendored(cls) -> SkillMapper:
         from .taxonomy import read_concepts
 
         concepts, _ = read_concepts()
@@ -169,8 +170,7 @@ class SkillMapper:
 
     _raw_case: str | None = None
 
-    @lru_cache(maxsize=65536)
-    def match(self, raw: str, framework: str) -> Match | None:
+    def _match(self, raw: str, framework: str) -> Match | None:
         """Best concept of ``framework`` for a short skill string, or None."""
         n = normalise(raw)
         if not n:
@@ -243,7 +243,7 @@ def map_credential_skills(con, mapper: SkillMapper | None = None, use_titles: bo
     for uid, title, skills, outcomes, alignments in rows:
         seen: set[tuple[str, str]] = set()
 
-        def add(m: Match | None, raw: str, origin: str) -> None:
+        def add(m: Match | None, raw: str, origin: str, uid=uid, seen=seen) -> None:
             if m is None:
                 return
             if (m.skill_id, origin) in seen:

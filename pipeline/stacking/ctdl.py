@@ -124,7 +124,7 @@ class Condition:
     targets: list[str]
     logical_operator: str = "AND"  # how sub-conditions combine
     description: str | None = None
-    sub: list["Condition"] = field(default_factory=list)
+    sub: list[Condition] = field(default_factory=list)
 
 
 @dataclass
@@ -259,7 +259,7 @@ def pathway_records(doc: Any, source: str = "ctdl", prefix: str = "ctdl",
                       "is_destination": comp.id == p.destination})
         in_condition: set[str] = set()
 
-        def cid(raw: str) -> str:
+        def cid(raw: str, uid=uid) -> str:
             return f"{uid}#{re.split(r'[#/]', raw)[-1]}"
 
         for cond in comp.conditions:

@@ -20,7 +20,7 @@ Outputs:
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 RELATIONS = ("part_of", "prepares_for", "credit_towards", "requires")
 
