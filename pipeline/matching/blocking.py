@@ -75,6 +75,7 @@ def candidate_pairs(
     warehouse.create_temp(con, "match_blocks", {"link_mode": link_mode, "org_scoped": org_scoped})
     res = warehouse.query(con, "match_candidate_pairs",
                           {"max_block": max_block, "link_mode": link_mode, "org_scoped": org_scoped}).fetchnumpy()
+    con.execute("drop table match_blocks")  # a row per record and key: freed before scoring (memory)
     return (np.asarray(res["rid_l"], dtype=np.int64), np.asarray(res["rid_r"], dtype=np.int64),
             np.asarray(res["key_mask"], dtype=np.int32))
 
@@ -85,6 +86,7 @@ def skipped_blocks(con: duckdb.DuckDBPyConnection, *, max_block: int = DEFAULT_M
     warehouse.create_temp(con, "match_blocks", {"link_mode": not org_scoped, "org_scoped": org_scoped})
     rows = con.execute("select key_bit, count(distinct key_value) from match_blocks where n > $max_block group by 1",
                        {"max_block": max_block}).fetchall()
+    con.execute("drop table match_blocks")
     return {BLOCK_KEYS[int(k)]: int(v) for k, v in rows}
 
 
