@@ -67,11 +67,19 @@ def serve_snapshot(root: str | Path, host: str = "127.0.0.1", port: int = 0) -> 
     root = Path(root).resolve()
     if not root.is_dir():
         raise FileNotFoundError(f"snapshot folder not found: {root}")
-    server = ThreadingHTTPServer((host, port), _handler(root))
-    thread = threading.Thread(target=server.serve_forever, name=f"snapshot:{root.name}", daemon=True)
+    with serve_in_thread(ThreadingHTTPServer((host, port), _handler(root)), f"snapshot:{root.name}") as url:
+        yield url
+
+
+@contextmanager
+def serve_in_thread(server: ThreadingHTTPServer, name: str) -> Iterator[str]:
+    """Run ``server`` in a background thread until the block ends; yields its base URL. The tests' own
+    loopback servers (faults, hostile documents) start the same way."""
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     try:
-        yield f"http://{host}:{server.server_address[1]}"
+        host, port = server.server_address[:2]
+        yield f"http://{host}:{port}"
     finally:
         server.shutdown()
         server.server_close()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from pipeline.snapshot_server import TYPES, resolve
+from pipeline.snapshot_server import TYPES, resolve, serve_in_thread
 
 BOMB = gzip.compress(b"\0" * (32 * 1024 * 1024), compresslevel=9)  # 32 MiB of zeros in ~32 KiB
 
@@ -136,10 +136,5 @@ def serve_faulty(root: str | Path, faults: list[Fault]) -> Iterator[str]:
     """Serve ``root`` on loopback with ``faults``; yields the base URL."""
     root = Path(root).resolve()
     server = _Server(("127.0.0.1", 0), _handler(root, list(faults), threading.Lock()))
-    thread = threading.Thread(target=server.serve_forever, name=f"faulty:{root.name}", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_in_thread(server, f"faulty:{root.name}") as url:
+        yield url

@@ -19,7 +19,6 @@ import base64
 import json
 import logging
 import socket
-import threading
 import uuid
 from collections import deque
 from contextlib import contextmanager
@@ -42,6 +41,7 @@ from twisted.python.failure import Failure
 from w3lib.url import parse_data_uri
 
 from pipeline.normalise import frame
+from pipeline.snapshot_server import serve_in_thread
 from spiders import limits
 from spiders import linked_data as ld
 from spiders import structured_data as sd
@@ -321,14 +321,8 @@ class HostileServer(BaseHTTPRequestHandler):
 @contextmanager
 def serve(docs: dict[str, bytes], redirects: dict[str, str]):
     handler = type("Handler", (HostileServer,), {"docs": docs, "redirects": redirects})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_in_thread(ThreadingHTTPServer(("127.0.0.1", 0), handler), "hostile") as url:
+        yield url
 
 
 def everything(run_dir: Path) -> str:
