@@ -169,25 +169,22 @@ class CrawlCompleteness:
     def _is_quarantine(obj) -> bool:
         return type(obj).__name__ == "Quarantined"
 
+    def _tally(self, counts: list[int], obj):
+        """Count ``obj`` as a quarantine row or as anything else a callback produced; return it unchanged."""
+        counts[self._is_quarantine(obj)] += 1
+        return obj
+
     def process_spider_output(self, response, result):
-        produced = quarantined = 0
+        counts = [0, 0]  # produced, quarantined
         for obj in result:
-            if self._is_quarantine(obj):
-                quarantined += 1
-            else:
-                produced += 1
-            yield obj
-        self._judge(response, produced, quarantined)
+            yield self._tally(counts, obj)
+        self._judge(response, *counts)
 
     async def process_spider_output_async(self, response, result):
-        produced = quarantined = 0
+        counts = [0, 0]
         async for obj in result:
-            if self._is_quarantine(obj):
-                quarantined += 1
-            else:
-                produced += 1
-            yield obj
-        self._judge(response, produced, quarantined)
+            yield self._tally(counts, obj)
+        self._judge(response, *counts)
 
 
 def completeness_reasons(stats: dict, finish_reason: str) -> list[str]:
