@@ -109,6 +109,15 @@ class Listing:
     assessment_text: str | None = _f("VARCHAR", "Type of assessment as stated.")
     supervision_text: str | None = _f("VARCHAR", "Supervision and identity verification of assessment, as stated.")
     quality_assurance_text: str | None = _f("VARCHAR", "Quality assurance or accreditation, as stated.")
+    recognition: list[dict] = _f(
+        "JSON",
+        "Bodies other than the awarding body that stand behind it, as the source names them: a list of objects "
+        "with `role` (`accredited_by`, `approved_by`, `recognized_by`, `regulated_by`, `endorsed_by`), `name` and "
+        "`id` (either may be null), e.g. CTDL `accreditedBy`/`recognizedBy`, Open Badges endorsements.",
+        factory=list,
+    )
+    criteria_text: str | None = _f("VARCHAR", "What must be done to earn it, as stated (Open Badges criteria narrative).")
+    code: str | None = _f("VARCHAR", "The source's human-readable code, e.g. `AZ-900` (OB `humanCode`, CTDL `codedNotation`).")
     source_modified: str | None = _f("TIMESTAMPTZ", "When the source says the listing last changed (ISO 8601).")
     fetched_at: str = _f("TIMESTAMPTZ", "When the crawler fetched the response (ISO 8601, UTC).", required=True)
     source_url: str = _f("VARCHAR", "The URL of the response the record was read from.", required=True)
