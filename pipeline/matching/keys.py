@@ -218,7 +218,7 @@ def org_key(name: str | None, resolver: Callable[[str], str | None] | None = Non
 
     ``resolver`` maps a raw name to its canonical organisation; when it returns a value, that value is keyed.
     Then the one alias table (``pipeline/normalise/organisation_aliases.csv``, via ``resolve_organisation``),
-    then: casefold, diacritics, abbreviations (Univ. -> university), stop words ("The", "of") dropped.
+    looked up as written and with abbreviations spelled out ("Univ." -> University), whole names only; then: casefold, diacritics, abbreviations (Univ. -> university), stop words ("The", "of") dropped.
     ``"The University of Michigan"`` and ``"Univ. of Michigan"`` both give ``"university michigan"``.
     """
     if not name or not str(name).strip():
@@ -228,8 +228,15 @@ def org_key(name: str | None, resolver: Callable[[str], str | None] | None = Non
         resolved = resolver(raw)
         if resolved:
             raw = resolved
-    known = resolve_organisation(raw)
-    plain = norm_text(known.name if known.known else raw)
+    plain = norm_text(raw)
+    expanded = " ".join(ORG_ABBREVIATIONS.get(t, t) for t in plain.split())
+    for spelling in dict.fromkeys((raw, expanded)):
+        known = resolve_organisation(spelling)
+        # a whole-name alias only: a joint name ("Delft ...-Wageningen ...") keyed by one member would merge
+        # every joint offering into that member's blocks
+        if known.known and len(known.members) == 1 and not known.note:
+            plain = norm_text(known.name)
+            break
     toks = _org_tokens(plain)
     # word order is not identity: "Michigan University" ~ "University of Michigan" is settled by the scorer
     return " ".join(toks)
