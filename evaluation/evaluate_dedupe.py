@@ -57,7 +57,7 @@ def course_training_pairs(frame: pd.DataFrame, params: MatchParams, label: str =
     """Candidate pairs of a labelled set, their signals and labels (same ``label`` = match)."""
     std = engine.standardise(frame)
     m = engine.Matcher([std], params=params, skip_org_diff=True)
-    l, r, _ = m.candidates(link_mode=False, max_block=blocking.DEFAULT_MAX_BLOCK)
+    l, r, _, _ = m.candidates(link_mode=False, max_block=blocking.DEFAULT_MAX_BLOCK)
     sig, _ = m.score(l, r)
     course = pd.factorize(frame[label])[0]
     m.close()
@@ -151,7 +151,7 @@ def eval_er(name: str, data: Path) -> dict:
     allpos = pd.concat([s[s["label"] == 1] for s in splits.values()])[["ltable_id", "rtable_id"]].astype(str)
     std_a, std_b = engine.standardise(fa), engine.standardise(fb)
     m = engine.Matcher([std_a, std_b], params=params)
-    cl_, cr_, _ = m.candidates(link_mode=True, max_block=blocking.DEFAULT_MAX_BLOCK)
+    cl_, cr_, _, _ = m.candidates(link_mode=True, max_block=blocking.DEFAULT_MAX_BLOCK)
     cand = set(zip(m.ids[cl_].tolist(), m.ids[cr_].tolist()))
     m.con.close()
     found = sum((x, y2) in cand for x, y2 in zip(allpos["ltable_id"], allpos["rtable_id"]))

@@ -7,6 +7,8 @@ back numpy arrays (no Python loop per record or per pair).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import duckdb
 import numpy as np
 
@@ -63,31 +65,31 @@ def build_match_keys(con: duckdb.DuckDBPyConnection, *, keep_keys: bool = False)
     return arrays
 
 
+class Candidates(NamedTuple):
+    rid_l: np.ndarray
+    rid_r: np.ndarray
+    key_mask: np.ndarray          # bits: see BLOCK_KEYS
+    skipped_blocks: dict[str, int]  # per key, blocks of more than max_block records (they proposed no pairs)
+
+
 def candidate_pairs(
     con: duckdb.DuckDBPyConnection, *, link_mode: bool = False, max_block: int = DEFAULT_MAX_BLOCK,
     org_scoped: bool | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Candidate pairs (rid_l, rid_r, key_mask) from ``match_hashes``; ``key_mask`` bits: see BLOCK_KEYS.
+) -> Candidates:
+    """Candidate pairs from ``match_hashes``, and how many blocks were too large to propose any.
 
     ``org_scoped`` (default: in dedupe mode) splits title blocks by organisation code."""
     if org_scoped is None:
         org_scoped = not link_mode
+    params = {"max_block": max_block, "link_mode": link_mode, "org_scoped": org_scoped}
     warehouse.create_temp(con, "match_blocks", {"link_mode": link_mode, "org_scoped": org_scoped})
-    res = warehouse.query(con, "match_candidate_pairs",
-                          {"max_block": max_block, "link_mode": link_mode, "org_scoped": org_scoped}).fetchnumpy()
+    res = warehouse.query(con, "match_candidate_pairs", params).fetchnumpy()
+    skipped = con.execute("select key_bit, count(distinct key_value) from match_blocks where n > $max_block group by 1",
+                          {"max_block": max_block}).fetchall()
     con.execute("drop table match_blocks")  # a row per record and key: freed before scoring (memory)
-    return (np.asarray(res["rid_l"], dtype=np.int64), np.asarray(res["rid_r"], dtype=np.int64),
-            np.asarray(res["key_mask"], dtype=np.int32))
-
-
-def skipped_blocks(con: duckdb.DuckDBPyConnection, *, max_block: int = DEFAULT_MAX_BLOCK,
-                   org_scoped: bool = True) -> dict[str, int]:
-    """How many blocks per key held more than ``max_block`` records (and so proposed no pairs)."""
-    warehouse.create_temp(con, "match_blocks", {"link_mode": not org_scoped, "org_scoped": org_scoped})
-    rows = con.execute("select key_bit, count(distinct key_value) from match_blocks where n > $max_block group by 1",
-                       {"max_block": max_block}).fetchall()
-    con.execute("drop table match_blocks")
-    return {BLOCK_KEYS[int(k)]: int(v) for k, v in rows}
+    return Candidates(np.asarray(res["rid_l"], dtype=np.int64), np.asarray(res["rid_r"], dtype=np.int64),
+                      np.asarray(res["key_mask"], dtype=np.int32),
+                      {BLOCK_KEYS[int(k)]: int(v) for k, v in sorted(skipped)})
 
 
 def decode_key_mask(mask: int) -> list[str]:

@@ -247,7 +247,7 @@ def dedupe_frame(
     m = Matcher([std], params=params, org_resolver=org_resolver, workers=workers, skip_org_diff=True)
     t_keys = time.perf_counter()
     _say(progress, f"[dedupe] {len(std)} records: match keys built in {t_keys - t0:.1f}s")
-    rid_l, rid_r, key_mask = m.candidates(link_mode=False, max_block=max_block)
+    rid_l, rid_r, key_mask, skipped = m.candidates(link_mode=False, max_block=max_block)
     t_block = time.perf_counter()
     _say(progress, f"[dedupe] blocking: {len(rid_l)} candidate pairs in {t_block - t_keys:.1f}s")
     sig, proba = m.score(rid_l, rid_r)
@@ -265,18 +265,21 @@ def dedupe_frame(
     labels, cstats = constrained_clusters(len(std), rid_l, rid_r, proba, params.threshold, strong_mask=strong,
                                           cannot_link=cannot, max_size=max_cluster_size,
                                           score_missing=score_missing)
-    cluster_ids = assign_cluster_ids(m.ids, labels, previous_membership)
+    ids = m.ids
+    m.close()  # the keys (in DuckDB and numpy) are not needed past clustering: free them before the output
+    del m, score_missing
+    cluster_ids = assign_cluster_ids(ids, labels, previous_membership)
     t_cluster = time.perf_counter()
     _say(progress, f"[dedupe] clustering in {t_cluster - t_score:.1f}s")
 
-    clusters = pd.DataFrame({"id": m.ids, "cluster_id": cluster_ids})
+    clusters = pd.DataFrame({"id": ids, "cluster_id": cluster_ids})
     # a pair above threshold that clustering kept apart is reported as such
     same_cluster = labels[rid_l] == labels[rid_r]
     relation = np.where((relation == 1) & ~same_cluster, 0, relation)
     relation = np.where(same_cluster & (relation != 1) & (proba >= params.threshold), 1, relation)
     rel_names = np.array(["none", "duplicate", "same_as"], dtype=object)
     pairs = pd.DataFrame({
-        "left_id": m.ids[rid_l], "right_id": m.ids[rid_r], "score": np.round(proba, 4),
+        "left_id": ids[rid_l], "right_id": ids[rid_r], "score": np.round(proba, 4),
         "relation": rel_names[relation], "same_cluster": same_cluster,
         "signals": _signal_mask(sig), "title_sim": sig["title_sim"].to_numpy(),
         "title_set_sim": sig["title_set_sim"].to_numpy(), "org_sim": sig["org_sim"].to_numpy(),
@@ -287,6 +290,7 @@ def dedupe_frame(
     pairs["explanation"] = None
     if do_explain and len(matched):
         pairs.loc[matched, "explanation"] = explain(sig, params, matched)
+    del sig
 
     links = _cluster_links(pairs, clusters, rid_l, rid_r, labels, params)
     t_end = time.perf_counter()
@@ -299,13 +303,12 @@ def dedupe_frame(
         "same_as_links": int(len(links)), "threshold": params.threshold,
         "seconds": {"keys": t_keys - t0, "blocking": t_block - t_keys, "scoring": t_score - t_block,
                     "clustering": t_cluster - t_score, "output": t_end - t_cluster, "total": t_end - t0},
-        "skipped_blocks": blocking.skipped_blocks(m.con, max_block=max_block),
+        "skipped_blocks": skipped,
         **cstats,
     }
     if truth is not None:
         rec, found, total = blocking.blocking_recall(rid_l, rid_r, np.asarray(truth))
         stats.update({"blocking_recall": rec, "true_pairs_in_candidates": found, "true_pairs": total})
-    m.con.close()
     return DedupeResult(clusters, links, pairs, stats)
 
 
@@ -363,7 +366,7 @@ def link_frames(
     params = params or MatchParams.load()
     ls, rs = standardise(left, column_map), standardise(right, column_map)
     m = Matcher([ls, rs], params=params, org_resolver=org_resolver, workers=workers)
-    rid_l, rid_r, _ = m.candidates(link_mode=True, max_block=max_block)
+    rid_l, rid_r, _, _ = m.candidates(link_mode=True, max_block=max_block)
     _say(progress, f"[link] {len(ls)} x {len(rs)} records: {len(rid_l)} candidate pairs")
     sig, proba = m.score(rid_l, rid_r)
     above = proba >= params.threshold
