@@ -39,7 +39,7 @@ PLATFORM_NAMES = {"coursera": "Coursera", "edx": "edX", "udemy": "Udemy"}
 # title affixes seen on aggregator and coupon pages ({P}: the platform's name, {O}: the provider)
 PREFIXES = ["Free course: ", "Online course: ", "Course: ", "Free Online Course: ", "[100% OFF] ", "[Free] ",
             "{P} Course: ", "{P} - ", "MOOC: ", "Free {P} Course: ", "(FREE) "]
-SUFFIXES = [" | {P}", " ({P})", " - {P} Course", " | Free Online Course", " - Online Course", " on {P}",
+SUFFIXES = [" | {P}", " ({P})", " Online", " Course", " - {P} Course", " | Free Online Course", " - Online Course", " on {P}",
             " | {P} Free Download", " [{P}]", " (Self-Paced)", " | MOOC List", " - {P} Coupon", " by {O} | {P}",
             " | Class Central", " - Free Course with Certificate", " | Coursesity", " course | Alison"]
 AGGREGATOR_HOSTS = ["https://www.classcentral.com/course/", "https://www.mooc-list.com/course/",
@@ -47,6 +47,10 @@ AGGREGATOR_HOSTS = ["https://www.classcentral.com/course/", "https://www.mooc-li
                     "https://freecoursesite.com/", "https://www.real.discount/offer/"]
 HOMEPAGES = {"coursera": "https://www.coursera.org/", "edx": "https://www.edx.org/", "udemy": "https://www.udemy.com/"}
 LEVEL_WORDS = ["Beginner", "Intermediate", "Advanced"]
+# spellings one site uses and another does not (either direction)
+SPELLING_SWAPS = [(r"\bIntroduction to\b", "Intro to"), (r"ization\b", "isation"), (r"izations\b", "isations"),
+                  (r"\bBehavior\b", "Behaviour"), (r"\bCenter\b", "Centre"), (r"\bModeling\b", "Modelling"),
+                  (r"\bAnalyze\b", "Analyse"), (r"\bProgram\b", "Programme")]
 ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 
 
@@ -65,7 +69,8 @@ def drift_title(title: str, org: str | None, platform: str, rng: np.random.Gener
     then presentation (case, spacing, HTML entities)."""
     t = title
     # a re-crawl reads the same source text: no typos, cuts or truncations, only what encoding and markup do
-    content = ["amp", "accents", "punct"] + (["typo", "subtitle", "truncate", "subtitle", "truncate"] if strong else [])
+    content = ["amp", "accents", "punct"] + (["typo", "subtitle", "truncate", "subtitle", "truncate", "spelling"]
+                                             if strong else [])
     for op in rng.choice(content, size=int(rng.integers(0 if strong else 1, 3)), replace=False):
         if op == "amp":
             t = t.replace(" and ", " & ") if " and " in t else t.replace("&", "and")
@@ -82,6 +87,9 @@ def drift_title(title: str, org: str | None, platform: str, rng: np.random.Gener
                 j = int(rng.integers(1, len(w) - 2))
                 parts[i] = w[:j] + w[j + 1] + w[j] + w[j + 2:]
                 t = " ".join(parts)
+        elif op == "spelling":  # another site's spelling: "Intro to", British or American forms
+            for a, b in SPELLING_SWAPS:
+                t = re.sub(a, b, t) if rng.random() < 0.5 else re.sub(b, a, t)
         elif op == "subtitle":
             head = re.split(r"\s*(?::|\||\s[-\u2013\u2014]\s|\(|\[)", t, maxsplit=1)[0]
             t = head if len(head.split()) >= 2 else t

@@ -18,7 +18,8 @@ from pipeline.matching.keys import (
     url_slug,
 )
 
-TITLES = [
+TITLES = ["Intro to Organisational Behaviour", "Machine Learning Specialisation Online", "Centre for Modelling Analyse",
+          "Financial Markets Course", "Exercise and Advertise Wisely", 
     "Introduction to Psychology",
     "INTRODUCTION TO PSYCHOLOGY",
     "Éthique & IA: Part 1",
@@ -103,6 +104,18 @@ def test_listing_labels_are_stripped_by_rule_and_plain_words_are_not():
     assert norm_title("Online Learning Design") == "online learning design"
     assert norm_title("Course 1: Foundations") == "course 1 foundations"
     assert norm_title("New Zealand: History") == "new zealand history"
+
+
+def test_one_spelling_per_word_and_bare_listing_words():
+    """Listings of one course spell it as their site does: "Intro" / "Introduction", British / American."""
+    assert norm_title("Intro to Organisational Behaviour") == norm_title("Introduction to Organizational Behavior")
+    assert norm_title("Data Modelling and Visualisation") == norm_title("Data Modeling and Visualization")
+    assert norm_title("The Theatre Programme") == norm_title("The Theater Program")
+    # words that only look like British forms are left alone
+    assert norm_title("Exercise and Advertise Wisely") == "exercise and advertise wisely"
+    # a generic word a listing site appends without a separator
+    assert norm_title("Financial Markets Online") == norm_title("Financial Markets Course") == "financial markets"
+    assert norm_title("Online") == "online"
 
 
 def test_affixes_extend_by_configuration(tmp_path, monkeypatch):

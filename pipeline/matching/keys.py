@@ -98,18 +98,39 @@ def load_affixes(affix_files: list[str | Path] | None = None) -> Affixes:
               rf"|{pw}(?:\s+{pw}){{0,4}}\s*(?:{_SEP}|\s-\s|-\s)))+\s*")
     suffix = (rf"(?:\s*(?:(?:{_SEP}|,|\s-)\s*{sw}(?:\s+{sw}){{0,5}}|[\[(]\s*{sw}(?:\s+{sw}){{0,5}}\s*[\])]"
               rf"|\s(?:on|from|via|at)\s+{plat}|(?:\s+{sw}){{1,3}}\s*(?:{_SEP}|\s-)\s*{plat}))+\s*$")
-    boiler = _alt(lists["platforms"] + ["free online course", "online course", "free course", "self paced"])
+    # also bare generic words a listing site appends without a separator ("Financial Markets Online")
+    boiler = _alt(lists["platforms"] + ["free online course", "online course", "free course", "self paced",
+                                        "course", "online"])
     boilerplate = r"( " + boiler.replace(r"\s+", " ") + r")+$"
     return Affixes(prefix, suffix, boilerplate)
 
 
 AFFIXES = load_affixes()
 _ENTITY_RE = re.compile(r"&(#[0-9]+|#x[0-9a-f]+|[a-z]+);")
-_ELLIPSIS_RE = re.compile(r"(\s*(\.\.\.|" + "\u2026" + r"))+\s*$")
+_ELLIPSIS = r"(\s*(\.\.\.|" + "\u2026" + r"))+\s*$"
+_ELLIPSIS_RE = re.compile(_ELLIPSIS)
+# spellings of one word that listings of one course use interchangeably: an abbreviation and British/American
+# forms. (pattern, replacement) pairs valid in Python ``re`` (ASCII) and DuckDB (RE2), applied in order.
+SPELLINGS = [
+    (r"\bintro\b", "introduction"),
+    (r"([a-z])isation(s|al)?\b", r"\1ization\2"),
+    (r"\b(optimi|visuali|recogni|summari|speciali|digiti|moderni|standardi|categori|customi|personali|"
+     r"prioriti|organi|utili|authori|synchroni|emphasi|characteri|reali|capitali|minimi|maximi|monetis?)"
+     r"s(e|ed|es|ing|er|ers)\b", r"\1z\2"),
+    (r"\b(behavio|colo|labo|favo|hono|neighbo|harbo|humo)ur(s|al|ed|ing)?\b", r"\1r\2"),
+    (r"\b(cent|theat|met|fib)re(s?)\b", r"\1er\2"),
+    (r"\bprogramme(s?)\b", r"program\1"),
+    (r"\b(model|travel|label|cancel|fuel|signal)l(ing|ed|er|ers)\b", r"\1\2"),
+    (r"\banalys(e|ed|es|ing)\b", r"analyz\1"),
+    (r"\b(defen|licen|offen)ce\b", r"\1se"),
+    (r"\b(catalog|dialog|analog)ue(s?)\b", r"\1\2"),
+]
+_SPELLINGS_RE = [(re.compile(p, re.ASCII), r) for p, r in SPELLINGS]
 
 
 def clean_title(title: str | None, affixes: Affixes = AFFIXES) -> str:
-    """Lower case, no accents, HTML entities decoded, listing labels and a trailing ellipsis removed.
+    """Lower case, no accents, HTML entities decoded, listing labels and a trailing ellipsis removed, one
+    spelling per word (``SPELLINGS``: "Intro" = "Introduction", British = American).
 
     ``"Free course: Éthique &amp; IA | Udemy"`` -> ``"ethique & ia"``. Mirrors ``match_clean_title`` (a macro the
     matcher registers in DuckDB from the same rules).
@@ -118,9 +139,11 @@ def clean_title(title: str | None, affixes: Affixes = AFFIXES) -> str:
         return ""
     t = strip_diacritics(str(title)).lower().replace("&amp;", "&")
     t = _ENTITY_RE.sub(" ", t)
-    t = _ELLIPSIS_RE.sub("", t)
     t = re.sub(affixes.prefix, "", t, count=1)
     t = re.sub(affixes.suffix, "", t, count=1)
+    t = _ELLIPSIS_RE.sub("", t)
+    for rx, rep in _SPELLINGS_RE:
+        t = rx.sub(rep, t)
     return t
 
 
@@ -130,8 +153,10 @@ def clean_title_macro(affixes: Affixes = AFFIXES) -> str:
         return "'" + rx.replace("'", "''") + "'"
     body = "replace(lower(strip_accents(coalesce(t, ''))), '&amp;', '&')"
     body = f"regexp_replace({body}, {lit(_ENTITY_RE.pattern)}, ' ', 'g')"
-    body = f"regexp_replace({body}, {lit(_ELLIPSIS_RE.pattern)}, '')"
     body = f"regexp_replace(regexp_replace({body}, {lit(affixes.prefix)}, ''), {lit(affixes.suffix)}, '')"
+    body = f"regexp_replace({body}, {lit(_ELLIPSIS)}, '')"
+    for rx, rep in SPELLINGS:
+        body = f"regexp_replace({body}, {lit(rx)}, {lit(rep)}, 'g')"
     boiler = f"regexp_replace(t, {lit(affixes.boilerplate)}, '')"
     return (f"create or replace temp macro match_clean_title(t) as {body};\n"
             f"create or replace temp macro match_strip_boilerplate(t) as {boiler};")
