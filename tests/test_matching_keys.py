@@ -19,7 +19,7 @@ from pipeline.matching.keys import (
 )
 
 TITLES = ["Intro to Organisational Behaviour", "Machine Learning Specialisation Online", "Centre for Modelling Analyse",
-          "Financial Markets Course", "Exercise and Advertise Wisely", 
+          "Financial Markets Course", "Exercise and Advertise Wisely",
     "Introduction to Psychology",
     "INTRODUCTION TO PSYCHOLOGY",
     "Éthique & IA: Part 1",

@@ -267,7 +267,7 @@ def dedupe_frame(
                                           score_missing=score_missing)
     ids = m.ids
     m.close()  # the keys (in DuckDB and numpy) are not needed past clustering: free them before the output
-    del m, score_missing
+    m.K = {}
     cluster_ids = assign_cluster_ids(ids, labels, previous_membership)
     t_cluster = time.perf_counter()
     _say(progress, f"[dedupe] clustering in {t_cluster - t_score:.1f}s")
