@@ -241,6 +241,30 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 # -- dedupe ---------------------------------------------------------------------------------------------------
+def cmd_changes(args: argparse.Namespace) -> int:
+    """The change feed: what the latest refresh (or every refresh after --since) added, updated and removed."""
+    from pipeline.history import read_changes
+
+    con = open_catalogue()
+    try:
+        feed = read_changes(con, args.since)
+    except (LookupError, ValueError) as exc:
+        return _fail(str(exc))
+    finally:
+        con.close()
+    if args.json:
+        print(json.dumps(feed, indent=2, ensure_ascii=False))
+        return 0
+    span = f"since {args.since}" if args.since else f"in refresh {feed['refreshes'][-1] if feed['refreshes'] else '-'}"
+    c = feed["counts"]
+    print(f"{c['added']} added, {c['updated']} updated, {c['removed']} removed {span}")
+    if feed["changes"]:
+        print(format_table(["refresh", "change", "uid", "title", "changed fields"],
+                           [[r["refresh_id"], r["change"], r["uid"], r["title"], ", ".join(r["changed_fields"])]
+                            for r in feed["changes"]]))
+    return 0
+
+
 def cmd_dedupe(args: argparse.Namespace) -> int:
     from pipeline.matching.cli import run_dedupe_cli
 
@@ -324,6 +348,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=_positive(int), default=3, help="pathways to show for a skill")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_pathways)
+
+    p = sub.add_parser("changes", help="what the latest refresh (or every refresh since a time) added, updated, removed")
+    p.add_argument("--since", metavar="REFRESH", help="a refresh id (20261201T142233Z) or an ISO 8601 time")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_changes)
 
     p = sub.add_parser("export", help="write versioned Parquet + JSON Schemas + manifest; move `latest` last")
     p.add_argument("--out", required=True, metavar="DIR")

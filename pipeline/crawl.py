@@ -172,7 +172,10 @@ def _run_spider(provider, run_dir, *, offline, base_url, timeout, extra_settings
             "format": "jsonlines", "item_classes": ["spiders.items.Quarantined"], "overwrite": True,
         },
     }
-    settings = {"FEEDS": json.dumps(feeds), "CREDCAT_STATS_FILE": str(run_dir / "stats.json"), "LOG_FILE": str(run_dir / "crawl.log")}
+    # conditional re-crawls (spiders/cache.py): one cache per provider, beside its runs
+    cache = paths.http_cache_dir(provider, run_dir.parents[2])  # run_dir = <data>/raw/<provider>/<run>
+    settings = {"FEEDS": json.dumps(feeds), "CREDCAT_STATS_FILE": str(run_dir / "stats.json"), "LOG_FILE": str(run_dir / "crawl.log"),
+                "HTTPCACHE_ENABLED": "1", "HTTPCACHE_DIR": str(cache)}
     with ExitStack() as stack:
         if offline:
             base_url = stack.enter_context(serve_snapshot(config.snapshot_dir(provider)))

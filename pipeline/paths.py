@@ -30,6 +30,11 @@ def raw_dir(provider: str, data: Path | None = None) -> Path:
     return (data or data_dir()) / "raw" / provider
 
 
+def http_cache_dir(provider: str, data: Path | None = None) -> Path:
+    """Stored responses of a provider's crawls, revalidated by the next crawl (spiders/cache.py)."""
+    return (data or data_dir()) / "httpcache" / provider
+
+
 def build_path(data: Path | None = None) -> Path:
     """The working catalogue a refresh builds and checks before it is published."""
     return (data or data_dir()) / "build" / "catalogue.duckdb"

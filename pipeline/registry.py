@@ -115,6 +115,10 @@ def steps() -> list[Step]:
         Step("ctdl_pathways", "pipeline.stacking.graph:load_ctdl_pathways", ("credentials",),
              ("stack_edges_external", "stack_conditions"),
              "Edges and N-of-M conditions of the CTDL pathway documents the catalogue holds."),
+        Step("track_changes", "pipeline.history:track_changes", ("credentials",),
+             ("changes", "credential_history", "refreshes"),
+             "What changed since the published catalogue (added, updated with the changed columns, removed), "
+             "and every credential's versions.", context=("published_path", "refreshed_at")),
         Step("stack_cycles", "pipeline.stacking.graph:find_stack_cycles", ("int_stack_edges",), ("stack_cycles",),
              "Cycles in the stacking graph: inferred edges closing one are dropped, explicit ones flagged."),
     ]

@@ -3,15 +3,18 @@
 The snapshot folder is laid out like the live site's URL paths (``robots.txt`` at its root). A request path
 maps to a file; a folder maps to its ``index.json`` / ``index.html`` / ``index.xml``. When the request has a
 query string and a file named ``<that file>?<query>`` exists, that file answers instead, so paged APIs can be
-recorded page by page. Anything else is a 404, as on a real site.
+recorded page by page. Anything else is a 404, as on a real site. Like a real server it sends an ``ETag`` and
+``Last-Modified`` and answers a conditional request for an unchanged file with ``304 Not Modified``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -37,7 +40,30 @@ def resolve(root: Path, raw_path: str) -> Path | None:
     return target if target.is_file() else None
 
 
-def _handler(root: Path):
+def _not_modified(headers, etag: str, modified: int) -> bool:
+    """RFC 7232: If-None-Match decides when present (any of its tags, or ``*``); else If-Modified-Since."""
+    if_none_match = headers.get("If-None-Match")
+    if if_none_match is not None:
+        tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+        return "*" in tags or etag in tags
+    since = headers.get("If-Modified-Since")
+    if since:
+        try:
+            return modified <= parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def _handler(root: Path, stats: dict | None = None):
+    lock = threading.Lock()
+
+    def _count(status: int, nbytes: int) -> None:
+        if stats is not None:
+            with lock:
+                stats[status] = stats.get(status, 0) + 1
+                stats["body_bytes"] = stats.get("body_bytes", 0) + nbytes
+
     class SnapshotHandler(SimpleHTTPRequestHandler):
         server_version = "credcat-snapshot/1"
 
@@ -47,13 +73,24 @@ def _handler(root: Path):
                 self.send_error(404, "not in snapshot")
                 return
             body = path.read_bytes()
+            etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+            modified = int(path.stat().st_mtime)
+            if _not_modified(self.headers, etag, modified):
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.end_headers()
+                _count(304, 0)
+                return
             suffix = Path(path.name.split("?", 1)[0]).suffix
             ctype = TYPES.get(suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             self.send_response(200)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
+            self.send_header("ETag", etag)
+            self.send_header("Last-Modified", formatdate(modified, usegmt=True))
             self.end_headers()
             self.wfile.write(body)
+            _count(200, len(body))
 
         def log_message(self, format, *args):  # keep test and demo output quiet
             pass
@@ -62,12 +99,13 @@ def _handler(root: Path):
 
 
 @contextmanager
-def serve_snapshot(root: str | Path, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Serve ``root`` on loopback in a background thread; yields the base URL (``http://127.0.0.1:PORT``)."""
+def serve_snapshot(root: str | Path, host: str = "127.0.0.1", port: int = 0, stats: dict | None = None) -> Iterator[str]:
+    """Serve ``root`` on loopback in a background thread; yields the base URL (``http://127.0.0.1:PORT``).
+    ``stats``, when given, counts responses by status and the body bytes sent (``body_bytes``)."""
     root = Path(root).resolve()
     if not root.is_dir():
         raise FileNotFoundError(f"snapshot folder not found: {root}")
-    with serve_in_thread(ThreadingHTTPServer((host, port), _handler(root)), f"snapshot:{root.name}") as url:
+    with serve_in_thread(ThreadingHTTPServer((host, port), _handler(root, stats)), f"snapshot:{root.name}") as url:
         yield url
 
 

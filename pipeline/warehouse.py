@@ -18,6 +18,7 @@ import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -30,11 +31,12 @@ WORKING_PREFIXES = registry.WORKING_PREFIXES  # build-only tables, never publish
 
 @dataclass(frozen=True)
 class Build:
-    """What a build reads besides its own tables: the crawl runs (provider -> run folder) and the published
-    catalogue (for ids and first_seen carried over)."""
+    """What a build reads besides its own tables: the crawl runs (provider -> run folder), the published
+    catalogue (for ids, first_seen and the change feed carried over) and when this refresh started."""
 
     runs: dict[str, Path] = field(default_factory=dict)
     published_path: Path | None = None
+    refreshed_at: datetime = field(default_factory=lambda: datetime.now(UTC))  # names the refresh in `changes`
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:

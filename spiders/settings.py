@@ -66,9 +66,15 @@ FEED_EXPORT_ENCODING = "utf-8"
 # The crawl runner passes FEEDS on the command line: one JSON Lines feed of listings and one of
 # quarantined records, split by item class. Run by hand: `scrapy crawl mslearn -O listings.jsonl`.
 
-# Optional HTTP cache for development (`-s HTTPCACHE_ENABLED=1`); off in production so every nightly crawl
-# sees the live source.
+# Incremental crawls (spiders/cache.py): responses are stored and revalidated with conditional requests, so an
+# unchanged page costs a 304. The crawl runner (pipeline/crawl.py) enables it with a cache folder per provider
+# under the data folder; a plain `scrapy crawl` runs without it unless given `-s HTTPCACHE_ENABLED=1`.
 HTTPCACHE_ENABLED = False
 HTTPCACHE_DIR = "httpcache"
+HTTPCACHE_POLICY = "spiders.cache.RevalidatingPolicy"
+HTTPCACHE_GZIP = True
+DOWNLOADER_MIDDLEWARES["scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware"] = None
+DOWNLOADER_MIDDLEWARES["spiders.cache.ConditionalCacheMiddleware"] = 900
+REQUEST_FINGERPRINTER_CLASS = "spiders.cache.LiveUrlFingerprinter"
 
 LOG_LEVEL = os.environ.get("CREDCAT_LOG_LEVEL", "INFO")
