@@ -116,7 +116,15 @@ def _audience_pattern(term: str) -> re.Pattern[str]:
     return re.compile(r"\b" + r"\s*".join(words) + r"\b")
 
 
-_AUDIENCE = [(term, _audience_pattern(term)) for term in AUDIENCE_LEVELS]
+# the concepts' published labels where they differ from the local name ("Bachelor's Degree or Equivalent")
+_AUDIENCE_LABELS = {
+    "SecondaryLevel": r"\bsecondary school\b", "AssociatesDegreeLevel": r"\bassociate s? degree\b",
+    "BachelorsDegreeLevel": r"\bbachelor s? degree\b", "MastersDegreeLevel": r"\bmaster s? degree\b",
+    "DoctoralDegreeLevel": r"\bdoctoral degree\b|\bdoctorate\b",
+}
+_AUDIENCE = [(term, re.compile(_audience_pattern(term).pattern + (f"|{_AUDIENCE_LABELS[term]}" if term in
+                                                                     _AUDIENCE_LABELS else "")))
+             for term in AUDIENCE_LEVELS]
 
 
 def audience_levels(text: object) -> tuple[str, ...]:
@@ -127,7 +135,7 @@ def audience_levels(text: object) -> tuple[str, ...]:
     raw = to_text(text)
     if not raw:
         return ()
-    t = fold(_CAMEL.sub(" ", clean(raw))).replace("'", "")
+    t = fold(_CAMEL.sub(" ", clean(raw))).replace("'", " ").replace("\u2019", " ")
     return tuple(term for term, pattern in _AUDIENCE if pattern.search(t))
 
 
