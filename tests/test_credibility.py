@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from pipeline import profiles, quality
 from pipeline.cli import main
+from pipeline.matching.synth import shared_data_dir
 from pipeline.normalise import currency
 from pipeline.normalise.credits import ects_in_text, parse_credits
 from pipeline.normalise.levels import audience_levels, parse_eqf, parse_level
@@ -24,10 +24,8 @@ from pipeline.normalise.prices import parse_price, price_to_earn
 from pipeline.normalise.recognition import parse_recognition
 from pipeline.normalise.vocab import parse_assessment, parse_participation, parse_supervision
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-if not SHARED.is_dir():
-    SHARED = Path("/work/shared/data")
-needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is absent")
+SHARED = shared_data_dir()
+needs_shared = pytest.mark.skipif(SHARED is None, reason="../shared/data is absent")
 
 
 # -- credits ------------------------------------------------------------------------------------------------
@@ -302,6 +300,16 @@ def test_compare_shows_the_differences_with_provenance(published, capsys, monkey
     assert [b["uid"] for b in both] == [UNIVERSITY, module]
     assert main(["show", "example-university:credentials/digital-teachin"]) == 1
     assert "did you mean" in capsys.readouterr().err
+
+
+@needs_shared
+def test_stated_elements_of_the_real_documents_reach_the_profile_typed():
+    from evaluation.evaluate_profiles import TARGET, measure_documents, share
+
+    docs = measure_documents(SHARED)
+    assert docs["edx price to earn"][1] >= 900 and docs["ctdl audienceLevelType"][1] >= 10
+    total = (sum(p[0] for p in docs.values()), sum(p[1] for p in docs.values()))
+    assert share(total) >= TARGET, docs
 
 
 def test_coverage_per_provider_and_the_stated_target(con):
