@@ -20,8 +20,8 @@ Rules (also in ``docs/normalisation.md``):
   not); ``kr`` is ambiguous and gives no currency; an amount with no currency takes ``currency=``;
 - numbers followed by a time unit (``7-day trial``, ``3 months``) or ``%`` are not amounts; when any amount
   has a currency, amounts without one are ignored;
-- :attr:`PriceResult.primary` is the first paid offer with an amount (the price of the credential), else the
-  first offer.
+- :attr:`PriceResult.primary` is the first paid offer with an amount (the price of the credential), else a paid
+  offer with no amount (its price unknown, never the audit's 0), else the first offer.
 """
 
 from __future__ import annotations
@@ -128,9 +128,13 @@ class PriceResult:
 
     @property
     def primary(self) -> Offer | None:
-        """The first paid offer with an amount (what the credential costs), else the first offer."""
+        """The first paid offer with an amount (what the credential costs), else a paid offer whose amount is
+        not stated (so an unknown price is never the free audit's 0), else the first offer."""
         for o in self.offers:
             if o.kind in PAID_KINDS and o.amount is not None and o.amount > 0:
+                return o
+        for o in self.offers:
+            if o.kind in PAID_KINDS and o.amount is None:
                 return o
         return self.offers[0] if self.offers else None
 
