@@ -199,6 +199,22 @@ def test_profile_price_keeps_every_offer_with_its_reference_value():
     assert unknown["price_to_earn"] is None and unknown["price_provenance"] == "unknown"
 
 
+def test_recorded_provider_responses_give_workload_with_its_rule_and_keep_the_calendar_length():
+    """Recorded API responses (mammooc/mammooc.org spec/workers, MIT; ../shared/data/provider_api_samples)."""
+    from pipeline.normalise import parse_duration
+
+    # edX course-feed RSS: <course:effort>10-12 hours/week</course:effort> <course:length>4 weeks</course:length>
+    d = parse_duration("10-12 hours/week", "4 weeks")
+    assert (d.hours, d.rule, d.weeks, d.estimated) == (44.0, "effort_x_length", 4.0, True)
+    # FutureLearn courses feed: "hours_per_week": 4, a run's "duration_in_weeks": 7 (as the spider words them)
+    d = parse_duration("4 hours per week", "7 weeks")
+    assert (d.hours, d.rule, d.weeks) == (28.0, "effort_x_length", 7.0)
+    # a subscription priced per month over that length: two months
+    p = price_to_earn(offers("Subscription: USD 49/month"), workload_hours=d.hours, hours_per_week=4,
+                      length_weeks=d.weeks)
+    assert (p.amount, p.periods) == (98.0, 2)
+
+
 @needs_shared
 def test_edx_catalogue_workload_and_price_to_earn():
     """Every row of the real edX catalogue: effort x length gives a workload (derived, rule named) and the price

@@ -264,8 +264,10 @@ def parse_credits(text: object) -> CreditsResult:
 _TEXT_LIMIT = 20_000  # descriptions are searched for a stated ECTS figure in their first 20,000 characters
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def _ects_in(raw: str) -> Ects:
+    if "ects" not in raw[:_TEXT_LIMIT].lower():  # the common case, without cleaning the text
+        return Ects(raw, reason="unparsed: no single ECTS figure")
     t = fold(clean(raw[:_TEXT_LIMIT]))
     values = set()
     for m in _ECTS.finditer(t):

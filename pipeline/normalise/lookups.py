@@ -52,6 +52,9 @@ LOOKUPS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
 # Lookups that run a parser on another raw column than its own (lookup name -> parser kind of frame.KINDS).
 PARSER_OF = {"level_eqf": "eqf", "criteria_assessment": "assessment", "assessment_supervision": "supervision",
              "criteria_supervision": "supervision"}
+# Lookups whose raw column is long free text: only values that can hold what the parser reads are parsed (a
+# description without "ects" states no ECTS figure), so a million distinct descriptions never reach Python.
+PREFILTER = {"text_ects": "description ilike '%ects%'"}
 KEYS = ("raw", "raw_length")  # names of the raw key columns of a lookup table, in input order
 
 
@@ -68,6 +71,8 @@ def build_lookups(con: duckdb.DuckDBPyConnection, source_table: str = "stg_listi
         keys = KEYS[: len(inputs)]
         select = ", ".join(f"{col}::varchar as {key}" for col, key in zip(inputs, keys))
         where = " or ".join(f"{col} is not null" for col in inputs)
+        if kind in PREFILTER:
+            where = f"({where}) and {PREFILTER[kind]}"
         distinct = con.execute(f"select distinct {select} from {source_table} where {where}").df()
         parsed = parse_distinct(PARSER_OF.get(kind, kind), distinct.astype(object) if len(inputs) > 1 else
                                 distinct["raw"].astype(object).rename("raw"))
