@@ -286,6 +286,28 @@ def _positive(kind, zero: bool = False):
     return parse
 
 
+# -- show / compare (credential profiles) ---------------------------------------------------------------------
+def cmd_profiles(args: argparse.Namespace) -> int:
+    from pipeline import profiles
+
+    try:
+        con = open_catalogue()
+    except (FileNotFoundError, QueryError) as exc:
+        return _fail(str(exc))
+    try:
+        found = profiles.compare(con, args.uid)
+    except profiles.ProfileNotFound as exc:
+        return _fail(str(exc.args[0]), 1)
+    finally:
+        con.close()
+    single = args.command == "show"
+    if args.json:
+        print(profiles.to_json(found[0] if single else found))
+    else:
+        print(profiles.render_show(found[0]) if single else profiles.render_compare(found))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="credcat", description="An open catalogue of micro-credentials.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -353,6 +375,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", metavar="REFRESH", help="a refresh id (20261201T142233Z) or an ISO 8601 time")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_changes)
+
+    p = sub.add_parser("show", help="one credential's profile: each element with its provenance and evidence")
+    p.add_argument("uid", nargs=1, metavar="UID")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_profiles)
+    p = sub.add_parser("compare", help="credentials side by side, element by element, with provenance marks")
+    p.add_argument("uid", nargs="+", metavar="UID")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_profiles)
 
     p = sub.add_parser("export", help="write versioned Parquet + JSON Schemas + manifest; move `latest` last")
     p.add_argument("--out", required=True, metavar="DIR")

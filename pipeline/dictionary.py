@@ -28,6 +28,17 @@ def _vocabularies() -> dict[str, tuple[str, ...]]:
                           ("assessment_type", "assessment"), ("supervision", "supervision"),
                           ("quality_assurance", "quality_assurance")):
         out[column] = tuple(NORMALISED[vocab].allowed)
+    from pipeline.normalise.credits import CREDIT_SYSTEMS
+    from pipeline.normalise.recognition import QA_RANK
+
+    out["quality_assurance"] = tuple(dict.fromkeys(out["quality_assurance"] + QA_RANK))
+    out["credit_system"] = tuple(CREDIT_SYSTEMS)
+    for column in ("ects_provenance", "eqf_provenance", "workload_provenance", "quality_assurance_provenance",
+                   "price_provenance", "awarding_body_provenance", "issuer_country_provenance",
+                   "recognition_provenance", "credits_provenance", "level_provenance", "learning_outcomes_provenance",
+                   "prerequisites_provenance", "assessment_provenance", "supervision_provenance",
+                   "participation_provenance"):
+        out[column] = ("stated", "derived", "unknown")
     return out
 
 

@@ -147,3 +147,28 @@ def one_credential_per_listing(con: duckdb.DuckDBPyConnection) -> Outcome:
         f"{orphaned} listing(s) in no credential, {doubled} in several, {dangling} pointing at no credential",
         metadata={"orphaned": orphaned, "in_several": doubled, "dangling": dangling},
     )
+
+
+def profiles_keep_statements(con: duckdb.DuckDBPyConnection) -> Outcome:
+    """credential_profiles never shows an estimate where the source states the value, and never a price
+    without its rate date or an unknown price as 0 (issue 12)."""
+    rules = {
+        "stated_ects_overwritten": "exists (select 1 from unnest(from_json(credits::varchar, '[\"json\"]')) as t(c) "
+                                   "where c->>'system' = 'ects') and ects_provenance <> 'stated'",
+        "price_without_rate_date": "price_to_earn is not null and price_to_earn > 0 and price_rate_date is null",
+        "unknown_price_as_zero": "price_to_earn = 0 and coalesce(price_rule, '') <> 'free'",
+        "price_not_in_reference_currency": "price_to_earn_original is not null and price_to_earn_original > 0 "
+                                           "and price_to_earn is null and price_reason is null",
+        "derived_without_rule": "(ects_provenance = 'derived' and ects_rule is null) or "
+                                "(eqf_provenance = 'derived' and eqf_rule is null) or "
+                                "(workload_provenance <> 'unknown' and workload_rule is null)",
+    }
+    found = {name: [u for (u,) in con.execute(f"select uid from credential_profiles where {where} order by uid "
+                                              "limit 5").fetchall()]
+             for name, where in rules.items()}
+    bad = {k: v for k, v in found.items() if v}
+    checked = con.execute("select count(*) from credential_profiles").fetchone()[0]
+    if bad:
+        return Outcome(False, "; ".join(f"{k}: {', '.join(v)}" for k, v in bad.items()), {"failures": bad})
+    return Outcome(True, f"{checked} profile(s): statements kept, every price converted with its rate date",
+                   {"profiles": checked})

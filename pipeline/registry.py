@@ -108,6 +108,9 @@ def steps() -> list[Step]:
              ("seed_clusters", "seed_links", "seed_duplicate_pairs"),
              "The matcher: clusters of duplicate listings (ids carried over from the published catalogue) and "
              "same_as links.", context=("published_path",)),
+        Step("profile_prices", "pipeline.profiles:build_profile_prices", ("credentials",), ("seed_profile_prices",),
+             "The price to earn each credential from its offers, in the reference currency at the ECB rate of the "
+             "day it was seen (pipeline.normalise.prices, pipeline.normalise.currency)."),
         Step("skill_taxonomy", "pipeline.skills.taxonomy:load_taxonomy", (), ("skills", "skill_occupations"),
              "ESCO and O*NET skills from the vendored files (CC BY 4.0)."),
         Step("map_skills", "pipeline.skills.mapping:map_credential_skills", ("credentials", "skills"),

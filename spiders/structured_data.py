@@ -352,7 +352,7 @@ def credential_type(node: dict) -> str:
 
 
 def organisation(node: dict) -> str | None:
-    for key in ("provider", "author", "creator", "publisher", "recognizedBy", "offeredBy"):
+    for key in ("provider", "author", "creator", "publisher", "offeredBy"):  # recognizedBy is recognition
         found = text(node.get(key))
         if found:
             return found
@@ -384,6 +384,9 @@ def map_node(node: dict) -> dict[str, Any]:
         "skills": texts(node.get("teaches")) + texts(node.get("competencyRequired") if "EducationalOccupationalCredential" in types_of(node) else None)
         + texts(node.get("keywords")) + texts(node.get("about")),
         "source_modified": text(node.get("dateModified")),
+        "credits_text": text(node.get("numberOfCredits")),
+        "recognition": [{"role": "recognized_by", "name": text(b), "id": ref_url(b) if isinstance(b, dict) else None}
+                        for b in as_list(node.get("recognizedBy")) if text(b)],
     }
     out["has_part_urls"] = ref_urls(node.get("hasCourse")) + ref_urls(node.get("hasPart"))
     out["part_of_urls"] = ref_urls(node.get("isPartOf"))

@@ -138,7 +138,9 @@ class JsonLdSpider(WebCatalogueSpider, SitemapSpider):
         "credential_type": "url_types pattern, else @type: Course -> course; EducationalOccupationalProgram by "
         "programType; EducationalOccupationalCredential by credentialCategory",
         "description": "schema.org description, verbatim",
-        "organisation": "provider / author / creator / publisher / recognizedBy name",
+        "organisation": "provider / author / creator / publisher / offeredBy name (never recognizedBy)",
+        "recognition": "recognizedBy, each as role recognized_by",
+        "credits_text": "numberOfCredits, as written",
         "level_text": "educationalLevel, as written",
         "language_text": "inLanguage (a code or name, a Language object's code), else the course instance's",
         "duration_text": "timeRequired, else the course instance's courseWorkload, as written (workload)",

@@ -57,6 +57,7 @@ def test_definitions_have_partitions_checks_and_a_nightly_schedule():
     assert checked["row_count_not_collapsing"] == "listings"
     assert checked["one_credential_per_listing"] == "credential_sources"
     assert checked["credential_ids_stable"] == "credentials"
+    assert checked["profiles_keep_statements"] == "credential_profiles"
     # every asset and every check says what it is
     for key in repo.asset_graph.get_all_asset_keys():
         assert repo.asset_graph.get(key).description, key
@@ -70,7 +71,8 @@ def test_definitions_have_partitions_checks_and_a_nightly_schedule():
     check_specs = list(repo.asset_graph.asset_check_keys)
     assert {c.name for c in check_specs} == {"uid_unique", "required_fields_present", "row_count_not_collapsing",
                                            "quarantine_share_not_jumping", "cluster_size_bounded",
-                                           "one_credential_per_listing", "credential_ids_stable"}
+                                           "one_credential_per_listing", "credential_ids_stable",
+                                           "profiles_keep_statements"}
     partitions = defs.resolve_assets_def("raw_listings").partitions_def.get_partition_keys()
     assert "mslearn" in partitions
 

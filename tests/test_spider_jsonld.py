@@ -64,7 +64,10 @@ def test_entities_free_offer_and_language(run):
 def test_micro_credential_bundles_courses(run):
     _, rows = run
     m = rows["example-university:credentials/gis-professional"]
-    assert m["credential_type"] == "micro_credential" and m["organisation"] == "Example University"
+    assert m["credential_type"] == "micro_credential"
+    # schema.org recognizedBy is recognition, never the awarding body (issue 12); the page names no provider
+    assert m.get("organisation") is None
+    assert m["recognition"] == [{"role": "recognized_by", "name": "Example University", "id": None}]
     assert m["has_part"] == ["example-university:courses/intro-to-gis", "example-university:courses/spatial-data-analysis",
                              "example-university:courses/remote-sensing"]
     assert (m["duration_text"], m["cost_text"]) == ("PT125H", "Program fee: EUR 950.00")

@@ -130,6 +130,12 @@ def _table_metadata(con, table: str) -> dict:
         return {"quarantine_share_by_provider": dg.MetadataValue.json(quality.quarantine_shares(con)),
                 "quarantine_reasons": dg.MetadataValue.json([{"source": s, "reason": r, "count": n}
                                                              for s, r, n in reasons])}
+    if table == "credential_profiles":  # per-provider coverage of each element (issue 12)
+        from pipeline import profiles
+
+        rows = profiles.coverage(con)
+        return {"coverage_by_provider": dg.MetadataValue.md(profiles.coverage_markdown(rows)),
+                "coverage": dg.MetadataValue.json(rows)}
     if table == "credentials":
         preview = con.execute("select uid, title, credential_type, member_count from credentials "
                               "order by member_count desc, uid limit 10").fetchall()

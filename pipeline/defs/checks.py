@@ -85,5 +85,11 @@ credential_ids_stable = blocking_check(
     "A credential whose members are unchanged since the published catalogue keeps its id (reads the matcher's "
     "result in credential_sources; the matcher is not run again).", _ids_stable)
 
+profiles_keep_statements = blocking_check(
+    "profiles_keep_statements", "credential_profiles",
+    "No stated ECTS replaced by an estimate, every price to earn converted with its ECB rate date, no unknown price "
+    "shown as 0, every derived value names its rule.", lambda con, _: quality.profiles_keep_statements(con))
+
 ALL_CHECKS = [uid_unique, required_fields_present, row_count_not_collapsing, quarantine_share_not_jumping,
-              cluster_size_bounded, one_credential_per_listing, credential_ids_stable]
+              cluster_size_bounded, one_credential_per_listing, credential_ids_stable,
+              profiles_keep_statements]

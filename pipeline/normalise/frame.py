@@ -30,14 +30,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pipeline.normalise.credits import ECTS_HOURS, ECTS_HOURS_LOW, parse_ects
+from pipeline.normalise.credits import ects_from_hours, ects_in_text, hours_from_ects, parse_credits, parse_ects
 from pipeline.normalise.countries import parse_country
 from pipeline.normalise.dates import parse_date
 from pipeline.normalise.durations import parse_duration
 from pipeline.normalise.languages import parse_language
-from pipeline.normalise.levels import parse_eqf, parse_level
+from pipeline.normalise.levels import audience_levels, parse_eqf, parse_level
 from pipeline.normalise.organisations import resolve_organisation
 from pipeline.normalise.prices import parse_price
+from pipeline.normalise.recognition import parse_recognition
 from pipeline.normalise.vocab import classify
 
 F, S, B, I, L = "float", "str", "bool", "int", "list"  # output column types
@@ -80,6 +81,10 @@ KINDS: dict[str, Kind] = {
             ("duration_estimated", B, lambda r: r.estimated),
             ("duration_note", S, lambda r: r.note),
             ("duration_reason", S, lambda r: r.reason),
+            # the one ECTS estimate from workload (credits.ects_from_hours): labelled derived wherever it is used
+            ("ects_estimate", F, lambda r: ects_from_hours(r.hours).ects),
+            ("ects_estimate_max", F, lambda r: ects_from_hours(r.hours).ects_max),
+            ("ects_estimate_rule", S, lambda r: ects_from_hours(r.hours).note),
         ),
         inputs=2,
     ),
@@ -97,11 +102,52 @@ KINDS: dict[str, Kind] = {
         ),
     ),
     "level": Kind("level", parse_level, (("level", S, lambda r: r.level), ("level_reason", S, lambda r: r.reason))),
-    "eqf": Kind("eqf", parse_eqf, (("eqf_level", I, lambda r: r.eqf), ("eqf_reason", S, lambda r: r.reason))),
+    "eqf": Kind("eqf", parse_eqf, (
+        ("eqf_level", I, lambda r: r.eqf),
+        ("eqf_stated", B, lambda r: r.stated),
+        ("eqf_rule", S, lambda r: r.note),
+        ("eqf_framework", S, lambda r: r.framework),
+        ("eqf_reason", S, lambda r: r.reason),
+    )),
+    "audience": Kind("audience", audience_levels, (("audience_level", L, lambda r: list(r) or None),)),
     "ects": Kind(
         "ects",
         parse_ects,
         (("ects_stated", F, lambda r: r.ects), ("ects_reason", S, lambda r: r.reason)),
+    ),
+    "credits": Kind(
+        "credits",
+        parse_credits,
+        (
+            ("credits", L, lambda r: [c.as_dict() for c in r.credits] or None),
+            ("credit_system", S, lambda r: r.system),
+            ("credits_ects", F, lambda r: r.ects),
+            ("credits_ects_stated", B, lambda r: r.ects_stated),
+            ("credits_ects_rule", S, lambda r: r.ects_rule),
+            ("credits_hours", F, lambda r: r.hours if r.hours is not None else hours_from_ects(r.ects)[0]),
+            ("credits_hours_stated", B, lambda r: r.hours_stated),
+            ("credits_hours_rule", S, lambda r: r.hours_rule if r.hours is not None else hours_from_ects(r.ects)[1]),
+            ("credits_reason", S, lambda r: r.reason),
+        ),
+    ),
+    "text_ects": Kind(
+        "text_ects",
+        ects_in_text,
+        (
+            ("text_ects", F, lambda r: r.ects),
+            ("text_ects_hours", F, lambda r: hours_from_ects(r.ects)[0]),
+            ("text_ects_hours_rule", S, lambda r: hours_from_ects(r.ects)[1]),
+        ),
+    ),
+    "recognition": Kind(
+        "recognition",
+        parse_recognition,
+        (
+            ("recognition_bodies", L, lambda r: list(r.bodies) or None),
+            ("recognition_quality_assurance", S, lambda r: r.quality_assurance),
+            ("recognition_rule", S, lambda r: r.rule),
+            ("recognition_reason", S, lambda r: r.reason),
+        ),
     ),
     "language": Kind(
         "language",
@@ -158,6 +204,10 @@ INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
     "level": ("level_text",),
     "eqf": ("eqf_text",),
     "ects": ("ects_text",),
+    "credits": ("credits_text",),
+    "text_ects": ("description",),
+    "audience": ("level_text",),
+    "recognition": ("recognition",),
     "language": ("language_text",),
     "date": ("date_text",),
     "participation": ("participation_text",),
@@ -293,15 +343,15 @@ def normalise_frame(
         used.append(kind)
     for name, col in new.items():
         out[name] = col.set_axis(out.index) if isinstance(col, pd.Series) else col
-    if ects and "duration_hours" in out.columns:
-        hours = out["duration_hours"].to_numpy(dtype=np.float64, na_value=np.nan)
-        estimate = np.round(hours / ECTS_HOURS, 2)
+    if ects and "ects_estimate" in out.columns:
+        estimate = out["ects_estimate"].to_numpy(dtype=np.float64, na_value=np.nan)
         stated = out["ects_stated"].to_numpy(dtype=np.float64, na_value=np.nan) if "ects_stated" in out else None
         if stated is not None:
             out["ects"] = np.where(np.isnan(stated), estimate, stated)
-            out["ects_estimated"] = np.isnan(stated) & ~np.isnan(hours)
+            out["ects_estimated"] = np.isnan(stated) & ~np.isnan(estimate)
         else:
             out["ects"] = estimate
-            out["ects_estimated"] = ~np.isnan(hours)
-        out["ects_max"] = np.where(out["ects_estimated"], np.round(hours / ECTS_HOURS_LOW, 2), out["ects"])
+            out["ects_estimated"] = ~np.isnan(estimate)
+        out["ects_max"] = np.where(out["ects_estimated"], out["ects_estimate_max"].to_numpy(dtype=np.float64),
+                                   out["ects"])
     return _with_object_strings(out, *used)

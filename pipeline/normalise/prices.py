@@ -20,8 +20,8 @@ Rules (also in ``docs/normalisation.md``):
   not); ``kr`` is ambiguous and gives no currency; an amount with no currency takes ``currency=``;
 - numbers followed by a time unit (``7-day trial``, ``3 months``) or ``%`` are not amounts; when any amount
   has a currency, amounts without one are ignored;
-- :attr:`PriceResult.primary` is the first paid offer with an amount (the price of the credential), else the
-  first offer.
+- :attr:`PriceResult.primary` is the first paid offer with an amount (the price of the credential), else a paid
+  offer with no amount (its price unknown, never the audit's 0), else the first offer.
 """
 
 from __future__ import annotations
@@ -128,9 +128,13 @@ class PriceResult:
 
     @property
     def primary(self) -> Offer | None:
-        """The first paid offer with an amount (what the credential costs), else the first offer."""
+        """The first paid offer with an amount (what the credential costs), else a paid offer whose amount is
+        not stated (so an unknown price is never the free audit's 0), else the first offer."""
         for o in self.offers:
             if o.kind in PAID_KINDS and o.amount is not None and o.amount > 0:
+                return o
+        for o in self.offers:
+            if o.kind in PAID_KINDS and o.amount is None:
                 return o
         return self.offers[0] if self.offers else None
 
@@ -264,3 +268,100 @@ def parse_price(text: object, *, currency: str | None = None, default_kind: str 
         return _parse(raw, currency.upper() if currency else None, default_kind)
     except Exception as exc:  # noqa: BLE001 - a parser never raises on junk
         return PriceResult(raw, reason=f"error: {type(exc).__name__}")
+
+
+# -- the price to EARN the credential -------------------------------------------------------------------------
+WEEKS_PER_MONTH = 365.25 / 12 / 7  # as the duration rules count months (docs/normalisation.md)
+
+
+@dataclass(frozen=True, slots=True)
+class PriceToEarn:
+    """What a learner pays to hold the credential (not to audit it), in the offers' own currency.
+
+    ``amount`` is ``None`` when it cannot be known (a paid certificate with no amount, a subscription with no
+    expected length); 0.0 only when the source says it is free. ``rule`` says how it was obtained;
+    ``amount_min`` is a lower bound where only that is known (one subscription period)."""
+
+    amount: float | None
+    currency: str | None = None
+    rule: str | None = None
+    amount_min: float | None = None
+    periods: int | None = None
+    reason: str | None = None
+
+
+def _as_offer(o) -> Offer | None:
+    if isinstance(o, Offer):
+        return o
+    if isinstance(o, dict) and o.get("kind") in KINDS:
+        amount = o.get("amount")
+        return Offer(o["kind"], float(amount) if isinstance(amount, (int, float)) else None, o.get("currency"),
+                     o.get("period"))
+    return None
+
+
+def _cheapest(offers: list[Offer]) -> Offer | None:
+    priced = [o for o in offers if o.amount is not None]
+    return min(priced, key=lambda o: o.amount) if priced else None
+
+
+def expected_weeks(workload_hours: float | None, hours_per_week: float | None,
+                   length_weeks: float | None) -> tuple[float | None, str | None]:
+    """Expected calendar weeks to earn it: the stated length, else workload / weekly pace."""
+    if length_weeks is not None and length_weeks > 0:
+        return length_weeks, "stated length"
+    if workload_hours and hours_per_week:
+        return workload_hours / hours_per_week, "workload / weekly pace"
+    return None, None
+
+
+def price_to_earn(offers, *, workload_hours: float | None = None, hours_per_week: float | None = None,
+                  length_weeks: float | None = None) -> PriceToEarn:
+    """The price to earn from every offer (``cost_offers``): the programme fee; else the certificate fee plus
+    an exam fee; else a subscription times the periods the expected length needs (rounded up, at least one);
+    else a paid offer of unknown kind; 0 when every offer is free (not audit-only); unknown otherwise."""
+    items = [x for x in (_as_offer(o) for o in (offers or [])) if x is not None]
+    if not items:
+        return PriceToEarn(None, reason="missing: no offers")
+    by: dict[str, list[Offer]] = {}
+    for o in items:
+        by.setdefault(o.kind, []).append(o)
+    if "programme_fee" in by:
+        if (o := _cheapest(by["programme_fee"])) is not None:
+            return PriceToEarn(o.amount, o.currency, "programme fee")
+        return PriceToEarn(None, reason="unknown: programme fee not stated")
+    cert, exam = by.get("certificate_fee", []), by.get("exam_fee", [])
+    if cert or exam:
+        parts = [p for p in (_cheapest(cert), _cheapest(exam)) if p is not None]
+        if len(parts) < bool(cert) + bool(exam):
+            named = " and ".join(k for k, v in (("certificate fee", cert), ("exam fee", exam)) if v and not _cheapest(v))
+            return PriceToEarn(None, amount_min=sum(p.amount for p in parts) if parts else None,
+                               currency=parts[0].currency if parts else None,
+                               reason=f"unknown: {named} not stated")
+        currencies = {p.currency for p in parts}
+        if len(currencies) > 1:
+            return PriceToEarn(None, reason="unknown: certificate and exam fees in different currencies")
+        rule = " + ".join(n for n, v in (("certificate fee", cert), ("exam fee", exam)) if v)
+        return PriceToEarn(sum(p.amount for p in parts), parts[0].currency, rule)
+    if "subscription" in by:
+        o = _cheapest(by["subscription"])
+        if o is None:
+            return PriceToEarn(None, reason="unknown: subscription price not stated")
+        weeks, how = expected_weeks(workload_hours, hours_per_week, length_weeks)
+        period_weeks = {"month": WEEKS_PER_MONTH, "year": 52.1775, "week": 1.0}.get(o.period or "")
+        if period_weeks is None:
+            return PriceToEarn(None, o.currency, amount_min=o.amount, reason="unknown: subscription period not stated")
+        if weeks is None:
+            return PriceToEarn(None, o.currency, amount_min=o.amount, periods=None,
+                               reason="unknown: subscription, expected length unknown (no length, no weekly pace)")
+        periods = max(1, math.ceil(round(weeks / period_weeks, 6)))
+        return PriceToEarn(round(o.amount * periods, 2), o.currency,
+                           f"subscription {o.amount:g} {o.currency or ''}/{o.period} x {periods} ({how}: "
+                           f"{weeks:.1f} weeks)".replace("  ", " "), o.amount, periods)
+    if "unknown" in by:
+        if (o := _cheapest(by["unknown"])) is not None:
+            return PriceToEarn(o.amount, o.currency, "the paid offer (kind not stated)")
+        return PriceToEarn(None, reason="unknown: paid, amount not stated")
+    if "free" in by:
+        return PriceToEarn(0.0, None, "free")
+    return PriceToEarn(None, reason="unknown: only an audit track is priced")
