@@ -16,11 +16,11 @@ def pathway_tree(con, destination: str) -> dict[str, Any]:
                     "condition": f"{r[5]} of {r[6]}" if r[5] is not None else None, "hours": r[7],
                     "cost": r[8], "currency": r[9], "cumulative_hours": r[10], "step": r[11],
                     "off_ramp": r[12], "children": []} for r in rows}
-    root = None
+    root = nodes.get(destination)
     for r in rows:
         if r[2] is None:
-            root = nodes[r[0]]
-        elif r[2] in nodes:
+            root = root or nodes[r[0]]
+        elif r[2] in nodes and r[0] != destination:
             nodes[r[2]]["children"].append(nodes[r[0]])
     return root or nodes[rows[-1][0]]
 
