@@ -391,6 +391,8 @@ def _condition(node: dict, resolve: _Resolver, owner: str, defects: list[str], s
     constraints = [_constraint(index[r]) for r in (resolve(x) for x in _ids(node.get("hasConstraint"))) if r]
     if n is None and targets:
         n = len(targets)  # targets and no number: all of them
+    elif n is None and subs:
+        n = 1 if op == "OR" else len(subs)  # a group without a number: one of an OR group, all of an AND group
     if n is not None and targets and n > len(targets):
         defects.append(f"{cid}: requires {n} of only {len(targets)} targets")
     return Condition(cid, n, targets, op, desc, subs, constraints, text(node.get("name")), stated)
