@@ -184,3 +184,54 @@ def test_two_builds_give_identical_pathway_tables(tmp_path):
                       for t in ("pathways", "pathway_steps", "pathway_components", "pathway_constraints",
                                 "stack_conditions", "stack_edges")})
     assert dumps[0] == dumps[1]
+
+
+# -- the CTDL export: validates against the shared JSON Schemas and reads back the same ---------------------
+def structure(con, pathway_uid: str) -> dict:
+    """What a pathway is, independent of ids: its components, stages in order, destination, exit awards and
+    leaf conditions (N, the titles of the targets)."""
+    comps = con.execute("""SELECT title, is_stage, is_destination, is_exit_award, stage_order, component_uid, uid
+                           FROM pathway_components WHERE pathway_uid = ? ORDER BY order_no""",
+                        [pathway_uid]).fetchall()
+    title_of = {}
+    for title, *_, cuid, uid in comps:
+        title_of[cuid] = title_of[uid] = title
+    groups = {g for (g,) in con.execute("SELECT DISTINCT parent_condition_id FROM stack_conditions WHERE pathway_uid = ?",
+                                        [pathway_uid]).fetchall()}
+    leaves = sorted((n, tuple(sorted(title_of.get(t) or "" for t in targets)))
+                    for cid, n, targets in con.execute("""SELECT condition_id, required_number, targets
+                        FROM stack_conditions WHERE pathway_uid = ?""", [pathway_uid]).fetchall()
+                    if cid not in groups and targets)
+    return {"components": sorted(c[0] or "" for c in comps),
+            "stages": [c[0] for c in sorted((c for c in comps if c[1]), key=lambda c: c[4])],
+            "destinations": sorted(c[0] for c in comps if c[2]),
+            "exit_awards": sorted(c[0] for c in comps if c[3]),
+            "leaf_conditions": leaves}
+
+
+@pytest.mark.parametrize("name", ["pathway_heriotwatt_bsc_honours.json", "pathway_badgr_french_ba_marketable_skills.json",
+                                  "pathway_comptia_it_networking_specialist.jsonld"])
+def test_ctdl_export_validates_and_round_trips(tmp_path, name):
+    from pipeline.interchange.ctdl import export_ctdl, validate
+
+    if not (SHARED_CTDL / "jsonschema_ctdl_pathway_2019.json").exists():
+        pytest.skip("the CTDL JSON Schemas are in ../shared only (no licence: not vendored)")
+    path = real(name, tmp_path)
+    (tmp_path / "a").mkdir()
+    con, listings, _, _ = imported(path, tmp_path / "a")
+    [pw] = [r["uid"] for r in listings if r["credential_type"] == "learning_program"]
+    written = export_ctdl(con, tmp_path / "export")
+    assert written["pathways"] == 1
+    assert validate(tmp_path / "export", SHARED_CTDL) == []
+    before = structure(con, pw)
+    (tmp_path / "b").mkdir()
+    docs = [tmp_path / "export" / "credentials.json", *sorted((tmp_path / "export" / "pathways").glob("*.json"))]
+    listings_b, _, _ = scrapy_crawl("ctdl", [d.as_uri() for d in docs], tmp_path / "b" / "feed.jsonl")
+    con_b = make_catalogue(str(tmp_path / "b" / "cat.duckdb"), [
+        credential(r["uid"], r["title"], r["credential_type"], raw=r["raw"]) for r in listings_b])
+    ensure_inputs(con_b, ("credential_skills", "skills"))
+    build_derived(con_b, given=("credentials", "credential_skills", "skills"))
+    [pw_b] = [u for (u,) in con_b.execute("SELECT DISTINCT pathway_uid FROM pathway_components").fetchall()]
+    assert structure(con_b, pw_b) == before
+    assert {r["title"] for r in listings_b if r["credential_type"] == "learning_program"} >= {
+        next(r["title"] for r in listings if r["uid"] == pw)}

@@ -461,7 +461,8 @@ def parse_pathway(doc: Any) -> CtdlPathway:
 
     destinations = refs(pathway, "hasDestinationComponent")
     roots = refs(pathway, "hasRoot")
-    claimed = sorted(n["@id"] for n in index.values() if pathway["@id"] in _ids(n.get("isDestinationComponentFor")))
+    claimed = sorted(n["@id"] for n in index.values() if pathway["@id"] in _ids(n.get("isDestinationComponentFor"))
+                     + _ids(n.get("isDestinationComponentOf")))
     for c in claimed:
         if c not in destinations:
             defects.append(f"{c} claims isDestinationComponentFor but the pathway names {destinations or 'none'}")
@@ -477,7 +478,7 @@ def parse_pathway(doc: Any) -> CtdlPathway:
         reached.append(cid)
         node = index[cid]
         todo += refs(node, *CHILD_TERMS)
-        for cond in refs(node, "hasCondition"):
+        for cond in refs(node, "hasCondition", "prerequisite"):
             todo += _all_condition_targets(index[cond], resolve)
         todo += [r for r in refs(node, "precedes", "precededBy") if _is_component(index[r])]
     reached += sorted(k for k, n in index.items() if k not in reached and _is_component(n)
@@ -493,9 +494,16 @@ def parse_pathway(doc: Any) -> CtdlPathway:
         tagged = [k.get("@language") for k in _list(node.get("name")) if isinstance(k, dict) and "@value" in k]
         if len(names) > 1 and len(tagged) > len(set(tagged)):
             defects.append(f"{cid}: described {len(names)} times under one @id ({' / '.join(names)})")
-        proxies = refs(node, "proxyFor") or [p for p in _ids(node.get("proxyFor"))]
-        conds = [_condition(index[r], resolve, cid, defects) for r in refs(node, "hasCondition")]
+        proxies = _ids(node.get("proxyFor")) or _ids(node.get("sourceData"))  # sourceData: the 2019 schema's term
+        proxies = [resolve(x) or x for x in proxies]
+        conds = [_condition(index[r], resolve, cid, defects) for r in refs(node, "hasCondition", "prerequisite")]
         credits_text, credit_value, credit_unit = _credits(node, index)
+        if credit_value is None and _number(node.get("points")) is not None:
+            credit_value = _number(node.get("points"))
+            credits_text = f"{_fmt(credit_value)} points"
+        # a component standing for a credential described in the same document is a credential component
+        ctype = _vocab(node.get("credentialType")) or next(
+            (t for p in proxies for t in _types(index.get(p, {})) if t in CREDENTIAL_CLASSES), None)
         level = (refs(node, "hasProgressionLevel") or _ids(node.get("hasProgressionLevel")) or [None])[0]
         if level is None and isinstance(node.get("proficiencyLevel"), dict | list):
             lv = next((index.get(r) for r in _ids(node.get("proficiencyLevel"))), None)
@@ -504,7 +512,7 @@ def parse_pathway(doc: Any) -> CtdlPathway:
                 levels.setdefault(level, (text(lv.get("name")), _int(lv.get("sequence")) or 0))
         components[cid] = Component(
             cid, types, names[0] if names else None, ctid, refs(node, *CHILD_TERMS), conds,
-            proxies[0] if proxies else None, _vocab(node.get("credentialType")), text(node.get("description")),
+            proxies[0] if proxies else None, ctype, text(node.get("description")),
             text(node.get("componentCategory")), [d for d in (_vocab(x) for x in _list(node.get("componentDesignation"))) if d],
             [], text(node.get("codedNotation")) or text(node.get("courseCode")),
             credits_text, credit_value, credit_unit, level, proxies, names,
@@ -516,6 +524,8 @@ def parse_pathway(doc: Any) -> CtdlPathway:
             if parent in components and cid not in components[parent].children:
                 components[parent].children.append(cid)
         comp.precedes = [r for r in refs(node, "precedes") if r in components]
+        for cond in refs(node, "preceeds"):  # the 2019 schema: conditions whose targets come next
+            comp.precedes += [t for t in _all_condition_targets(index[cond], resolve) if t in components]
     for cid in components:
         for before in refs(index[cid], "precededBy"):
             if before in components and cid not in components[before].precedes:
@@ -593,7 +603,8 @@ def _derive(p: CtdlPathway) -> None:
     """Stages (ordered), each component's stage, and an order of all components (prerequisites first)."""
     comps = p.components
     stage_ids = sorted(c for c, comp in comps.items()
-                       if (comp.category or ("BasicComponent" in comp.types and comp.children))
+                       if (comp.category or ({"BasicComponent", "PathwayComponent"} & set(comp.types) and comp.children
+                                             and not comp.proxy_for))
                        and c not in p.destinations and not comp.is_credential)
     stage_succ = {s: [t for t in comps[s].precedes if t in stage_ids] for s in stage_ids}
     p.stages = _topo(stage_ids, stage_succ, key=lambda s: (comps[s].name or "", s))

@@ -79,7 +79,7 @@ _REF_TERMS = ("ownedBy", "offeredBy", "hasPart", "isPartOf", "proxyFor", "hasDes
               "targetAssessment", "precedes", "precededBy", "targetNode", "componentDesignation", "logicalOperator",
               "hasCondition", "hasConstraint", "hasRoot", "isParentOf", "isRootOf", "subjectWebpage", "accreditedBy",
               "approvedBy", "recognizedBy", "regulatedBy", "leftSource", "rightSource", "comparator", "leftAction",
-              "rightAction", "credentialType", "hasProgressionModel")
+              "rightAction", "credentialType", "hasProgressionModel", "sourceData", "isDestinationComponentOf")
 
 
 def _fallback_context() -> dict:
@@ -142,7 +142,25 @@ def supporting_ids(graph: dict[str, dict]) -> set[str]:
         seen.add(ref)
         if ref in graph:
             todo += [r for t in COMPONENT_LINKS for r in ld.refs(graph[ref], t, (ld.CTDL, ld.CTDL_HTTP, *CTDLASN))]
-    return seen - {k for k, n in graph.items() if "Pathway" in ld.types(n)}
+    pathways = {k for k, n in graph.items() if "Pathway" in ld.types(n)}
+    ns = (ld.CTDL, ld.CTDL_HTTP, *CTDLASN)
+    grew = True
+    while grew:  # members stated child-to-parent (isChildOf, isDestinationComponentOf), and what they stand for
+        grew = False
+        for k, n in graph.items():
+            if k in seen:
+                continue
+            ups = [r for t in ("isChildOf", "isDestinationComponentOf", "isDestinationComponentFor")
+                   for r in ld.refs(n, t, ns)]
+            if any(u in seen or u in pathways for u in ups):
+                seen.add(k)
+                grew = True
+        for k in list(seen):
+            for r in [r for t in ("proxyFor", "sourceData") for r in ld.refs(graph.get(k, {}), t, ns)]:
+                if r in graph and r not in seen:
+                    seen.add(r)
+                    grew = True
+    return seen - pathways
 
 
 def condition_targets(node: dict, term: str, graph: dict[str, dict]) -> list[str]:
