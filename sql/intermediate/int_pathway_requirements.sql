@@ -1,5 +1,5 @@
--- What each credential needs, after choosing within its conditions. Without a condition every part_of /
--- requires child is needed. With CTDL conditions: a leaf condition "N of M" keeps its N cheapest targets
+-- What each credential needs, after choosing within its conditions. Every part_of / requires child that no
+-- condition names is needed. With CTDL conditions: a leaf condition "N of M" keeps its N cheapest targets
 -- (by duration_hours, then uid); sub-conditions under an OR group keep only the cheapest alternative; top-level
 -- conditions (and AND groups) all apply. Cheapest is judged on each target's own hours, unknown hours after
 -- every known one (unknown is never free), then uid (a local choice: the planner optimises whole stacks).
@@ -56,7 +56,11 @@ unconditioned as (
     select e.parent, e.child, cast(null as varchar) as condition_id,
         cast(null as integer) as required_number, cast(null as bigint) as of_total
     from req_edges e
-    where not exists (select 1 from stack_conditions s where s.parent = e.parent)
+    -- a child no condition of its parent names is required by membership; a condition without targets (only
+    -- constraints) never wipes the parent's other requirements
+    where not exists (
+        select 1 from stack_conditions s where s.parent = e.parent and list_contains(s.targets, e.child)
+    )
 ),
 final as (
     select c.parent, c.child, coalesce(e.relation, 'requires') as relation,

@@ -12,14 +12,15 @@ with steps as (
 ),
 currencies as (
     select pathway_id, destination, cost_currency, sum(cost) as amount
-    from steps where counted_cost and cost > 0 and cost_currency is not null
+    from steps where counted_cost and cost_currency is not null
     group by all
 ),
-by_currency as (
+by_currency as (  -- a free step (0) has no currency to mix: only priced currencies count as several
     select pathway_id, destination,
-        count(*) as n_currencies,
-        string_agg(cost_currency || ' ' || round(amount, 2)::varchar, '; ' order by cost_currency) as costs_by_currency,
-        any_value(cost_currency) as only_currency
+        count(*) filter (where amount > 0) as n_currencies,
+        string_agg(cost_currency || ' ' || round(amount, 2)::varchar, '; ' order by cost_currency)
+            filter (where amount > 0) as costs_by_currency,
+        coalesce(min(cost_currency) filter (where amount > 0), min(cost_currency)) as only_currency
     from currencies group by all
 ),
 final as (
