@@ -216,3 +216,24 @@ def test_a_calendar_length_is_never_turned_into_hours():
                                                    "ceterms:minimumDuration": "P2W", "ceterms:maximumDuration": "P4W"}]}
     pairs, graph = expand_document(ranged, None)
     assert spider.length(pairs[0][1][0], graph) == "P2W-P4W"
+
+
+@pytest.mark.skipif(not SANDBOX.is_dir(), reason="shared registry sandbox payloads not present (no licence: not vendored)")
+def test_registry_sandbox_payloads_field_by_field(tmp_path):
+    urls = [(SANDBOX / n).as_uri() for n in ("credential_1141.json", "learningopp_28.json")]
+    listings, quarantine, _ = scrapy_crawl("ctdl", urls, tmp_path / "out.jsonl")
+    assert quarantine == []
+    by_id = {r["source_id"]: r for r in listings}
+    cert = by_id["ce-86be9b32-57c5-4429-a058-e6de44bd8fd3"]
+    assert cert["code"] == "1432"  # codedNotation
+    assert cert["level_text"] == "Intermediate Level; Advanced Level"  # audienceLevelType labels
+    assert cert["length_text"] == "P2Y1M3W5D" and cert["duration_text"] is None  # a calendar length, not hours
+    roles = [(r["role"], r["name"]) for r in cert["recognition"]]
+    assert ("accredited_by", None) in roles and ("approved_by", "Reference organization accredits this thing") in roles
+    assert cert["organisation"] is None  # never taken from recognizedBy/approvedBy (ownedBy is not fetched)
+    assert cert["prerequisites"].startswith("Requires - alternative condition one")
+    # a learning opportunity's hasPart described inline without an @id: a listing of its own, linked
+    lopp = by_id["ce-e2c951d9-4c47-4b7e-8b65-cc545d244158"]
+    [child] = lopp["has_part"]
+    assert by_id[child.split(":", 1)[1]]["title"].endswith("Advanced Multimedia Development Certificate - child 1")
+    assert lopp["learning_outcomes"] and lopp["length_text"] == "P2Y3M"

@@ -379,11 +379,41 @@ class CtdlSpider(DocumentSpider):
                 yield self.quarantine(response, "unsafe_address", f"ownedBy/offeredBy {self.refused[owner]}", raw, ctid)
                 return
             yield self.safely(response, raw, lambda r: self.build(response, node, record_kind, graph, r, name), ctid)
+            for child, kind in self.embedded_records(node):  # described inline without an @id: listings of their own
+                child_id = self.record_id(child)
+                if child_id not in self.emitted:
+                    self.emitted.add(child_id)
+                    yield self.safely(response, child, lambda r, c=child, k=kind: self.build(
+                        response, c, k, graph, r, name), child_id)
 
         if owner_name or not owner or not owner.startswith(("http://", "https://")):
             yield from then(owner_name)
         else:
             yield from self.with_name(owner, then, referrer=response, referrer_raw=raw, source_id=ctid)
+
+    @staticmethod
+    def embedded_records(node: dict) -> list[tuple[dict, str]]:
+        """Credentials and learning opportunities a record describes inline without an ``@id`` (``hasPart``,
+        condition profiles' targets), each given the id its parent's references use (:func:`node_refs`) and the
+        parent's owner. Only named nodes of a record class; the rest stay references."""
+        out = []
+        owner = node.get("@id") or ""
+        places = [(node, term, owner) for term in ("hasPart", "isPartOf")]
+        for term in (*HAS_PART_CONDITIONS, *PART_OF_CONDITIONS, *PREPARES_FOR, *PREPARED_BY):
+            for i, profile in enumerate(ld.embedded(node, term, {})):
+                places += [(profile, t, f"{owner}#{term}-{i}") for t in TARGETS]
+        for holder, term, at in places:
+            for i, item in enumerate(ld.embedded(holder, term, {})):
+                if not isinstance(item, dict) or "@id" in item or "@value" in item or not ld.text(item, "name"):
+                    continue
+                kind = next((k for k in ld.types(item) if k in RECORD_CLASSES and k not in PATHWAY_CLASSES), None)
+                if kind:
+                    child = {**item, "@id": f"{holder.get('@id') or at}#{term}-{i}"}
+                    for t in ("ownedBy", "offeredBy"):
+                        if not ld.values(child, t) and ld.values(node, t):
+                            child[ld.CTDL + t] = node[ld.CTDL + t] if ld.CTDL + t in node else ld.values(node, t)
+                    out.append((child, kind))
+        return out
 
     @staticmethod
     def named_after_destination(node: dict, graph: dict) -> dict:
