@@ -62,9 +62,12 @@ def credential_nodes(con) -> list[dict]:
         from pipeline.schema import credential_type_rows
 
         classes = {term: ctdl for term, ctdl, _, _ in credential_type_rows()}
-    rows = con.execute("""SELECT uid, title, description, url, credential_type, organisation, language_text,
-                                 length_text, cost_amount, cost_currency, code, has_part, part_of
-                          FROM credentials ORDER BY uid""").fetchall()
+    have = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                      "WHERE table_name = 'credentials'").fetchall()}
+    wanted = ("uid", "title", "description", "url", "credential_type", "organisation", "language_text",
+              "length_text", "cost_amount", "cost_currency", "code", "has_part", "part_of")
+    cols = ", ".join(c if c in have else f"NULL AS {c}" for c in wanted)  # names from our own list only
+    rows = con.execute(f"SELECT {cols} FROM credentials ORDER BY uid").fetchall()
     out = []
     for uid, title, desc, url, ctype, org, lang, length, amount, currency, code, has_part, part_of in rows:
         cls = (classes.get(ctype) or "Credential").split(":")[-1]
@@ -85,6 +88,7 @@ def credential_nodes(con) -> list[dict]:
         if amount is not None:
             node["ceterms:estimatedCost"] = [{"@type": "ceterms:CostProfile", "ceterms:price": float(amount),
                                               "ceterms:currency": currency or "",
+                                              "ceterms:costDetails": url or iri(uid),  # where the price is stated
                                               "ceterms:description": "Cost as credcat publishes it"}]
         if code:
             node["ceterms:codedNotation"] = code
