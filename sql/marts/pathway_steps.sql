@@ -21,9 +21,10 @@ req as (
     from stack_edges
     where not inferred and relation in ('prepares_for', 'credit_towards')
 ),
-destinations as (
+destinations as (  -- a CTDL pathway and its destinations are published from their document (int_ctdl_steps)
     select distinct parent as uid from req
     where parent not in (select destination from ctdl_destinations)
+      and parent not in (select pathway_uid from int_ctdl_steps)
 ),
 walk(destination, uid, via_parent, relation, requirement, condition_id, required_number, of_total, depth, path,
      containers) as (
