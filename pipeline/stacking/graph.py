@@ -102,7 +102,8 @@ def load_ctdl_pathways(con, source: str = "ctdl") -> dict[str, int]:
         con.execute(ddl)
     figures = {r[0]: r[1:] for r in con.execute(
         "SELECT uid, hours, cost, cost_currency, cost_basis FROM int_step_figures").fetchall()}
-    known = {r[0]: r[1:] for r in con.execute("SELECT uid, title, credential_type FROM credentials").fetchall()}
+    known = {r[0]: r[1:] for r in con.execute(
+        "SELECT uid, title, credential_type, credits_text FROM credentials").fetchall()}
     loaded = {"pathways": 0, "edges": 0, "conditions": 0, "components": 0, "defects": 0}
     rows = con.execute("SELECT uid, raw FROM credentials WHERE source = ? AND raw IS NOT NULL ORDER BY uid",
                        [source]).fetchall()

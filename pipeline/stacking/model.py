@@ -52,7 +52,7 @@ _UNKNOWN = float("inf")
 def pathway_rows(rec: dict[str, Any], pathway_uid: str, figures: dict[str, tuple], known: dict[str, tuple]
                  ) -> dict[str, list[dict]]:
     """Rows of the three tables for one parsed pathway (``pathway_records``); ``figures``: uid -> (hours,
-    cost, currency, cost_basis) from ``int_step_figures``; ``known``: uid -> (title, credential_type)."""
+    cost, currency, cost_basis) from ``int_step_figures``; ``known``: uid -> (title, credential_type, credits_text)."""
     p: CtdlPathway = rec["pathway"]
     uid_of = rec["uid_of"]
     comps = p.components
@@ -87,7 +87,9 @@ def pathway_rows(rec: dict[str, Any], pathway_uid: str, figures: dict[str, tuple
             "children": [_cuid(x, comps[x]) for x in comp.children if x in comps],
             "precedes": [_cuid(x, comps[x]) for x in comp.precedes],
             "conditions": [rec_cid(uid_of(cid), c.condition_id) for c in comp.conditions],
-            "credits_text": comp.credits_text, "credit_value": comp.credit_value, "credit_unit": comp.credit_unit,
+            # the component's own creditValue, else the catalogue listing it stands for states them
+            "credits_text": comp.credits_text or (known.get(uid_of(cid)) or (None,) * 3)[2],
+            "credit_value": comp.credit_value, "credit_unit": comp.credit_unit,
             "progression_level": (level[0] if level else None) or comp.progression_level,
             "progression_order": level[1] if level else None,
         })
@@ -221,7 +223,7 @@ def _steps(p: CtdlPathway, dest: str, pathway_uid: str, rec: dict, figures: dict
         if counted_c:
             seen_cost.add(uid)
         stage = cid if cid in stage_rank else p.stage_of.get(cid)
-        title, ctype = known.get(uid, (None, None))
+        title, ctype, listed_credits = known.get(uid, (None, None, None))
         owner = next((c for c in comps.values() if cond is not None and cond in list(_walk(c.conditions))), None)
         requirement = role.get("requirement")
         if cid == dest:
@@ -239,7 +241,7 @@ def _steps(p: CtdlPathway, dest: str, pathway_uid: str, rec: dict, figures: dict
             "required_number": cond.required_number if cond is not None else None,
             "of_total": cond.of_total if cond is not None else None, "depth": depth.get(cid),
             "stage": comps[stage].name if stage else None, "stage_order": stage_rank.get(stage),
-            "credits_text": comp.credits_text, "hours": hours, "cost": cost, "cost_currency": currency,
+            "credits_text": comp.credits_text or listed_credits, "hours": hours, "cost": cost, "cost_currency": currency,
             "cost_basis": basis, "counted_hours": counted_h, "counted_cost": counted_c,
             # a leaf the total needs a figure for (a group, stage or container counts through its parts)
             "hours_missing": is_chosen and leaf and hours is None and uid not in seen_hours,
