@@ -115,9 +115,11 @@ def steps() -> list[Step]:
              "ESCO and O*NET skills from the vendored files (CC BY 4.0)."),
         Step("map_skills", "pipeline.skills.mapping:map_credential_skills", ("credentials", "skills"),
              ("credential_skills",), "Each credential's skills, title and outcomes mapped to the taxonomy."),
-        Step("ctdl_pathways", "pipeline.stacking.graph:load_ctdl_pathways", ("credentials",),
-             ("stack_edges_external", "stack_conditions"),
-             "Edges and N-of-M conditions of the CTDL pathway documents the catalogue holds."),
+        Step("ctdl_pathways", "pipeline.stacking.graph:load_ctdl_pathways", ("credentials", "int_step_figures"),
+             ("stack_edges_external", "stack_conditions", "pathway_components", "pathway_constraints",
+              "int_ctdl_steps"),
+             "CTDL pathway documents: edges, N-of-M conditions, components (stages, courses, exit awards), "
+             "constraints and per-destination steps."),
         Step("track_changes", "pipeline.history:track_changes", ("credentials",),
              ("changes", "credential_history", "refreshes"),
              "What changed since the published catalogue (added, updated with the changed columns, removed), "

@@ -33,7 +33,8 @@ CONDITIONS_DDL = """
 CREATE TABLE IF NOT EXISTS stack_conditions (
     parent VARCHAR NOT NULL, condition_id VARCHAR NOT NULL, parent_condition_id VARCHAR,
     required_number INTEGER, logical_operator VARCHAR DEFAULT 'AND', targets VARCHAR[],
-    description VARCHAR, source VARCHAR
+    description VARCHAR, source VARCHAR, pathway_uid VARCHAR, of_total INTEGER, name VARCHAR,
+    number_stated BOOLEAN, constraint_count INTEGER
 )"""
 CREDENTIAL_SKILLS_EMPTY = """
 CREATE TABLE IF NOT EXISTS credential_skills (
@@ -60,42 +61,71 @@ def ensure_inputs(con, names: Iterable[str] = ("stack_edges_external", "stack_co
             con.execute(ddl[name])
 
 
+CONDITION_COLUMNS = ("parent", "condition_id", "parent_condition_id", "required_number", "logical_operator",
+                     "targets", "description", "source", "pathway_uid", "of_total", "name", "number_stated",
+                     "constraint_count")
+
+
 def add_external_edges(con, edges: Iterable[dict], conditions: Iterable[dict] = ()) -> None:
     """Append edges / conditions stated by a parser (CTDL, Open Badges, CLR) to the graph's inputs."""
     ensure_inputs(con, ("stack_edges_external", "stack_conditions"))
+    rows = []
     for e in edges:
         if e["relation"] not in RELATIONS:
             raise ValueError(f"unknown relation {e['relation']!r}")
-        con.execute("INSERT INTO stack_edges_external VALUES (?, ?, ?, ?, ?)",
-                    [e["child"], e["parent"], e["relation"], e.get("evidence"), e["source"]])
+        rows.append([e["child"], e["parent"], e["relation"], e.get("evidence"), e["source"]])
+    if rows:
+        con.executemany("INSERT INTO stack_edges_external VALUES (?, ?, ?, ?, ?)", rows)
+    rows = []
     for c in conditions:
-        con.execute("INSERT INTO stack_conditions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [c["parent"], c["condition_id"], c.get("parent_condition_id"), c.get("required_number"),
-                     c.get("logical_operator") or "AND", c.get("targets") or [], c.get("description"),
-                     c.get("source")])
+        c = {**c, "logical_operator": c.get("logical_operator") or "AND", "targets": c.get("targets") or [],
+             "constraint_count": len(c.get("constraints") or ())}
+        rows.append([c.get(k) for k in CONDITION_COLUMNS])
+    if rows:
+        con.executemany(f"INSERT INTO stack_conditions ({', '.join(CONDITION_COLUMNS)}) "
+                        f"VALUES ({', '.join('?' * len(CONDITION_COLUMNS))})", rows)
 
 
 def load_ctdl_pathways(con, source: str = "ctdl") -> dict[str, int]:
-    """Edges and N-of-M conditions of every CTDL pathway document the catalogue holds (kept whole in ``raw``
-    by the ctdl spider), joined to the catalogue's own credentials through ``proxyFor``."""
+    """The ``ctdl_pathways`` step: every CTDL pathway document the catalogue holds (kept whole in ``raw`` by
+    the ctdl spider) -> its edges and conditions for the stacking graph (joined to the catalogue's own
+    credentials through ``proxyFor``), its components and constraints, and its steps (``pathway_model``)."""
     import json
 
     from .ctdl import is_pathway, pathway_records
+    from .model import MODEL_DDL, pathway_rows
 
-    for table in ("stack_edges_external", "stack_conditions"):  # this step's outputs, written afresh
+    for table in ("stack_edges_external", "stack_conditions", *MODEL_DDL):  # this step's outputs, written afresh
         con.execute(f"DROP TABLE IF EXISTS {table}")
     ensure_inputs(con, ("stack_edges_external", "stack_conditions"))
-    loaded = {"pathways": 0, "edges": 0, "conditions": 0}
-    rows = con.execute("SELECT uid, raw FROM credentials WHERE source = ? AND raw IS NOT NULL", [source]).fetchall()
-    for _uid, raw in rows:
+    for ddl in MODEL_DDL.values():
+        con.execute(ddl)
+    figures = {r[0]: r[1:] for r in con.execute(
+        "SELECT uid, hours, cost, cost_currency, cost_basis FROM int_step_figures").fetchall()}
+    known = {r[0]: r[1:] for r in con.execute(
+        "SELECT uid, title, credential_type, credits_text FROM credentials").fetchall()}
+    loaded = {"pathways": 0, "edges": 0, "conditions": 0, "components": 0, "defects": 0}
+    rows = con.execute("SELECT uid, raw FROM credentials WHERE source = ? AND raw IS NOT NULL ORDER BY uid",
+                       [source]).fetchall()
+    for uid, raw in rows:
         doc = json.loads(raw) if isinstance(raw, str) else raw
         if not is_pathway(doc):
             continue
         rec = pathway_records(doc, source=source, resolve_proxies=True)
+        for c in rec["conditions"]:
+            c["pathway_uid"] = uid
         add_external_edges(con, rec["edges"], rec["conditions"])
+        tables = pathway_rows(rec, uid, figures, known)
+        for table, table_rows in tables.items():
+            if table_rows:
+                cols = list(table_rows[0])
+                con.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                                [[r[k] for k in cols] for r in table_rows])
         loaded["pathways"] += 1
         loaded["edges"] += len(rec["edges"])
         loaded["conditions"] += len(rec["conditions"])
+        loaded["components"] += len(tables["pathway_components"])
+        loaded["defects"] += len(rec["defects"])
     return loaded
 
 

@@ -16,11 +16,11 @@ def pathway_tree(con, destination: str) -> dict[str, Any]:
                     "condition": f"{r[5]} of {r[6]}" if r[5] is not None else None, "hours": r[7],
                     "cost": r[8], "currency": r[9], "cumulative_hours": r[10], "step": r[11],
                     "off_ramp": r[12], "children": []} for r in rows}
-    root = None
+    root = nodes.get(destination)
     for r in rows:
         if r[2] is None:
-            root = nodes[r[0]]
-        elif r[2] in nodes:
+            root = root or nodes[r[0]]
+        elif r[2] in nodes and r[0] != destination:
             nodes[r[2]]["children"].append(nodes[r[0]])
     return root or nodes[rows[-1][0]]
 
@@ -46,13 +46,21 @@ def render_tree(node: dict[str, Any], prefix: str = "", last: bool = True, top: 
     return out
 
 
+def _amount(value, unit: str, basis: str | None) -> str:
+    """``5 h``, ``at least 5 h`` (some steps have no figure) or ``unknown h`` (none has): unknown is never 0."""
+    if value is None:
+        return f"unknown {unit}".strip()
+    return f"{'at least ' if basis == 'at_least' else ''}{value:g} {unit}".strip()
+
+
 def render_pathway_tree(con, destination: str | None = None, skill: str | None = None, limit: int = 3) -> str:
     """Text for ``credcat pathways --credential ID`` or ``--skill TEXT`` (the top ``limit`` pathways)."""
     if destination:
         tree = pathway_tree(con, destination)
-        total = con.execute("SELECT total_hours, total_cost, cost_currency, off_ramps FROM pathways "
-                            "WHERE destination = ?", [destination]).fetchone()
-        head = f"Pathway to {tree['title']}: {total[0]:g} h, {total[1]:g} {total[2] or ''}".rstrip()
+        total = con.execute("SELECT total_hours, total_cost, cost_currency, total_hours_basis, total_cost_basis "
+                            "FROM pathways WHERE destination = ? ORDER BY pathway_id", [destination]).fetchone()
+        head = f"Pathway to {tree['title']}: {_amount(total[0], 'h', total[3])}, " \
+               f"{_amount(total[1], total[2] or '', total[4])}".rstrip()
         return "\n".join([head] + render_tree(tree))
     if skill:
         from pipeline.planner import resolve_wants

@@ -1,14 +1,14 @@
--- What each credential needs, after choosing within its conditions. Without a condition every part_of /
--- requires child is needed. With CTDL conditions: a leaf condition "N of M" keeps its N cheapest targets
+-- What each credential needs, after choosing within its conditions. Every part_of / requires child that no
+-- condition names is needed. With CTDL conditions: a leaf condition "N of M" keeps its N cheapest targets
 -- (by duration_hours, then uid); sub-conditions under an OR group keep only the cheapest alternative; top-level
--- conditions (and AND groups) all apply. Cheapest is judged on each target's own hours (a local choice: the
--- planner, not this table, optimises whole stacks).
+-- conditions (and AND groups) all apply. Cheapest is judged on each target's own hours, unknown hours after
+-- every known one (unknown is never free), then uid (a local choice: the planner optimises whole stacks).
 with req_edges as (
     select child, parent, relation from stack_edges
     where not inferred and relation in ('part_of', 'requires')
 ),
 hours as (
-    select uid, coalesce(duration_hours, 0) as h from credentials
+    select uid, duration_hours as h from credentials
 ),
 leaves as (
     select parent, condition_id, parent_condition_id, required_number, unnest(targets) as child
@@ -16,7 +16,7 @@ leaves as (
 ),
 leaf_ranked as (
     select l.*,
-        row_number() over (partition by l.parent, l.condition_id order by coalesce(h.h, 0), l.child) as rn,
+        row_number() over (partition by l.parent, l.condition_id order by h.h nulls last, l.child) as rn,
         count(*) over (partition by l.parent, l.condition_id) as of_total
     from leaves l
     join credentials c on c.uid = l.child
@@ -26,7 +26,8 @@ leaf_chosen as (
     select * from leaf_ranked where rn <= coalesce(required_number, of_total)
 ),
 leaf_cost as (
-    select lc.parent, lc.condition_id, lc.parent_condition_id, sum(coalesce(h.h, 0)) as cost
+    select lc.parent, lc.condition_id, lc.parent_condition_id,
+        coalesce(sum(h.h), 0) + case when count(*) filter (where h.h is null) > 0 then 1e12 else 0 end as cost
     from leaf_chosen lc left join hours h on h.uid = lc.child
     group by all
 ),
@@ -55,7 +56,11 @@ unconditioned as (
     select e.parent, e.child, cast(null as varchar) as condition_id,
         cast(null as integer) as required_number, cast(null as bigint) as of_total
     from req_edges e
-    where not exists (select 1 from stack_conditions s where s.parent = e.parent)
+    -- a child no condition of its parent names is required by membership; a condition without targets (only
+    -- constraints) never wipes the parent's other requirements
+    where not exists (
+        select 1 from stack_conditions s where s.parent = e.parent and list_contains(s.targets, e.child)
+    )
 ),
 final as (
     select c.parent, c.child, coalesce(e.relation, 'requires') as relation,

@@ -23,4 +23,4 @@ final as (
     )
 )
 
-select * from final
+select * from final order by child, parent, relation
