@@ -30,16 +30,22 @@ from pathlib import Path
 from pipeline import crawl as crawler
 from pipeline import paths, warehouse
 from spiders import config
+from spiders import linked_data as ld
+from spiders.helpers import as_list
 
 IMPORTS = "imports"
 REJECTED = ".rejected"
-SNIFF_BYTES = 1 << 20  # enough of a document to see its context and type
-# Words that betray a document's vocabulary, looked for in its first megabyte.
-HINTS = {
-    "ctdl": ("purl.org/ctdl/terms", "credreg.net/ctdl", "credreg.net/ctdlasn", '"ceterms:', '"ceasn:', '"ctid"'),
-    "openbadges": ("w3id.org/openbadges", "openbadgespec.org", "purl.imsglobal.org/spec/ob/", "OpenBadgeCredential",
-                   "AchievementCredential", '"BadgeClass"', '"Achievement"'),
-}
+MAX_SNIFF = 64 << 20  # larger documents are not opened to tell their kind (give --spider)
+# What betrays a document's vocabulary: its contexts, its own property names and its node types (never values,
+# which may name another vocabulary: an Open Badges alignment targetType "ceasn:Competency").
+CONTEXT_HINTS = {"ctdl": ("purl.org/ctdl", "credreg.net/ctdl"),
+                 "openbadges": ("w3id.org/openbadges", "openbadgespec.org", "purl.imsglobal.org/spec/ob/")}
+KEY_PREFIXES = {"ctdl": ("ceterms:", "ceasn:", "asn:", "https://purl.org/ctdl/", "http://purl.org/ctdl/"),
+                "openbadges": ("https://w3id.org/openbadges#", "https://purl.imsglobal.org/spec/vc/ob/")}
+TYPES = {"ctdl": ("ceterms:", "ceasn:", "https://purl.org/ctdl/terms/"),
+         "openbadges": ("BadgeClass", "Assertion", "Achievement", "OpenBadgeCredential", "AchievementCredential",
+                        "EndorsementCredential", "https://w3id.org/openbadges#",
+                        "https://purl.imsglobal.org/spec/vc/ob/vocab.html#")}
 
 
 class ImportFailed(ValueError):
@@ -112,16 +118,25 @@ def as_url(source: str) -> str:
 
 
 def detect_spider(source: str) -> str | None:
-    """``openbadges`` or ``ctdl`` from a local document's first megabyte (its contexts and types), else None."""
+    """``openbadges`` or ``ctdl`` from a local document's contexts, property names and types, else None."""
     if source.lower().startswith(("http://", "https://")):
         return None  # never fetched here: the spider fetches it
     path = Path(source.removeprefix("file://"))
     try:
-        with path.open("rb") as fh:
-            head = fh.read(SNIFF_BYTES).decode("utf-8", errors="replace")
-    except OSError:
-        return None
-    found = [name for name, hints in HINTS.items() if any(h in head for h in hints)]
+        if path.stat().st_size > MAX_SNIFF:
+            return None
+        document = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None  # the spider says what is wrong with it
+    contexts, keys, types = [], [], []
+    for node in ld.top_nodes(document):
+        contexts += [json.dumps(node.get("@context"))]
+        keys += list(node)
+        types += [t for t in as_list(node.get("@type") or node.get("type")) if isinstance(t, str)]
+    found = [name for name in CONTEXT_HINTS
+             if any(h in c for c in contexts for h in CONTEXT_HINTS[name])
+             or any(k.startswith(KEY_PREFIXES[name]) for k in keys)
+             or any(t.startswith(TYPES[name]) for t in types)]
     return found[0] if len(found) == 1 else None
 
 
