@@ -110,16 +110,18 @@ def known_context(url: str) -> bool:
 
 
 def without_unknown_contexts(document: Any) -> tuple[Any, list[str]]:
-    """A copy of ``document`` with every ``@context`` URL credcat does not ship removed, anywhere in it, and
-    the URLs removed. Their terms are then read as the remaining (or the caller's) context defines them:
-    the bare-term fallback for a document that names a context nobody shipped (a publisher's extension)."""
+    """A copy of ``document`` with every http(s) ``@context`` URL credcat does not ship removed, anywhere in
+    it, and the URLs removed. Their terms are then read as the remaining (or the caller's) context defines
+    them: the bare-term fallback for a document that names a context nobody shipped (a publisher's extension).
+    Nothing is fetched either way; a ``file:``/``data:`` context, or one inside a term definition, is left in
+    place, so the document still fails as hostile (:class:`UnknownContext`)."""
     dropped: list[str] = []
 
     def strip(ctx: Any) -> Any:
         if isinstance(ctx, list):
             kept = [c for c in (strip(c) for c in ctx) if c is not None]
             return kept or None
-        if isinstance(ctx, str) and not known_context(ctx):
+        if isinstance(ctx, str) and ctx.lower().startswith(("http://", "https://")) and not known_context(ctx):
             dropped.append(ctx)
             return None
         return ctx
