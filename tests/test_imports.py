@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pytest
 
@@ -71,6 +73,12 @@ def test_import_publishes_the_documents_and_they_stay(data_dir, capsys):
     # a later rebuild from the feeds on disk (no crawl) keeps the imported documents
     assert main(["refresh", "--no-crawl"]) == 0
     assert published() == first
+    # and the published catalogue exports as OB 3.0 Achievements
+    capsys.readouterr()
+    assert main(["export", "--format", "ob3", "--out", str(data_dir / "ob3")]) == 0
+    assert "exported ob3 to" in capsys.readouterr().out
+    exported = json.loads((data_dir / "ob3" / "achievements.json").read_text())
+    assert {a["name"] for a in exported} == set(first)
 
 
 def test_a_comma_in_a_url_is_refused_and_one_in_a_path_is_encoded(tmp_path):
