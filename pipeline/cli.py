@@ -219,6 +219,8 @@ def cmd_pathways(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.format != "parquet":
+        return cmd_export_interchange(args)
     from pipeline.exports import export_catalogue
 
     try:
@@ -250,6 +252,44 @@ def cmd_export(args: argparse.Namespace) -> int:
         for table, meta in manifest["tables"].items():
             print(f"  {table:<18} {meta['rows']:>8} rows  {meta['file']}")
     return 0
+
+
+def cmd_export_interchange(args: argparse.Namespace) -> int:
+    """``export --format ob3|ctdl|...``: the catalogue as another standard's documents (pipeline/interchange)."""
+    from pipeline import interchange
+
+    try:
+        con = open_catalogue()
+    except (FileNotFoundError, QueryError) as exc:
+        return _fail(str(exc))
+    try:
+        summary = interchange.writer(args.format)(con, Path(args.out))
+    except (ValueError, OSError) as exc:
+        return _fail(f"cannot export to {args.out}: {exc.strerror}" if getattr(exc, "strerror", None) else str(exc))
+    finally:
+        con.close()
+    if args.json:
+        print(json.dumps(summary, indent=2, default=str))
+    else:
+        print(f"exported {args.format} to {summary['path']}: " + ", ".join(f"{n} {k}" for k, n in summary["counts"].items()))
+    return 0
+
+
+# -- import ---------------------------------------------------------------------------------------------------
+def cmd_import(args: argparse.Namespace) -> int:
+    """Documents (Open Badges, CTDL; files or URLs) -> a feed of their own -> rebuild and publish.
+    (Tabular files, CSV/JSONL/Parquet, are pipeline/tabular.py's: dispatched here by suffix once merged.)"""
+    from pipeline.imports import ImportFailed, import_documents
+    from pipeline.lock import LockBusy
+
+    try:
+        report = import_documents(args.source, as_provider=args.as_provider, spider=args.spider)
+    except (ImportFailed, KeyError) as exc:
+        return _fail(str(exc.args[0]) if exc.args else str(exc))
+    except LockBusy as exc:
+        return _fail(f"another refresh is running: {exc}", 75)
+    print(json.dumps(report.as_dict(), indent=2, default=str) if args.json else report.render())
+    return 0 if report.ok else 1
 
 
 # -- dedupe ---------------------------------------------------------------------------------------------------
@@ -397,13 +437,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_profiles)
 
-    p = sub.add_parser("export", help="write versioned Parquet + JSON Schemas + manifest; move `latest` last")
+    p = sub.add_parser("export", help="write versioned Parquet + JSON Schemas + manifest; move `latest` last "
+                                      "(or, with --format, the credentials as Open Badges 3.0 / CTDL documents)")
     p.add_argument("--out", required=True, metavar="DIR")
+    from pipeline import interchange
+
+    p.add_argument("--format", choices=["parquet", *interchange.formats()], default="parquet",
+                   help="parquet (default): the versioned tables; " + "; ".join(
+                       f"{name}: {doc}" for name, doc in interchange.formats().items()))
     p.add_argument("--refresh-id", help="name of the export folder (default: a UTC timestamp)")
     p.add_argument("--format", choices=["parquet", "ctdl"], default="parquet",
                    help="parquet (default), or ctdl: credentials.json + pathways/*.json as CTDL JSON-LD")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", help="read Open Badges / CTDL documents (files or URLs) into the catalogue and "
+                                      "publish it; prints what was accepted and what was quarantined, and why")
+    p.add_argument("source", nargs="+", metavar="SOURCE", help="a document: a file path or an http(s) URL")
+    p.add_argument("--as", dest="as_provider", metavar="PROVIDER",
+                   help="the provider the documents belong to (default: the spider's own provider)")
+    p.add_argument("--spider", metavar="NAME", help="the spider that reads them (default: told from the documents, "
+                                                    "else the --as provider's)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_import)
     return parser
 
 
@@ -431,7 +487,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail("interrupted", 130)
 
 
-PATH_ARGS = {"file", "out", "args"}  # file names may be any bytes; dedupe parses its own arguments
+PATH_ARGS = {"file", "out", "args", "source"}  # file names may be any bytes; dedupe parses its own arguments
 
 
 def _values(value) -> list:

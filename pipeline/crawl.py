@@ -164,7 +164,8 @@ def _provider_entry(provider: str) -> dict:
         return {}
 
 
-def _run_spider(provider, run_dir, *, offline, base_url, timeout, extra_settings, spider_args) -> int:
+def _run_spider(provider, run_dir, *, offline, base_url, timeout, extra_settings, spider_args, spider=None) -> int:
+    """Run the provider's spider (or ``spider``, reading the provider's entry) into ``run_dir``; its exit code."""
     entry = config.provider(provider)
     feeds = {
         str(run_dir / "listings.jsonl"): {"format": "jsonlines", "item_classes": ["spiders.items.Listing"], "overwrite": True},
@@ -181,7 +182,9 @@ def _run_spider(provider, run_dir, *, offline, base_url, timeout, extra_settings
             base_url = stack.enter_context(serve_snapshot(config.snapshot_dir(provider)))
             settings.update(OFFLINE_SETTINGS)
         settings.update(extra_settings or {})
-        cmd = [sys.executable, "-m", "scrapy", "crawl", entry["spider"]]
+        cmd = [sys.executable, "-m", "scrapy", "crawl", spider or entry["spider"]]
+        if spider and spider != provider:
+            cmd += ["-a", f"provider={provider}"]
         if base_url:
             cmd += ["-a", f"base_url={base_url}"]
         for key, value in (spider_args or {}).items():

@@ -38,6 +38,7 @@ class DocumentSpider(CatalogueSpider):
         super().__init__(*args, **kwargs)
         self._names: dict[str, str | None] = {}
         self.refused: dict[str, str] = {}  # URL as written -> why it was not fetched
+        self.refused_kind: dict[str, str] = {}  # URL as written -> the refusal's kind (safety.UnsafeAddress.kind)
         self._waiting: dict[str, list[Callable[[str | None], Iterator]]] = defaultdict(list)
         # Only these hosts are ever fetched (spiders/safety.py enforces it even with dont_filter=True): the
         # configured domains, the mirror, and the hosts of every URL in the provider's configuration (documents,
@@ -70,6 +71,7 @@ class DocumentSpider(CatalogueSpider):
             exc = failure.value
             origin = meta.get(ORIGIN_META) or request.url
             self.refused[origin] = f"{exc.why}: not fetched"
+            self.refused_kind[origin] = exc.kind
             self.crawler.stats.inc_value(f"credcat/{self.name}/refused_links")
             if meta.get("referrer_url") and org_url is None:
                 yield self.quarantine_at(meta["referrer_url"], "unsafe_address", f"links to {self.refused[origin]}",

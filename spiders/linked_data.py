@@ -43,6 +43,7 @@ CONTEXTS: dict[str, str] = {
     "purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json": "ob_v3.jsonld",
     "purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json": "ob_v3.jsonld",
     "purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": "ob_v3.jsonld",
+    "purl.imsglobal.org/spec/ob/v3p0/extensions.json": "ob_v3_extensions.jsonld",
 }
 
 
@@ -101,6 +102,47 @@ def _unwrap(exc: BaseException) -> BaseException:
             return exc
         exc = getattr(exc, "cause", None) or exc.__cause__ or exc.__context__
     return None
+
+
+def known_context(url: str) -> bool:
+    """Whether ``url`` is a context credcat ships (see :data:`CONTEXTS`)."""
+    return isinstance(url, str) and url.lower().startswith(("http://", "https://")) and _context_key(url) in CONTEXTS
+
+
+def without_unknown_contexts(document: Any) -> tuple[Any, list[str]]:
+    """A copy of ``document`` with every http(s) ``@context`` URL credcat does not ship removed, anywhere in
+    it, and the URLs removed. Their terms are then read as the remaining (or the caller's) context defines
+    them: the bare-term fallback for a document that names a context nobody shipped (a publisher's extension).
+    Nothing is fetched either way; a ``file:``/``data:`` context, or one inside a term definition, is left in
+    place, so the document still fails as hostile (:class:`UnknownContext`)."""
+    dropped: list[str] = []
+
+    def strip(ctx: Any) -> Any:
+        if isinstance(ctx, list):
+            kept = [c for c in (strip(c) for c in ctx) if c is not None]
+            return kept or None
+        if isinstance(ctx, str) and ctx.lower().startswith(("http://", "https://")) and not known_context(ctx):
+            dropped.append(ctx)
+            return None
+        return ctx
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, dict):
+            out = {}
+            for k, v in value.items():
+                if k == "@context":
+                    v = strip(v)
+                    if v is None:
+                        continue
+                    out[k] = v
+                else:
+                    out[k] = walk(v)
+            return out
+        return value
+
+    return walk(document), list(dict.fromkeys(dropped))
 
 
 def expand(document: Any, base: str | None = None, loader: OfflineLoader | None = None) -> list[dict]:

@@ -48,6 +48,9 @@ REFUSED_META = "credcat_unsafe_address"
 GIVEN_META = "credcat_given_url"  # set on the requests for URLs the user gave with ``-a urls=``
 REFERRER_META = "referrer_url"  # the document a followed URL was found in (set by DocumentSpider.follow_doc)
 SCHEMES = ("http", "https")
+# Refusals that say the link itself is hostile (not merely off the allowed hosts or unresolvable): a record that
+# depends on such a link is quarantined rather than read without it.
+DANGEROUS_KINDS = frozenset({"scheme", "loopback", "private", "link-local", "multicast", "reserved", "unspecified"})
 
 
 class UnsafeAddress(IgnoreRequest):

@@ -196,6 +196,9 @@ def drive(spider_cls, urls: list[str], web: dict[str, bytes] | None = None, capl
 OB_EXPECTED = {  # document -> quarantine reasons it must produce (hostile) or None (a control that publishes)
     "control_inline_issuer.json": None,
     **{p.name: {"jsonld_error"} for p in OB_DOCS if p.name.startswith("context_")},
+    # read without the link: an unknown http(s) context by its bare terms, an off-site issuer left unnamed
+    "context_remote.json": "Hostile ctx-remote",
+    "badgeclass_issuer_offsite.json": "Hostile issuer-offsite",
 }
 
 
@@ -212,6 +215,8 @@ def test_openbadges_every_followed_field_is_refused_and_nothing_is_read(doc, can
     if expected is None:
         assert len(out.listings) == 1 and not out.quarantined
         assert out.listings[0].organisation == "Control Inline Issuer"
+    elif isinstance(expected, str):
+        assert [(i.title, i.organisation) for i in out.listings] == [(expected, None)] and not out.quarantined
     else:
         assert out.listings == [], [i.title for i in out.listings]
         assert out.quarantined and {q.reason for q in out.quarantined} == expected, out.quarantined
@@ -342,9 +347,10 @@ def test_crawl_of_hostile_file_imports_reads_no_other_file_and_makes_no_request(
     assert run.returncode == 0, run.log[-3000:]
     assert canary.leaks(everything(out), run.log) == []
     assert run.stats["downloader/request_count"] == len(urls)  # only the given files: no link, no look-up
-    assert [r["title"] for r in run.listings] == ["Hostile control"]
+    read = {d for d, e in OB_EXPECTED.items() if not isinstance(e, set)}
+    assert sorted(r["title"] for r in run.listings) == ["Hostile control", "Hostile ctx-remote", "Hostile issuer-offsite"]
     per_doc = {q["source_url"].rsplit("/", 1)[-1] for q in run.quarantined}
-    assert per_doc == {d.name for d in OB_DOCS} - {"control_inline_issuer.json"}
+    assert per_doc == {d.name for d in OB_DOCS} - read
     assert run.stats["credcat/unsafe_address/refused"] >= 20
 
 
@@ -394,7 +400,8 @@ def test_crawl_over_http_refuses_redirects_to_files_and_private_hosts(canary, tm
     assert listings["Loopback control"]["organisation"] == "Loopback Issuer"  # a safe link is still followed
     # The loopback issuer is the one route the test allowance (CREDCAT_ALLOW_LOOPBACK, on for this loopback
     # server) lets through: nothing listens on port 9, so the badge publishes without an organisation.
-    assert set(listings) == {"Loopback control", "Hostile control", "Hostile issuer-loopback"}
+    assert set(listings) == {"Loopback control", "Hostile control", "Hostile issuer-loopback", "Hostile ctx-remote",
+                             "Hostile issuer-offsite"}
     assert listings["Hostile issuer-loopback"]["organisation"] is None
     assert run.stats["credcat/unsafe_address/refused"] >= 25
 

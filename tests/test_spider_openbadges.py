@@ -20,7 +20,9 @@ def crawled(tmp_path_factory):
     result = crawl("openbadges", offline=True, data_dir=tmp_path_factory.mktemp("ob"), timeout=300,
                    extra_settings={"LOG_LEVEL": "DEBUG"})
     assert result.ok, result
-    listings = {r["uid"]: r for r in read_jsonl(result.listings_path)}
+    # keyed by the achievement id: an achievement embedded in another document has a digest after it (uids)
+    listings = {"openbadges:" + r["source_id"].split("#")[0]: r for r in read_jsonl(result.listings_path)}
+    assert len(listings) == result.listings
     return result, listings, read_jsonl(result.quarantine_path), (result.run_dir / "crawl.log").read_text()
 
 
@@ -67,6 +69,11 @@ def test_embedded_issuer_assertion_and_graph(crawled):
     assert f"openbadges:{OC}/badgeclasses/spreadsheet-skills.json" in listings
     assert f"openbadges:{OC}/badgeclasses/public-speaking.json" in listings
     assert listings[f"openbadges:{OC}/badgeclasses/data-visualisation.json"]["title"] == "Data Visualisation & Storytelling"
+    # Read at its own URL, a BadgeClass is keyed by its id; embedded in a catalogue, by its id and a digest.
+    assert listings[f"openbadges:{OC}/badgeclasses/python-foundations.json"]["uid"] == \
+        f"openbadges:{OC}/badgeclasses/python-foundations.json"
+    assert re.fullmatch(rf"openbadges:{OC}/badgeclasses/spreadsheet-skills\.json#[0-9a-f]{{12}}",
+                        listings[f"openbadges:{OC}/badgeclasses/spreadsheet-skills.json"]["uid"])
 
 
 def test_ob3_achievement_field_by_field(crawled):

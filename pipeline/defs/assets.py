@@ -12,6 +12,7 @@ from pipeline import crawl as crawler
 from pipeline import dictionary, lock, quality, registry, warehouse
 from pipeline.defs.partitions import PROVIDERS, provider_partitions
 from pipeline.defs.resources import CatalogueResource
+from pipeline.imports import import_runs
 
 
 class CrawlConfig(dg.Config):
@@ -153,6 +154,7 @@ def _table_metadata(con, table: str) -> dict:
 def build_catalogue(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
     runs = {p: run for p in PROVIDERS if (run := crawler.latest_run(p, catalogue.data)) is not None}
     missing = sorted(set(PROVIDERS) - set(runs))
+    runs.update(import_runs(catalogue.data))  # documents read in with `credcat import` (pipeline/imports.py)
     if missing:
         context.log.warning(f"no finished crawl yet for: {', '.join(missing)}")
     reg = registry.registry()
