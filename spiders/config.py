@@ -25,6 +25,11 @@ def providers() -> dict[str, dict[str, Any]]:
     return {name: {**defaults, "name": name, **entry} for name, entry in cfg.get("providers", {}).items()}
 
 
+def crawled() -> list[str]:
+    """Providers with a spider (crawled by a refresh); the others are import-only (``credcat import``)."""
+    return sorted(name for name, entry in providers().items() if entry.get("spider"))
+
+
 def provider(name: str) -> dict[str, Any]:
     try:
         return providers()[name]

@@ -71,7 +71,8 @@ class Duration:
         return None if self.weeks is None else round(self.weeks * 7, 4)
 
 
-_NUM = r"(\d{1,7}(?:[.,]\d{1,4})?)"
+# a decimal point may carry a float's full precision ("0.6166666666666667 hours" from a catalogue export)
+_NUM = r"(\d{1,7}(?:\.\d{1,17}|,\d{1,4})?)"
 _RANGE_SEP = r"\s*(?:-|~|to|bis|a|à|ou|or)\s*"
 _H = r"hours?|hrs?|h|std\.?|stunden?|heures?|horas?|ore|ora|uur"
 _MIN = r"minutes?|mins?|minuten?|minutos?|minuti|mn"
@@ -83,9 +84,10 @@ _PER_WEEK = (
     r"(?:week|wk|woche|semaine|semana|settimana)\b|\s*weekly|\s*wochentlich|\s*hebdo(?:madaire)?s?|\s*semanales?)"
 )
 _PER_DAY = r"(?:\s*(?:/|per|a|each|pro|par|por|al)\s*(?:day|tag|jour|dia|giorno)\b|\s*daily|\s*taglich)"
+_PER_MONTH = r"(?:\s*(?:/|per|a|each|pro|par|por|al)\s*(?:month|monat|mois|mes|mese)\b|\s*monthly|\s*monatlich)"
 _QUANTITY = re.compile(
     rf"{_NUM}(?:{_RANGE_SEP}{_NUM})?\s*(?:(?P<h>{_H})|(?P<min>{_MIN})|(?P<wk>{_WK})|(?P<mo>{_MO})|(?P<day>{_DAY}))"
-    rf"(?![a-z])(?P<pw>{_PER_WEEK})?(?P<pd>{_PER_DAY})?"
+    rf"(?![a-z])(?P<pw>{_PER_WEEK})?(?P<pd>{_PER_DAY})?(?P<pm>{_PER_MONTH})?"
 )
 # "1h30", "2h 15" without a minutes unit
 _COMPACT_HM = re.compile(r"\b(\d{1,3})\s*h\s*(\d{1,2})\s*(?:m|mn|min)?\b(?!\s*(?:h|%|[.,]\d|[a-z]))")
@@ -207,6 +209,8 @@ def _scan(text: str):
             kind = "day"
         if m.group("pd"):
             kind += "/day"
+        elif m.group("pm"):
+            kind += "/mo"
         elif m.group("pw"):
             kind += "/wk"
         found.append((kind, mid, lo, hi, m.start(), m.end(), m.group(2) is not None))
@@ -250,6 +254,14 @@ def _parse_text(raw: str, text: str) -> Duration:
                 if is_range:
                     estimated = True
                     notes.append(f"midpoint of {_fmt(lo * f)}-{_fmt(hi * f)} h/week")
+        elif kind in ("h/day", "min/day", "h/mo", "min/mo"):
+            # a stated rate per day or month (MOOChub v3 timeUnit h/day, h/month) as a weekly rate: 7 days a
+            # week, 4.348 weeks a month; estimated, since a course need not run every day
+            if hpw is None:
+                f = (1.0 if kind.startswith("h/") else 1 / 60) * (7.0 if kind.endswith("/day") else 1 / WEEKS_PER_MONTH)
+                hpw, hpw_lo, hpw_hi = mid * f, lo * f, hi * f
+                estimated = True
+                notes.append("per-day rate x 7 days/week" if kind.endswith("/day") else "per-month rate / 4.348 weeks/month")
         elif kind in ("wk", "mo", "day"):
             if weeks is None:
                 f = 1.0 if kind == "wk" else (WEEKS_PER_MONTH if kind == "mo" else 1 / 7)
@@ -260,7 +272,7 @@ def _parse_text(raw: str, text: str) -> Duration:
                 if is_range:
                     estimated = True
                     notes.append(f"midpoint of {_fmt(lo * f)}-{_fmt(hi * f)} weeks")
-        # per-day rates and per-week lengths are ignored: no stable conversion to a workload
+        # per-week lengths are ignored: no stable conversion to a workload
     return _combine(raw, t, hours, hmin, hmax, hpw, hpw_lo, hpw_hi, weeks, wk_lo, wk_hi, estimated, notes)
 
 
@@ -341,7 +353,7 @@ def _merge(main: Duration, length: Duration, raw_length: str) -> Duration:
     if main.hours_per_week is not None and weeks is not None:
         est = main.estimated or (from_length and length.estimated)
         note = "h/week x weeks" + (" (length given separately)" if from_length else "")
-        if main.note and "midpoint" in main.note:
+        if main.note and "; " in main.note:  # the rate's own notes (a midpoint, a per-day rate)
             note += "; " + main.note.split("; ", 1)[-1]
         if from_length and length.estimated and length.note:
             note += "; length: " + length.note
