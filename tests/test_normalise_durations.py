@@ -160,3 +160,12 @@ def test_moochub_v3_rates_per_day_and_month():
     month = parse_duration("6 h/month", "P3M")
     assert month.hours == pytest.approx(18.0) and month.rule == "effort_x_length"
     assert parse_duration("6 h/month").hours is None  # a rate alone is no total
+
+
+def test_schedule_time_per_occurrence_with_its_repeat():
+    """A schema.org Schedule's duration (time of each occurrence) read with repeatFrequency x repeatCount, as
+    spiders/structured_data.py writes it: Google's course info example, PT3H Daily x 31."""
+    d = parse_duration("PT3H per day", "P31D")
+    assert d.hours == pytest.approx(93.0) and d.hours_per_week == 21.0 and d.rule == "effort_x_length"
+    assert parse_duration("PT1H30M per week", "P8W").hours == pytest.approx(12.0)
+    assert parse_duration("PT1H30M").hours == 1.5  # a bare ISO 8601 time is still a total

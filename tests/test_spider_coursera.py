@@ -52,7 +52,7 @@ def test_course_page_field_by_field(sitemap_run):
     assert r["duration_text"] == "PT19H" and r["length_text"] is None
     assert r["cost_text"] == "Audit: USD 0"
     assert typed_values(r) == {}
-    assert r["skills"] == ["Python Syntax And Semantics", "Data Structures"]
+    assert r["learning_outcomes"] == ["Python Syntax And Semantics", "Data Structures"]  # schema.org teaches
     assert r["part_of"] == ["coursera:specializations/python"]
     assert r["has_part"] == [] and r["prepares_for"] == []
     assert r["source_modified"] == "2025-02-11T08:00:00Z"

@@ -46,7 +46,8 @@ def test_course_page_field_by_field(sitemap_run):
     assert r["duration_text"] == "10-14 hours per week" and r["length_text"] == "P16W"  # workload; calendar length
     assert r["cost_text"] == "Audit: USD 0; Verified certificate: USD 300"
     assert typed_values(r) == {}
-    assert r["skills"] == ["Probability"]
+    assert r["learning_outcomes"] == ["Probability"] and r["skills"] == []  # schema.org teaches: outcomes
+    assert r["runs"] and r["runs"][0]["duration_text"] == "10-14 hours per week"  # every CourseInstance
     assert r["part_of"] == [SDS]
     assert r["source_modified"] == "2025-02-10T12:00:00+00:00"
     assert r["raw"]["courseCode"] == "6.431x"

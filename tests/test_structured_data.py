@@ -83,7 +83,7 @@ def test_workload_and_calendar_length_stay_apart():
         "10-14 hours per week", "P16W", "en-US")
     counted = sd.map_node({"@type": "Course", "hasCourseInstance": {"courseWorkload": "PT6H", "courseSchedule": {
         "repeatFrequency": "Weekly", "repeatCount": 8}}})
-    assert (counted["duration_text"], counted["length_text"]) == ("PT6H", "8 weeks")  # repeatCount with its unit
+    assert (counted["duration_text"], counted["length_text"]) == ("PT6H", "P8W")  # repeatCount in its frequency's unit
     programme = sd.map_node({"@type": "EducationalOccupationalProgram", "timeToComplete": "P8M"})
     assert programme["length_text"] == "P8M" and "duration_text" not in programme
 

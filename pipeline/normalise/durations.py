@@ -113,6 +113,7 @@ _WORD_RE = re.compile(r"\b(" + "|".join(sorted(_WORDS, key=len, reverse=True)) +
 # an ISO 8601 calendar length inside a text ("2 h/week over P6W"), already folded to lower case
 _ISO_IN_TEXT = re.compile(r"\bp(\d{1,4})([wdmy])\b")
 _ISO_UNITS = {"w": "weeks", "d": "days", "m": "months"}
+_ISO_TIME_IN_TEXT = re.compile(r"\bpt(?=\d)(?:(\d{1,4}(?:[.,]\d+)?)h)?(?:(\d{1,4})m)?\b")
 _HALF_HOUR = re.compile(r"\b(?:half an? hour|a half hour|half hour|une demi-heure|media hora|eine halbe stunde)\b")
 _AN_HOUR = re.compile(r"(?<![\d.,]\s)(?<![\d.,])\b(?:an|one|a)\s+hour\b")
 
@@ -219,6 +220,8 @@ def _scan(text: str):
 
 def _parse_text(raw: str, text: str) -> Duration:
     t = fold(text)
+    if "pt" in t:  # an ISO 8601 time inside a text ("PT3H per day": a schema.org Schedule's time per occurrence)
+        t = _ISO_TIME_IN_TEXT.sub(lambda m: f"{(parse_number(m.group(1) or '0') or 0) + int(m.group(2) or 0) / 60:g} hours", t)
     if "p" in t:
         t = _ISO_IN_TEXT.sub(lambda m: f"{int(m.group(1)) * 12} months" if m.group(2) == "y"
                              else f"{m.group(1)} {_ISO_UNITS[m.group(2)]}", t)
@@ -314,7 +317,7 @@ def _parse_one(raw: str, unit: str | None) -> Duration:
         if value is None:
             return Duration(raw, reason="unparsed: bad number")
         return _bare(raw, value, unit)
-    if text[:1] in "Pp" and (text[1:2].isdigit() or text[1:2] in ("T", "t")):
+    if text[:1] in "Pp" and (text[1:2].isdigit() or text[1:2] in ("T", "t")) and " " not in text:
         iso = _parse_iso(raw, text)
         if iso is not None:
             return iso

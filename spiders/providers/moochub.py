@@ -111,6 +111,8 @@ class MoochubSpider(PagedApiSpider):
         "participation_text": "v3: attributes.courseMode online/onsite/blended",
         "pacing_text": "v3: attributes.courseMode synchronous/asynchronous",
         "skills": "attributes.keywords",
+        "runs": "attributes.startDate[] with endDate[] (v3 lists, v2 one value), with the course's mode, "
+                "languages and offers",
         "source_modified": "attributes.updatedAt, else dateModified",
     }
 
@@ -217,7 +219,19 @@ class MoochubSpider(PagedApiSpider):
             pacing_text=joined(m for m in modes if m in MODES_PACING),
             skills=[clean(k) for k in keywords if clean(k)],
             source_modified=attrs.get("updatedAt") or attrs.get("dateModified"),
+            runs=self.runs_of(attrs, modes, cost),
         )
+
+    @staticmethod
+    def runs_of(attrs: dict, modes: list[str], cost: str | None) -> list[dict]:
+        """Each stated start (v3 ``startDate[]`` with ``endDate[]`` in the same order; v2 one string) as a run."""
+        starts = [d for d in as_list(attrs.get("startDate")) if isinstance(d, str) and d.strip()]
+        ends = [d for d in as_list(attrs.get("endDate")) if isinstance(d, str) and d.strip()]
+        common = {"participation_text": joined(m for m in modes if m not in MODES_PACING),
+                  "pacing_text": joined(m for m in modes if m in MODES_PACING), "cost_text": cost,
+                  "language_text": joined(x for x in as_list(attrs.get("inLanguage") or attrs.get("languages"))
+                                          if isinstance(x, str))}
+        return [{"start": start, "end": ends[i] if i < len(ends) else None, **common} for i, start in enumerate(starts)]
 
     def course_page(self, platform: str, entry: dict, attrs: dict) -> str | None:
         """A course the feed gives without ``url``: its platform's course page when the platform configures a
