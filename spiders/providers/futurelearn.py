@@ -91,7 +91,8 @@ class FutureLearnSpider(JsonLdSpider, PagedApiSpider):
             skills=sd.texts(raw.get("categories")),
             runs=[{"id": r.get("uuid"), "start": r.get("start_date"),
                    "length_text": with_unit(r["duration_in_weeks"], "weeks") if is_number(r.get("duration_in_weeks")) else None,
-                   "pacing_text": "scheduled run"}
+                   "pacing_text": "scheduled run",
+                   "duration_text": with_unit(per_week, "hours per week") if is_number(per_week) else None}
                   for r in raw.get("runs") or [] if isinstance(r, dict)],
         )
         if raw.get("has_certificates") is True:

@@ -227,7 +227,9 @@ class MoochubSpider(PagedApiSpider):
         """Each stated start (v3 ``startDate[]`` with ``endDate[]`` in the same order; v2 one string) as a run."""
         starts = [d for d in as_list(attrs.get("startDate")) if isinstance(d, str) and d.strip()]
         ends = [d for d in as_list(attrs.get("endDate")) if isinstance(d, str) and d.strip()]
-        common = {"participation_text": joined(m for m in modes if m not in MODES_PACING),
+        common = {"duration_text": workload_text(attrs.get("workload")),
+                  "length_text": attrs.get("duration") if isinstance(attrs.get("duration"), str) else None,
+                  "participation_text": joined(m for m in modes if m not in MODES_PACING),
                   "pacing_text": joined(m for m in modes if m in MODES_PACING), "cost_text": cost,
                   "language_text": joined(x for x in as_list(attrs.get("inLanguage") or attrs.get("languages"))
                                           if isinstance(x, str))}
