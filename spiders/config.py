@@ -26,8 +26,9 @@ def providers() -> dict[str, dict[str, Any]]:
 
 
 def crawled() -> list[str]:
-    """Providers with a spider (crawled by a refresh); the others are import-only (``credcat import``)."""
-    return sorted(name for name, entry in providers().items() if entry.get("spider"))
+    """Providers a refresh crawls: those with a spider that are not ``retired``; the others are import-only
+    (``credcat import``) or kept for their recorded answers."""
+    return sorted(name for name, entry in providers().items() if entry.get("spider") and not entry.get("retired"))
 
 
 def provider(name: str) -> dict[str, Any]:
