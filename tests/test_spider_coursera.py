@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline.crawl import crawl
@@ -124,3 +126,17 @@ def test_import_of_an_exported_api_page(tmp_path):
     assert run.returncode == 0, run.log[-2000:]
     assert len(run.listings) == 10  # the given page only: its paging.next is not followed
     assert all(r["source_url"].startswith("file://") for r in run.listings)
+
+
+def test_real_recorded_courses_v1_answer(tmp_path):
+    """courses.v1 as Coursera answered it (recorded in mammooc's tests, MIT; tests/fixtures/provider_api_samples)."""
+    page = Path(__file__).parent / "fixtures" / "provider_api_samples" / "coursera__raw_course_data.json"
+    run = run_spider("coursera", tmp_path, args={"urls": page.as_uri()})
+    assert run.returncode == 0, run.log[-2000:]
+    rows = run.by_uid()
+    assert set(rows) == {"coursera:learn/digitalmedia", "coursera:learn/gamification"}
+    g = rows["coursera:learn/gamification"]
+    assert (g["duration_text"], g["language_text"], g["cost_text"]) == ("4-8 hours/week", "en", "Free to audit; paid certificate")
+    assert g["organisation"] == "University of Pennsylvania"  # partnerIds resolved through linked partners.v1
+    assert g["runs"] == [{"start": "1447095621493", "language_text": "en"}]  # startDate, epoch milliseconds
+    assert rows["coursera:learn/digitalmedia"]["runs"] == []

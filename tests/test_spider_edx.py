@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline.crawl import crawl
@@ -107,3 +109,16 @@ def test_rss_import_from_file(tmp_path):
     run = run_spider("edx", tmp_path, args={"urls": feed.as_uri()})
     assert run.returncode == 0, run.log[-2000:]
     assert len(run.listings) == 4  # first page only: a given document is imported, not paged onward
+
+
+def test_real_recorded_rss_feed(tmp_path):
+    """edX's legacy RSS course feed as recorded in mammooc's tests (MIT; tests/fixtures/provider_api_samples)."""
+    feed = Path(__file__).parent / "fixtures" / "provider_api_samples" / "edx__course_data.xml"
+    run = run_spider("edx", tmp_path, args={"urls": feed.as_uri()})
+    assert run.returncode == 0, run.log[-2000:]
+    [r] = run.listings
+    assert r["title"] == "Mobile Application Experiences Part 4: Understanding Use"
+    assert (r["duration_text"], r["length_text"]) == ("10-12 hours/week", "4 weeks")
+    assert r["prerequisites"] == "Having a working app that you have the source code for."
+    assert r["pacing_text"] == "instructor-paced"  # course:self_paced 0
+    assert r["runs"][0]["start"] == "2016-04-25 00:00:00" and r["runs"][0]["end"] == "2016-05-23 00:00:00"
