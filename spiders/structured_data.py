@@ -267,8 +267,8 @@ BILLING_UNITS = {"P1M": "month", "P1Y": "year", "P1W": "week", "MON": "month", "
 def offer_text(offer: dict) -> str | None:
     """One schema.org ``Offer`` as text: ``"<category>: <currency> <price>"``, the price as written.
 
-    A ``UnitPriceSpecification`` with a billing period adds ``"per <unit>"`` (``P1M`` -> ``per month``; any other
-    period is kept as written). An offer with neither price nor category states nothing and gives None.
+    A ``UnitPriceSpecification`` with a billing period adds ``"/<unit>"`` (``P1M`` -> ``/month``, as contract 1
+    writes subscriptions: ``"Subscription: USD 49/month"``; any other period is kept as written, ``per P2M``). An offer with neither price nor category states nothing and gives None.
     """
     spec = offer.get("priceSpecification")
     spec = spec[0] if isinstance(spec, list) and spec else spec
@@ -282,8 +282,9 @@ def offer_text(offer: dict) -> str | None:
     if amount not in (None, ""):
         out += ": " + " ".join(x for x in (currency, joined([amount])) if x)
     period = text(spec.get("billingDuration")) or text(spec.get("unitCode"))
-    if period:
-        out += f" per {BILLING_UNITS.get(period.upper(), period)}"
+    if period:  # contract 1 of TEAM.md: "Subscription: USD 49/month"; a period with no unit word as written
+        unit = BILLING_UNITS.get(period.upper())
+        out += f"/{unit}" if unit else f" per {period}"
     return out
 
 

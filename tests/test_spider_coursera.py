@@ -75,7 +75,7 @@ def test_specialization_bundles_its_courses(sitemap_run):
     assert s["title"] == "Python for Everybody" and s["organisation"] == "University of Michigan"
     assert s["has_part"] == [f"coursera:learn/{slug}" for slug in
                              ("python", "python-data", "python-network-data", "python-databases", "python-data-visualization")]
-    assert s["cost_text"] == "Subscription: USD 49 per month"
+    assert s["cost_text"] == "Subscription: USD 49/month"
     assert s["length_text"] == "P8M" and s["duration_text"] is None  # timeToComplete is a span, not a workload
 
 

@@ -64,7 +64,7 @@ def test_experttrack_bundles_its_courses(run):
     assert e["credential_type"] == "learning_program" and e["organisation"] == "Coventry University"
     assert e["has_part"] == ["futurelearn:courses/data-science-fundamentals", "futurelearn:courses/python-data-analysis",
                              "futurelearn:courses/machine-learning-python"]
-    assert e["cost_text"] == "Subscription: GBP 39 per month"
+    assert e["cost_text"] == "Subscription: GBP 39/month"
     m = rows["futurelearn:microcredentials/project-management"]
     assert m["credential_type"] == "micro_credential" and len(m["has_part"]) == 3
     assert m["cost_text"] == "Program fee: GBP 655"

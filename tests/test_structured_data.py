@@ -94,7 +94,7 @@ def test_offers_keep_every_offer_as_text():
         == "Audit: USD 0; Verified certificate: USD 199"
     assert sd.offers_text({"category": "Subscription", "priceSpecification": {
         "@type": "UnitPriceSpecification", "price": 49, "priceCurrency": "USD", "billingDuration": "P1M"}}) \
-        == "Subscription: USD 49 per month"
+        == "Subscription: USD 49/month"
     assert sd.offers_text({"price": 10, "priceSpecification": {"billingDuration": "P2M"}}) == "Offer: 10 per P2M"
     assert sd.offers_text({"category": "Free"}) == "Free"
     assert sd.offers_text(None) is None and sd.offers_text({"name": "no price"}) is None
