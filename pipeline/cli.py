@@ -43,6 +43,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from spiders import config
 
     rows = [provider_status(name) for name in sorted(config.providers())]
+    rows = [r for r in rows if r["provider"] in config.crawled() or r["feed"]]  # import-only: once imported
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
@@ -153,17 +154,52 @@ def cmd_validate(args: argparse.Namespace) -> int:
     file = Path(args.file) if args.file else None
     if file is not None and not file.is_file():
         return _fail(f"cannot read {file}: no such file")
+    from pipeline import tabular
+
     try:
-        if args.provider:
+        # a table file (a JSON Lines file only with --map: without, it is a feed or the provider's own export)
+        if file is not None and tabular.is_tabular(file) and (file.suffix.lower() not in (".jsonl", ".ndjson") or args.map):
+            report = validate.validate_table(file, args.provider, tabular.parse_map(args.map))
+        elif args.provider:
             report = validate.dry_run_provider(args.provider, offline=args.offline, file=file)
         else:
             report = validate.validate_feed(file)
     except KeyError as exc:
         return _fail(str(exc.args[0]))
-    except RuntimeError as exc:
+    except (RuntimeError, tabular.TableImportError) as exc:
         return _fail(str(exc))
     print(json.dumps(report.as_dict(), indent=2, default=str) if args.json else report.render())
     return 0 if report.ok else 1
+
+
+# -- import (tables) ------------------------------------------------------------------------------------------
+def cmd_import_table(args: argparse.Namespace) -> int:
+    """``credcat import FILE.csv|.jsonl|.parquet --as PROVIDER --map FIELD=COLUMN``: pipeline/tabular.py."""
+    from pipeline import tabular
+
+    tables = [s for s in args.source if tabular.is_tabular(s)]
+    if not tables:  # documents and URLs: the document import (pipeline/imports.py) handles them
+        return _fail(f"not a table file (expected {', '.join(tabular.SUFFIXES)}): {' '.join(args.source)}")
+    if len(tables) != len(args.source) or len(tables) > 1:
+        return _fail("import one table file at a time")
+    path = Path(tables[0])
+    if not path.is_file():
+        return _fail(f"cannot read {path}: no such file")
+    if not args.as_provider:
+        return _fail("give --as PROVIDER: the provider the file's listings belong to")
+    try:
+        result, run, report = tabular.import_table(path, args.as_provider, tabular.parse_map(args.map),
+                                                   save=not args.no_save)
+    except tabular.TableImportError as exc:
+        return _fail(str(exc))
+    print(tabular.render(result))
+    print(f"feed: {run.run_dir}")
+    if report is not None:
+        print(report.render())
+    if not result.listings:
+        print("FAILED: nothing accepted", file=sys.stderr)
+        return 1
+    return 0 if report is not None and report.published else 1
 
 
 # -- plan, pathways, export -----------------------------------------------------------------------------------
@@ -396,8 +432,20 @@ def build_parser() -> argparse.ArgumentParser:
                                            "in that provider's format")
     p.add_argument("--provider", metavar="NAME", help="crawl this provider (or read FILE with its spider)")
     p.add_argument("--offline", action="store_true", help="crawl the provider's bundled snapshot")
+    p.add_argument("--map", action="append", metavar="FIELD=COLUMN",
+                   help="for a CSV / JSON Lines / Parquet FILE: as for `credcat import` (not saved)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("import", help="load a catalogue file (CSV, TSV, JSON Lines, Parquet) as a provider's feed "
+                                      "through validation and quarantine, then rebuild and publish")
+    p.add_argument("source", nargs="+", metavar="FILE")
+    p.add_argument("--as", dest="as_provider", metavar="PROVIDER", help="the provider the listings belong to")
+    p.add_argument("--map", action="append", metavar="FIELD=COLUMN",
+                   help="record field from a column (`a|b`: first non-empty; `{col} hours`: a template); "
+                        "saved in providers.toml for the next import (repeatable)")
+    p.add_argument("--no-save", action="store_true", help="do not save the mapping in providers.toml")
+    p.set_defaults(func=cmd_import_table)
 
     p = sub.add_parser("dedupe", add_help=False, prefix_chars="\0",
                        help="deduplicate (one input) or link (two inputs) your own CSV / JSON Lines / Parquet files; "

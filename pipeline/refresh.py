@@ -74,7 +74,7 @@ def refresh(providers: list[str] | None = None, offline: bool = False,
     Paths come from the environment (``CREDCAT_DATA_DIR``, ``CREDCAT_CATALOGUE``), as for the Dagster UI.
     """
     from pipeline.definitions import defs
-    from pipeline.defs.partitions import PROVIDERS
+    from pipeline.defs.partitions import FEED_PROVIDERS, PROVIDERS
     from pipeline.defs.schedules import all_providers_tags
     from pipeline.defs.sensors import INLINE_PUBLISH_TAG
 
@@ -142,7 +142,7 @@ def refresh(providers: list[str] | None = None, offline: bool = False,
     catalogue_path = paths.catalogue_path()
     counts = warehouse.published_counts(catalogue_path)
     report = RefreshReport(published=published, failed_checks=failed_checks, catalogue=str(catalogue_path))
-    for name in PROVIDERS:
+    for name in [p for p in FEED_PROVIDERS if p in PROVIDERS or counts.get(p)]:  # import-only ones once imported
         info = crawled.get(name)
         report.providers[name] = {
             "crawl": "skipped" if name not in selected else ("ok" if info and info["crawl"] == "ok" else "FAILED"),

@@ -126,6 +126,9 @@ def steps() -> list[Step]:
              "and every credential's versions.", context=("published_path", "refreshed_at")),
         Step("stack_cycles", "pipeline.stacking.graph:find_stack_cycles", ("int_stack_edges",), ("stack_cycles",),
              "Cycles in the stacking graph: inferred edges closing one are dropped, explicit ones flagged."),
+        Step("credential_runs", "pipeline.runs:build_runs", ("raw_listings", "listings", "credential_sources"),
+             ("credential_runs",), "Every run (session, course instance) a source publishes, typed by "
+             "pipeline.normalise beside its raw text."),
     ]
 
 

@@ -143,3 +143,38 @@ def dry_run_provider(provider: str, *, offline: bool = False, file: Path | None 
         finally:
             con.close()
     return report
+
+
+def validate_table(path: Path, provider: str | None = None, mapping: dict[str, str] | None = None) -> ValidationReport:
+    """Dry run of ``credcat import`` for a CSV / JSON Lines / Parquet file: map its rows (the provider's saved
+    mapping, overridden by ``mapping``; without a provider, columns named like record fields), land the feed in
+    a temporary folder and build ``listings`` and ``quarantine`` there. Rows are counted, not lines."""
+    from pipeline import tabular
+    from spiders import config
+
+    source = provider or "import"
+    if provider is not None:
+        config.provider(provider)  # unknown names fail with the list of known ones
+        merged = {**tabular.saved_mapping(provider), **(mapping or {})}
+    else:
+        columns = tabular.read_rows(Path(path))[0]
+        merged = {c: c for c in columns if c in tabular.FIELD_TYPES} | (mapping or {})
+    if not merged:
+        raise tabular.TableImportError(f"no mapping for {path}: give --provider NAME with a saved mapping, or --map FIELD=COLUMN")
+    result = tabular.convert(Path(path), source, merged)
+    report = ValidationReport(subject=f"{path} as {source}")
+    with tempfile.TemporaryDirectory(prefix="credcat-validate-") as tmp:
+        data = Path(tmp)
+        run = tabular.write_run(result, data)
+        con = warehouse.fresh_build(data / "validate.duckdb")
+        try:
+            warehouse.build(con, ["listings", "quarantine"], inputs=warehouse.Build({source: run.run_dir}))
+            report.accepted = con.execute("select count(*) from listings").fetchone()[0]
+            report.by_type = dict(con.execute("select credential_type, count(*) from listings group by 1 order by 2 desc").fetchall())
+            report.quarantined = [dict(zip(("reason", "message", "source_id"), r)) for r in
+                                  con.execute("select reason, message, source_id from quarantine").fetchall()]
+            report.checks = _checks(con)
+        finally:
+            con.close()
+    return report
+

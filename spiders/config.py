@@ -25,6 +25,12 @@ def providers() -> dict[str, dict[str, Any]]:
     return {name: {**defaults, "name": name, **entry} for name, entry in cfg.get("providers", {}).items()}
 
 
+def crawled() -> list[str]:
+    """Providers a refresh crawls: those with a spider that are not ``retired``; the others are import-only
+    (``credcat import``) or kept for their recorded answers."""
+    return sorted(name for name, entry in providers().items() if entry.get("spider") and not entry.get("retired"))
+
+
 def provider(name: str) -> dict[str, Any]:
     try:
         return providers()[name]

@@ -31,6 +31,18 @@ def clean(text: Any) -> str | None:
     return text or None
 
 
+def html_text(value: Any) -> str | None:
+    """Text of an HTML fragment (Microsoft Learn v1 summaries carry markup with build attributes): tags removed,
+    entities decoded, whitespace collapsed; the words untouched. Plain text passes through."""
+    if not isinstance(value, str):
+        return None
+    if "<" in value:
+        from w3lib.html import remove_tags
+
+        value = remove_tags(value)
+    return clean(" ".join(value.split()))
+
+
 def is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 

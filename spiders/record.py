@@ -118,6 +118,15 @@ class Listing:
     )
     criteria_text: str | None = _f("VARCHAR", "What must be done to earn it, as stated (Open Badges criteria narrative).")
     code: str | None = _f("VARCHAR", "The source's human-readable code, e.g. `AZ-900` (OB `humanCode`, CTDL `codedNotation`).")
+    runs: list[dict] = _f(
+        "JSON",
+        "Runs, sessions or course instances the source publishes, one object each, every value the source's own "
+        "text (any may be null): `id`, `url`, `start`, `end` (dates as stated), `pacing_text`, "
+        "`participation_text` (mode), `language_text`, `cost_text`, `duration_text` (workload), `length_text` "
+        "(e.g. Coursera `startDate`, FutureLearn runs, edX start/end, MOOChub start/endDate, schema.org "
+        "CourseInstance). Typed per run in the `credential_runs` table.",
+        factory=list,
+    )
     source_modified: str | None = _f("TIMESTAMPTZ", "When the source says the listing last changed (ISO 8601).")
     fetched_at: str = _f("TIMESTAMPTZ", "When the crawler fetched the response (ISO 8601, UTC).", required=True)
     source_url: str = _f("VARCHAR", "The URL of the response the record was read from.", required=True)

@@ -21,7 +21,7 @@ from typing import Any
 from parsel import Selector
 
 from spiders import limits
-from spiders.helpers import as_list, is_number, joined, with_unit
+from spiders.helpers import as_list, is_number, joined
 
 SCHEMA_PREFIXES = ("http://schema.org/", "https://schema.org/", "schema:")
 
@@ -195,7 +195,7 @@ def text(value: Any) -> str | None:
         if isinstance(item, (int, float)) and not isinstance(item, bool):
             return str(item)
         if isinstance(item, dict):
-            for key in ("name", "@value", "value", "alternateName"):
+            for key in ("name", "@value", "value", "alternateName", "targetName"):  # targetName: an AlignmentObject
                 found = text(item.get(key))
                 if found:
                     return found
@@ -267,8 +267,8 @@ BILLING_UNITS = {"P1M": "month", "P1Y": "year", "P1W": "week", "MON": "month", "
 def offer_text(offer: dict) -> str | None:
     """One schema.org ``Offer`` as text: ``"<category>: <currency> <price>"``, the price as written.
 
-    A ``UnitPriceSpecification`` with a billing period adds ``"per <unit>"`` (``P1M`` -> ``per month``; any other
-    period is kept as written). An offer with neither price nor category states nothing and gives None.
+    A ``UnitPriceSpecification`` with a billing period adds ``"/<unit>"`` (``P1M`` -> ``/month``, as contract 1
+    writes subscriptions: ``"Subscription: USD 49/month"``; any other period is kept as written, ``per P2M``). An offer with neither price nor category states nothing and gives None.
     """
     spec = offer.get("priceSpecification")
     spec = spec[0] if isinstance(spec, list) and spec else spec
@@ -282,8 +282,9 @@ def offer_text(offer: dict) -> str | None:
     if amount not in (None, ""):
         out += ": " + " ".join(x for x in (currency, joined([amount])) if x)
     period = text(spec.get("billingDuration")) or text(spec.get("unitCode"))
-    if period:
-        out += f" per {BILLING_UNITS.get(period.upper(), period)}"
+    if period:  # contract 1 of TEAM.md: "Subscription: USD 49/month"; a period with no unit word as written
+        unit = BILLING_UNITS.get(period.upper())
+        out += f"/{unit}" if unit else f" per {period}"
     return out
 
 
@@ -292,19 +293,65 @@ def offers_text(offers: Any) -> str | None:
     return joined((offer_text(o) for o in as_list(offers) if isinstance(o, dict)), "; ")
 
 
-# schema.org repeatFrequency -> the unit a repeatCount counts
-FREQUENCY_UNITS = {"daily": "days", "weekly": "weeks", "monthly": "months", "p1d": "days", "p1w": "weeks", "p1m": "months"}
+# schema.org repeatFrequency (Google's course info: Daily, Weekly, Monthly, Yearly; or ISO 8601) -> the ISO 8601
+# designator of the unit a repeatCount counts, and the word of its per-occurrence rate
+FREQUENCIES = {"daily": ("D", "day"), "weekly": ("W", "week"), "monthly": ("M", "month"), "yearly": ("Y", "year"),
+               "p1d": ("D", "day"), "p1w": ("W", "week"), "p1m": ("M", "month"), "p1y": ("Y", "year")}
+
+
+def _frequency(schedule: dict) -> tuple[str, str] | None:
+    return FREQUENCIES.get(str(text(schedule.get("repeatFrequency"))).lower().strip())
 
 
 def schedule_length(schedule: Any) -> str | None:
-    """A ``Schedule``'s calendar length as stated: its ``duration``, else ``repeatCount`` in its frequency's unit."""
+    """A ``Schedule``'s calendar length as stated: ``repeatCount`` read with its ``repeatFrequency``
+    (``Daily`` x 31 -> ``P31D``, ``Monthly`` x 3 -> ``P3M``); a schedule without a repeat states its span in
+    ``duration`` (one with a repeat states there the time of each occurrence, see :func:`schedule_workload`)."""
     if not isinstance(schedule, dict):
         return None
+    freq, count = _frequency(schedule), schedule.get("repeatCount")
+    if freq and is_number(count) and count > 0:
+        return f"P{count:g}{freq[0]}"
     stated = text(schedule.get("duration"))
-    if stated:
-        return stated
-    count, unit = schedule.get("repeatCount"), FREQUENCY_UNITS.get(str(text(schedule.get("repeatFrequency"))).lower())
-    return with_unit(count, unit) if is_number(count) and unit else None
+    return stated if stated and not (freq and stated.upper().startswith("PT")) else None
+
+
+def schedule_workload(schedule: Any) -> str | None:
+    """A repeating ``Schedule``'s time per occurrence as a rate: ``duration`` PT3H, ``Daily`` -> ``"PT3H per day"``."""
+    if not isinstance(schedule, dict):
+        return None
+    freq, stated = _frequency(schedule), text(schedule.get("duration"))
+    return f"{stated} per {freq[1]}" if freq and stated and stated.upper().startswith("PT") else None
+
+
+# courseMode words that say how a run is paced rather than where it takes place
+PACING_MODES = ("synchronous", "asynchronous", "self-paced", "self paced", "full-time", "part-time")
+
+
+def modes(instance: dict) -> tuple[str | None, str | None]:
+    """(participation_text, pacing_text) of a CourseInstance from its ``courseMode`` values, as stated."""
+    values = [m.rsplit("#", 1)[-1].rsplit("/", 1)[-1] for m in texts(instance.get("courseMode"))]
+    pacing = [m for m in values if m.lower() in PACING_MODES]
+    return joined(m for m in values if m not in pacing), joined(pacing)
+
+
+def instance_run(instance: dict) -> dict[str, Any]:
+    """One ``CourseInstance`` as a run (``Listing.runs``): its dates, mode, schedule, workload, language and
+    offers, each as the node states it."""
+    schedule = next((s for s in as_list(instance.get("courseSchedule")) if isinstance(s, dict)), {})
+    participation, pacing = modes(instance)
+    return {
+        "id": instance.get("@id") if isinstance(instance.get("@id"), str) else text(instance.get("identifier")),
+        "url": ref_url(instance.get("url")),
+        "start": text(instance.get("startDate")) or text(schedule.get("startDate")),
+        "end": text(instance.get("endDate")) or text(schedule.get("endDate")),
+        "participation_text": participation,
+        "pacing_text": pacing,
+        "language_text": language_text(instance.get("inLanguage")),
+        "cost_text": offers_text(instance.get("offers")),
+        "duration_text": text(instance.get("courseWorkload")) or schedule_workload(schedule),
+        "length_text": schedule_length(schedule) or text(instance.get("duration")),
+    }
 
 
 # schema.org / provider wording of a credential -> our controlled credential type
@@ -365,10 +412,14 @@ def map_node(node: dict) -> dict[str, Any]:
     (``*_urls``); the spider turns them into uids. Fields the node does not carry are left out.
 
     Workload and calendar length stay apart: ``timeRequired`` (time to work through the content) or a course
-    instance's ``courseWorkload`` is ``duration_text``; a programme's ``timeToComplete`` or the instance's
-    ``courseSchedule`` is ``length_text``."""
+    instance's ``courseWorkload`` (else its schedule's time per occurrence) is ``duration_text``; a programme's
+    ``timeToComplete`` or the instance's ``courseSchedule`` is ``length_text``. Every ``CourseInstance`` is a
+    run; the first one that states a workload or a length gives the listing's. ``teaches`` are learning
+    outcomes and ``coursePrerequisites`` prerequisites (Google's course info structured data)."""
     instances = [i for i in as_list(node.get("hasCourseInstance")) if isinstance(i, dict)]
-    first = instances[0] if instances else {}
+    runs = [instance_run(i) for i in instances]
+    credentials = [c for c in as_list(node.get("educationalCredentialAwarded")) if isinstance(c, dict)]
+    is_credential = "EducationalOccupationalCredential" in types_of(node)
     out: dict[str, Any] = {
         "title": text(node.get("name")),
         "url": ref_url(node.get("url")) or (node.get("@id") if isinstance(node.get("@id"), str) else None),
@@ -376,17 +427,28 @@ def map_node(node: dict) -> dict[str, Any]:
         "description": text(node.get("description")),
         "organisation": organisation(node),
         "level_text": joined(texts(node.get("educationalLevel"))),
-        "language_text": language_text(node.get("inLanguage")) or joined(language_text(i.get("inLanguage"))
-                                                                         for i in instances),
-        "duration_text": text(node.get("timeRequired")) or text(first.get("courseWorkload")),
-        "length_text": text(node.get("timeToComplete")) or schedule_length(first.get("courseSchedule")),
-        "cost_text": offers_text(node.get("offers")),
-        "skills": texts(node.get("teaches")) + texts(node.get("competencyRequired") if "EducationalOccupationalCredential" in types_of(node) else None)
+        "language_text": language_text(node.get("inLanguage")) or joined(r["language_text"] for r in runs),
+        "duration_text": text(node.get("timeRequired")) or next((r["duration_text"] for r in runs if r["duration_text"]), None),
+        "length_text": text(node.get("timeToComplete")) or next((r["length_text"] for r in runs if r["length_text"]), None),
+        # every offer: the course's (by category: Free, Partially Free, Subscription, Paid), its instances' and the
+        # awarded credential's (a certificate fee)
+        "cost_text": joined([offers_text(node.get("offers")), *(r["cost_text"] for r in runs),
+                             *(offers_text(c.get("offers")) for c in credentials)], "; "),
+        "participation_text": joined(r["participation_text"] for r in runs),
+        "pacing_text": joined(r["pacing_text"] for r in runs),
+        "prerequisites": joined(texts(node.get("coursePrerequisites")) + (texts(node.get("competencyRequired"))
+                                if not is_credential else []), "; "),
+        "learning_outcomes": texts(node.get("teaches")),
+        "skills": (texts(node.get("competencyRequired")) if is_credential else [])
         + texts(node.get("keywords")) + texts(node.get("about")),
+        "credits_text": text(node.get("numberOfCredits")),
+        "code": text(node.get("courseCode")),
         "source_modified": text(node.get("dateModified")),
         "credits_text": text(node.get("numberOfCredits")),
         "recognition": [{"role": "recognized_by", "name": text(b), "id": ref_url(b) if isinstance(b, dict) else None}
                         for b in as_list(node.get("recognizedBy")) if text(b)],
+
+        "runs": [r for r in runs if any(v for k, v in r.items())],
     }
     out["has_part_urls"] = ref_urls(node.get("hasCourse")) + ref_urls(node.get("hasPart"))
     out["part_of_urls"] = ref_urls(node.get("isPartOf"))

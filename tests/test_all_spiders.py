@@ -15,7 +15,7 @@ from spiders.record import validate
 from tests.conftest import read_jsonl
 from tests.spider_helpers import typed_values
 
-PROVIDERS = sorted(config.providers())
+PROVIDERS = config.crawled()
 
 
 def test_scrapy_list_shows_every_spider():

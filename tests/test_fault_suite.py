@@ -26,25 +26,26 @@ FAST = {
     "REDIRECT_MAX_TIMES": "3", "CREDCAT_ALLOW_LOOPBACK": "1", "LOG_LEVEL": "INFO",
 }
 SURVIVED, FAILED = "survived", "failed"
-MODULES = "type=modules"
+# Microsoft Learn answers through the Learn Platform API v1 by default: one path per listing type
+MODULES = "/api/v1/modules"
 PAGE = "/courses/first-aid-at-work"
 
 # (case id, provider, faults, expected outcome, a fragment the failure reason must contain)
 CASES = [
     ("500 on one Microsoft Learn type", "mslearn", [Fault("status", MODULES, status=500)], FAILED, "modules: HTTP 500"),
-    ("503 on one type", "mslearn", [Fault("status", "type=exams", status=503)], FAILED, "exams: HTTP 503"),
-    ("404 on one type", "mslearn", [Fault("status", "type=learningPaths", status=404)], FAILED, "learningPaths: HTTP 404"),
+    ("503 on one type", "mslearn", [Fault("status", "/api/v1/exams", status=503)], FAILED, "exams: HTTP 503"),
+    ("404 on one type", "mslearn", [Fault("status", "/api/v1/learning-paths", status=404)], FAILED, "learningPaths: HTTP 404"),
     ("500 once, then fine (retried)", "mslearn", [Fault("status", MODULES, times=1)], SURVIVED, None),
     ("429 with a short Retry-After", "mslearn", [Fault("status", MODULES, times=1, status=429, value="0.2")], SURVIVED, None),
     ("429 with an absurd Retry-After", "mslearn", [Fault("status", MODULES, status=429, value="86400")], FAILED, "modules: HTTP 429"),
-    ("stall past the download timeout", "mslearn", [Fault("stall", "type=courses", value="12")], FAILED, "courses: download error: DownloadTimeoutError"),
-    ("trickle past the download timeout", "mslearn", [Fault("trickle", "type=courses")], FAILED, "courses: download error"),
-    ("truncated body (short of Content-Length)", "mslearn", [Fault("truncate", "type=certifications")], FAILED, "certifications: download error"),
-    ("body cut off mid-document", "mslearn", [Fault("cut", "type=certifications")], FAILED, "certifications: unreadable response"),
-    ("empty 200", "mslearn", [Fault("empty", "type=appliedSkills")], FAILED, "appliedSkills: empty response"),
-    ("gzip bomb", "mslearn", [Fault("gzip_bomb", "type=exams")], FAILED, "exams: refused: Ignored response"),
-    ("oversized body (Content-Length)", "mslearn", [Fault("oversize", "type=exams")], FAILED, "exams: download error"),
-    ("oversized body (streamed)", "mslearn", [Fault("oversize_stream", "type=exams")], FAILED, "exams: download error"),
+    ("stall past the download timeout", "mslearn", [Fault("stall", "/api/v1/courses", value="12")], FAILED, "courses: download error: DownloadTimeoutError"),
+    ("trickle past the download timeout", "mslearn", [Fault("trickle", "/api/v1/courses")], FAILED, "courses: download error"),
+    ("truncated body (short of Content-Length)", "mslearn", [Fault("truncate", "/api/v1/certifications")], FAILED, "certifications: download error"),
+    ("body cut off mid-document", "mslearn", [Fault("cut", "/api/v1/certifications")], FAILED, "certifications: unreadable response"),
+    ("empty 200", "mslearn", [Fault("empty", "/api/v1/applied-skills")], FAILED, "appliedSkills: empty response"),
+    ("gzip bomb", "mslearn", [Fault("gzip_bomb", "/api/v1/exams")], FAILED, "exams: refused: Ignored response"),
+    ("oversized body (Content-Length)", "mslearn", [Fault("oversize", "/api/v1/exams")], FAILED, "exams: download error"),
+    ("oversized body (streamed)", "mslearn", [Fault("oversize_stream", "/api/v1/exams")], FAILED, "exams: download error"),
     ("redirect back to itself", "mslearn", [Fault("redirect_self", MODULES)], FAILED, "modules: redirect loop"),
     ("endless redirect chain", "mslearn", [Fault("redirect_chain", MODULES)], FAILED, "modules: refused: max redirections"),
     ("redirect off-host", "mslearn", [Fault("redirect_offhost", MODULES)], FAILED, "modules: refused"),

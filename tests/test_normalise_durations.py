@@ -141,3 +141,31 @@ def test_results_are_finite():
     for text in ("9999999 hours", "1" * 400 + " hours", "PT" + "9" * 30 + "H"):
         d = parse_duration(text)
         assert d.hours is None or math.isfinite(d.hours)
+
+
+def test_real_catalogue_exports_parse():
+    """Strings as real exports state them: edX's catalogue CSV, Udemy's float hours (mooc_catalogs/)."""
+    edx = parse_duration("2–3 hours per week", "2 Weeks")
+    assert (edx.hours, edx.hours_per_week, edx.weeks, edx.rule) == (5.0, 2.5, 2.0, "effort_x_length")
+    udemy = parse_duration("0.6166666666666667 hours")
+    assert udemy.hours == 0.6166666666666667 and udemy.rule == "stated_hours"
+    assert parse_duration("1,500 hours").hours == 1500  # a comma still groups thousands
+
+
+def test_moochub_v3_rates_per_day_and_month():
+    """MOOChub v3 workload timeUnit is h/week, h/day or h/month, with the course's ISO 8601 duration."""
+    day = parse_duration("2 h/day", "P2W")
+    assert (day.hours, day.hours_per_week, day.estimated, day.rule) == (28.0, 14.0, True, "effort_x_length")
+    assert "per-day rate" in day.note
+    month = parse_duration("6 h/month", "P3M")
+    assert month.hours == pytest.approx(18.0) and month.rule == "effort_x_length"
+    assert parse_duration("6 h/month").hours is None  # a rate alone is no total
+
+
+def test_schedule_time_per_occurrence_with_its_repeat():
+    """A schema.org Schedule's duration (time of each occurrence) read with repeatFrequency x repeatCount, as
+    spiders/structured_data.py writes it: Google's course info example, PT3H Daily x 31."""
+    d = parse_duration("PT3H per day", "P31D")
+    assert d.hours == pytest.approx(93.0) and d.hours_per_week == 21.0 and d.rule == "effort_x_length"
+    assert parse_duration("PT1H30M per week", "P8W").hours == pytest.approx(12.0)
+    assert parse_duration("PT1H30M").hours == 1.5  # a bare ISO 8601 time is still a total

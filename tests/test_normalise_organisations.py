@@ -104,3 +104,9 @@ def test_countries(raw, code):
 def test_not_countries(raw):
     r = parse_country(raw)
     assert r.code is None and r.reason
+
+
+def test_several_partners_joined_by_semicolon_first_awards():
+    org = resolve_organisation("Hasso Plattner Institute; University of Potsdam")
+    assert org.name == resolve_organisation("Hasso Plattner Institute").name
+    assert org.members == (resolve_organisation("Hasso Plattner Institute").name, resolve_organisation("University of Potsdam").name)

@@ -24,10 +24,12 @@ def families(requests) -> list[str | None]:
 
 
 def test_each_microsoft_learn_type_is_its_own_family():
-    spider = spider_in_process(MicrosoftLearnSpider)
+    spider = spider_in_process(MicrosoftLearnSpider, techniques="catalog")
     assert families(spider.type_requests()) == spider.types
     [taxonomies] = list(spider.start_urls_for())  # losing the names loses no listing
     assert FAMILY_META not in taxonomies.meta
+    v1 = spider_in_process(MicrosoftLearnSpider, base_url=MIRROR)  # Learn Platform API v1: one walk per type
+    assert families(v1.start_urls_for()) == v1.types
 
 
 def test_api_pages_are_of_the_api_family_page_after_page():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline.crawl import crawl
@@ -52,7 +54,7 @@ def test_course_page_field_by_field(sitemap_run):
     assert r["duration_text"] == "PT19H" and r["length_text"] is None
     assert r["cost_text"] == "Audit: USD 0"
     assert typed_values(r) == {}
-    assert r["skills"] == ["Python Syntax And Semantics", "Data Structures"]
+    assert r["learning_outcomes"] == ["Python Syntax And Semantics", "Data Structures"]  # schema.org teaches
     assert r["part_of"] == ["coursera:specializations/python"]
     assert r["has_part"] == [] and r["prepares_for"] == []
     assert r["source_modified"] == "2025-02-11T08:00:00Z"
@@ -73,7 +75,7 @@ def test_specialization_bundles_its_courses(sitemap_run):
     assert s["title"] == "Python for Everybody" and s["organisation"] == "University of Michigan"
     assert s["has_part"] == [f"coursera:learn/{slug}" for slug in
                              ("python", "python-data", "python-network-data", "python-databases", "python-data-visualization")]
-    assert s["cost_text"] == "Subscription: USD 49 per month"
+    assert s["cost_text"] == "Subscription: USD 49/month"
     assert s["length_text"] == "P8M" and s["duration_text"] is None  # timeToComplete is a span, not a workload
 
 
@@ -124,3 +126,17 @@ def test_import_of_an_exported_api_page(tmp_path):
     assert run.returncode == 0, run.log[-2000:]
     assert len(run.listings) == 10  # the given page only: its paging.next is not followed
     assert all(r["source_url"].startswith("file://") for r in run.listings)
+
+
+def test_real_recorded_courses_v1_answer(tmp_path):
+    """courses.v1 as Coursera answered it (recorded in mammooc's tests, MIT; tests/fixtures/provider_api_samples)."""
+    page = Path(__file__).parent / "fixtures" / "provider_api_samples" / "coursera__raw_course_data.json"
+    run = run_spider("coursera", tmp_path, args={"urls": page.as_uri()})
+    assert run.returncode == 0, run.log[-2000:]
+    rows = run.by_uid()
+    assert set(rows) == {"coursera:learn/digitalmedia", "coursera:learn/gamification"}
+    g = rows["coursera:learn/gamification"]
+    assert (g["duration_text"], g["language_text"], g["cost_text"]) == ("4-8 hours/week", "en", "Free to audit; paid certificate")
+    assert g["organisation"] == "University of Pennsylvania"  # partnerIds resolved through linked partners.v1
+    assert g["runs"] == [{"start": "1447095621493", "language_text": "en"}]  # startDate, epoch milliseconds
+    assert rows["coursera:learn/digitalmedia"]["runs"] == []

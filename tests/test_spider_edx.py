@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline.crawl import crawl
@@ -46,7 +48,8 @@ def test_course_page_field_by_field(sitemap_run):
     assert r["duration_text"] == "10-14 hours per week" and r["length_text"] == "P16W"  # workload; calendar length
     assert r["cost_text"] == "Audit: USD 0; Verified certificate: USD 300"
     assert typed_values(r) == {}
-    assert r["skills"] == ["Probability"]
+    assert r["learning_outcomes"] == ["Probability"] and r["skills"] == []  # schema.org teaches: outcomes
+    assert r["runs"] and r["runs"][0]["duration_text"] == "10-14 hours per week"  # every CourseInstance
     assert r["part_of"] == [SDS]
     assert r["source_modified"] == "2025-02-10T12:00:00+00:00"
     assert r["raw"]["courseCode"] == "6.431x"
@@ -106,3 +109,16 @@ def test_rss_import_from_file(tmp_path):
     run = run_spider("edx", tmp_path, args={"urls": feed.as_uri()})
     assert run.returncode == 0, run.log[-2000:]
     assert len(run.listings) == 4  # first page only: a given document is imported, not paged onward
+
+
+def test_real_recorded_rss_feed(tmp_path):
+    """edX's legacy RSS course feed as recorded in mammooc's tests (MIT; tests/fixtures/provider_api_samples)."""
+    feed = Path(__file__).parent / "fixtures" / "provider_api_samples" / "edx__course_data.xml"
+    run = run_spider("edx", tmp_path, args={"urls": feed.as_uri()})
+    assert run.returncode == 0, run.log[-2000:]
+    [r] = run.listings
+    assert r["title"] == "Mobile Application Experiences Part 4: Understanding Use"
+    assert (r["duration_text"], r["length_text"]) == ("10-12 hours/week", "4 weeks")
+    assert r["prerequisites"] == "Having a working app that you have the source code for."
+    assert r["pacing_text"] == "instructor-paced"  # course:self_paced 0
+    assert r["runs"][0]["start"] == "2016-04-25 00:00:00" and r["runs"][0]["end"] == "2016-05-23 00:00:00"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline.crawl import crawl
@@ -62,7 +64,7 @@ def test_experttrack_bundles_its_courses(run):
     assert e["credential_type"] == "learning_program" and e["organisation"] == "Coventry University"
     assert e["has_part"] == ["futurelearn:courses/data-science-fundamentals", "futurelearn:courses/python-data-analysis",
                              "futurelearn:courses/machine-learning-python"]
-    assert e["cost_text"] == "Subscription: GBP 39 per month"
+    assert e["cost_text"] == "Subscription: GBP 39/month"
     m = rows["futurelearn:microcredentials/project-management"]
     assert m["credential_type"] == "micro_credential" and len(m["has_part"]) == 3
     assert m["cost_text"] == "Program fee: GBP 655"
@@ -77,3 +79,16 @@ def test_import_of_an_exported_feed(tmp_path):
     run = run_spider("futurelearn", tmp_path, args={"urls": (SNAPSHOT / "feeds/courses/index.json").as_uri()})
     assert run.returncode == 0, run.log[-2000:]
     assert len(run.listings) == 19
+
+
+def test_real_recorded_courses_feed(tmp_path):
+    """FutureLearn's courses feed as recorded in mammooc's tests (MIT; tests/fixtures/provider_api_samples)."""
+    feed = Path(__file__).parent / "fixtures" / "provider_api_samples" / "futurelearn__courses_response.json"
+    run = run_spider("futurelearn", tmp_path, args={"urls": feed.as_uri()})
+    assert run.returncode == 0, run.log[-2000:]
+    [r] = run.listings
+    assert r["title"] == "Begin Programming: Build Your First Mobile Game"
+    assert r["url"] == "https://www.futurelearn.com/courses/begin-programming"  # utm_* removed
+    assert (r["duration_text"], r["cost_text"], r["language_text"]) == ("4 hours per week", "Free to audit; paid certificate", "en")
+    assert [x["start"] for x in r["runs"]] == ["2013-10-28", "2014-02-24", "2014-10-20"]  # every run
+    assert {x["length_text"] for x in r["runs"]} == {"7 weeks"}

@@ -27,10 +27,27 @@ def run(tmp_path_factory):
 
 def test_counts_and_sitemap_from_robots(run):
     result, rows = run
-    assert result.listings == 18 and result.quarantined == 0
+    assert result.listings == 19 and result.quarantined == 0
     assert sorted({r["credential_type"] for r in rows.values()}) == ["course", "micro_credential"]
-    # robots.txt -> sitemap.xml -> 18 wanted pages (about and news pages are outside url_patterns)
-    assert result.stats["credcat/sitemap/urls"] == 19
+    # robots.txt -> sitemap.xml -> 19 wanted pages (about and news pages are outside url_patterns)
+    assert result.stats["credcat/sitemap/urls"] == 20
+
+
+def test_course_info_every_instance_offers_prerequisites_outcomes(run):
+    """A page in the shape of Google's course info structured data (several CourseInstances, a schedule
+    repeated daily, offers by category, coursePrerequisites, teaches, a certificate's own offer)."""
+    _, rows = run
+    r = rows["example-university:courses/introductory-chemistry"]
+    assert r["learning_outcomes"] == ["Identify chemical compounds", "Understand how to use a lab"]
+    assert r["skills"] == ["Polymer Chemistry", "Organic Chemistry"]  # about; teaches are outcomes
+    assert r["prerequisites"] == "Basic algebra; School Science"
+    assert r["cost_text"] == "Partially Free: EUR 0; Paid: EUR 49"  # the course's offer and the certificate's
+    assert (r["participation_text"], r["pacing_text"]) == ("Blended, Online", "asynchronous")
+    # the first instance's schedule: 3 h each day, 31 days (repeatCount read with repeatFrequency)
+    assert (r["duration_text"], r["length_text"]) == ("PT3H per day", "P31D")
+    blended, online = r["runs"]
+    assert (blended["start"], blended["end"], blended["participation_text"]) == ("2026-07-01", "2026-07-31", "Blended")
+    assert (online["duration_text"], online["pacing_text"], online["language_text"]) == ("PT22H", "asynchronous", "en")
 
 
 def test_course_field_by_field(run):
@@ -47,7 +64,7 @@ def test_course_field_by_field(run):
     assert r["duration_text"] == "PT24H" and r["length_text"] is None
     assert r["cost_text"] == "Offer: EUR 300.00"
     assert typed_values(r) == {}
-    assert r["skills"] == ["Spatial Statistics", "Python"]
+    assert r["learning_outcomes"] == ["Spatial Statistics", "Python"]  # schema.org teaches: outcomes, not skills
     assert r["prepares_for"] == ["example-university:credentials/gis-professional"]
     assert r["source_modified"] == "2025-05-02"
 

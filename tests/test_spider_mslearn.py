@@ -17,7 +17,8 @@ from tests.spider_helpers import typed_values
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
-    result = crawl("mslearn", offline=True, data_dir=tmp_path_factory.mktemp("data"))
+    """The fallback technique: the old unauthenticated Catalog API (api/catalog)."""
+    result = crawl("mslearn", offline=True, data_dir=tmp_path_factory.mktemp("data"), spider_args={"techniques": "catalog"})
     assert result.ok, (result.run_dir / "crawl.log").read_text()[-3000:]
     return result, {r["uid"]: r for r in read_jsonl(result.listings_path)}
 
@@ -116,7 +117,7 @@ def malformed_snapshot(tmp_path: Path) -> Path:
 def test_malformed_input_is_quarantined_and_the_rest_still_lands(tmp_path, monkeypatch):
     root = malformed_snapshot(tmp_path)
     monkeypatch.setattr(config, "snapshot_dir", lambda name: root)
-    result = crawl("mslearn", offline=True, data_dir=tmp_path / "data")
+    result = crawl("mslearn", offline=True, data_dir=tmp_path / "data", spider_args={"techniques": "catalog"})
     assert result.ok
     quarantined = read_jsonl(result.quarantine_path)
     reasons = sorted(q["reason"] for q in quarantined)
@@ -133,3 +134,61 @@ def test_malformed_input_is_quarantined_and_the_rest_still_lands(tmp_path, monke
     types = {r["credential_type"] for r in listings}
     assert "assessment" not in types  # the exams page was unreadable...
     assert {"course", "learning_program", "certification", "applied_skill"} <= types  # ...the rest landed
+
+
+# -- the Learn Platform API v1 (the default technique) ---------------------------------------------------------
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory):
+    result = crawl("mslearn", offline=True, data_dir=tmp_path_factory.mktemp("v1"))
+    assert result.ok, (result.run_dir / "crawl.log").read_text()[-3000:]
+    return result, {r["uid"]: r for r in read_jsonl(result.listings_path)}
+
+
+def test_platform_api_is_the_default_and_pages_are_followed(platform, crawled):
+    result, by_uid = platform
+    assert result.stats["credcat/mslearn/technique"] == "platform"
+    assert set(by_uid) == set(crawled[1])  # the same listings as through the old API
+    # 53 modules in pages of 20 follow nextLink: 3 pages; 21 learning paths: 2; the other four types: 1 each
+    assert result.stats["response_received_count"] == 1 + 3 + 2 + 4
+    assert all(validate(r) == [] for r in by_uid.values())
+
+
+def test_v1_summary_is_text_and_raw_html_is_kept(platform):
+    _, by_uid = platform
+    m = by_uid["mslearn:learn.wwl.describe-cloud-compute"]
+    assert m["description"].startswith("This module introduces you to cloud computing.") and "<" not in m["description"]
+    assert m["raw"]["summary"].startswith("<p data-ms-build=")
+    assert m["duration_text"] == "33 minutes" and m["level_text"] == "Beginner"
+    assert typed_values(m) == {}
+
+
+def test_certifications_without_locale_get_the_requested_language(platform):
+    _, by_uid = platform
+    cert = by_uid["mslearn:certification.azure-fundamentals"]
+    assert "locale" not in cert["raw"]
+    assert cert["language_text"] == "en-us"
+    assert cert["has_part"] == ["mslearn:exam.az-900"]
+    exam = by_uid["mslearn:exam.az-900"]
+    assert exam["code"] == "AZ-900" and "mslearn:course.az-900t00" in exam["prepared_by"]
+    assert by_uid["mslearn:course.az-900t00"]["code"] == "AZ-900T00"
+
+
+def test_live_crawl_without_credentials_falls_back_to_the_catalog_api(monkeypatch):
+    from tests.spider_helpers import spider_in_process
+    from spiders.providers.mslearn import MicrosoftLearnSpider
+
+    for name in ("CREDCAT_MSLEARN_TOKEN", "AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET",
+                 "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "AZURE_USE_MANAGED_IDENTITY"):
+        monkeypatch.delenv(name, raising=False)
+    spider = spider_in_process(MicrosoftLearnSpider)
+    [first] = list(spider.start_urls_for())
+    assert "/api/catalog/" in first.url and spider.crawler.stats.get_value("credcat/mslearn/fallback") == "catalog"
+    monkeypatch.setenv("CREDCAT_MSLEARN_TOKEN", "t0ken")
+    spider = spider_in_process(MicrosoftLearnSpider)
+    first = next(iter(spider.start_urls_for()))
+    assert first.url.startswith("https://learn.microsoft.com/api/v1/modules?api-version=")
+    assert first.headers["Authorization"] == b"Bearer t0ken"
+    only = spider_in_process(MicrosoftLearnSpider, techniques="platform")
+    monkeypatch.delenv("CREDCAT_MSLEARN_TOKEN")
+    with pytest.raises(ValueError, match="Entra credentials"):
+        list(only.start_urls_for())

@@ -83,7 +83,7 @@ def test_workload_and_calendar_length_stay_apart():
         "10-14 hours per week", "P16W", "en-US")
     counted = sd.map_node({"@type": "Course", "hasCourseInstance": {"courseWorkload": "PT6H", "courseSchedule": {
         "repeatFrequency": "Weekly", "repeatCount": 8}}})
-    assert (counted["duration_text"], counted["length_text"]) == ("PT6H", "8 weeks")  # repeatCount with its unit
+    assert (counted["duration_text"], counted["length_text"]) == ("PT6H", "P8W")  # repeatCount in its frequency's unit
     programme = sd.map_node({"@type": "EducationalOccupationalProgram", "timeToComplete": "P8M"})
     assert programme["length_text"] == "P8M" and "duration_text" not in programme
 
@@ -94,7 +94,7 @@ def test_offers_keep_every_offer_as_text():
         == "Audit: USD 0; Verified certificate: USD 199"
     assert sd.offers_text({"category": "Subscription", "priceSpecification": {
         "@type": "UnitPriceSpecification", "price": 49, "priceCurrency": "USD", "billingDuration": "P1M"}}) \
-        == "Subscription: USD 49 per month"
+        == "Subscription: USD 49/month"
     assert sd.offers_text({"price": 10, "priceSpecification": {"billingDuration": "P2M"}}) == "Offer: 10 per P2M"
     assert sd.offers_text({"category": "Free"}) == "Free"
     assert sd.offers_text(None) is None and sd.offers_text({"name": "no price"}) is None

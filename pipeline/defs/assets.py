@@ -10,7 +10,7 @@ import dagster as dg
 
 from pipeline import crawl as crawler
 from pipeline import dictionary, lock, quality, registry, warehouse
-from pipeline.defs.partitions import PROVIDERS, provider_partitions
+from pipeline.defs.partitions import FEED_PROVIDERS, PROVIDERS, provider_partitions
 from pipeline.defs.resources import CatalogueResource
 from pipeline.imports import import_runs
 
@@ -152,7 +152,7 @@ def _table_metadata(con, table: str) -> dict:
 )
 @lock.writer(first=True)
 def build_catalogue(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
-    runs = {p: run for p in PROVIDERS if (run := crawler.latest_run(p, catalogue.data)) is not None}
+    runs = {p: run for p in FEED_PROVIDERS if (run := crawler.latest_run(p, catalogue.data)) is not None}
     missing = sorted(set(PROVIDERS) - set(runs))
     runs.update(import_runs(catalogue.data))  # documents read in with `credcat import` (pipeline/imports.py)
     if missing:

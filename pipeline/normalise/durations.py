@@ -71,7 +71,8 @@ class Duration:
         return None if self.weeks is None else round(self.weeks * 7, 4)
 
 
-_NUM = r"(\d{1,7}(?:[.,]\d{1,4})?)"
+# a decimal point may carry a float's full precision ("0.6166666666666667 hours" from a catalogue export)
+_NUM = r"(\d{1,7}(?:\.\d{1,17}|,\d{1,4})?)"
 _RANGE_SEP = r"\s*(?:-|~|to|bis|a|à|ou|or)\s*"
 _H = r"hours?|hrs?|h|std\.?|stunden?|heures?|horas?|ore|ora|uur"
 _MIN = r"minutes?|mins?|minuten?|minutos?|minuti|mn"
@@ -83,9 +84,10 @@ _PER_WEEK = (
     r"(?:week|wk|woche|semaine|semana|settimana)\b|\s*weekly|\s*wochentlich|\s*hebdo(?:madaire)?s?|\s*semanales?)"
 )
 _PER_DAY = r"(?:\s*(?:/|per|a|each|pro|par|por|al)\s*(?:day|tag|jour|dia|giorno)\b|\s*daily|\s*taglich)"
+_PER_MONTH = r"(?:\s*(?:/|per|a|each|pro|par|por|al)\s*(?:month|monat|mois|mes|mese)\b|\s*monthly|\s*monatlich)"
 _QUANTITY = re.compile(
     rf"{_NUM}(?:{_RANGE_SEP}{_NUM})?\s*(?:(?P<h>{_H})|(?P<min>{_MIN})|(?P<wk>{_WK})|(?P<mo>{_MO})|(?P<day>{_DAY}))"
-    rf"(?![a-z])(?P<pw>{_PER_WEEK})?(?P<pd>{_PER_DAY})?"
+    rf"(?![a-z])(?P<pw>{_PER_WEEK})?(?P<pd>{_PER_DAY})?(?P<pm>{_PER_MONTH})?"
 )
 # "1h30", "2h 15" without a minutes unit
 _COMPACT_HM = re.compile(r"\b(\d{1,3})\s*h\s*(\d{1,2})\s*(?:m|mn|min)?\b(?!\s*(?:h|%|[.,]\d|[a-z]))")
@@ -111,6 +113,7 @@ _WORD_RE = re.compile(r"\b(" + "|".join(sorted(_WORDS, key=len, reverse=True)) +
 # an ISO 8601 calendar length inside a text ("2 h/week over P6W"), already folded to lower case
 _ISO_IN_TEXT = re.compile(r"\bp(\d{1,4})([wdmy])\b")
 _ISO_UNITS = {"w": "weeks", "d": "days", "m": "months"}
+_ISO_TIME_IN_TEXT = re.compile(r"\bpt(?=\d)(?:(\d{1,4}(?:[.,]\d+)?)h)?(?:(\d{1,4})m)?\b")
 _HALF_HOUR = re.compile(r"\b(?:half an? hour|a half hour|half hour|une demi-heure|media hora|eine halbe stunde)\b")
 _AN_HOUR = re.compile(r"(?<![\d.,]\s)(?<![\d.,])\b(?:an|one|a)\s+hour\b")
 
@@ -207,6 +210,8 @@ def _scan(text: str):
             kind = "day"
         if m.group("pd"):
             kind += "/day"
+        elif m.group("pm"):
+            kind += "/mo"
         elif m.group("pw"):
             kind += "/wk"
         found.append((kind, mid, lo, hi, m.start(), m.end(), m.group(2) is not None))
@@ -215,6 +220,8 @@ def _scan(text: str):
 
 def _parse_text(raw: str, text: str) -> Duration:
     t = fold(text)
+    if "pt" in t:  # an ISO 8601 time inside a text ("PT3H per day": a schema.org Schedule's time per occurrence)
+        t = _ISO_TIME_IN_TEXT.sub(lambda m: f"{(parse_number(m.group(1) or '0') or 0) + int(m.group(2) or 0) / 60:g} hours", t)
     if "p" in t:
         t = _ISO_IN_TEXT.sub(lambda m: f"{int(m.group(1)) * 12} months" if m.group(2) == "y"
                              else f"{m.group(1)} {_ISO_UNITS[m.group(2)]}", t)
@@ -250,6 +257,14 @@ def _parse_text(raw: str, text: str) -> Duration:
                 if is_range:
                     estimated = True
                     notes.append(f"midpoint of {_fmt(lo * f)}-{_fmt(hi * f)} h/week")
+        elif kind in ("h/day", "min/day", "h/mo", "min/mo"):
+            # a stated rate per day or month (MOOChub v3 timeUnit h/day, h/month) as a weekly rate: 7 days a
+            # week, 4.348 weeks a month; estimated, since a course need not run every day
+            if hpw is None:
+                f = (1.0 if kind.startswith("h/") else 1 / 60) * (7.0 if kind.endswith("/day") else 1 / WEEKS_PER_MONTH)
+                hpw, hpw_lo, hpw_hi = mid * f, lo * f, hi * f
+                estimated = True
+                notes.append("per-day rate x 7 days/week" if kind.endswith("/day") else "per-month rate / 4.348 weeks/month")
         elif kind in ("wk", "mo", "day"):
             if weeks is None:
                 f = 1.0 if kind == "wk" else (WEEKS_PER_MONTH if kind == "mo" else 1 / 7)
@@ -260,7 +275,7 @@ def _parse_text(raw: str, text: str) -> Duration:
                 if is_range:
                     estimated = True
                     notes.append(f"midpoint of {_fmt(lo * f)}-{_fmt(hi * f)} weeks")
-        # per-day rates and per-week lengths are ignored: no stable conversion to a workload
+        # per-week lengths are ignored: no stable conversion to a workload
     return _combine(raw, t, hours, hmin, hmax, hpw, hpw_lo, hpw_hi, weeks, wk_lo, wk_hi, estimated, notes)
 
 
@@ -302,7 +317,7 @@ def _parse_one(raw: str, unit: str | None) -> Duration:
         if value is None:
             return Duration(raw, reason="unparsed: bad number")
         return _bare(raw, value, unit)
-    if text[:1] in "Pp" and (text[1:2].isdigit() or text[1:2] in ("T", "t")):
+    if text[:1] in "Pp" and (text[1:2].isdigit() or text[1:2] in ("T", "t")) and " " not in text:
         iso = _parse_iso(raw, text)
         if iso is not None:
             return iso
@@ -341,7 +356,7 @@ def _merge(main: Duration, length: Duration, raw_length: str) -> Duration:
     if main.hours_per_week is not None and weeks is not None:
         est = main.estimated or (from_length and length.estimated)
         note = "h/week x weeks" + (" (length given separately)" if from_length else "")
-        if main.note and "midpoint" in main.note:
+        if main.note and "; " in main.note:  # the rate's own notes (a midpoint, a per-day rate)
             note += "; " + main.note.split("; ", 1)[-1]
         if from_length and length.estimated and length.note:
             note += "; length: " + length.note

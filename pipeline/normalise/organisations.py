@@ -118,6 +118,12 @@ def _resolve(raw: str) -> Organisation:
         return Organisation(raw, reason="unparsed: no letters or digits")
     if hit is not None:
         return Organisation(raw, hit[0], organisation_key(hit[0]), hit[1], True, (hit[0],))
+    if "; " in text:  # every partner a spider keeps (MOOChub creators, partner institutes): the first awards
+        parts = [p.strip() for p in text.split("; ") if p.strip()]
+        first = _resolve(parts[0])
+        members = tuple(dict.fromkeys(m for p in parts for m in (_resolve(p).members or (p,))))
+        return Organisation(raw, first.name, first.key, first.country, first.known, members,
+                            "several organisations joined by '; ': the first is the awarding body")
     if "-" in text:
         parts = [p.strip() for p in text.split("-") if p.strip()]
         if len(parts) > 1:

@@ -39,6 +39,7 @@ class CourseraSpider(JsonLdSpider, PagedApiSpider):
         "language_text": "JSON-LD inLanguage (API: primaryLanguages, comma-separated)",
         "cost_text": "JSON-LD offers, every offer (API: certificates[] -> 'Free to audit; paid certificate')",
         "skills": "JSON-LD teaches (API: domainTypes subdomainId)",
+        "runs": "JSON-LD hasCourseInstance, one run each (API: startDate, epoch milliseconds)",
         "has_part": "EducationalOccupationalProgram.hasCourse",
         "part_of": "Course.isPartOf",
     }
@@ -109,6 +110,9 @@ class CourseraSpider(JsonLdSpider, PagedApiSpider):
             skills=sd.texts([d.get("subdomainId") or d.get("domainId") for d in raw.get("domainTypes") or []
                              if isinstance(d, dict)]),
         )
+        start = raw.get("startDate")
+        if start not in (None, ""):  # courses.v1 startDate: the session's start, epoch milliseconds as given
+            fields["runs"] = [{"start": str(start), "language_text": fields["language_text"]}]
         if raw.get("certificates"):
             # Courses are free to audit; the certificate is paid (amount depends on country and plan).
             fields["cost_text"] = AUDIT_TEXT

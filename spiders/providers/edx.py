@@ -34,6 +34,10 @@ NAMESPACES = {
 }
 
 
+# edX RSS course:self_paced, as the words the site uses for it
+SELF_PACED = {"1": "self-paced", "0": "instructor-paced"}
+
+
 def rfc822_to_iso(value: str | None) -> str | None:
     if not value:
         return None
@@ -60,6 +64,9 @@ class EdxSpider(JsonLdSpider):
         "has_part": "EducationalOccupationalProgram.hasCourse (an ItemList)",
         "part_of": "Course.isPartOf",
         "source_modified": "dateModified (RSS: pubDate)",
+        "prerequisites": "JSON-LD coursePrerequisites (RSS: course:prerequisites)",
+        "pacing_text": "RSS course:self_paced 1 -> 'self-paced', 0 -> 'instructor-paced'",
+        "runs": "JSON-LD hasCourseInstance, one run each (RSS: course:start, course:end, course:id)",
     }
 
     def start_urls_for(self):
@@ -147,7 +154,14 @@ class EdxSpider(JsonLdSpider):
             length_text=raw.get("course:length") or None,
             skills=[s for s in raw.get("course:subject") or [] if s],
             source_modified=rfc822_to_iso(raw.get("pubDate")),
+            prerequisites=raw.get("course:prerequisites") or None,
+            pacing_text=SELF_PACED.get(raw.get("course:self_paced")),
         )
+        if raw.get("course:start") or raw.get("course:end"):
+            fields["runs"] = [{"id": raw.get("course:id") or None, "start": raw.get("course:start") or None,
+                               "end": raw.get("course:end") or None, "pacing_text": fields["pacing_text"],
+                               "language_text": fields["language_text"], "duration_text": fields["duration_text"],
+                               "length_text": fields["length_text"]}]
         if raw.get("course:verified") == "1":
             fields["cost_text"] = AUDIT_TEXT  # free to audit, verified certificate paid
         return self.listing(response, raw, **fields)

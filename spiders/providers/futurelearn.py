@@ -42,6 +42,7 @@ class FutureLearnSpider(JsonLdSpider, PagedApiSpider):
         "cost_text": "feed has_certificates: true -> 'Free to audit; paid certificate', false -> 'Free'; "
         "pages: offers, every offer",
         "skills": "feed categories",
+        "runs": "feed runs[]: uuid, start_date, duration_in_weeks as '<n> weeks' (each a scheduled run)",
         "has_part": "ExpertTrack / microcredential hasCourse URLs as uids",
     }
 
@@ -88,6 +89,11 @@ class FutureLearnSpider(JsonLdSpider, PagedApiSpider):
             duration_text=with_unit(per_week, "hours per week") if is_number(per_week := raw.get("hours_per_week")) else None,
             length_text=with_unit(weeks, "weeks") if is_number(weeks := run.get("duration_in_weeks")) else None,
             skills=sd.texts(raw.get("categories")),
+            runs=[{"id": r.get("uuid"), "start": r.get("start_date"),
+                   "length_text": with_unit(r["duration_in_weeks"], "weeks") if is_number(r.get("duration_in_weeks")) else None,
+                   "pacing_text": "scheduled run",
+                   "duration_text": with_unit(per_week, "hours per week") if is_number(per_week) else None}
+                  for r in raw.get("runs") or [] if isinstance(r, dict)],
         )
         if raw.get("has_certificates") is True:
             fields["cost_text"] = AUDIT_TEXT  # free to join; certificate of achievement paid
