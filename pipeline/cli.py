@@ -313,10 +313,14 @@ def cmd_export_interchange(args: argparse.Namespace) -> int:
 
 # -- import ---------------------------------------------------------------------------------------------------
 def cmd_import(args: argparse.Namespace) -> int:
-    """Documents (Open Badges, CTDL; files or URLs) -> a feed of their own -> rebuild and publish.
-    (Tabular files, CSV/JSONL/Parquet, are pipeline/tabular.py's: dispatched here by suffix once merged.)"""
+    """Documents (Open Badges, CTDL; files or URLs) -> a feed of their own -> rebuild and publish; a table file
+    (CSV, TSV, JSON Lines, Parquet) goes through pipeline/tabular.py instead, chosen by its suffix."""
+    from pipeline import tabular
     from pipeline.imports import ImportFailed, import_documents
     from pipeline.lock import LockBusy
+
+    if any(tabular.is_tabular(s) for s in args.source):
+        return cmd_import_table(args)
 
     try:
         report = import_documents(args.source, as_provider=args.as_provider, spider=args.spider)
@@ -437,16 +441,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("import", help="load a catalogue file (CSV, TSV, JSON Lines, Parquet) as a provider's feed "
-                                      "through validation and quarantine, then rebuild and publish")
-    p.add_argument("source", nargs="+", metavar="FILE")
-    p.add_argument("--as", dest="as_provider", metavar="PROVIDER", help="the provider the listings belong to")
-    p.add_argument("--map", action="append", metavar="FIELD=COLUMN",
-                   help="record field from a column (`a|b`: first non-empty; `{col} hours`: a template); "
-                        "saved in providers.toml for the next import (repeatable)")
-    p.add_argument("--no-save", action="store_true", help="do not save the mapping in providers.toml")
-    p.set_defaults(func=cmd_import_table)
-
     p = sub.add_parser("dedupe", add_help=False, prefix_chars="\0",
                        help="deduplicate (one input) or link (two inputs) your own CSV / JSON Lines / Parquet files; "
                             "`credcat dedupe --help` for its options")
@@ -499,14 +493,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("import", help="read Open Badges / CTDL documents (files or URLs) into the catalogue and "
-                                      "publish it; prints what was accepted and what was quarantined, and why")
-    p.add_argument("source", nargs="+", metavar="SOURCE", help="a document: a file path or an http(s) URL")
+    p = sub.add_parser("import", help="read documents (Open Badges, CTDL; files or URLs) or a catalogue file (CSV, TSV, "
+                                      "JSON Lines, Parquet) into the catalogue and publish it; prints what was "
+                                      "accepted and what was quarantined, and why")
+    p.add_argument("source", nargs="+", metavar="SOURCE",
+                   help="a document (a file path or an http(s) URL), or one table file")
     p.add_argument("--as", dest="as_provider", metavar="PROVIDER",
-                   help="the provider the documents belong to (default: the spider's own provider)")
-    p.add_argument("--spider", metavar="NAME", help="the spider that reads them (default: told from the documents, "
-                                                    "else the --as provider's)")
-    p.add_argument("--json", action="store_true")
+                   help="the provider the listings belong to (required for a table; for documents, default: the "
+                        "spider's own provider)")
+    p.add_argument("--spider", metavar="NAME", help="documents: the spider that reads them (default: told from the "
+                                                    "documents, else the --as provider's)")
+    p.add_argument("--map", action="append", metavar="FIELD=COLUMN",
+                   help="tables: record field from a column (`a|b`: first non-empty; `{col} hours`: a template); "
+                        "saved in providers.toml for the next import (repeatable)")
+    p.add_argument("--no-save", action="store_true", help="tables: do not save the mapping in providers.toml")
+    p.add_argument("--json", action="store_true", help="documents: the report as JSON")
     p.set_defaults(func=cmd_import)
     return parser
 
