@@ -406,7 +406,9 @@ def load_catalogue(con, level: str | None = None, any_mention: bool = False) -> 
 
 
 def _own_figures(items: dict[str, Item]) -> None:
-    """A container counts only what it states beyond its cheapest required parts (no double counting)."""
+    """A container whose stated figure covers its cheapest required parts (a learning path stating the sum of
+    its modules, a programme fee for all its courses) counts only the rest, so nothing is counted twice; a
+    figure below its parts' (an exam fee on a certification) is its own."""
     for it in items.values():
         if not it.conditions:
             continue
@@ -415,7 +417,8 @@ def _own_figures(items: dict[str, Item]) -> None:
             if own is None:
                 continue
             parts = sum(_least(c, {u: getattr(x, attr) for u, x in items.items()}) for c in it.conditions)
-            setattr(it, attr, round(max(0.0, own - parts), 6))
+            if parts > 0 and own >= parts - 1e-6:
+                setattr(it, attr, round(max(0.0, own - parts), 6))
 
 
 def _least(c: Cond, values: dict[str, float | None]) -> float:
@@ -488,10 +491,10 @@ def _labels(con) -> dict[str, str]:
 
 # -- input checks: clear errors with the closest matches -----------------------------------------------------
 def _closest(text: str, choices: Iterable[str], limit: int = 3) -> list[str]:
-    from rapidfuzz import fuzz, process
+    from rapidfuzz import fuzz, process, utils
 
     return [c for c, _, _ in process.extract(text, list(dict.fromkeys(choices)), scorer=fuzz.WRatio, limit=limit,
-                                             score_cutoff=60)]
+                                             processor=utils.default_process, score_cutoff=75)]
 
 
 def _check_uid(cat: Catalogue, uid: str, what: str) -> None:
@@ -523,9 +526,9 @@ def _check_wants(con, cat: Catalogue, resolved: dict[str, list[str]], any_mentio
             n = sum(1 for vs in cat.mentions.values() if set(keys) & vs)
             raise PlanError(f"{w!r} is only mentioned by {n} credential(s), never what one is about; "
                             "add --any-mention to count mentions")
-        names = {r[0] for r in con.execute("""SELECT DISTINCT coalesce(s.label, cs.raw) FROM credential_skills cs
-                     LEFT JOIN skills s USING (skill_id) WHERE cs.raw IS NOT NULL""").fetchall() if r[0]}
-        near = _closest(w, sorted(names))
+        names = {n for r in con.execute("""SELECT DISTINCT cs.raw, s.label FROM credential_skills cs
+                     LEFT JOIN skills s USING (skill_id)""").fetchall() for n in r if n}
+        near = _closest(w, {n.casefold(): n for n in sorted(names, reverse=True)}.values())
         raise PlanError(f"no credential in the catalogue teaches {w!r}" +
                         (f"; closest skills taught: {', '.join(repr(n) for n in near)}" if near else ""))
 
