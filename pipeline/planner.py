@@ -326,7 +326,10 @@ def read_measures(con) -> dict[str, tuple[float | None, float | None, str | None
         sql = "SELECT uid, workload_hours, price_to_earn, price_to_earn_currency FROM credential_profiles"
     else:
         sql = "SELECT uid, duration_hours, cost_amount, cost_currency FROM credentials"
-    return {u: (h, c, cur) for u, h, c, cur in con.execute(sql).fetchall()}
+    def num(v: Any) -> float | None:
+        return None if v is None else float(v)
+
+    return {u: (num(h), num(c), cur) for u, h, c, cur in con.execute(sql).fetchall()}
 
 
 def read_profiles(con) -> dict[str, dict[str, Any]]:
@@ -739,7 +742,7 @@ def render_plan(p: Plan) -> str:
         if q.held_used:
             lines.append(f"  already held and counted: {', '.join(q.held_used)}")
         if not q.steps:
-            lines.append("  nothing more to do: what you hold already earns it")
+            lines.append("  nothing more to do: what you hold already covers it")
         for s in q.steps:
             level = f", {s.level}" if s.level else ""
             lines.append(f"  {s.order}. {s.title} [{s.uid}] ({(s.credential_type or '').replace('_', ' ')}{level}): "
