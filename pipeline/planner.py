@@ -402,16 +402,19 @@ def load_catalogue(con, level: str | None = None, any_mention: bool = False) -> 
                           prepares=tuple(prepares.get(uid, ())), stated_hours=hours, stated_cost=cost)
     _own_figures(items)
     _estimates(items)
+    containers: dict[str, list[str]] = {}
+    for u, it in items.items():
+        for t in sorted({t for c in it.conditions for t in _all_targets(c)}):
+            containers.setdefault(t, []).append(u)
     return Catalogue(items, {u: t or u for u, t, _, _ in creds}, mentions, set().union(*skills.values()),
-                     prepared_by, _labels(con),
-                     {c: sorted({u for u, it in items.items() for x in it.conditions if c in _all_targets(x)})
-                      for c in {t for it in items.values() for x in it.conditions for t in _all_targets(x)}})
+                     prepared_by, _labels(con), containers)
 
 
 def _own_figures(items: dict[str, Item]) -> None:
     """A container whose stated figure covers its cheapest required parts (a learning path stating the sum of
     its modules, a programme fee for all its courses) counts only the rest, so nothing is counted twice; a
     figure below its parts' (an exam fee on a certification) is its own."""
+    stated = {attr: {u: getattr(x, attr) for u, x in items.items()} for attr in ("hours", "cost")}
     for it in items.values():
         if not it.conditions:
             continue
@@ -419,7 +422,7 @@ def _own_figures(items: dict[str, Item]) -> None:
             own = getattr(it, attr)
             if own is None:
                 continue
-            parts = sum(_least(c, {u: getattr(x, attr) for u, x in items.items()}) for c in it.conditions)
+            parts = sum(_least(c, stated[attr]) for c in it.conditions)
             if parts > 0 and own >= parts - 1e-6:
                 setattr(it, attr, round(max(0.0, own - parts), 6))
 
@@ -608,6 +611,11 @@ def plan(con, want: list[str] | None = None, have: list[str] | None = None, max_
     profiles = read_profiles(con)
     built = [_explain(cat, profiles, want, groups, resolved, have, objective, g, p, exact, g == to)
              for _, g, p, exact in chosen]
+    for q in built:  # a limit holds for the known part; say when unknowns could break it
+        if max_hours is not None and q.unknown_hours:
+            q.message += f"; the unknown hours may take it past --max-hours {max_hours:g}"
+        if max_cost is not None and q.unknown_cost:
+            q.message += f"; the unknown costs may take it past --max-cost {max_cost:g}"
     best = built[0]
     best.alternatives = built[1:]
     return best
@@ -624,7 +632,7 @@ def _fmt_hours(h: float | None) -> str:
 
 
 def _fmt_cost(c: float | None, cur: str | None) -> str:
-    return "cost unknown" if c is None else f"{c:g} {cur or ''}".rstrip()
+    return "cost unknown" if c is None else "free" if c == 0 else f"{c:g} {cur or ''}".rstrip()
 
 
 def _explain(cat: Catalogue, profiles: dict, want: list[str], groups: list[frozenset[str]],
