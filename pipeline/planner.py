@@ -496,19 +496,20 @@ def _labels(con) -> dict[str, str]:
 
 
 # -- input checks: clear errors with the closest matches -----------------------------------------------------
-def _closest(text: str, choices: Iterable[str], limit: int = 3) -> list[str]:
+def _closest(text: str, choices: Iterable[str], limit: int = 3, scorer: str = "WRatio", cutoff: float = 75) -> list[str]:
     from rapidfuzz import fuzz, process, utils
 
-    return [c for c, _, _ in process.extract(text, list(dict.fromkeys(choices)), scorer=fuzz.WRatio, limit=limit,
-                                             processor=utils.default_process, score_cutoff=75)]
+    pool = [c for c in dict.fromkeys(choices) if len(c) >= 3]  # "R" is near everything partially
+    return [c for c, _, _ in process.extract(text, pool, scorer=getattr(fuzz, scorer), limit=limit,
+                                             processor=utils.default_process, score_cutoff=cutoff)]
 
 
 def _check_uid(cat: Catalogue, uid: str, what: str) -> None:
     if uid in cat.all_uids:
         return
     by_title = {t: u for u, t in cat.all_uids.items()}
-    near = _closest(uid, list(cat.all_uids) + list(by_title))
-    shown = list(dict.fromkeys(f"{by_title.get(n, n)} ({cat.all_uids[by_title.get(n, n)]})" for n in near))
+    near = _closest(uid, cat.all_uids, scorer="ratio", cutoff=60) + [by_title[t] for t in _closest(uid, by_title)]
+    shown = [f"{u} ({cat.all_uids[u]})" for u in dict.fromkeys(near)][:3]
     raise PlanError(f"unknown credential uid {uid!r} in {what}" +
                     (f"; did you mean: {'; '.join(shown)}?" if shown else "") +
                     " (uids are in `credcat sql \"select uid, title from credentials\"`)")
