@@ -675,7 +675,7 @@ def _explain(cat: Catalogue, profiles: dict, want: list[str], groups: list[froze
         if u == goal:
             reasons.append("the destination you asked for" if asked else
                            f"the goal: a recognised {it.ctype.replace('_', ' ') if it.ctype else 'credential'} "
-                           "whose pathway covers what you want")
+                           f"whose pathway teaches {', '.join(repr(w) for w in want)}")
         reasons += [f"teaches {w!r}" + _label_hint(resolved[w], it.skills, cat.labels) for w in teaches]
         for s in satisfies.get(u, []):
             why = f"{s['required']} of {s['of']} required" + (f", {s['held']} already held" if s["held"] else "")
