@@ -602,8 +602,9 @@ def plan(con, want: list[str] | None = None, have: list[str] | None = None, max_
         return _infeasible(empty, "no stack satisfies the limits" +
                            (f" (max hours {max_hours:g})" if max_hours is not None else "") +
                            (f" (max cost {max_cost:g})" if max_cost is not None else ""))
-    # the best plan of each goal first (so the alternatives are other credentials), then the rest
-    found.sort(key=lambda f: (f[0], f[1] or "", f[2]))
+    # the best plan of each goal first (so the alternatives are other credentials), then the rest; a tie goes to
+    # the goal of the lower level
+    found.sort(key=lambda f: (f[0], LEVEL_RANK.get(items[f[1]].level or "", 9) if f[1] else 0, f[1] or "", f[2]))
     firsts, rest, seen_goals = [], [], set()
     for f in found:
         (rest if f[1] in seen_goals else firsts).append(f)
