@@ -208,17 +208,20 @@ def _split(values: list[str] | None) -> list[str]:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from pipeline.planner import plan, render_plan
+    from pipeline.planner import PlanError, plan, render_plan
 
-    if not _split(args.want):
-        return _fail("give at least one skill with --want SKILL")
+    if not _split(args.want) and not args.to:
+        return _fail("give at least one skill with --want SKILL, or a destination with --to UID")
     try:
         con = open_catalogue()
     except (FileNotFoundError, QueryError) as exc:
         return _fail(str(exc))
     try:
         result = plan(con, want=_split(args.want), have=_split(args.have), max_hours=args.max_hours,
-                      max_cost=args.max_cost, level=args.level, objective="cost" if args.by_cost else "hours")
+                      max_cost=args.max_cost, level=args.level, objective="cost" if args.by_cost else "hours",
+                      goal=args.goal, to=args.to, alternatives=args.alternatives, any_mention=args.any_mention)
+    except PlanError as exc:
+        return _fail(str(exc))
     finally:
         con.close()
     print(json.dumps(result.to_dict(), indent=2, default=str, ensure_ascii=False) if args.json else render_plan(result))
@@ -447,13 +450,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_dedupe)
 
-    p = sub.add_parser("plan", help="the least-hours (or least-cost) stack of credentials that teaches given skills")
-    p.add_argument("--want", action="append", required=True, metavar="SKILL[,SKILL...]")
-    p.add_argument("--have", action="append", metavar="CREDENTIAL", help="uids of credentials already held")
+    p = sub.add_parser("plan", help="the stack a learner would follow to earn a recognised credential that teaches "
+                                    "given skills (cheapest with --by-cost, else shortest), with alternatives")
+    p.add_argument("--want", action="append", metavar="SKILL[,SKILL...]")
+    p.add_argument("--goal", choices=["credential", "any"], default="credential",
+                   help="credential (default): earn a certificate, certification, micro-credential or degree "
+                        "programme covering the skills; any: loose learning opportunities will do")
+    p.add_argument("--to", metavar="UID", help="plan to this destination through its pathway")
+    p.add_argument("--have", action="append", metavar="UID", help="uids of credentials already held")
     p.add_argument("--max-hours", type=_positive(float, zero=True))
     p.add_argument("--max-cost", type=_positive(float, zero=True))
-    p.add_argument("--level", choices=["beginner", "intermediate", "advanced"], help="nothing above this level")
+    p.add_argument("--level", help="nothing above this level (beginner, intermediate, advanced)")
     p.add_argument("--by-cost", action="store_true", help="minimise total cost instead of total hours")
+    p.add_argument("--alternatives", type=_positive(int, zero=True), default=2, metavar="K",
+                   help="alternative plans besides the best (default 2)")
+    p.add_argument("--any-mention", action="store_true",
+                   help="count a skill a credential only mentions, not just the skills it is about")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_plan)
 
