@@ -266,18 +266,6 @@ def cmd_export(args: argparse.Namespace) -> int:
         con = open_catalogue(sandboxed=False)  # export writes its own Parquet files
     except (FileNotFoundError, QueryError) as exc:
         return _fail(str(exc))
-    if getattr(args, "format", "parquet") == "ctdl":  # CTDL JSON-LD (pipeline.interchange.ctdl)
-        from pipeline.interchange.ctdl import export_ctdl
-
-        try:
-            written = export_ctdl(con, args.out)
-        except OSError as exc:
-            return _fail(f"cannot export to {args.out}: {exc.strerror or exc}")
-        finally:
-            con.close()
-        print(json.dumps(written) if args.json else
-              f"exported {written['credentials']} credentials and {written['pathways']} pathways as CTDL to {args.out}")
-        return 0
     try:
         manifest = export_catalogue(con, args.out, refresh_id=args.refresh_id)
     except (ValueError, LookupError, OSError) as exc:  # bad or existing refresh id, missing table, unwritable --out
@@ -500,8 +488,6 @@ def build_parser() -> argparse.ArgumentParser:
                    help="parquet (default): the versioned tables; " + "; ".join(
                        f"{name}: {doc}" for name, doc in interchange.formats().items()))
     p.add_argument("--refresh-id", help="name of the export folder (default: a UTC timestamp)")
-    p.add_argument("--format", choices=["parquet", "ctdl"], default="parquet",
-                   help="parquet (default), or ctdl: credentials.json + pathways/*.json as CTDL JSON-LD")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_export)
 

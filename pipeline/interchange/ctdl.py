@@ -1,4 +1,6 @@
-"""``credcat export --format ctdl``: the catalogue's credentials and pathways as CTDL JSON-LD.
+"""CTDL: the catalogue's credentials and pathways as CTDL JSON-LD (credentials.json + pathways/*.json).
+
+``credcat export --format ctdl`` writes them.
 
 Written to validate against the Credential Engine JSON Schemas (``CTDL_Json_Validation_Schema``
 ``Production_Schema/credentialSchema.json`` and ``pathway.json``, 2019), node by node, and to read back
@@ -217,6 +219,11 @@ def export_ctdl(con, out: str | Path) -> dict[str, int]:
         (out / "pathways" / f"{ctid_for(puid)}.json").write_text(
             json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     return {"credentials": len(creds), "pathways": len(docs)}
+
+
+def write(con, out: Path) -> dict:
+    """The ``--format ctdl`` writer (pipeline/interchange): :func:`export_ctdl`, with its counts."""
+    return {"path": str(out), "counts": export_ctdl(con, out)}
 
 
 def validate(out: str | Path, schema_dir: str | Path) -> list[str]:
