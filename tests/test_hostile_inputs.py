@@ -250,8 +250,10 @@ CTDL_EXPECTED = {  # document -> (listings published, quarantine reasons)
     "owner_base_file.json": (1, set()),
     "components_conditions.json": (1, set()),
     "has_part_registry.json": (1, {"not_resolved"}),
-    "context_remote.json": (0, {"jsonld_error"}),
-    "context_import.json": (0, {"jsonld_error"}),
+    # an unshipped context (remote, or an @import of a file) is never fetched or read: the document is read by its
+    # bare CTDL terms instead, with a warning (issue 11), so it is published, not lost
+    "context_remote.json": (1, set()),
+    "context_import.json": (1, set()),
     "control_graph.json": (1, set()),
 }
 
