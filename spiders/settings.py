@@ -41,6 +41,9 @@ RETRY_AFTER_MAX = 600.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.BackoffRetryMiddleware": 550,
+    # robots.txt also for the requests that start while it is being fetched (spiders/middlewares.py)
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "spiders.middlewares.RobotsTxtMiddleware": 100,
 }
 DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = 64 * 1024 * 1024

@@ -126,7 +126,7 @@ def test_robots_txt_is_obeyed_and_offsite_urls_are_not_fetched(tmp_path):
     run = run_spider("example-university", tmp_path / "out", snapshot=snap)
     assert run.returncode == 0
     assert sorted(r["credential_type"] for r in run.listings) == ["micro_credential"] * 3
-    assert run.stats["robotstxt/forbidden"] == 15
+    assert run.stats["robotstxt/forbidden"] == 16  # every course page of the sitemap
     assert run.stats["offsite/filtered"] == 1
 
 
