@@ -91,48 +91,74 @@ def evaluate(mapper=None, labels_path: Path = LABELS) -> dict:
 
 
 # -- fitting the scorer on the tuning set --------------------------------------------------------------------
-def fit(labels_path: Path = LABELS, min_precision: float = 0.93) -> dict:
-    """Logistic weights over the mapper's features (candidate = one of the accepted concepts), then the
-    lowest threshold whose top-1 precision on the tuning set stays at ``min_precision`` (best F1 among them)."""
+def _logistic(X, y, lam: float = 1.0):
+    """L2-penalised logistic regression (no penalty on the bias, column 0) by Newton steps."""
     import numpy as np
 
-    from pipeline.skills.mapping import FEATURES, SkillMapper, load_scorer
-
-    mapper = SkillMapper.from_vendored()
-    mapper.use_scorer({"weights": {}, "threshold": 0.5})  # features only; nothing refused by score
-    rows = read_labels(labels_path)
-    X, y, groups = [], [], []
-    for gi, row in enumerate(rows):
-        for e, f, _ in mapper.candidates(row["raw"], row["framework"]):
-            if f["refused"]:
-                continue
-            X.append([f[n] for n in FEATURES])
-            y.append(float(mapper.concepts[e.concept].skill_id in row["accept"]))
-            groups.append(gi)
-    X, y = np.array(X), np.array(y)
     w = np.zeros(X.shape[1])
-    lam = 1.0
-    for _ in range(50):  # Newton steps with an L2 penalty (not on the bias)
+    pen = lam * np.r_[0.0, np.ones(len(w) - 1)]
+    for _ in range(100):
         p = 1 / (1 + np.exp(-X @ w))
-        reg = lam * np.r_[0.0, w[1:]]
-        grad = X.T @ (p - y) + reg
-        hess = (X * (p * (1 - p))[:, None]).T @ X + lam * np.diag(np.r_[0.0, np.ones(len(w) - 1)])
+        grad = X.T @ (p - y) + pen * w
+        hess = (X * (p * (1 - p))[:, None]).T @ X + np.diag(pen)
         step = np.linalg.solve(hess, grad)
         w -= step
-        if np.abs(step).max() < 1e-6:
+        if np.abs(step).max() < 1e-7:
             break
-    scorer = {"weights": {n: round(float(v), 4) for n, v in zip(FEATURES, w)}, "threshold": 0.5}
+    return w
+
+
+def fit(labels_path: Path = LABELS, min_precision: float = 0.92) -> dict:
+    """Fit the scorer on the tuning set: (1) the ranking model over every candidate (y = it is an accepted
+    concept), (2) the acceptance model over each pair's best candidate (y = it is right), (3) the lowest
+    threshold on the acceptance probability whose top-1 precision stays at ``min_precision`` (best F1)."""
+    import numpy as np
+
+    from pipeline.skills.mapping import FEATURES, SkillMapper
+
+    mapper = SkillMapper.from_vendored()
+    mapper.use_scorer({"weights": {}, "threshold": 0.5})  # features only
+    rows = read_labels(labels_path)
+    X, y = [], []
+    for row in rows:
+        for e, f, _ in mapper.candidates(row["raw"], row["framework"]):
+            if not f["refused"]:
+                X.append([f[n] for n in FEATURES])
+                y.append(float(mapper.concepts[e.concept].skill_id in row["accept"]))
+    w = _logistic(np.array(X), np.array(y))
+    scorer = {"weights": {n: round(float(v), 4) for n, v in zip(FEATURES, w)}}
+    mapper.use_scorer({**scorer, "threshold": 0.5})
+    A, ya, tops = [], [], []
+    names = None
+    for row in rows:
+        ranked = [t for t in mapper.candidates(row["raw"], row["framework"]) if not t[1]["refused"]]
+        if not ranked:
+            tops.append((row, None, None))
+            continue
+        a = mapper.accept_features(ranked, 0)
+        names = list(a)
+        A.append([a[k] for k in names])
+        sid = mapper.concepts[ranked[0][0].concept].skill_id
+        ya.append(float(sid in row["accept"]))
+        tops.append((row, sid, len(A) - 1))
+    wa = _logistic(np.array(A), np.array(ya))
+    probs = 1 / (1 + np.exp(-np.array(A) @ wa))
+    scorer["accept"] = {k: round(float(v), 4) for k, v in zip(names, wa)}
     best = None
     for t in np.arange(0.05, 0.96, 0.01):
-        scorer["threshold"] = round(float(t), 2)
-        mapper.use_scorer(dict(scorer))
-        res = evaluate(mapper, labels_path)
-        a = res["all"]
-        key = (a["precision"] >= min_precision, a["f1"], -t)
+        tp = fp = fn = 0
+        for row, sid, ai in tops:
+            pred = sid if ai is not None and probs[ai] >= t else None
+            if pred is not None and pred in row["accept"]:
+                tp += 1
+            else:
+                fp += pred is not None
+                fn += bool(row["accept"])
+        s = _ratios({"tp": tp, "fp": fp, "fn": fn, "tn": 0})
+        key = (s["precision"] >= min_precision, s["f1"], -t)
         if best is None or key > best[0]:
-            best = (key, dict(scorer), a)
-    scorer = best[1]
-    mapper.use_scorer(load_scorer())
+            best = (key, round(float(t), 2), s)
+    scorer["threshold"] = best[1]
     scorer["fitted_on"] = f"{labels_path.name}: {len(rows)} pairs, {len(y)} candidates"
     scorer["tuning_figures"] = {k: best[2][k] for k in ("precision", "recall", "f1")}
     return scorer

@@ -17,7 +17,13 @@ import Stemmer
 _STEMMER = Stemmer.Stemmer("english")
 STOPWORDS = frozenset("a an the and or of for in on with to by from as at into its your you our using i ii iii iv".split())
 # Words that say "a skill" without naming one; dropped from stem keys ("Python skills" == "Python").
-FILLER = frozenset("skill skills basics basic fundamentals fundamental introduction intro principles i ii iii iv".split())
+FILLER = frozenset(
+    """skill skills basics basic fundamentals fundamental introduction intro principles essentials essential
+    foundations foundation introductory beginner beginners beginning advanced intermediate overview concepts
+    course courses complete guide masterclass bootcamp everyone 101 i ii iii iv""".split()
+)
+# Verbs ESCO puts before a skill's object ("use databases", "apply first aid"): the noun phrase names it too.
+GENERIC_VERBS = frozenset("use utilise utilize apply perform demonstrate implement operate carry conduct practise".split())
 # -ise spellings that are not the British form of an -ize word.
 _ISE_WORDS = frozenset(
     """exercise advise expertise enterprise otherwise premise promise compromise franchise merchandise supervise

@@ -5,9 +5,11 @@ For a short skill string (a tag such as "Active Listening" or "Tableau"), per fr
 1. **Candidates**: labels equal to the string under one of three keys (``pipeline.skills.lexical``: normalised,
    joined, word stems), plus the BM25 top labels (``bm25s`` over every preferred and alternative label).
 2. **Score**: a logistic model over a few features (which key matched, the share of the string's words the
-   label covers and the reverse, BM25 rank, preferred or alternative label, fuzzy ratio, concept kind),
-   fitted on the labelled tuning set (``evaluation/evaluate_skill_mapping.py --fit`` writes
-   ``data/scorer.json``). A candidate is kept when its probability reaches the fitted threshold.
+   label covers and the reverse, BM25 rank, preferred or alternative label, fuzzy ratio, concept kind) ranks
+   the candidates; a second one decides whether the best is right at all (its rank score, its margin over
+   the next, exact or same-stem match, one-word string). Both are fitted on the labelled tuning set
+   (``evaluation/evaluate_skill_mapping.py --fit`` writes ``data/scorer.json``), and a candidate is kept when
+   its acceptance probability (the reported score) reaches the fitted threshold.
 3. **False friends**: when every word the string shares with a label is a short word or an acronym or
    name that is also a common English word (FIRST, APPS, Go, Spark, R), the match needs another word of the
    string that the concept's own labels or description contain ("R programming"); otherwise it is refused
@@ -34,7 +36,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from .lexical import STOPWORDS, key_of, normalise, stem, stem_key, tokens
+from .lexical import GENERIC_VERBS, STOPWORDS, key_of, normalise, stem, stem_key, tokens
 from .taxonomy import ESCO_VERSION, ONET_VERSION, insert_rows, load_taxonomy
 
 FRAMEWORKS = ("esco", "onet")
@@ -109,7 +111,7 @@ class _Entry:
 
 
 FEATURES = ("bias", "exact", "joined", "stem_eq", "cov_query", "cov_label", "pref", "fuzzy", "bm25_rank",
-            "extra_words", "single_word_query", "group", "knowledge", "commodity", "segmented")
+            "extra_words", "single_word_query", "group", "knowledge", "commodity", "segmented", "same_words")
 
 
 @lru_cache(maxsize=65536)
@@ -148,16 +150,20 @@ class SkillMapper:
         self.keys: dict[str, dict[str, dict[object, list[int]]]] = {
             f: {"norm": {}, "joined": {}, "stem": {}} for f in FRAMEWORKS}
         self.by_id: dict[str, int] = {}
-        everyday: set[str] = set()  # words the taxonomy's own labels and descriptions write in lower case
+        everyday: set[str] = set()  # words ESCO's own labels write in lower case ("go to", "spark erosion")
         for row in rows:
             if row[1] == "esco":
-                everyday.update(_LOWER.findall(" ".join([row[2], *(row[3] or []), row[5] or ""])))
+                everyday.update(_LOWER.findall(" ".join([row[2], *(row[3] or [])])))
         for sid, fw, label, alts, ctype, desc, parent_label, uri, code, collections in rows:
             ci = len(self.concepts)
             segmented = "segmented-labels" in (collections or [])
             # a lower-case one-word cut of a run-together string is too unsure; an acronym ("GIS") is not
             names = [label] + [a for a in (alts or []) if a and a != label
                                and not (segmented and " " not in a.strip() and a.islower())]
+            if segmented:  # the run starts with the preferred label: its leading words may be the whole of it
+                words = label.split()
+                names += [" ".join(words[:k]) for k in range(len(words) - 1, 0, -1)
+                          if k >= 2 or not words[0].islower()]
             name_stems = [tuple(tokens(name)) for name in names]
             context = set(tokens(parent_label or ""))
             for st in name_stems:
@@ -177,7 +183,7 @@ class SkillMapper:
                 k = self.keys[fw]
                 k["norm"].setdefault(n, []).append(ei)
                 k["joined"].setdefault(n.replace(" ", ""), []).append(ei)
-                if sk := key_of(st):
+                for sk in _keys(st):
                     k["stem"].setdefault(sk, []).append(ei)
         self.bm25 = {fw: BM25([e.stems for e in self.entries[fw]]) for fw in FRAMEWORKS}
         self.scorer = scorer if scorer is not None else load_scorer()
@@ -239,13 +245,13 @@ class SkillMapper:
         return sorted(best.values(), key=lambda t: (-t[1]["p"], t[0].label))
 
     def _features(self, n, qstems, qkey, e: _Entry, c: _Concept, how: str, rank: int | None) -> dict:
-        qs, ls = set(qstems), set(e.stems)
+        qs, ls = set(qkey) or set(qstems), set(key_of(e.stems)) or set(e.stems)
         inter = len(qs & ls)
         return {
             "bias": 1.0,
             "exact": float(e.norm == n),
             "joined": float(e.norm.replace(" ", "") == n.replace(" ", "")),
-            "stem_eq": float(bool(qkey) and key_of(e.stems) == qkey),
+            "stem_eq": float(bool(qkey) and qkey in _keys(e.stems)),
             "cov_query": inter / len(qs) if qs else 0.0,
             "cov_label": inter / len(ls) if ls else 0.0,
             "pref": float(e.pref),
@@ -257,12 +263,13 @@ class SkillMapper:
             "knowledge": float(c.kind == "knowledge"),
             "commodity": float(c.kind == "commodity"),
             "segmented": float(c.segmented),
+            "same_words": (inter / len(qs) if qs else 0.0) * (inter / len(ls) if ls else 0.0),
         }
 
     def _false_friend(self, qstems: list[str], e: _Entry, c: _Concept) -> str | None:
         shared = set(qstems) & set(e.stems)
-        if not shared or not shared <= e.ambiguous:
-            return None
+        if len(shared) != 1 or not shared <= e.ambiguous:
+            return None  # two words together ("Microsoft Windows", "Power BI") name the thing
         others = [t for t in qstems if t not in shared and len(t) > 1]
         support = [t for t in others if t in c.context]
         if support:
@@ -276,17 +283,34 @@ class SkillMapper:
         return 1.0 / (1.0 + math.exp(-z))
 
     # -- public lookups --------------------------------------------------------------------------------
+    def accept_features(self, ranked: list, i: int) -> dict:
+        """What the accept/refuse decision on the ``i``-th ranked candidate looks at."""
+        f = ranked[i][1]
+        nxt = ranked[i + 1][1]["p"] if i + 1 < len(ranked) else 0.0
+        p = min(max(f["p"], 1e-6), 1 - 1e-6)
+        return {"bias": 1.0, "rank_logit": math.log(p / (1 - p)), "margin": f["p"] - nxt,
+                **{k: f[k] for k in ("exact", "joined", "stem_eq", "cov_query", "cov_label", "pref",
+                                     "single_word_query", "group", "segmented", "bm25_rank", "same_words")}}
+
+    def accept_prob(self, ranked: list, i: int) -> float:
+        a = self.accept_features(ranked, i)
+        w = self.scorer.get("accept") or {"rank_logit": 1.0}
+        z = sum(w.get(k, 0.0) * v for k, v in a.items())
+        return 1.0 / (1.0 + math.exp(-z))
+
     def _match(self, raw: str, framework: str, top: int = 1) -> tuple[SkillMatch, ...]:
         out = []
         threshold = self.scorer["threshold"]
-        for e, f, evidence in self.candidates(raw, framework):
-            if f["p"] < threshold or len(out) >= top:
+        ranked = [t for t in self.candidates(raw, framework) if not t[1]["refused"]]
+        for i, (e, f, evidence) in enumerate(ranked[:top]):
+            score = self.accept_prob(ranked, i)
+            if score < threshold:
                 break
             c = self.concepts[e.concept]
             method = {1.0: "exact"}.get(f["exact"], "") or ("alt_label" if f["joined"] or f["stem_eq"] else "scored")
             if method == "exact" and not e.pref:
                 method = "alt_label"
-            out.append(SkillMatch(c.skill_id, c.label, framework, round(f["p"], 4), evidence, c.public_id,
+            out.append(SkillMatch(c.skill_id, c.label, framework, round(score, 4), evidence, c.public_id,
                                   method, e.label))
         return tuple(out)
 
@@ -373,6 +397,17 @@ class BM25:
 _WORD = re.compile(r"[a-z][a-z0-9+#]*")
 _LOWER = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
 _CASED = re.compile(r"[A-Za-z0-9]*[A-Z][A-Za-z0-9]*")  # a word with a capital: an acronym or a name
+
+
+_VERB_STEMS = frozenset(stem(w) for w in GENERIC_VERBS)
+
+
+def _keys(stems: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Stem keys of a label: its own, and without a leading generic verb ("use databases" -> "databases")."""
+    keys = [k for k in (key_of(stems),) if k]
+    if len(stems) > 1 and stems[0] in _VERB_STEMS and (rest := key_of(stems[1:])):
+        keys.append(rest)
+    return keys
 
 
 def _kind(fw: str, sid: str, ctype: str | None) -> str:
