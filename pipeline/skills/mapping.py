@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -189,6 +190,15 @@ class SkillMapper:
         self.scorer = scorer if scorer is not None else load_scorer()
         self.match = lru_cache(maxsize=65536)(self._match)
         self.max_ngram = 6
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("match", None)  # the per-mapper answer cache is rebuilt on load
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.match = lru_cache(maxsize=65536)(self._match)
 
     def use_scorer(self, scorer: dict) -> None:
         """Swap the scorer (the evaluation's threshold sweep) and forget cached answers."""
@@ -446,8 +456,49 @@ def load_scorer(path: Path = SCORER_PATH) -> dict:
         return json.load(fh)
 
 
+def _index_cache_path() -> Path:
+    """Where the built index of the vendored taxonomy is kept between processes: its name hashes the data
+    files and this package's code, so a changed taxonomy or mapper never reads a stale index."""
+    import hashlib
+
+    from .taxonomy import DATA_DIR
+
+    h = hashlib.sha256()
+    here = Path(__file__).parent
+    for path in sorted(DATA_DIR.iterdir()) + sorted(here.glob("*.py")):
+        if path.name != SCORER_PATH.name and path.is_file():
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
+    root = Path(os.environ.get("CREDCAT_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or
+                                                            Path.home() / ".cache") / "credcat")
+    return root / f"skill-index-{h.hexdigest()[:16]}.pickle"
+
+
 @lru_cache(maxsize=4)
 def _vendored(scorer_json: str | None) -> SkillMapper:
+    import pickle
+
+    scorer = json.loads(scorer_json) if scorer_json else load_scorer()
+    path = _index_cache_path()
+    try:
+        with open(path, "rb") as fh:
+            mapper = pickle.load(fh)
+        mapper.use_scorer(scorer)
+        return mapper
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    mapper = _build_vendored(scorer)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(mapper, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home: build each time
+    return mapper
+
+
+def _build_vendored(scorer: dict) -> SkillMapper:
     from .taxonomy import read_concepts
 
     concepts, _ = read_concepts()
@@ -455,7 +506,7 @@ def _vendored(scorer_json: str | None) -> SkillMapper:
     rows = [(c.skill_id, c.framework, c.label, c.alt_labels, c.concept_type, c.description,
              labels.get(c.parent or ""), c.uri, c.code, c.collections) for c in concepts.values()]
     rows.sort(key=lambda r: r[0])
-    return SkillMapper(rows, json.loads(scorer_json) if scorer_json else None)
+    return SkillMapper(rows, scorer)
 
 
 def match_skills(texts: list[str], framework: str | None = None, top: int = 5) -> list[list[SkillMatch]]:
@@ -469,7 +520,7 @@ def match_skills(texts: list[str], framework: str | None = None, top: int = 5) -
     out = []
     for text in texts:
         hits = [m for fw in fws for m in mapper.match(text, fw, top)]
-        out.append(sorted(hits, key=lambda m: -m.score)[:top] if framework is None else hits)
+        out.append(sorted(hits, key=lambda m: (-m.score, m.framework)))
     return out
 
 
