@@ -214,6 +214,12 @@ class SkillMapper:
 
     @classmethod
     def from_connection(cls, con) -> SkillMapper:
+        """The mapper over a catalogue's ``skills`` table: the cached vendored index when the table holds the
+        vendored taxonomy (it always does after ``load_taxonomy``), else one built from the table's rows."""
+        vendored = cls.from_vendored()
+        n = con.execute("SELECT count(*) FROM skills").fetchone()[0]
+        if n == len(vendored.concepts):
+            return vendored
         return cls(con.execute(cls._rows_sql()).fetchall())
 
     @classmethod
