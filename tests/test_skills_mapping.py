@@ -187,3 +187,12 @@ def test_open_badges_alignments_map_by_uri_and_skip_occupations(catalogue):
                              "AND origin = 'alignment'", [uid]).fetchall()
     assert (sid, "alignment_uri", 1.0, "a label that matches nothing lexically", True) in rows
     assert not any("Software Developers" == r[3] for r in rows), "occupations are not skills"
+
+
+def test_running_text_never_matches_an_everyday_word_alone(mapper):
+    """A real Microsoft Learn exam description (AZ-204): "web apps" is not O*NET's APPS."""
+    text = ("Build end-to-end solutions in Microsoft Azure to create Azure Functions, implement and manage web apps, "
+            "develop solutions utilizing Azure storage, and more.")
+    labels = {m.matched_label for m in mapper.match_text(text, "description")}
+    assert "APPS" not in labels and "Azure" in labels
+    assert not any(m.label.startswith("Fire Simulation") for m in mapper.match_text("Build Your First Mobile Game", "title"))

@@ -355,7 +355,9 @@ class SkillMapper:
                     hits = [self.entries[fw][ei] for ei in self.keys[fw]["norm"].get(gram, [])]
                     # one lower-case word ("project", "design") is too loose for running text
                     hits = [e for e in hits if size > 1 or not e.label.islower()]
-                    hits = [e for e in hits if self._false_friend(qstems, e, self.concepts[e.concept]) is None]
+                    # in running text the rest of a long text is no context: an everyday word alone never counts
+                    hits = [e for e in hits if self._false_friend(qstems, e, self.concepts[e.concept]) is None
+                            and not (size == 1 and set(e.stems) <= e.ambiguous)]
                     if not hits:
                         continue
                     e = min(hits, key=lambda h: (not h.pref, len(self.concepts[h.concept].label), h.concept))
