@@ -501,6 +501,9 @@ def _vendored(scorer_json: str | None) -> SkillMapper:
         with open(tmp, "wb") as fh:
             pickle.dump(mapper, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        for stale in path.parent.glob("skill-index-*.pickle"):  # indexes of older data or code
+            if stale != path:
+                stale.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only home: build each time
     return mapper
