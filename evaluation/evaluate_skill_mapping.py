@@ -1,21 +1,26 @@
-"""Measure the lexical skill mapper against hand-labelled (raw string, framework) pairs.
+"""Measure the skill mapper against labelled (raw string, framework) pairs; fit its scorer on the tuning set.
 
-Each row is one (raw string, framework) pair with the concept a careful human would pick, or NONE when the
-framework has no concept for it. A prediction is correct when it names the expected concept (or a concept
-with the same preferred label: ESCO repeats a label down its hierarchy, e.g. S5 / S5.0 / S5.0.0).
+Each row is one (raw string, framework) pair drawn from real published skill tags, with the concept(s) a
+careful human would accept (``|``-separated skill_ids) or NONE when the framework has nothing that fits, and
+the kind of string:
 
-    precision = correct predictions / all predictions        (a wrong concept counts against precision)
-    recall    = correct predictions / pairs with an expected concept
+    exact       the string is a concept's preferred label
+    synonym     an alternative label, or the same words in another form ("Active Listening")
+    paraphrase  other words for a concept ("Data-driven Decision Making")
+    product     a product standing for a skill ("Tableau", "Power BI")
+    broad       a field or subject that only a broader concept covers ("Computer Science")
+    not_skill   a string that names no skill (a course title, "Success")
+    false_friend  a string whose short or everyday word is also a product or acronym ("First Aid",
+                "Power Apps", "Spark"): a match on that word alone is a false-friend match
 
-Two label sets (same columns: raw, framework, expected_skill_id, expected_label; NONE = no match):
+    precision = correct predictions / all predictions; recall = correct predictions / pairs with a concept
 
-    skill_mapping_labels.csv   the TUNING set: the mapper's rules and curated labels were developed on it,
-                               so its figures are optimistic.
-    skill_mapping_heldout.csv  the HELD-OUT set: written after the mapper was frozen (2026-11-29), labelled
-                               by looking concepts up in the taxonomy, never tuned on.
+Two label sets (columns raw, framework, expected, expected_label, kind, source):
 
-Run:  python -m evaluation.evaluate_skill_mapping [--labels PATH] [--errors] [--json]
-      (no --labels: both sets, tuning first; --labels PATH: that file only)
+    skill_mapping_labels.csv   the TUNING set: the scorer is fitted on it (``--fit``), so it is optimistic.
+    skill_mapping_heldout.csv  the HELD-OUT set: written after the mapper was frozen, never tuned on.
+
+Run:  python -m evaluation.evaluate_skill_mapping [--labels PATH] [--errors] [--json] [--fit]
 """
 
 from __future__ import annotations
@@ -28,65 +33,152 @@ from pathlib import Path
 
 LABELS = Path(__file__).with_name("skill_mapping_labels.csv")
 HELDOUT = Path(__file__).with_name("skill_mapping_heldout.csv")
-# (key, path, description) of the sets printed when no --labels is given.
 LABEL_SETS = (
-    ("tuning", LABELS, "tuning set: the mapper's rules and curated labels were tuned on it (optimistic)"),
+    ("tuning", LABELS, "tuning set: the scorer was fitted on it (optimistic)"),
     ("heldout", HELDOUT, "held-out set: written after the mapper was frozen, never tuned on"),
 )
+KINDS = ("exact", "synonym", "paraphrase", "product", "broad", "not_skill", "false_friend")
+
+
+def read_labels(path: Path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for r in rows:
+        if r["kind"] not in KINDS:
+            raise ValueError(f"{path.name}: unknown kind {r['kind']!r} for {r['raw']!r}")
+        r["accept"] = set() if r["expected"] == "NONE" else set(r["expected"].split("|"))
+    return rows
+
+
+def _ratios(s: dict) -> dict:
+    p = s["tp"] / (s["tp"] + s["fp"]) if s["tp"] + s["fp"] else 1.0
+    r = s["tp"] / (s["tp"] + s["fn"]) if s["tp"] + s["fn"] else 1.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return {**s, "precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4)}
 
 
 def evaluate(mapper=None, labels_path: Path = LABELS) -> dict:
     from pipeline.skills.mapping import SkillMapper
 
     mapper = mapper or SkillMapper.from_vendored()
-    with open(labels_path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    stats = {fw: {"tp": 0, "fp": 0, "fn": 0, "tn": 0} for fw in ("esco", "onet", "all")}
-    errors = []
+    rows = read_labels(labels_path)
+    groups = ["esco", "onet", "all"] + [f"kind:{k}" for k in KINDS]
+    stats = {g: {"tp": 0, "fp": 0, "fn": 0, "tn": 0} for g in groups}
+    errors, false_friend_matches = [], 0
     for row in rows:
-        fw, expected = row["framework"], row["expected_skill_id"]
-        m = mapper.match(row["raw"], fw)
+        fw = row["framework"]
+        m = mapper.best(row["raw"], fw)
         pred = m.skill_id if m else "NONE"
-        same = pred == expected or (
-            m is not None and expected != "NONE" and m.label.lower() == row["expected_label"].lower()
-        )
-        for key in (fw, "all"):
-            s = stats[key]
-            if pred == "NONE" and expected == "NONE":
-                s["tn"] += 1
-            elif same:
-                s["tp"] += 1
+        ok = pred in row["accept"] if m else not row["accept"]
+        for g in (fw, "all", f"kind:{row['kind']}"):
+            s = stats[g]
+            if ok:
+                s["tp" if m else "tn"] += 1
             else:
-                if pred != "NONE":
-                    s["fp"] += 1
-                if expected != "NONE":
-                    s["fn"] += 1
-        if not same:
-            errors.append({"raw": row["raw"], "framework": fw, "expected": expected,
-                           "predicted": pred, "method": m.method if m else None,
-                           "score": m.score if m else None})
-    out = {"pairs": len(rows)}
-    for key, s in stats.items():
-        p = s["tp"] / (s["tp"] + s["fp"]) if s["tp"] + s["fp"] else 0.0
-        r = s["tp"] / (s["tp"] + s["fn"]) if s["tp"] + s["fn"] else 0.0
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
-        out[key] = {**s, "precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4)}
+                s["fp"] += 1 if m else 0
+                s["fn"] += 1 if row["accept"] else 0
+        if row["kind"] == "false_friend" and m and not ok:
+            false_friend_matches += 1
+        if not ok:
+            errors.append({"raw": row["raw"], "framework": fw, "kind": row["kind"], "expected": row["expected"],
+                           "predicted": pred, "label": m.label if m else None, "score": m.score if m else None})
+    out = {"pairs": len(rows), "false_friend_matches": false_friend_matches}
+    for g, s in stats.items():
+        if sum(s.values()):
+            out[g] = _ratios(s)
     out["errors"] = errors
     return out
+
+
+# -- fitting the scorer on the tuning set --------------------------------------------------------------------
+def _logistic(X, y, lam: float = 1.0):
+    """L2-penalised logistic regression (no penalty on the bias, column 0) by Newton steps."""
+    import numpy as np
+
+    w = np.zeros(X.shape[1])
+    pen = lam * np.r_[0.0, np.ones(len(w) - 1)]
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-X @ w))
+        grad = X.T @ (p - y) + pen * w
+        hess = (X * (p * (1 - p))[:, None]).T @ X + np.diag(pen)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-7:
+            break
+    return w
+
+
+def fit(labels_path: Path = LABELS, min_precision: float = 0.92) -> dict:
+    """Fit the scorer on the tuning set: (1) the ranking model over every candidate (y = it is an accepted
+    concept), (2) the acceptance model over each pair's best candidate (y = it is right), (3) the lowest
+    threshold on the acceptance probability whose top-1 precision stays at ``min_precision`` (best F1)."""
+    import numpy as np
+
+    from pipeline.skills.mapping import FEATURES, SkillMapper
+
+    mapper = SkillMapper.from_vendored()
+    mapper.use_scorer({"weights": {}, "threshold": 0.5})  # features only
+    rows = read_labels(labels_path)
+    X, y = [], []
+    for row in rows:
+        for e, f, _ in mapper.candidates(row["raw"], row["framework"]):
+            if not f["refused"]:
+                X.append([f[n] for n in FEATURES])
+                y.append(float(mapper.concepts[e.concept].skill_id in row["accept"]))
+    w = _logistic(np.array(X), np.array(y))
+    scorer = {"weights": {n: round(float(v), 4) for n, v in zip(FEATURES, w)}}
+    mapper.use_scorer({**scorer, "threshold": 0.5})
+    A, ya, tops = [], [], []
+    names = None
+    for row in rows:
+        ranked = [t for t in mapper.candidates(row["raw"], row["framework"]) if not t[1]["refused"]]
+        if not ranked:
+            tops.append((row, None, None))
+            continue
+        a = mapper.accept_features(ranked, 0)
+        names = list(a)
+        A.append([a[k] for k in names])
+        sid = mapper.concepts[ranked[0][0].concept].skill_id
+        ya.append(float(sid in row["accept"]))
+        tops.append((row, sid, len(A) - 1))
+    wa = _logistic(np.array(A), np.array(ya))
+    probs = 1 / (1 + np.exp(-np.array(A) @ wa))
+    scorer["accept"] = {k: round(float(v), 4) for k, v in zip(names, wa)}
+    best = None
+    for t in np.arange(0.05, 0.96, 0.01):
+        tp = fp = fn = 0
+        for row, sid, ai in tops:
+            pred = sid if ai is not None and probs[ai] >= t else None
+            if pred is not None and pred in row["accept"]:
+                tp += 1
+            else:
+                fp += pred is not None
+                fn += bool(row["accept"])
+        s = _ratios({"tp": tp, "fp": fp, "fn": fn, "tn": 0})
+        key = (s["precision"] >= min_precision, s["f1"], -t)
+        if best is None or key > best[0]:
+            best = (key, round(float(t), 2), s)
+    scorer["threshold"] = best[1]
+    scorer["fitted_on"] = f"{labels_path.name}: {len(rows)} pairs, {len(y)} candidates"
+    scorer["tuning_figures"] = {k: best[2][k] for k in ("precision", "recall", "f1")}
+    return scorer
 
 
 def _print(res: dict, labels_path: Path, title: str | None, errors: bool) -> None:
     head = f"skill mapping evaluation on {res['pairs']} labelled pairs ({labels_path.name})"
     print(f"{head}: {title}" if title else head)
-    print(f"{'framework':<10}{'precision':>10}{'recall':>10}{'f1':>8}{'tp':>6}{'fp':>6}{'fn':>6}{'tn':>6}")
-    for key in ("esco", "onet", "all"):
+    print(f"{'group':<20}{'precision':>10}{'recall':>10}{'f1':>8}{'tp':>6}{'fp':>6}{'fn':>6}{'tn':>6}")
+    for key in ["esco", "onet", "all"] + [f"kind:{k}" for k in KINDS]:
+        if key not in res:
+            continue
         s = res[key]
-        print(f"{key:<10}{s['precision']:>10.3f}{s['recall']:>10.3f}{s['f1']:>8.3f}"
+        print(f"{key:<20}{s['precision']:>10.3f}{s['recall']:>10.3f}{s['f1']:>8.3f}"
               f"{s['tp']:>6}{s['fp']:>6}{s['fn']:>6}{s['tn']:>6}")
+    print(f"false-friend matches: {res['false_friend_matches']}")
     if errors:
         for e in res["errors"]:
-            print(f"  {e['framework']}: {e['raw']!r}: expected {e['expected']}, got {e['predicted']} "
-                  f"({e['method']}, {e['score']})")
+            print(f"  {e['framework']} [{e['kind']}] {e['raw']!r}: expected {e['expected']}, got {e['predicted']} "
+                  f"({e['label']}, {e['score']})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,14 +187,18 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"labelled pairs to score (default: both {LABELS.name} and {HELDOUT.name})")
     ap.add_argument("--errors", action="store_true", help="list every wrong or missed pair")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--fit", action="store_true",
+                    help="fit the scorer on the tuning set and write pipeline/skills/data/scorer.json")
     args = ap.parse_args(argv)
-    from pipeline.skills.mapping import SkillMapper
+    from pipeline.skills.mapping import SCORER_PATH, SkillMapper
 
+    if args.fit:
+        scorer = fit(args.labels or LABELS)
+        SCORER_PATH.write_text(json.dumps(scorer, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {SCORER_PATH}: {scorer['fitted_on']}; tuning {scorer['tuning_figures']}")
+        return 0
     mapper = SkillMapper.from_vendored()
-    if args.labels is not None:
-        sets = [(None, args.labels, None)]
-    else:
-        sets = list(LABEL_SETS)
+    sets = [(None, args.labels, None)] if args.labels is not None else list(LABEL_SETS)
     results = []
     for key, path, desc in sets:
         res = evaluate(mapper, path)

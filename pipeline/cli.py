@@ -391,6 +391,15 @@ def cmd_profiles(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_skills_match(args: argparse.Namespace) -> int:
+    from pipeline.skills.command import run
+
+    try:
+        return run(args.text, args.file, args.framework, args.top, args.json)
+    except (ValueError, OSError) as exc:
+        return _fail(str(exc))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="credcat", description="An open catalogue of micro-credentials.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -478,6 +487,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("uid", nargs="+", metavar="UID")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_profiles)
+
+    p = sub.add_parser("skills", help="skill taxonomy tools: `skills match TEXT...` maps strings to ESCO / O*NET")
+    skills_sub = p.add_subparsers(dest="skills_command", required=True)
+    q = skills_sub.add_parser("match", help="the ESCO / O*NET concepts each string names (empty when none fits)")
+    q.add_argument("text", nargs="*", help="skill strings (quote each one)")
+    q.add_argument("--file", metavar="FILE", help="more strings, one per line ('-' reads standard input)")
+    q.add_argument("--framework", choices=["esco", "onet"], help="only this framework (default: both)")
+    q.add_argument("--top", type=_positive(int), default=5, metavar="K", help="concepts per string (default 5)")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_skills_match)
 
     p = sub.add_parser("export", help="write versioned Parquet + JSON Schemas + manifest; move `latest` last "
                                       "(or, with --format, the credentials as Open Badges 3.0 / CTDL documents)")

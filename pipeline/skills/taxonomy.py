@@ -1,4 +1,5 @@
-"""The vendored skill taxonomy (ESCO hierarchy, groups and collections; O*NET technology skills) as a table.
+"""The vendored skill taxonomy (the whole ESCO skills pillar with its hierarchy, groups and collections; O*NET
+technology skills) as a table.
 
 ``load_taxonomy(con)`` (re)creates two tables in the connection's database:
 
@@ -11,7 +12,9 @@
 ``skill_occupations``
     skill_id, soc_code, occupation, hot_technology, in_demand (O*NET technology skill -> occupation).
 
-Nothing here downloads anything: the CSV/TSV files ship in ``pipeline/skills/data`` (see ATTRIBUTION.md).
+Nothing here downloads anything: the CSV/TSV files ship in ``pipeline/skills/data`` (see ATTRIBUTION.md;
+``esco_skills.csv.gz`` is the pillar's 13,939 skill and knowledge concepts, derived by
+``scripts/build_esco_pillar.py``).
 """
 
 from __future__ import annotations
@@ -139,6 +142,17 @@ def _read_csv(name: str, data_dir: Path, delimiter: str = ",") -> list[dict[str,
 def _esco_concepts(data_dir: Path) -> dict[str, Concept]:
     concepts: dict[str, Concept] = {}
 
+    # 0. The pillar: every skill/competence and knowledge concept with its labels and description.
+    if (data_dir / "esco_skills.csv.gz").exists():
+        for row in _read_csv("esco_skills.csv.gz", data_dir):
+            sid = esco_id(row["uri"])
+            concepts[sid] = Concept(
+                sid, "esco", sid[5:], row["preferred_label"], alt_labels=_split_labels(row["alt_labels"]),
+                uri=row["uri"], concept_type=row["skill_type"], description=row["description"] or None,
+                collections=["pillar"] + (["segmented-labels"] if row["label_source"] == "segmented" else []),
+                framework_version=ESCO_VERSION,
+            )
+
     def get(uri: str, label: str, ctype: str) -> Concept:
         sid = esco_id(uri)
         c = concepts.get(sid)
@@ -185,6 +199,9 @@ def _esco_concepts(data_dir: Path) -> dict[str, Concept]:
     ):
         for row in _read_csv(fname, data_dir):
             c = get(row["conceptUri"], row["preferredLabel"].strip(), (row.get("skillType") or "skill").strip())
+            if "segmented-labels" in c.collections:  # the collection file has the labels apart: prefer them
+                c.label, c.alt_labels = row["preferredLabel"].strip(), []
+                c.collections.remove("segmented-labels")
             c.alt_labels += _split_labels(row.get("altLabels"))
             if (noun := esco_noun_phrase(c.label)) is not None:
                 c.alt_labels.append(noun)

@@ -1,0 +1,82 @@
+"""Text forms shared by the skill index and its scorer: normalised strings, word stems, keys, common words.
+
+A label and a skill string are compared through three keys, from strict to loose:
+``normalise`` (lower case, accents and punctuation folded), ``joined`` (the same without spaces: "Power Apps"
+== "PowerApps") and ``stem_key`` (the sorted set of content-word stems, British spelling folded to American:
+"Active Listening" == "listen actively", "project management" == "manage projects").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+_STEMMER = Stemmer.Stemmer("english")
+STOPWORDS = frozenset("a an the and or of for in on with to by from as at into its your you our using i ii iii iv".split())
+# Words that say "a skill" without naming one; dropped from stem keys ("Python skills" == "Python").
+FILLER = frozenset(
+    """skill skills basics basic fundamentals fundamental introduction intro principles essentials essential
+    foundations foundation introductory beginner beginners beginning advanced intermediate overview concepts
+    course courses complete guide masterclass bootcamp everyone 101 i ii iii iv""".split()
+)
+# Verbs ESCO puts before a skill's object ("use databases", "apply first aid"): the noun phrase names it too.
+GENERIC_VERBS = frozenset("use utilise utilize apply perform demonstrate implement operate carry conduct practise".split())
+# -ise spellings that are not the British form of an -ize word.
+_ISE_WORDS = frozenset(
+    """exercise advise expertise enterprise otherwise premise promise compromise franchise merchandise supervise
+    revise televise surprise improvise devise comprise despise disguise concise precise noise raise praise
+    cruise wise rise poise arise chastise demise excise incise likewise clockwise reprise treatise anise""".split()
+)
+
+
+_DOTTED = re.compile(r"(?<=[a-z])\.(?=[a-z])")
+_PUNCT = re.compile(r"[^a-z0-9+#]+")
+
+
+def normalise(text: str | None) -> str:
+    """Lower-case, accent-folded, punctuation-light form used for every comparison."""
+    if not text:
+        return ""
+    t = text
+    if not t.isascii():
+        t = unicodedata.normalize("NFKD", t)
+        t = "".join(ch for ch in t if not unicodedata.combining(ch))
+    t = t.lower().replace("&", " and ")
+    t = _DOTTED.sub("", t)  # node.js -> nodejs, asp.net -> aspnet
+    return _PUNCT.sub(" ", t).strip()
+
+
+def joined(text: str) -> str:
+    return normalise(text).replace(" ", "")
+
+
+def _americanise(word: str) -> str:
+    m = re.fullmatch(r"(\w{3,})is(e|es|ed|ing|er|ers|ation|ations)", word)
+    if m and word not in _ISE_WORDS and not any(word.startswith(w) for w in _ISE_WORDS):
+        return f"{m.group(1)}iz{m.group(2)}"
+    return word.replace("tre", "ter") if word in ("centre", "centres", "metre", "metres") else word
+
+
+@lru_cache(maxsize=262144)
+def stem(word: str) -> str:
+    return _STEMMER.stemWord(_americanise(word))
+
+
+def tokens(text: str) -> list[str]:
+    """Content-word stems of a string, in order (stop words dropped)."""
+    return [stem(w) for w in normalise(text).split() if w not in STOPWORDS]
+
+
+def stem_key(text: str) -> tuple[str, ...]:
+    """Order-free content stems without filler words; empty when nothing is left."""
+    return key_of(tokens(text))
+
+
+def key_of(stems) -> tuple[str, ...]:
+    return tuple(sorted({t for t in stems if t not in _FILLER_STEMS}))
+
+
+_FILLER_STEMS = frozenset(stem(w) for w in FILLER)
