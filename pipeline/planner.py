@@ -470,12 +470,7 @@ def resolve_wants(con, want: list[str]) -> dict[str, list[str]]:
     from pipeline.skills import mapping
 
     ids = _skill_ids(con)
-    if hasattr(mapping, "match_skills"):  # the contract's one mapper (skills lane)
-        matched = [[m.skill_id for m in ms] for ms in mapping.match_skills(list(want))]
-    else:
-        has_taxonomy = "skills" in _tables(con) and con.execute("SELECT count(*) FROM skills").fetchone()[0] > 0
-        mapper = mapping.SkillMapper.from_connection(con) if has_taxonomy else None
-        matched = [[m.skill_id for m in mapper.match_all(w)] if mapper else [] for w in want]
+    matched = [[m.skill_id for m in ms] for ms in mapping.match_skills(list(want))]  # the one mapper
     out: dict[str, list[str]] = {}
     for w, found in zip(want, matched):
         keys = [mapping.text_key(w)] + ([w] if w in ids else []) + found
