@@ -240,6 +240,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- search (pipeline/search.py) ------------------------------------------------------------------------------
+def cmd_search(args: argparse.Namespace) -> int:
+    from pipeline import search
+
+    filters = search.Filters(credential_type=args.type, skill=args.skill, level=args.level, max_hours=args.max_hours,
+                             max_cost=args.max_cost, language=args.language, provider=args.provider, free=args.free)
+    try:
+        con = search.connect()
+    except (FileNotFoundError, QueryError, search.SearchError) as exc:
+        return _fail(str(exc))
+    try:
+        result = search.search(con, args.query, filters, limit=args.limit)
+    except search.SearchError as exc:
+        return _fail(str(exc))
+    finally:
+        con.close()
+    print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) if args.json
+          else search.render(result))
+    return 0
+
+
 # -- dedupe ---------------------------------------------------------------------------------------------------
 def cmd_dedupe(args: argparse.Namespace) -> int:
     from pipeline.matching.cli import run_dedupe_cli
@@ -324,6 +345,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=_positive(int), default=3, help="pathways to show for a skill")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_pathways)
+
+    p = sub.add_parser("search", help="full-text search (BM25, typo-tolerant) with filters and facet counts",
+                       description="Rank credentials by BM25 over title, description, skills and outcomes; a "
+                                   "misspelt word is corrected to the closest catalogue word. Filters combine (AND).",
+                       epilog='e.g. credcat search "machine learning" --level beginner --free --json')
+    p.add_argument("query", help="words to search for")
+    p.add_argument("--type", metavar="T", help="credential type (course, learning_program, certification, ...)")
+    p.add_argument("--skill", metavar="S", help="has this skill (stated, or mapped: label or skill_id)")
+    p.add_argument("--level", choices=["beginner", "intermediate", "advanced", "mixed"])
+    p.add_argument("--max-hours", type=_positive(float, zero=True), metavar="H",
+                   help="workload at most H hours (unknown workload excluded)")
+    p.add_argument("--max-cost", type=_positive(float, zero=True), metavar="C",
+                   help="primary price at most C (in its own currency; unknown excluded)")
+    p.add_argument("--language", metavar="L", help="language tag; `en` also matches en-US, en-GB")
+    p.add_argument("--provider", metavar="P", help="listed by this provider")
+    p.add_argument("--free", action="store_true", help="only credentials whose primary offer is free")
+    p.add_argument("--limit", type=_positive(int), default=10, metavar="N", help="hits to show (default 10)")
+    p.add_argument("--json", action="store_true", help="hits, corrections and facet counts as JSON")
+    p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("export", help="write versioned Parquet + JSON Schemas + manifest; move `latest` last")
     p.add_argument("--out", required=True, metavar="DIR")
