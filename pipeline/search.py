@@ -72,10 +72,10 @@ def build_index(con: duckdb.DuckDBPyConnection) -> dict:
     return {"indexed": con.execute("select count(*) from search_documents").fetchone()[0]}
 
 
-def connect(path: Path | None = None, limits: query.Limits = query.Limits()):
+def connect(path: Path | None = None, limits: query.Limits | None = None):
     """A sandboxed read-only connection to the published catalogue with ``fts`` loaded."""
     install_fts()
-    return query.connect(path, limits=limits, extensions=["fts"])
+    return query.connect(path, limits=limits or query.Limits(), extensions=["fts"])
 
 
 @dataclass
