@@ -226,7 +226,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     except (FileNotFoundError, QueryError) as exc:
         return _fail(str(exc))
     try:
-        manifest = export_catalogue(con, args.out, refresh_id=args.refresh_id)
+        manifest = export_catalogue(con, args.out, refresh_id=args.refresh_id, keep=args.keep)
     except (ValueError, LookupError, OSError) as exc:  # bad or existing refresh id, missing table, unwritable --out
         return _fail(f"cannot export to {args.out}: {exc.strerror}" if getattr(exc, "strerror", None) else str(exc))
     finally:
@@ -234,9 +234,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(manifest, indent=2))
     else:
-        print(f"exported {manifest['refresh_id']} to {Path(args.out) / manifest['refresh_id']}")
+        print(f"exported {manifest['refresh_id']} to {Path(args.out) / manifest['refresh_id']} "
+              f"(latest -> {manifest['refresh_id']}; previous: {manifest['previous'] or 'none'})")
         for table, meta in manifest["tables"].items():
-            print(f"  {table:<18} {meta['rows']:>8} rows  {meta['file']}")
+            print(f"  {table:<20} {meta['rows']:>8} rows  {meta['file']}")
+        if manifest["removed"]:
+            print(f"removed older exports: {', '.join(manifest['removed'])}")
     return 0
 
 
@@ -368,6 +371,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write versioned Parquet + JSON Schemas + manifest; move `latest` last")
     p.add_argument("--out", required=True, metavar="DIR")
     p.add_argument("--refresh-id", help="name of the export folder (default: a UTC timestamp)")
+    p.add_argument("--keep", type=_positive(int), metavar="N",
+                   help="keep the newest N exports, remove older ones (default: CREDCAT_EXPORTS_KEEP or 10)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_export)
     return parser
