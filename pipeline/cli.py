@@ -13,6 +13,25 @@ from pathlib import Path
 from pipeline.query import QueryError
 
 
+def print_json(value) -> None:
+    """What every ``--json`` prints: typed JSON (nested JSON as JSON, ISO 8601 times, NaN as null)."""
+    from pipeline.query import json_value
+
+    if hasattr(value, "__dataclass_fields__"):
+        import dataclasses
+
+        value = dataclasses.asdict(value)
+    print(json.dumps(json_value(value), indent=2, ensure_ascii=False, allow_nan=False))
+
+
+def _rows_json(cursor) -> list[dict]:
+    """A cursor's rows as JSON objects, typed by its column types (JSON columns parsed)."""
+    from pipeline.query import json_value
+
+    cols = [(d[0], d[1]) for d in cursor.description]
+    return [{c: json_value(v, t) for (c, t), v in zip(cols, row)} for row in cursor.fetchall()]
+
+
 def _fail(message: str, code: int = 2) -> int:
     print(f"credcat: {message}", file=sys.stderr)
     return code
@@ -44,7 +63,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     rows = [provider_status(name) for name in sorted(config.providers())]
     if args.json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print_json(rows)
     else:
         print(format_table(["provider", "crawl", "listings", "last success", "age (h)", "stale since", "last failure", "why"],
                            [[r["provider"], r["crawl"], r["listings"], r["last_success"], r["age_hours"],
@@ -76,7 +95,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
     finally:
         con.close()
     if args.json:
-        print(json.dumps(result.records(), ensure_ascii=False, indent=2, allow_nan=False))
+        print_json(result.records())
     else:
         print(format_table(result.columns, result.rows))
     return 0
@@ -107,13 +126,13 @@ def cmd_describe(args: argparse.Namespace) -> int:
     except (FileNotFoundError, QueryError) as exc:
         return _fail(str(exc))
     try:
-        if args.markdown:
+        if args.markdown and not args.json:  # with --json: the dictionary as JSON, below
             print(dictionary.markdown(con))
             return 0
         if args.coverage:
             columns, rows = dictionary.coverage(con, args.table or "credentials")
             if args.json:
-                print(json.dumps([dict(zip(columns, r)) for r in rows], default=str, indent=2))
+                print_json([dict(zip(columns, r)) for r in rows])
             else:
                 # one line per column, one column per provider: easier to read than a 30-column-wide table
                 providers = [r[0] for r in rows]
@@ -127,8 +146,7 @@ def cmd_describe(args: argparse.Namespace) -> int:
     finally:
         con.close()
     if args.json:
-        print(json.dumps([{**c.__dict__, "built_by": dictionary.built_by(c.table)} for c in cols], default=list,
-                         indent=2, ensure_ascii=False))
+        print_json([{**c.__dict__, "built_by": dictionary.built_by(c.table)} for c in cols])
         return 0
     current = None
     for c in cols:
@@ -162,7 +180,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return _fail(str(exc.args[0]))
     except RuntimeError as exc:
         return _fail(str(exc))
-    print(json.dumps(report.as_dict(), indent=2, default=str) if args.json else report.render())
+    print_json(report.as_dict()) if args.json else print(report.render())
     return 0 if report.ok else 1
 
 
@@ -185,7 +203,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
                       max_cost=args.max_cost, level=args.level, objective="cost" if args.by_cost else "hours")
     finally:
         con.close()
-    print(json.dumps(result.to_dict(), indent=2, default=str, ensure_ascii=False) if args.json else render_plan(result))
+    print_json(result.to_dict()) if args.json else print(render_plan(result))
     return 0 if result.feasible else 1
 
 
@@ -205,12 +223,11 @@ def cmd_pathways(args: argparse.Namespace) -> int:
             return _fail(f"no pathway leads to {args.credential!r} (is it a uid of a credential others stack into?)")
         if args.json:
             if args.credential:
-                print(json.dumps(pathway_tree(con, args.credential), indent=2, default=str, ensure_ascii=False))
+                print_json(pathway_tree(con, args.credential))
             else:
-                rows = con.execute("select * from skill_pathways where skill_key in (select unnest(?)) order by rank",
-                                   [resolve_wants(con, [args.skill])[args.skill]]).fetchall()
-                cols = [d[0] for d in con.description]
-                print(json.dumps([dict(zip(cols, r)) for r in rows], indent=2, default=str, ensure_ascii=False))
+                print_json(_rows_json(con.execute(
+                    "select * from skill_pathways where skill_key in (select unnest(?)) order by rank",
+                    [resolve_wants(con, [args.skill])[args.skill]])))
         else:
             print(render_pathway_tree(con, destination=args.credential, skill=args.skill, limit=args.limit))
     finally:
@@ -232,7 +249,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         con.close()
     if args.json:
-        print(json.dumps(manifest, indent=2))
+        print_json(manifest)
     else:
         print(f"exported {manifest['refresh_id']} to {Path(args.out) / manifest['refresh_id']} "
               f"(latest -> {manifest['refresh_id']}; previous: {manifest['previous'] or 'none'})")
@@ -259,8 +276,17 @@ def cmd_search(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     finally:
         con.close()
-    print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) if args.json
-          else search.render(result))
+    print_json(result.to_dict()) if args.json else print(search.render(result))
+    return 0
+
+
+# -- serve (pipeline/api.py) ----------------------------------------------------------------------------------
+def cmd_serve(args: argparse.Namespace) -> int:
+    from pipeline import api
+
+    print(f"credcat: serving the published catalogue on http://{args.host}:{args.port} "
+          f"(docs: /docs, OpenAPI: /openapi.json); Ctrl-C stops", file=sys.stderr)
+    api.serve(host=args.host, port=args.port)
     return 0
 
 
@@ -286,9 +312,40 @@ def _positive(kind, zero: bool = False):
     return parse
 
 
+MANUAL = """\
+credcat: an open catalogue of micro-credentials (courses, certificates, badges, programmes), crawled from
+providers with Scrapy, built with Dagster, published as one DuckDB file that analysts and services read.
+
+A refresh crawls every provider, builds the catalogue in a working file, checks it and swaps it in
+atomically: readers (sql, search, serve, ...) never wait for it and never see half a catalogue. Every read
+command takes --json for typed JSON (nested values as JSON, ISO 8601 times, no NaN). `credcat COMMAND --help`
+describes each command's options."""
+
+MANUAL_EPILOG = """\
+first steps:
+  credcat refresh --offline                  build the demo catalogue from the bundled snapshots
+  credcat search "machine learning" --free   rank credentials (BM25, typo-tolerant), with facet counts
+  credcat sql "select credential_type, count(*) as credentials from credentials group by 1"
+  credcat describe credentials               what every column means and where it comes from
+  credcat plan --want python --want sql      the least-hours stack that teaches these skills
+  credcat serve                              the JSON API on http://127.0.0.1:8000 (docs at /docs)
+  credcat export --out exports               Parquet + JSON Schemas + manifest; exports/latest/ is the newest
+
+environment:
+  CREDCAT_DATA_DIR       raw feeds, build file, published catalogue, exports (default ./data)
+  CREDCAT_CATALOGUE      the published catalogue file (default $CREDCAT_DATA_DIR/catalogue.duckdb)
+  CREDCAT_EXPORTS_KEEP   how many exports `credcat export` keeps (default 10)
+  CREDCAT_DUCKDB_MEMORY  DuckDB memory cap for builds, e.g. 1GB (spills to disk beyond it)
+  DAGSTER_HOME           Dagster's run history (`make dagster` sets it)
+
+exit status: 0 done; 1 done but not clean (checks failed, stale providers, no feasible plan);
+2 bad usage or input (the message says what to do); 75 another refresh holds the lock, try later."""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="credcat", description="An open catalogue of micro-credentials.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog="credcat", description=MANUAL, epilog=MANUAL_EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, title="commands", metavar="COMMAND")
 
     p = sub.add_parser("refresh", help="crawl, build, check and publish the catalogue once")
     p.add_argument("--offline", action="store_true", help="crawl the bundled snapshots over loopback HTTP")
@@ -367,6 +424,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=_positive(int), default=10, metavar="N", help="hits to show (default 10)")
     p.add_argument("--json", action="store_true", help="hits, corrections and facet counts as JSON")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("serve", help="a read-only JSON API (OpenAPI at /openapi.json, offline docs at /docs)",
+                       description="Serve the published catalogue over HTTP: /search, /credentials/{uid}, /pathways, "
+                                   "/plan, /skills/match, /providers, /tables. A new publish is picked up without "
+                                   "a restart.")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=_positive(int), default=8000, help="port (default 8000)")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("export", help="write versioned Parquet + JSON Schemas + manifest; move `latest` last")
     p.add_argument("--out", required=True, metavar="DIR")
