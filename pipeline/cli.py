@@ -290,6 +290,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- report (pipeline/report.py) ------------------------------------------------------------------------------
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipeline.report import CHARTS, write_report
+
+    try:
+        con = open_catalogue()
+    except (FileNotFoundError, QueryError) as exc:
+        return _fail(str(exc))
+    try:
+        out = write_report(con, Path(args.out))
+    except OSError as exc:
+        return _fail(f"cannot write {args.out}: {exc.strerror or exc}")
+    finally:
+        con.close()
+    print(f"wrote {out} ({out.stat().st_size // 1024} KiB, {len(CHARTS)} charts, opens offline)")
+    return 0
+
+
 # -- dedupe ---------------------------------------------------------------------------------------------------
 def cmd_dedupe(args: argparse.Namespace) -> int:
     from pipeline.matching.cli import run_dedupe_cli
@@ -432,6 +450,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=_positive(int), default=8000, help="port (default 8000)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("report", help="write one self-contained HTML page of charts about the catalogue")
+    p.add_argument("--out", default="report.html", metavar="FILE", help="where to write it (default report.html)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("export", help="write versioned Parquet + JSON Schemas + manifest; move `latest` last")
     p.add_argument("--out", required=True, metavar="DIR")
