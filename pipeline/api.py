@@ -33,6 +33,7 @@ from pydantic import BaseModel, StringConstraints
 from pipeline import paths, query, search
 
 MAX_PAGE = 200
+TIMEOUT = 10.0  # seconds a request's queries may run
 
 
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"items per page (1-{MAX_PAGE})")]
@@ -88,14 +89,21 @@ class Catalogue:
                     self.con.close()
                     self.con = None
                 try:
-                    self.con = search.connect(path, limits=query.Limits(max_rows=MAX_PAGE, timeout=10.0))
+                    self.con = search.connect(path, limits=query.Limits(max_rows=MAX_PAGE, timeout=TIMEOUT))
                 except (query.QueryError, search.SearchError) as exc:
                     raise ApiError(503, str(exc)) from None
                 self.identity = identity
+            timer = threading.Timer(TIMEOUT, self.con.interrupt)  # no request runs unbounded
+            timer.daemon = True
+            timer.start()
             try:
                 return work(self.con)
+            except duckdb.InterruptException:
+                raise ApiError(503, f"the request took longer than {TIMEOUT:g} s and was stopped: narrow it") from None
             except duckdb.Error as exc:
                 raise ApiError(400, f"the catalogue could not answer this request: {str(exc).splitlines()[0]}") from None
+            finally:
+                timer.cancel()
 
     def close(self) -> None:
         with self.lock:
