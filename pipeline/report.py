@@ -48,7 +48,8 @@ def growth(con) -> go.Figure:
         xs.append(day.isoformat())
         ys.append(total)
     fig = go.Figure(go.Scatter(x=xs, y=ys, mode="lines+markers", name="credentials"))
-    fig.update_layout(title="Growth across refreshes (credentials by first seen)", yaxis_title="credentials")
+    fig.update_layout(title="Growth across refreshes (credentials by first seen)", yaxis_title="credentials",
+                      xaxis={"type": "category", "title": "refresh day"}, yaxis_rangemode="tozero")
     return fig
 
 
