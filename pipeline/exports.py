@@ -36,11 +36,12 @@ EXPORT_SCHEMA_VERSION = "2.0.0"  # 2.0: every published table, schemas from the 
 DEFAULT_KEEP = 10  # complete exports kept (CREDCAT_EXPORTS_KEEP or --keep); older ones are removed
 
 
-def export_tables(con) -> list[str]:
-    """Every published table of the catalogue (its ``main`` schema; not the search index's own schema)."""
-    from pipeline.dictionary import published_tables
+def export_tables() -> list[str]:
+    """The export contract: every table the registry publishes (pipeline.registry), in build order. A
+    catalogue missing one of them is refused rather than exported incomplete."""
+    from pipeline.registry import registry
 
-    return published_tables(con)
+    return registry().published()
 
 
 _SCALARS = {
@@ -167,7 +168,7 @@ def export_catalogue(con_or_path, out_dir: str | os.PathLike, refresh_id: str | 
         if final.exists():
             raise FileExistsError(f"export {final} already exists: refresh ids are immutable")
         remove_dead_partials(out)
-        tables = list(tables) if tables is not None else export_tables(con)
+        tables = list(tables) if tables is not None else export_tables()
         present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         missing = [t for t in tables if t not in present]
         if missing:

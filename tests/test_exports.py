@@ -4,14 +4,15 @@ import duckdb
 import pytest
 
 from pipeline import exports
+from pipeline.dictionary import published_tables
 from pipeline.exports import export_catalogue, export_tables, latest_export, verify_export
 
 
 def test_export_writes_all_tables_schemas_manifest_and_latest(built, tmp_path):
     out = tmp_path / "exports"
-    m = export_catalogue(built, out, "r1")
+    m = export_catalogue(built, out, "r1", tables=published_tables(built))
     d = out / "r1"
-    assert set(m["tables"]) == set(export_tables(built))
+    assert set(m["tables"]) == set(published_tables(built))
     for t, meta in m["tables"].items():
         assert (d / meta["file"]).exists() and (d / meta["schema"]).exists()
         schema = json.loads((d / meta["schema"]).read_text())
@@ -27,14 +28,15 @@ def test_export_writes_all_tables_schemas_manifest_and_latest(built, tmp_path):
 
 
 def test_checksum_detects_tampering(built, tmp_path):
-    export_catalogue(built, tmp_path, "r1")
+    export_catalogue(built, tmp_path, "r1", tables=published_tables(built))
     with open(tmp_path / "r1" / "skills.parquet", "ab") as fh:
         fh.write(b"x")
     assert any("checksum" in p for p in verify_export(tmp_path / "r1"))
 
 
 def test_latest_moves_only_after_the_whole_set_is_written(built, tmp_path, monkeypatch):
-    export_catalogue(built, tmp_path, "r1")
+    tables = published_tables(built)
+    export_catalogue(built, tmp_path, "r1", tables=tables)
     real = exports.table_schema
     calls = []
 
@@ -46,23 +48,24 @@ def test_latest_moves_only_after_the_whole_set_is_written(built, tmp_path, monke
 
     monkeypatch.setattr(exports, "table_schema", failing)
     with pytest.raises(OSError):
-        export_catalogue(built, tmp_path, "r2")
+        export_catalogue(built, tmp_path, "r2", tables=tables)
     assert "pathway_steps" in calls
     assert latest_export(tmp_path) == tmp_path / "r1"
     assert not (tmp_path / "r2").exists()
     assert not list(tmp_path.glob(".r2*"))
     monkeypatch.setattr(exports, "table_schema", real)
-    export_catalogue(built, tmp_path, "r2")
+    export_catalogue(built, tmp_path, "r2", tables=tables)
     assert latest_export(tmp_path) == tmp_path / "r2"
     with pytest.raises(FileExistsError):
-        export_catalogue(built, tmp_path, "r2")
+        export_catalogue(built, tmp_path, "r2", tables=tables)
 
 
 def test_export_from_a_database_path(built, tmp_path):
     db = built.execute("PRAGMA database_list").fetchall()[0][2]
     built.execute("CHECKPOINT")
+    tables = published_tables(built)
     built.close()
-    m = export_catalogue(db, tmp_path / "out", "r9")
+    m = export_catalogue(db, tmp_path / "out", "r9", tables=tables)
     assert m["tables"]["credentials"]["rows"] == 14
 
 
@@ -80,7 +83,7 @@ def test_every_published_table_is_exported_and_validates_against_its_own_schema(
     data, _ = published
     con = duckdb.connect(str(data / "catalogue.duckdb"), read_only=True)
     try:
-        assert set(m["tables"]) == set(export_tables(con))
+        assert set(m["tables"]) == set(export_tables()) == set(published_tables(con))
     finally:
         con.close()
     assert {"stack_conditions", "organisations", "skill_occupations", "listings", "credentials"} <= set(m["tables"])
@@ -132,13 +135,14 @@ def test_latest_is_a_directory_readers_open_and_the_manifest_names_previous_and_
 
 
 def test_retention_keeps_the_newest_n(built, tmp_path, monkeypatch):
+    tables = ["credentials"]
     for i in range(1, 4):
-        m = export_catalogue(built, tmp_path, f"r{i}", keep=2)
+        m = export_catalogue(built, tmp_path, f"r{i}", keep=2, tables=tables)
     assert m["removed"] == ["r1"]
     assert sorted(p.name for p in exports.exports_in(tmp_path)) == ["r2", "r3"]
     monkeypatch.setenv("CREDCAT_EXPORTS_KEEP", "1")
-    export_catalogue(built, tmp_path, "r4")
+    export_catalogue(built, tmp_path, "r4", tables=tables)
     assert [p.name for p in exports.exports_in(tmp_path)] == ["r4"] and latest_export(tmp_path).name == "r4"
     monkeypatch.setenv("CREDCAT_EXPORTS_KEEP", "none")
     with pytest.raises(ValueError, match="CREDCAT_EXPORTS_KEEP"):
-        export_catalogue(built, tmp_path, "r5")
+        export_catalogue(built, tmp_path, "r5", tables=tables)
