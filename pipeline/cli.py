@@ -13,6 +13,25 @@ from pathlib import Path
 from pipeline.query import QueryError
 
 
+def print_json(value) -> None:
+    """What every ``--json`` prints: typed JSON (nested JSON as JSON, ISO 8601 times, NaN as null)."""
+    from pipeline.query import json_value
+
+    if hasattr(value, "__dataclass_fields__"):
+        import dataclasses
+
+        value = dataclasses.asdict(value)
+    print(json.dumps(json_value(value), indent=2, ensure_ascii=False, allow_nan=False))
+
+
+def _rows_json(cursor) -> list[dict]:
+    """A cursor's rows as JSON objects, typed by its column types (JSON columns parsed)."""
+    from pipeline.query import json_value
+
+    cols = [(d[0], d[1]) for d in cursor.description]
+    return [{c: json_value(v, t) for (c, t), v in zip(cols, row)} for row in cursor.fetchall()]
+
+
 def _fail(message: str, code: int = 2) -> int:
     print(f"credcat: {message}", file=sys.stderr)
     return code
@@ -45,7 +64,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     rows = [provider_status(name) for name in sorted(config.providers())]
     rows = [r for r in rows if r["provider"] in config.crawled() or r["feed"]]  # import-only: once imported
     if args.json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print_json(rows)
     else:
         print(format_table(["provider", "crawl", "listings", "last success", "age (h)", "stale since", "last failure", "why"],
                            [[r["provider"], r["crawl"], r["listings"], r["last_success"], r["age_hours"],
@@ -77,7 +96,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
     finally:
         con.close()
     if args.json:
-        print(json.dumps(result.records(), ensure_ascii=False, indent=2, allow_nan=False))
+        print_json(result.records())
     else:
         print(format_table(result.columns, result.rows))
     return 0
@@ -108,13 +127,13 @@ def cmd_describe(args: argparse.Namespace) -> int:
     except (FileNotFoundError, QueryError) as exc:
         return _fail(str(exc))
     try:
-        if args.markdown:
+        if args.markdown and not args.json:  # with --json: the dictionary as JSON, below
             print(dictionary.markdown(con))
             return 0
         if args.coverage:
             columns, rows = dictionary.coverage(con, args.table or "credentials")
             if args.json:
-                print(json.dumps([dict(zip(columns, r)) for r in rows], default=str, indent=2))
+                print_json([dict(zip(columns, r)) for r in rows])
             else:
                 # one line per column, one column per provider: easier to read than a 30-column-wide table
                 providers = [r[0] for r in rows]
@@ -128,8 +147,7 @@ def cmd_describe(args: argparse.Namespace) -> int:
     finally:
         con.close()
     if args.json:
-        print(json.dumps([{**c.__dict__, "built_by": dictionary.built_by(c.table)} for c in cols], default=list,
-                         indent=2, ensure_ascii=False))
+        print_json([{**c.__dict__, "built_by": dictionary.built_by(c.table)} for c in cols])
         return 0
     current = None
     for c in cols:
@@ -168,7 +186,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return _fail(str(exc.args[0]))
     except (RuntimeError, tabular.TableImportError) as exc:
         return _fail(str(exc))
-    print(json.dumps(report.as_dict(), indent=2, default=str) if args.json else report.render())
+    print_json(report.as_dict()) if args.json else print(report.render())
     return 0 if report.ok else 1
 
 
@@ -224,7 +242,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     finally:
         con.close()
-    print(json.dumps(result.to_dict(), indent=2, default=str, ensure_ascii=False) if args.json else render_plan(result))
+    print_json(result.to_dict()) if args.json else print(render_plan(result))
     return 0 if result.feasible else 1
 
 
@@ -244,12 +262,11 @@ def cmd_pathways(args: argparse.Namespace) -> int:
             return _fail(f"no pathway leads to {args.credential!r} (is it a uid of a credential others stack into?)")
         if args.json:
             if args.credential:
-                print(json.dumps(pathway_tree(con, args.credential), indent=2, default=str, ensure_ascii=False))
+                print_json(pathway_tree(con, args.credential))
             else:
-                rows = con.execute("select * from skill_pathways where skill_key in (select unnest(?)) order by rank",
-                                   [resolve_wants(con, [args.skill])[args.skill]]).fetchall()
-                cols = [d[0] for d in con.description]
-                print(json.dumps([dict(zip(cols, r)) for r in rows], indent=2, default=str, ensure_ascii=False))
+                print_json(_rows_json(con.execute(
+                    "select * from skill_pathways where skill_key in (select unnest(?)) order by rank",
+                    [resolve_wants(con, [args.skill])[args.skill]])))
         else:
             print(render_pathway_tree(con, destination=args.credential, skill=args.skill, limit=args.limit))
     finally:
@@ -267,17 +284,68 @@ def cmd_export(args: argparse.Namespace) -> int:
     except (FileNotFoundError, QueryError) as exc:
         return _fail(str(exc))
     try:
-        manifest = export_catalogue(con, args.out, refresh_id=args.refresh_id)
+        manifest = export_catalogue(con, args.out, refresh_id=args.refresh_id, keep=args.keep)
     except (ValueError, LookupError, OSError) as exc:  # bad or existing refresh id, missing table, unwritable --out
         return _fail(f"cannot export to {args.out}: {exc.strerror}" if getattr(exc, "strerror", None) else str(exc))
     finally:
         con.close()
     if args.json:
-        print(json.dumps(manifest, indent=2))
+        print_json(manifest)
     else:
-        print(f"exported {manifest['refresh_id']} to {Path(args.out) / manifest['refresh_id']}")
+        print(f"exported {manifest['refresh_id']} to {Path(args.out) / manifest['refresh_id']} "
+              f"(latest -> {manifest['refresh_id']}; previous: {manifest['previous'] or 'none'})")
         for table, meta in manifest["tables"].items():
-            print(f"  {table:<18} {meta['rows']:>8} rows  {meta['file']}")
+            print(f"  {table:<20} {meta['rows']:>8} rows  {meta['file']}")
+        if manifest["removed"]:
+            print(f"removed older exports: {', '.join(manifest['removed'])}")
+    return 0
+
+
+# -- search (pipeline/search.py) ------------------------------------------------------------------------------
+def cmd_search(args: argparse.Namespace) -> int:
+    from pipeline import search
+
+    filters = search.Filters(credential_type=args.type, skill=args.skill, level=args.level, max_hours=args.max_hours,
+                             max_cost=args.max_cost, language=args.language, provider=args.provider, free=args.free)
+    try:
+        con = search.connect()
+    except (FileNotFoundError, QueryError, search.SearchError) as exc:
+        return _fail(str(exc))
+    try:
+        result = search.search(con, args.query, filters, limit=args.limit)
+    except search.SearchError as exc:
+        return _fail(str(exc))
+    finally:
+        con.close()
+    print_json(result.to_dict()) if args.json else print(search.render(result))
+    return 0
+
+
+# -- serve (pipeline/api.py) ----------------------------------------------------------------------------------
+def cmd_serve(args: argparse.Namespace) -> int:
+    from pipeline import api
+
+    print(f"credcat: serving the published catalogue on http://{args.host}:{args.port} "
+          f"(docs: /docs, OpenAPI: /openapi.json); Ctrl-C stops", file=sys.stderr)
+    api.serve(host=args.host, port=args.port)
+    return 0
+
+
+# -- report (pipeline/report.py) ------------------------------------------------------------------------------
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipeline.report import CHARTS, write_report
+
+    try:
+        con = open_catalogue()
+    except (FileNotFoundError, QueryError) as exc:
+        return _fail(str(exc))
+    try:
+        out = write_report(con, Path(args.out))
+    except OSError as exc:
+        return _fail(f"cannot write {args.out}: {exc.strerror or exc}")
+    finally:
+        con.close()
+    print(f"wrote {out} ({out.stat().st_size // 1024} KiB, {len(CHARTS)} charts, opens offline)")
     return 0
 
 
@@ -400,9 +468,40 @@ def cmd_skills_match(args: argparse.Namespace) -> int:
         return _fail(str(exc))
 
 
+MANUAL = """\
+credcat: an open catalogue of micro-credentials (courses, certificates, badges, programmes), crawled from
+providers with Scrapy, built with Dagster, published as one DuckDB file that analysts and services read.
+
+A refresh crawls every provider, builds the catalogue in a working file, checks it and swaps it in
+atomically: readers (sql, search, serve, ...) never wait for it and never see half a catalogue. Every read
+command takes --json for typed JSON (nested values as JSON, ISO 8601 times, no NaN). `credcat COMMAND --help`
+describes each command's options."""
+
+MANUAL_EPILOG = """\
+first steps:
+  credcat refresh --offline                  build the demo catalogue from the bundled snapshots
+  credcat search "machine learning" --free   rank credentials (BM25, typo-tolerant), with facet counts
+  credcat sql "select credential_type, count(*) as credentials from credentials group by 1"
+  credcat describe credentials               what every column means and where it comes from
+  credcat plan --want python --want sql      the least-hours stack that teaches these skills
+  credcat serve                              the JSON API on http://127.0.0.1:8000 (docs at /docs)
+  credcat export --out exports               Parquet + JSON Schemas + manifest; exports/latest/ is the newest
+
+environment:
+  CREDCAT_DATA_DIR       raw feeds, build file, published catalogue, exports (default ./data)
+  CREDCAT_CATALOGUE      the published catalogue file (default $CREDCAT_DATA_DIR/catalogue.duckdb)
+  CREDCAT_EXPORTS_KEEP   how many exports `credcat export` keeps (default 10)
+  CREDCAT_DUCKDB_MEMORY  DuckDB memory cap for builds, e.g. 1GB (spills to disk beyond it)
+  DAGSTER_HOME           Dagster's run history (`make dagster` sets it)
+
+exit status: 0 done; 1 done but not clean (checks failed, stale providers, no feasible plan);
+2 bad usage or input (the message says what to do); 75 another refresh holds the lock, try later."""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="credcat", description="An open catalogue of micro-credentials.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog="credcat", description=MANUAL, epilog=MANUAL_EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, title="commands", metavar="COMMAND")
 
     p = sub.add_parser("refresh", help="crawl, build, check and publish the catalogue once")
     p.add_argument("--offline", action="store_true", help="crawl the bundled snapshots over loopback HTTP")
@@ -498,6 +597,37 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_skills_match)
 
+    p = sub.add_parser("search", help="full-text search (BM25, typo-tolerant) with filters and facet counts",
+                       description="Rank credentials by BM25 over title, description, skills and outcomes; a "
+                                   "misspelt word is corrected to the closest catalogue word. Filters combine (AND).",
+                       epilog='e.g. credcat search "machine learning" --level beginner --free --json')
+    p.add_argument("query", help="words to search for")
+    p.add_argument("--type", metavar="T", help="credential type (course, learning_program, certification, ...)")
+    p.add_argument("--skill", metavar="S", help="has this skill (stated, or mapped: label or skill_id)")
+    p.add_argument("--level", choices=["beginner", "intermediate", "advanced", "mixed"])
+    p.add_argument("--max-hours", type=_positive(float, zero=True), metavar="H",
+                   help="workload at most H hours (unknown workload excluded)")
+    p.add_argument("--max-cost", type=_positive(float, zero=True), metavar="C",
+                   help="primary price at most C (in its own currency; unknown excluded)")
+    p.add_argument("--language", metavar="L", help="language tag; `en` also matches en-US, en-GB")
+    p.add_argument("--provider", metavar="P", help="listed by this provider")
+    p.add_argument("--free", action="store_true", help="only credentials whose primary offer is free")
+    p.add_argument("--limit", type=_positive(int), default=10, metavar="N", help="hits to show (default 10)")
+    p.add_argument("--json", action="store_true", help="hits, corrections and facet counts as JSON")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("serve", help="a read-only JSON API (OpenAPI at /openapi.json, offline docs at /docs)",
+                       description="Serve the published catalogue over HTTP: /search, /credentials/{uid}, /pathways, "
+                                   "/plan, /skills/match, /providers, /tables. A new publish is picked up without "
+                                   "a restart.")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=_positive(int), default=8000, help="port (default 8000)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("report", help="write one self-contained HTML page of charts about the catalogue")
+    p.add_argument("--out", default="report.html", metavar="FILE", help="where to write it (default report.html)")
+    p.set_defaults(func=cmd_report)
+
     p = sub.add_parser("export", help="write versioned Parquet + JSON Schemas + manifest; move `latest` last "
                                       "(or, with --format, the credentials as Open Badges 3.0 / CTDL documents)")
     p.add_argument("--out", required=True, metavar="DIR")
@@ -507,6 +637,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="parquet (default): the versioned tables; " + "; ".join(
                        f"{name}: {doc}" for name, doc in interchange.formats().items()))
     p.add_argument("--refresh-id", help="name of the export folder (default: a UTC timestamp)")
+    p.add_argument("--keep", type=_positive(int), metavar="N",
+                   help="keep the newest N exports, remove older ones (default: CREDCAT_EXPORTS_KEEP or 10)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_export)
 

@@ -56,9 +56,34 @@ class Column:
 
 
 @lru_cache(maxsize=1)
-def _declared() -> dict:
+def _dictionary() -> dict:
     with open(paths.SQL_DIR / "dictionary.toml", "rb") as fh:
-        return tomllib.load(fh)["tables"]
+        return tomllib.load(fh)
+
+
+def _declared() -> dict:
+    return _dictionary()["tables"]
+
+
+def json_schema(column: str) -> dict:
+    """The JSON Schema of a JSON column's value (``[json_schemas]`` in dictionary.toml; ``{}``, any JSON, when
+    none is declared). ``"x-vocabulary": NAME`` in it becomes the ``enum`` of that vocabulary."""
+    import json
+
+    text = _dictionary().get("json_schemas", {}).get(column)
+    if not text:
+        return {}
+
+    def fill(node):
+        if isinstance(node, dict):
+            node = {k: fill(v) for k, v in node.items()}
+            if "x-vocabulary" in node:
+                values = list(VOCABULARIES[node["x-vocabulary"]])
+                node["enum"] = [*values, None] if "null" in node.get("type", []) else values
+            return node
+        return [fill(v) for v in node] if isinstance(node, list) else node
+
+    return fill(json.loads(text))
 
 
 def table_doc(table: str) -> str | None:

@@ -80,6 +80,10 @@ def connect(path: Path | None = None, *, limits: Limits = Limits(), extensions: 
                 if "lock" in str(exc).lower() else "is it a DuckDB catalogue written by `credcat refresh`?")
         raise QueryError(f"cannot open the catalogue at {path}: {_first_line(exc)} ({hint})") from None
     try:
+        # DuckDB shares one database instance among a process's connections to a file: a second connect
+        # gets the instance an earlier one already sandboxed and locked (extensions loaded), and must not re-set
+        if sandboxed and con.execute("select current_setting('lock_configuration')").fetchone()[0]:
+            return con
         for name in extensions:
             con.execute(f"LOAD {name}")
         if sandboxed:

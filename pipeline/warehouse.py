@@ -188,9 +188,12 @@ def publish(build_path: Path, published_path: Path) -> Path:
     The build is copied to a temporary sibling of the published file (same filesystem), flushed, and renamed
     over it. A crash at any point leaves either the old catalogue or the new one, never a mix.
     """
+    from pipeline.search import build_index
+
     con = connect(build_path)
     try:
         drop_working_tables(con)
+        build_index(con)  # the BM25 index goes into the published file; it does not update itself
         lock.checkpoint("publish:dropped")  # a writer connection open with uncheckpointed changes
         con.execute("checkpoint")
     finally:

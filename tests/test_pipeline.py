@@ -23,8 +23,12 @@ def test_refresh_materialises_the_graph_and_publishes(published):
     assert report.failed_checks == []
     assert report.providers["mslearn"]["crawl"] == "ok"
     con = duckdb.connect(str(data / "catalogue.duckdb"), read_only=True)
-    tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    tables = {r[0] for r in con.execute("select table_name from information_schema.tables "
+                                        "where table_schema = 'main'").fetchall()}
     assert tables == set(registry.registry().published()), "every published table, from the registry"
+    # the full-text index is built into the published file, in its own schema (pipeline.search)
+    assert con.execute("select count(*) from fts_main_search_documents.docs").fetchone()[0] == \
+        con.execute("select count(*) from credentials").fetchone()[0]
     assert not any(t.startswith(("raw_", "stg_", "int_")) for t in tables), "working tables are not published"
     by_type = dict(con.execute("select credential_type, count(*) from credentials where source = 'mslearn' "
                                "group by 1").fetchall())

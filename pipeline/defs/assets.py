@@ -144,6 +144,25 @@ def _table_metadata(con, table: str) -> dict:
     return {}
 
 
+def _cell(value) -> str:
+    text = "" if value is None else str(value).replace("\n", " ")
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _preview_and_schema(con, table: str) -> dict:
+    """Every table in the UI: its first rows as Markdown (8 columns at most) and its columns with their
+    meaning from the data dictionary."""
+    cur = con.execute(f'select * from "{table}" limit 5')
+    names = [d[0] for d in cur.description][:8]
+    rows = [[_cell(v) for v in r[:8]] for r in cur.fetchall()]
+    types = dict(con.execute("select column_name, data_type from information_schema.columns where table_name = ? "
+                             "and table_schema = 'main' order by ordinal_position", [table]).fetchall())
+    return {"preview": dg.MetadataValue.md(_md_table(names, rows) if rows else "_(empty)_"),
+            "dagster/column_schema": dg.TableSchema(columns=[
+                dg.TableColumn(name, dtype, description=dictionary.column_doc(table, name) or "")
+                for name, dtype in types.items()])}
+
+
 @dg.multi_asset(
     specs=[table_spec(t) for t in registry.registry().published()],
     name="build_catalogue",
@@ -169,7 +188,7 @@ def build_catalogue(context: dg.AssetExecutionContext, catalogue: CatalogueResou
             metadata = {"dagster/row_count": con.execute(f'select count(*) from "{table}"').fetchone()[0],
                         "built_by": producer.where,
                         **{f"step/{k}": _json(v) for k, v in steps.get(producer.name, {}).items()},
-                        **_table_metadata(con, table)}
+                        **_preview_and_schema(con, table), **_table_metadata(con, table)}
             yield dg.MaterializeResult(asset_key=table, metadata=metadata)
     finally:
         con.close()

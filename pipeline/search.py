@@ -1,0 +1,246 @@
+"""Full-text search over the catalogue: BM25 (DuckDB's ``fts`` extension), typo tolerance, filters, facets.
+
+The index is built into the catalogue at each publish (:func:`build_index`, called by
+:func:`pipeline.warehouse.publish`) over ``search_documents`` (title, description, skills, outcomes), so
+readers never write. DuckDB cannot download extensions here: the ``fts`` binary comes from the
+``duckdb-extension-fts`` package built for the pinned DuckDB and is installed from that file
+(:func:`install_fts`). A query word the index does not know is corrected to the closest word of
+``search_terms`` (Jaro-Winkler), and the response says so. Filters are SQL parameters; facet counts are over
+every hit that passes the filters, not only the page shown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from pipeline import query
+
+INDEXED = ("title", "description", "skills", "outcomes")
+TITLE_BOOST = 1.0  # the title's own BM25 score is added once more: a word in the title counts double
+NEIGHBOUR_WEIGHT = 0.5  # share of a stack neighbour's score a credential gets (parts <-> programme; two hops: squared)
+MIN_SIMILARITY = 0.88  # Jaro-Winkler similarity of a misspelt word to its correction (0.88: `lerning` -> `learning`)
+FACETS = ("credential_type", "level", "language", "provider", "cost_kind")
+_FTS_SCHEMA = "fts_main_search_documents"
+
+
+class SearchError(ValueError):
+    """A search that cannot run (no index, bad filter); the message says what to do."""
+
+
+def fts_extension_path() -> Path:
+    """The ``fts`` binary shipped by the ``duckdb-extension-fts`` package for this DuckDB version."""
+    try:
+        import duckdb_extension_fts
+    except ImportError:
+        raise SearchError("the duckdb-extension-fts package is missing: pip install "
+                          f"duckdb-extension-fts=={duckdb.__version__}") from None
+    path = Path(duckdb_extension_fts.__file__).parent / "extensions" / f"v{duckdb.__version__}" / "fts.duckdb_extension"
+    if not path.is_file():
+        raise SearchError(f"duckdb-extension-fts has no build for DuckDB {duckdb.__version__} ({path} missing): "
+                          f"install duckdb-extension-fts=={duckdb.__version__}")
+    return path
+
+
+def install_fts(con: duckdb.DuckDBPyConnection | None = None) -> None:
+    """Install ``fts`` from the package's file into DuckDB's extension directory (idempotent) and, on ``con``,
+    load it. Nothing is downloaded: ``autoinstall_known_extensions`` stays off."""
+    target = con or duckdb.connect(config={"autoinstall_known_extensions": "false"})
+    try:
+        literal = str(fts_extension_path()).replace("'", "''")  # INSTALL takes no parameters; our own path
+        target.execute(f"INSTALL '{literal}'")
+        if con is not None:
+            target.execute("LOAD fts")
+    finally:
+        if con is None:
+            target.close()
+
+
+def build_index(con: duckdb.DuckDBPyConnection) -> dict:
+    """(Re)build the BM25 index over ``search_documents`` in the catalogue ``con`` writes (the index does not
+    update itself: this runs at every publish)."""
+    tables = {r[0] for r in con.execute("select table_name from information_schema.tables "
+                                        "where table_schema = 'main'").fetchall()}
+    if "search_documents" not in tables:
+        return {"indexed": 0}
+    install_fts(con)
+    con.execute("PRAGMA create_fts_index('search_documents', 'uid', " + ", ".join(f"'{c}'" for c in INDEXED)
+                + ", stemmer = 'english', stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)")
+    return {"indexed": con.execute("select count(*) from search_documents").fetchone()[0]}
+
+
+def connect(path: Path | None = None, limits: query.Limits | None = None):
+    """A sandboxed read-only connection to the published catalogue with ``fts`` loaded."""
+    install_fts()
+    return query.connect(path, limits=limits or query.Limits(), extensions=["fts"])
+
+
+@dataclass
+class Filters:
+    credential_type: str | None = None
+    skill: str | None = None
+    level: str | None = None
+    max_hours: float | None = None
+    max_cost: float | None = None
+    language: str | None = None
+    provider: str | None = None
+    free: bool = False
+
+    def sql(self) -> tuple[str, list]:
+        """A WHERE clause over ``credentials c`` and its parameters."""
+        where, params = ["true"], []
+        if self.credential_type:
+            where.append("c.credential_type = ?")
+            params.append(self.credential_type)
+        if self.level:
+            where.append("c.level = ?")
+            params.append(self.level)
+        if self.language:  # `en` matches en, en-US, en-GB
+            where.append("(lower(c.language) = lower(?) or lower(c.language) like lower(?) || '-%')")
+            params += [self.language, self.language]
+        if self.max_hours is not None:
+            where.append("c.duration_hours <= ?")  # unknown workload does not pass a limit
+            params.append(self.max_hours)
+        if self.max_cost is not None:
+            where.append("c.cost_amount <= ?")
+            params.append(self.max_cost)
+        if self.free:
+            where.append("c.cost_amount = 0")
+        if self.provider:
+            where.append("exists (select 1 from credential_sources s where s.credential_uid = c.uid "
+                         "and lower(s.source) = lower(?))")
+            params.append(self.provider)
+        if self.skill:
+            where.append("(exists (select 1 from unnest(c.skills) t(s) where lower(s) = lower(?)) or exists ("
+                         "select 1 from credential_skills k left join skills sk on sk.skill_id = k.skill_id "
+                         "where k.uid = c.uid and (k.skill_id = ? or lower(sk.label) = lower(?) "
+                         "or lower(k.raw) = lower(?))))")
+            params += [self.skill] * 4
+        return " and ".join(where), params
+
+
+@dataclass
+class SearchResult:
+    query: str
+    searched: str  # the query actually run (after typo correction)
+    corrections: dict[str, str]
+    total: int
+    hits: list[dict]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"query": self.query, "searched": self.searched, "corrections": self.corrections,
+                "total": self.total, "hits": self.hits, "facets": self.facets}
+
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def correct(con, text: str) -> dict[str, str]:
+    """Query words absent from the catalogue's vocabulary -> the closest known word (only when close)."""
+    out = {}
+    for word in {w.lower() for w in _WORD.findall(text) if len(w) >= 3 and not w.isdigit()}:
+        if con.execute("select 1 from search_terms where word = strip_accents(?)", [word]).fetchone():
+            continue
+        row = con.execute(
+            "select word, jaro_winkler_similarity(word, strip_accents(?)) as sim from search_terms "
+            "where abs(length(word) - length(?)) <= 2 and sim >= ? order by sim desc, documents desc, word limit 1",
+            [word, word, MIN_SIMILARITY]).fetchone()
+        if row:
+            out[word] = row[0]
+    return out
+
+
+def search(con, text: str, filters: Filters | None = None, limit: int = 10, offset: int = 0,
+           facets: bool = True) -> SearchResult:
+    """Rank credentials for ``text``: BM25 over title, description, skills and outcomes (title counted twice),
+    plus half the best score of a credential it stacks with (part_of, stated; a quarter two steps away), so
+    a specialisation whose courses match ranks with them, and its other courses next. A credential enters
+    the hits by matching itself or by containing / being part of one that does."""
+    filters = filters or Filters()
+    if not text or not text.strip():
+        raise SearchError('give words to search for, e.g. credcat search "machine learning"')
+    if not con.execute("select 1 from information_schema.schemata where schema_name = ?", [_FTS_SCHEMA]).fetchone():
+        raise SearchError("the catalogue has no search index: run `credcat refresh` (the index is built at publish)")
+    corrections = correct(con, text)
+    searched = " ".join(corrections.get(w.lower(), w) for w in _WORD.findall(text))
+    where, params = filters.sql()
+    hits_sql = f"""
+        with own as (
+            select uid, s_all + {TITLE_BOOST} * coalesce(s_title, 0) as score from (
+                select uid,
+                       {_FTS_SCHEMA}.match_bm25(uid, ?) as s_all,
+                       {_FTS_SCHEMA}.match_bm25(uid, ?, fields := 'title') as s_title
+                from search_documents
+            ) where s_all is not null
+        ),
+        edges as (  -- stated part_of edges, both ways: a programme teaches what its parts teach
+            select child as a, parent as b from stack_edges where relation = 'part_of' and not inferred
+            union select parent, child from stack_edges where relation = 'part_of' and not inferred
+        ),
+        hop1 as (select e.a as uid, max(o.score) as s from edges e join own o on o.uid = e.b group by e.a),
+        hop2 as (select e1.a as uid, max(o.score) as s from edges e1 join edges e2 on e2.a = e1.b and e2.b <> e1.a
+                 join own o on o.uid = e2.b group by e1.a),
+        scored as (
+            select u.uid, coalesce(own.score, 0) + {NEIGHBOUR_WEIGHT} * coalesce(hop1.s, 0)
+                          + {NEIGHBOUR_WEIGHT} ** 2 * coalesce(hop2.s, 0) as score
+            from (select uid from own union select uid from hop1) u
+            left join own using (uid) left join hop1 using (uid) left join hop2 using (uid)
+        ),
+        hits as (
+            select c.*, scored.score,
+                   (select list(distinct s.source order by s.source) from credential_sources s
+                    where s.credential_uid = c.uid) as providers
+            from scored join credentials c using (uid)
+            where {where}
+        )"""
+    base = [searched, searched, *params]
+    rows = con.execute(hits_sql + """
+        select uid, title, credential_type, level, language, providers, organisation, duration_hours,
+               cost_amount, cost_currency, cost_kind, url, round(score, 4) as score, count(*) over () as total
+        from hits order by score desc, uid limit ? offset ?""", [*base, limit, offset])
+    columns = [d[0] for d in rows.description]
+    types = [d[1] for d in rows.description]
+    records = rows.fetchall()
+    total = records[0][-1] if records else 0
+    hits = [{c: query.json_value(v, t) for c, v, t in zip(columns[:-1], r[:-1], types[:-1])} for r in records]
+    if not records and offset:
+        total = con.execute(hits_sql + " select count(*) from hits", base).fetchone()[0]
+    counts: dict[str, dict[str, int]] = {}
+    if facets:
+        for facet, value, n in con.execute(hits_sql + """
+                select case when grouping(credential_type) = 0 then 'credential_type'
+                            when grouping(level) = 0 then 'level' when grouping(language) = 0 then 'language'
+                            when grouping(provider) = 0 then 'provider' else 'cost_kind' end as facet,
+                       coalesce(credential_type, level, language, provider, cost_kind) as value, count(*) as n
+                from (select *, unnest(providers) as provider from hits)
+                group by grouping sets ((credential_type), (level), (language), (provider), (cost_kind))
+                order by facet, n desc, value""", base).fetchall():
+            counts.setdefault(facet, {})[value if value is not None else "unknown"] = n
+        counts = {f: counts.get(f, {}) for f in FACETS}
+    return SearchResult(text, searched, corrections, total, hits, counts)
+
+
+def render(result: SearchResult) -> str:
+    """Plain-text hits (the CLI without --json)."""
+    lines = []
+    if result.corrections:
+        lines.append(f"searched for: {result.searched}  (corrected {', '.join(f'{a} -> {b}' for a, b in result.corrections.items())})")
+    if not result.hits:
+        lines.append(f"no credential matches {result.query!r}" + (" with these filters" if result.total == 0 else ""))
+        return "\n".join(lines)
+    for i, h in enumerate(result.hits, 1):
+        facts = [h["credential_type"], h["level"], h["language"],
+                 f"{h['duration_hours']:g} h" if h["duration_hours"] is not None else None,
+                 ("free" if h["cost_amount"] == 0 else f"{h['cost_amount']:g} {h['cost_currency'] or ''}".strip())
+                 if h["cost_amount"] is not None else None]
+        lines.append(f"{i:>2}. {h['title']}  [{', '.join(f for f in facts if f)}]  score {h['score']:g}")
+        lines.append(f"    {h['uid']}  ({', '.join(h['providers'] or [])})")
+    lines.append(f"({len(result.hits)} of {result.total} matching credentials)")
+    for facet, values in result.facets.items():
+        if values:
+            lines.append(f"  {facet}: " + ", ".join(f"{v} {n}" for v, n in values.items()))
+    return "\n".join(lines)
