@@ -444,7 +444,6 @@ def map_node(node: dict) -> dict[str, Any]:
         "credits_text": text(node.get("numberOfCredits")),
         "code": text(node.get("courseCode")),
         "source_modified": text(node.get("dateModified")),
-        "credits_text": text(node.get("numberOfCredits")),
         "recognition": [{"role": "recognized_by", "name": text(b), "id": ref_url(b) if isinstance(b, dict) else None}
                         for b in as_list(node.get("recognizedBy")) if text(b)],
 
