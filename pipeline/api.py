@@ -51,7 +51,7 @@ class Error(BaseModel):
 
 
 ERRORS = {400: {"model": Error, "description": "The catalogue could not answer this request"},
-          404: {"model": Error, "description": "No such credential, pathway or table"},
+          404: {"model": Error, "description": "No such credential, pathway or table; no credential teaches the skill"},
           422: {"model": Error, "description": "Invalid parameters: which and why"},
           501: {"model": Error, "description": "Not available in this build"},
           503: {"model": Error, "description": "No catalogue published yet, or no search index"},
@@ -265,13 +265,16 @@ def create_app(path: Path | None = None) -> FastAPIOffline:
                       level: Literal["beginner", "intermediate", "advanced"] | None = None,
                       by_cost: bool = False) -> dict:
         """Calls the planner (pipeline.planner.plan), as `credcat plan` does."""
-        from pipeline.planner import plan
+        from pipeline.planner import PlanError, plan
 
         wants = [w.strip() for w in want]
 
         def work(con):
-            result = plan(con, want=wants, have=list(have), max_hours=max_hours, max_cost=max_cost,
-                          level=level, objective="cost" if by_cost else "hours")
+            try:
+                result = plan(con, want=wants, have=list(have), max_hours=max_hours, max_cost=max_cost,
+                              level=level, objective="cost" if by_cost else "hours")
+            except PlanError as exc:  # no credential teaches it, or an unknown uid: named with the closest ones
+                raise ApiError(404, str(exc)) from None
             return json.loads(json.dumps(result.to_dict(), default=str, allow_nan=False))
 
         return catalogue.run(work)
@@ -284,8 +287,6 @@ def create_app(path: Path | None = None) -> FastAPIOffline:
         """Calls the skills lane's mapper (pipeline.skills.mapping.match_skills)."""
         from pipeline.skills import mapping
 
-        if not hasattr(mapping, "match_skills"):
-            raise ApiError(501, "this build has no skill matcher (pipeline.skills.mapping.match_skills)")
         matches = mapping.match_skills(list(text), framework=framework, top=top)
         return {"results": [{"text": t, "matches": [
             {k: query.json_value(getattr(m, k)) for k in ("skill_id", "label", "framework", "score", "evidence")}
