@@ -44,7 +44,11 @@ def server(published, tmp_path_factory):
         yield base, path
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # a request still running past the graceful shutdown
+            proc.kill()
+            proc.wait(timeout=20)
 
 
 def test_search_with_facets_and_pagination(server):
