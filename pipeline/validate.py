@@ -132,17 +132,23 @@ def dry_run_provider(provider: str, *, offline: bool = False, file: Path | None 
             log = result.run_dir / "crawl.log"
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
             raise RuntimeError(f"crawl of {provider} failed (exit {result.returncode}, {result.finish_reason}):\n{tail}")
-        con = warehouse.fresh_build(data / "validate.duckdb")
-        try:
-            warehouse.build(con, ["listings", "quarantine"], inputs=warehouse.Build({provider: result.run_dir}))
-            report.accepted = con.execute("select count(*) from listings").fetchone()[0]
-            report.by_type = dict(con.execute("select credential_type, count(*) from listings group by 1 order by 2 desc").fetchall())
-            report.quarantined = [dict(zip(("reason", "message", "source_id"), r)) for r in
-                                  con.execute("select reason, message, source_id from quarantine").fetchall()]
-            report.checks = _checks(con)
-        finally:
-            con.close()
+        _judge(report, data, provider, result.run_dir)
     return report
+
+
+def _judge(report: ValidationReport, data: Path, provider: str, run_dir: Path) -> None:
+    """Build ``listings`` and ``quarantine`` from one feed in a throwaway catalogue under ``data`` and fill the
+    report with what would be accepted, quarantined and checked."""
+    con = warehouse.fresh_build(data / "validate.duckdb")
+    try:
+        warehouse.build(con, ["listings", "quarantine"], inputs=warehouse.Build({provider: run_dir}))
+        report.accepted = con.execute("select count(*) from listings").fetchone()[0]
+        report.by_type = dict(con.execute("select credential_type, count(*) from listings group by 1 order by 2 desc").fetchall())
+        report.quarantined = [dict(zip(("reason", "message", "source_id"), r)) for r in
+                              con.execute("select reason, message, source_id from quarantine").fetchall()]
+        report.checks = _checks(con)
+    finally:
+        con.close()
 
 
 def validate_table(path: Path, provider: str | None = None, mapping: dict[str, str] | None = None) -> ValidationReport:
@@ -166,15 +172,6 @@ def validate_table(path: Path, provider: str | None = None, mapping: dict[str, s
     with tempfile.TemporaryDirectory(prefix="credcat-validate-") as tmp:
         data = Path(tmp)
         run = tabular.write_run(result, data)
-        con = warehouse.fresh_build(data / "validate.duckdb")
-        try:
-            warehouse.build(con, ["listings", "quarantine"], inputs=warehouse.Build({source: run.run_dir}))
-            report.accepted = con.execute("select count(*) from listings").fetchone()[0]
-            report.by_type = dict(con.execute("select credential_type, count(*) from listings group by 1 order by 2 desc").fetchall())
-            report.quarantined = [dict(zip(("reason", "message", "source_id"), r)) for r in
-                                  con.execute("select reason, message, source_id from quarantine").fetchall()]
-            report.checks = _checks(con)
-        finally:
-            con.close()
+        _judge(report, data, source, run.run_dir)
     return report
 
