@@ -11,17 +11,18 @@
 with titles as materialized (
     -- the expensive string work, once per record, in a narrow table: match_clean_title (a macro the matcher
     -- registers from pipeline/matching/affixes.toml: lower case, no accents, entities decoded, listing labels
-    -- such as "Free course:" or "| Udemy" removed) and then the first subtitle separator becomes a marker
+    -- such as "Free course:" or "| Udemy" removed; match_fold_spellings then gives each word one spelling,
+    -- "intro" = "introduction", British = American) and then the first subtitle separator becomes a marker
     -- (\x01) so that one normalisation pass yields both the full title and the title without subtitle
     select
         rid,
         trim(regexp_replace(replace(
-            regexp_replace(match_clean_title(title), '(?s)\s*(:|\||\s[-–—]+\s|\(|\[)', ' ' || chr(1) || ' '),
+            regexp_replace(match_fold_spellings(title_c), '(?s)\s*(:|\||\s[-–—]+\s|\(|\[)', ' ' || chr(1) || ' '),
             '&', ' and '), '[^\p{L}\p{N}\x01]+', ' ', 'g')) as title_mn,
         -- URLs as broken feeds print them: spaces anywhere, encoded slashes, backslashes, a mangled scheme
         split_part(regexp_replace(replace(replace(replace(regexp_replace(lower(coalesce(url, '')), '\s+', '', 'g'),
             '%2f', '/'), '%3a', ':'), '\', '/'), '^([a-z][a-z0-9+.-]*:/*)?(www\.)?', ''), '#', 1) as url_l
-    from match_input
+    from (select *, match_clean_title(title) as title_c from match_input)
 ),
 
 titles2 as materialized (
