@@ -715,11 +715,18 @@ def _explain(cat: Catalogue, profiles: dict, want: list[str], groups: list[froze
 
 def _summary(p: Plan) -> str:
     number = {s.uid: str(s.order) for s in p.steps}
-    hours = ("at least " if p.unknown_hours else "") + f"{p.total_hours:g} h" + (
-        f" (hours unknown for step {', '.join(number[u] for u in p.unknown_hours)})" if p.unknown_hours else "")
+    def total(figure: str, unknown: list[str], what: str) -> str:
+        """"12 h"; "at least 12 h (hours unknown for step 3)"; "hours unknown" when no step states any."""
+        if not unknown:
+            return figure
+        steps = ", ".join(number[u] for u in unknown)
+        if len(unknown) == len(p.steps):
+            return f"{what} unknown"
+        return f"at least {figure} ({what} unknown for step {steps})"
+
+    hours = total(f"{p.total_hours:g} h", p.unknown_hours, "hours")
     money = " + ".join(f"{v:g} {c}" for c, v in p.cost_by_currency.items()) or "0"
-    cost = ("at least " if p.unknown_cost else "") + money + (
-        f" (cost unknown for step {', '.join(number[u] for u in p.unknown_cost)})" if p.unknown_cost else "")
+    cost = total(money, p.unknown_cost, "cost")
     out = f"{len(p.steps)} step(s), {hours}, {cost}"
     if not p.exact:
         out += " (search limit reached: best plan found, optimality not proven)"

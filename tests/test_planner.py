@@ -135,6 +135,13 @@ def test_unknown_cost_is_unknown_ranked_last_and_at_least(built):
     assert "cost unknown" in render_plan(p)
 
 
+def test_a_total_no_step_states_is_unknown_not_at_least_zero(built):
+    built.execute("UPDATE credentials SET cost_amount = NULL WHERE uid IN ('mslearn:exam-az900', 'mslearn:cert-az900')")
+    alt = plan(built, want=["cloud computing"]).alternatives[0]
+    assert alt.goal == "mslearn:cert-az900" and len(alt.unknown_cost) == len(alt.steps)
+    assert alt.message.endswith(", cost unknown") and "at least 0" not in alt.message
+
+
 def test_a_skill_only_the_certification_teaches_forces_its_exam(built):
     built.execute("UPDATE credentials SET skills = ['zorblax wrangling'] WHERE uid = 'mslearn:cert-az104'")
     from tests.catalogue_fixture import build_derived
