@@ -25,7 +25,7 @@ COLUMNS = {
     "participation_text": "VARCHAR", "language": "VARCHAR", "language_text": "VARCHAR", "cost_kind": "VARCHAR",
     "cost_amount": "DOUBLE", "cost_currency": "VARCHAR", "cost_period": "VARCHAR", "cost_offers": "JSON",
     "cost_text": "VARCHAR", "workload_hours": "DOUBLE", "length_weeks": "DOUBLE", "duration_text": "VARCHAR",
-    "length_text": "VARCHAR",
+    "length_text": "VARCHAR", "instructors": "VARCHAR",
 }
 
 
@@ -39,7 +39,7 @@ def _text(value) -> str | None:
 def type_run(run: dict) -> dict:
     """One run's raw texts -> the typed columns beside them."""
     raw = {k: _text(run.get(k)) for k in ("id", "url", "start", "end", "pacing_text", "participation_text",
-                                          "language_text", "cost_text", "duration_text", "length_text")}
+                                          "language_text", "cost_text", "duration_text", "length_text", "instructors")}
     start, end = parse_date(raw["start"]), parse_date(raw["end"])
     price = parse_price(raw["cost_text"]) if raw["cost_text"] else None
     primary = price.primary if price else None
@@ -58,7 +58,7 @@ def type_run(run: dict) -> dict:
         "cost_offers": json.dumps([o.as_dict() for o in price.offers]) if price and price.offers else None,
         "cost_text": raw["cost_text"],
         "workload_hours": work.hours if work else None, "length_weeks": work.weeks if work else None,
-        "duration_text": raw["duration_text"], "length_text": raw["length_text"],
+        "duration_text": raw["duration_text"], "length_text": raw["length_text"], "instructors": raw["instructors"],
     }
 
 

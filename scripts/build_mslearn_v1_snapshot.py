@@ -6,12 +6,17 @@ Reads `spiders/snapshots/mslearn/api/catalog/index.json` (the old Catalog API sh
 writes `spiders/snapshots/mslearn/api/v1/<type>` pages of PAGE_SIZE records, `nextLink` joining them (the
 loopback server answers `<file>?<query>` files, see pipeline/snapshot_server.py). The v1 shape follows
 spiders/snapshots/mslearn/README.md: `id`, camelCase fields, taxonomy references as `{id, name}` objects,
-`summary` as HTML with build attributes, certifications without `locale`.
+`summary` as HTML with build attributes, certifications without `locale`; and, as Microsoft's FAQ documents
+and the real v1 records a public client saved show (spiders/snapshots/mslearn/README.md): URLs without the
+locale segment or tracking parameter, certifications of `type` `certification` with `certificationType` as an
+`{id, name}` object and their `subtitle` as HTML, level references with an empty `name`, and exams whose code is
+`examNumber` (`displayName` null).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from pathlib import Path
 
@@ -44,10 +49,18 @@ def html_summary(text: str, uid: str) -> str:
     return f'<p data-ms-build="learn-{zlib.crc32(uid.encode()) % 10**6:06d}" class="has-inner-focus">{text}</p>'
 
 
+def v1_url(url: str) -> str:
+    """A Learn URL as v1 returns it: no locale segment (the reader's browser picks it), no tracking parameter."""
+    url = re.sub(r"^(https://learn\.microsoft\.com)/[a-z]{2}-[a-z]{2}/", r"\1/", url)
+    return re.sub(r"[?&]WT\.mc_id=[^&]*$", "", url)
+
+
 def v1_record(kind: str, raw: dict, taxonomy: dict) -> dict:
     rec = {}
     for key, value in raw.items():
-        if key in ("levels", "roles", "products", "subjects"):
+        if key == "levels":  # real v1 level references carry an empty name
+            value = [{"id": v, "name": ""} for v in value or []]
+        elif key in ("roles", "products", "subjects"):
             value = [{"id": v, "name": taxonomy.get(key, {}).get(v, v)} for v in value or []]
         elif key in ("modules", "exams", "units", "studyGuide", "study_guide", "courses"):
             value = [{"id": v if isinstance(v, str) else v.get("uid")} for v in value or []]
@@ -57,11 +70,18 @@ def v1_record(kind: str, raw: dict, taxonomy: dict) -> dict:
             value = [{"id": v, "name": v} for v in value]
         elif key == "summary" and isinstance(value, str):
             value = html_summary(value, raw["uid"])
+        elif isinstance(value, str) and value.startswith("https://learn.microsoft.com/"):
+            value = v1_url(value)
         rec[RENAME.get(key, key)] = value
     if kind == "exams" and "displayName" in rec:
-        rec["examNumber"] = rec["displayName"]
+        rec["examNumber"], rec["displayName"] = rec["displayName"], None
     if kind == "certifications":
         rec.pop("locale", None)  # real v1 certifications carry no locale
+        rec["type"] = "certification"
+        if isinstance(rec.get("certificationType"), str):
+            rec["certificationType"] = {"id": rec["certificationType"], "name": rec["certificationType"]}
+        if isinstance(rec.get("subtitle"), str) and not rec["subtitle"].startswith("<"):
+            rec["subtitle"] = f"<p>{rec['subtitle']}</p>\n"
     return rec
 
 

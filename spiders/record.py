@@ -122,8 +122,8 @@ class Listing:
         "JSON",
         "Runs, sessions or course instances the source publishes, one object each, every value the source's own "
         "text (any may be null): `id`, `url`, `start`, `end` (dates as stated), `pacing_text`, "
-        "`participation_text` (mode), `language_text`, `cost_text`, `duration_text` (workload), `length_text` "
-        "(e.g. Coursera `startDate`, FutureLearn runs, edX start/end, MOOChub start/endDate, schema.org "
+        "`participation_text` (mode), `language_text`, `cost_text`, `duration_text` (workload), `length_text`, "
+        "`instructors` (e.g. Coursera `startDate`, FutureLearn runs, edX start/end, MOOChub start/endDate, schema.org "
         "CourseInstance). Typed per run in the `credential_runs` table.",
         factory=list,
     )

@@ -336,8 +336,8 @@ def modes(instance: dict) -> tuple[str | None, str | None]:
 
 
 def instance_run(instance: dict) -> dict[str, Any]:
-    """One ``CourseInstance`` as a run (``Listing.runs``): its dates, mode, schedule, workload, language and
-    offers, each as the node states it."""
+    """One ``CourseInstance`` as a run (``Listing.runs``): its dates, mode, schedule, workload, language,
+    offers and instructors, each as the node states it."""
     schedule = next((s for s in as_list(instance.get("courseSchedule")) if isinstance(s, dict)), {})
     participation, pacing = modes(instance)
     return {
@@ -351,6 +351,7 @@ def instance_run(instance: dict) -> dict[str, Any]:
         "cost_text": offers_text(instance.get("offers")),
         "duration_text": text(instance.get("courseWorkload")) or schedule_workload(schedule),
         "length_text": schedule_length(schedule) or text(instance.get("duration")),
+        "instructors": joined((text(i) for i in as_list(instance.get("instructor"))), "; "),
     }
 
 

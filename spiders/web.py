@@ -101,7 +101,7 @@ class WebCatalogueSpider(CatalogueSpider):
                 return m.group(1)
         parts = urlsplit(canonical_url(live) or live)
         if parts.scheme == "file":
-            return parts.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            return parts.path.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0]  # a file, or a folder ("./")
         path = parts.path.strip("/")
         return path or parts.netloc
 
@@ -268,9 +268,8 @@ class JsonLdSpider(WebCatalogueSpider, SitemapSpider):
 
     def build_jsonld(self, response, node: dict):
         fields = sd.map_node(node)
-        url = self.unbase(fields.get("url") or response.url)
-        if url.startswith("file:"):
-            url = fields.get("url") or url
+        stated = fields.get("url")  # a relative url or @id ("./", schema.org's eg-0333) resolves against the page
+        url = self.unbase(response.urljoin(stated) if stated else response.url)
         fields["url"] = url
         fields["source_id"] = self.source_id_for(url)
         fields["credential_type"] = self.type_for_url(url) or fields.get("credential_type")

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -165,3 +166,80 @@ def test_import_labelled_with_a_configured_provider(tmp_path):
     run = run_spider("jsonld", tmp_path, args={"urls": page.as_uri(), "provider": "example-university"})
     assert run.returncode == 0, run.log[-2000:]
     assert list(run.by_uid()) == ["example-university:courses/intro-to-gis"]
+
+
+# -- schema.org's own published Course examples (tests/fixtures/schemaorg, Apache 2.0) -----------------------
+SCHEMAORG_EXAMPLES = Path(__file__).parent / "fixtures" / "schemaorg" / "sdo-course-examples.txt"
+
+
+def schemaorg_pages(folder: Path) -> dict[str, Path]:
+    """One page per published example (``#eg-0332`` ...), holding that example's JSON-LD block unchanged:
+    on schema.org each example is shown on its own, and one page can give only one listing without a url."""
+    pages = {}
+    for section in SCHEMAORG_EXAMPLES.read_text().split("TYPES: ")[1:]:
+        name = section.split()[0].lstrip("#")
+        page = folder / f"{name}.html"
+        page.write_text(f"<html><head>{section.split('JSON:', 1)[1]}</head><body></body></html>")
+        pages[name] = page
+    return pages
+
+
+@pytest.fixture(scope="module")
+def schemaorg_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("schemaorg")
+    pages = schemaorg_pages(folder)
+    run = run_spider("jsonld", folder / "out", args={"urls": ",".join(p.as_uri() for p in pages.values())})
+    assert run.returncode == 0, run.log[-2000:]
+    return pages, run
+
+
+def test_schemaorg_examples_every_course_instance_is_a_run(schemaorg_run):
+    pages, run = schemaorg_run
+    assert len(pages) == 7
+    by_page = {Path(r["source_url"]).stem: r for r in run.listings}
+    assert set(by_page) == {f"eg-0{n}" for n in range(333, 339)}
+    # eg-0332 has no name: quarantined with its reason, the others still land
+    [nameless] = run.quarantined
+    assert nameless["reason"] == "missing_field" and nameless["source_url"].endswith("eg-0332.html")
+    assert json.loads(nameless["raw"])["hasCourseInstance"] == {"@type": "CourseInstance", "courseMode": ["MOOC", "online"],
+                                                    "endDate": "2019-03-21", "startDate": "2019-02-15"}
+    hnc = by_page["eg-0333"]  # a college course at three campuses; its "@id": "./" resolves against the page
+    assert hnc["title"] == "HNC Accounting" and hnc["url"] == pages["eg-0333"].parent.as_uri() + "/"
+    assert [(r["start"], r["end"], r["pacing_text"]) for r in hnc["runs"]] == [
+        ("2016-08-31", "2017-06-21", "part-time"), ("2016-08-29", "2017-06-23", "full-time"),
+        ("2016-08-29", "2017-06-23", "full-time")]
+    assert hnc["pacing_text"] == "part-time, full-time"  # each stated mode once
+    toolbox = by_page["eg-0337"]  # one instance, two modes, an instructor and a platform's offer
+    assert toolbox["runs"] == [{"participation_text": "MOOC, online", "cost_text": "Offer: 0",
+                                "instructors": "Jeff Leek, PhD", "id": None, "url": None, "start": None,
+                                "end": None, "pacing_text": None, "language_text": None, "duration_text": None,
+                                "length_text": None}]
+    assert toolbox["participation_text"] == "MOOC, online"
+
+
+def test_schemaorg_examples_offers_instructor_code_and_provider(schemaorg_run):
+    _, run = schemaorg_run
+    by_page = {Path(r["source_url"]).stem: r for r in run.listings}
+    proof = by_page["eg-0334"]  # a distance-learning course, online or posted, each instance with its price
+    assert proof["title"] == "Basic Proofreading"
+    assert [r["cost_text"] for r in proof["runs"]] == ["Offer: GBP 395", "Offer: GBP 440"]
+    assert proof["cost_text"] == "Offer: GBP 395; Offer: GBP 440"
+    assert [r["participation_text"] for r in proof["runs"]] == ["distance learning, Online", "Posted, distance learning"]
+    assert by_page["eg-0337"]["organisation"] == "Johns Hopkins University"
+    physics = by_page["eg-0338"]
+    assert (physics["code"], physics["organisation"]) == ("F300", "University of Bristol")
+    assert by_page["eg-0335"]["title"] == "HNC Accounting" and all(typed_values(r) == {} for r in run.listings)
+
+
+def test_schemaorg_example_runs_are_typed_for_credential_runs(schemaorg_run):
+    """The runs of the published examples as the credential_runs step types them (pipeline/runs.py)."""
+    from pipeline.runs import type_run
+
+    _, run = schemaorg_run
+    by_page = {Path(r["source_url"]).stem: r for r in run.listings}
+    first = type_run(by_page["eg-0333"]["runs"][0])
+    assert first["start_date"].startswith("2016-08-31") and first["end_date"].startswith("2017-06-21")
+    proof = type_run(by_page["eg-0334"]["runs"][1])
+    assert (proof["cost_amount"], proof["cost_currency"]) == (440.0, "GBP")
+    toolbox = type_run(by_page["eg-0337"]["runs"][0])
+    assert (toolbox["cost_kind"], toolbox["instructors"]) == ("free", "Jeff Leek, PhD")

@@ -158,8 +158,11 @@ def test_v1_summary_is_text_and_raw_html_is_kept(platform):
     m = by_uid["mslearn:learn.wwl.describe-cloud-compute"]
     assert m["description"].startswith("This module introduces you to cloud computing.") and "<" not in m["description"]
     assert m["raw"]["summary"].startswith("<p data-ms-build=")
-    assert m["duration_text"] == "33 minutes" and m["level_text"] == "Beginner"
+    # v1 level references carry an empty name: the id is the level's text
+    assert m["duration_text"] == "33 minutes" and m["level_text"] == "beginner"
     assert typed_values(m) == {}
+    # v1 URLs have no locale segment (Microsoft's Learn Platform API FAQ) and no tracking parameter
+    assert m["url"] == "https://learn.microsoft.com/training/modules/describe-cloud-compute/"
 
 
 def test_certifications_without_locale_get_the_requested_language(platform):
@@ -167,8 +170,12 @@ def test_certifications_without_locale_get_the_requested_language(platform):
     cert = by_uid["mslearn:certification.azure-fundamentals"]
     assert "locale" not in cert["raw"]
     assert cert["language_text"] == "en-us"
+    # a certification's subtitle is HTML in v1, its certificationType an {id, name} object
+    assert cert["description"].startswith("Demonstrate foundational knowledge") and "<" not in cert["description"]
+    assert cert["raw"]["certificationType"] == {"id": "fundamentals", "name": "fundamentals"}
     assert cert["has_part"] == ["mslearn:exam.az-900"]
     exam = by_uid["mslearn:exam.az-900"]
+    assert exam["raw"]["displayName"] is None  # the code is in examNumber
     assert exam["code"] == "AZ-900" and "mslearn:course.az-900t00" in exam["prepared_by"]
     assert by_uid["mslearn:course.az-900t00"]["code"] == "AZ-900T00"
 

@@ -6,7 +6,8 @@ Techniques, in the order of ``techniques`` in providers.toml (``-a techniques=ca
   Microsoft Entra ID bearer token (scope ``https://learn.microsoft.com/.default``; spiders/entra.py reads it
   from the environment, never from configuration). Each type is paged: a page's ``value`` list, and its
   ``nextLink`` followed (loop-guarded). Records carry ``id``, camelCase fields and taxonomy references as
-  ``{id, name}`` objects; summaries are HTML (reduced to text here, the raw record kept in ``raw``);
+  ``{id, name}`` objects (level names empty: the id is used); URLs carry no locale; summaries and
+  certification subtitles are HTML (reduced to text here, the raw record kept in ``raw``);
   certifications carry no ``locale`` (they get the locale the API was asked for). Without credentials the
   spider falls back to the next technique (stat ``credcat/mslearn/fallback``); a mirror crawl (the offline
   snapshot) needs no token.
@@ -73,7 +74,7 @@ class MicrosoftLearnSpider(CatalogueSpider):
         "appliedSkills -> applied_skill, certifications -> certification, exams -> assessment",
         "description": "summary (v1: HTML reduced to text), else subtitle",
         "organisation": "always Microsoft",
-        "level_text": "levels[] (v1: names), comma-separated",
+        "level_text": "levels[] (v1: name, else id: real v1 level names are empty), comma-separated",
         "language_text": "locale, else locales[0], else the locale the API was asked for (certifications have none)",
         "duration_text": "durationInMinutes / duration_in_minutes as '<n> minutes', or durationInHours / "
         "duration_in_hours as '<n> hours'",
