@@ -658,6 +658,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-save", action="store_true", help="tables: do not save the mapping in providers.toml")
     p.add_argument("--json", action="store_true", help="documents: the report as JSON")
     p.set_defaults(func=cmd_import)
+
+    from pipeline import lake  # the catalogue as a DuckLake for many readers (docs/scaling.md)
+
+    p = sub.add_parser("lake", help="publish the catalogue as one DuckLake snapshot (metadata + Parquet files) that "
+                                    "many readers on other machines open read-only")
+    p.add_argument("--metadata", required=True, metavar="FILE", help="the lake's SQLite metadata file")
+    p.add_argument("--data-path", required=True, metavar="DIR", help="where the lake's Parquet files go")
+    p.set_defaults(func=lake.command)
     return parser
 
 
