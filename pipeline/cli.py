@@ -296,6 +296,10 @@ def cmd_export(args: argparse.Namespace) -> int:
               f"(latest -> {manifest['refresh_id']}; previous: {manifest['previous'] or 'none'})")
         for table, meta in manifest["tables"].items():
             print(f"  {table:<20} {meta['rows']:>8} rows  {meta['file']}")
+        if manifest.get("change_set"):
+            cs = manifest["change_set"]
+            print(f"change set {cs['from_refresh'] or 'none'} -> {cs['to_refresh']}: "
+                  + ", ".join(f"{n} {k}" for k, n in cs["counts"].items()))
         if manifest["removed"]:
             print(f"removed older exports: {', '.join(manifest['removed'])}")
     return 0
