@@ -296,6 +296,10 @@ def cmd_export(args: argparse.Namespace) -> int:
               f"(latest -> {manifest['refresh_id']}; previous: {manifest['previous'] or 'none'})")
         for table, meta in manifest["tables"].items():
             print(f"  {table:<20} {meta['rows']:>8} rows  {meta['file']}")
+        if manifest.get("change_set"):
+            cs = manifest["change_set"]
+            print(f"change set {cs['from_refresh'] or 'none'} -> {cs['to_refresh']}: "
+                  + ", ".join(f"{n} {k}" for k, n in cs["counts"].items()))
         if manifest["removed"]:
             print(f"removed older exports: {', '.join(manifest['removed'])}")
     return 0
@@ -658,6 +662,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-save", action="store_true", help="tables: do not save the mapping in providers.toml")
     p.add_argument("--json", action="store_true", help="documents: the report as JSON")
     p.set_defaults(func=cmd_import)
+
+    from pipeline import lake  # the catalogue as a DuckLake for many readers (docs/scaling.md)
+
+    p = sub.add_parser("lake", help="publish the catalogue as one DuckLake snapshot (metadata + Parquet files) that "
+                                    "many readers on other machines open read-only")
+    p.add_argument("--metadata", required=True, metavar="FILE", help="the lake's SQLite metadata file")
+    p.add_argument("--data-path", required=True, metavar="DIR", help="where the lake's Parquet files go")
+    p.set_defaults(func=lake.command)
     return parser
 
 

@@ -4,6 +4,7 @@ import dagster as dg
 
 from pipeline.defs import assets
 from pipeline.defs.checks import ALL_CHECKS
+from pipeline.defs.executors import chosen_executor
 from pipeline.defs.jobs import ALL_JOBS
 from pipeline.defs.resources import default_resources
 from pipeline.defs.schedules import ALL_SCHEDULES
@@ -16,4 +17,5 @@ defs = dg.Definitions(
     schedules=ALL_SCHEDULES,
     sensors=ALL_SENSORS,
     resources=default_resources(),
+    executor=chosen_executor(),  # CREDCAT_EXECUTOR: default (multiprocess), k8s or celery
 )

@@ -4,14 +4,22 @@ Layout under ``out_dir``::
 
     <refresh_id>/<table>.parquet          one file per table
     <refresh_id>/<table>.schema.json      JSON Schema (draft 2020-12) of one row
+    <refresh_id>/change_set.parquet       the credentials changed since the previous export (+ .schema.json)
+    <refresh_id>/change_set_credentials.parquet   their new rows, to upsert (+ .schema.json)
     <refresh_id>/manifest.json            schema version, refresh id, previous export, per-provider
-                                           freshness, row counts, sha256 per file
+                                           freshness, row counts, sha256 per file, the change set
     latest -> <refresh_id>                 symlink to the newest complete export (read_parquet('latest/x.parquet'))
     latest.json                            a copy of that manifest
 
 Every published table is exported. The schemas come from the data dictionary (descriptions, vocabularies as
 ``enum``, a schema per JSON column); every exported row validates against its table's schema
 (:func:`validate_export`). Only the newest N complete exports are kept (``CREDCAT_EXPORTS_KEEP``, default 10).
+
+The change set (:func:`change_set_sql`) lets a service that loaded the previous export apply a delta instead of
+reloading: delete the ``removed`` uids, upsert ``change_set_credentials``. It is the net change of the
+catalogue's change log (``changes``, ``pipeline/history.py``) between the refresh the previous export was of
+and this one (``manifest["change_set"]``: ``from_refresh``, ``to_refresh``, counts, files); a service whose
+own state is not ``from_refresh`` reloads the full set instead.
 
 Everything is written into ``.<refresh_id>.<pid>.partial/`` first; only when every file and the manifest are on
 disk is the directory renamed to ``<refresh_id>`` and then ``latest`` replaced (``os.replace``: atomic on
@@ -32,7 +40,9 @@ from typing import Any
 
 from pipeline.lock import checkpoint, pid_alive, pid_in
 
-EXPORT_SCHEMA_VERSION = "2.0.0"  # 2.0: every published table, schemas from the data dictionary, `latest` a symlink
+EXPORT_SCHEMA_VERSION = "2.1.0"  # 2.0: every published table, schemas from the data dictionary, `latest` a symlink;
+# 2.1: the change set (change_set, change_set_credentials, manifest["change_set"])
+CHANGE_SET_FILES = {"change_set": "changes", "change_set_credentials": "credentials"}  # file -> documented like
 DEFAULT_KEEP = 10  # complete exports kept (CREDCAT_EXPORTS_KEEP or --keep); older ones are removed
 
 
@@ -88,11 +98,13 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def table_schema(con, table: str) -> dict[str, Any]:
+def table_schema(con, table: str, docs: str | None = None) -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of one exported row: every column required (null where DuckDB allows it),
-    with the data dictionary's description and vocabulary (``enum``) and a nested schema for JSON columns."""
+    with the data dictionary's description and vocabulary (``enum``) and a nested schema for JSON columns.
+    ``docs`` names the table whose documentation applies (a change set file is documented like its source)."""
     from pipeline import dictionary
 
+    docs = docs or table
     types = {d[0]: d[1] for d in con.execute(f'SELECT * FROM "{table}" LIMIT 0').description}
     cols = con.execute(f'DESCRIBE "{table}"').fetchall()
     properties = {}
@@ -103,13 +115,13 @@ def table_schema(con, table: str) -> dict[str, Any]:
             schema["enum"] = list(vocabulary)
         if null != "NO":
             schema = _nullable(schema)
-        doc = dictionary.column_doc(table, name)
+        doc = dictionary.column_doc(docs, name)
         properties[name] = {**({"description": doc} if doc else {}), **schema, "x-duckdb-type": dtype}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"credcat/exports/{EXPORT_SCHEMA_VERSION}/{table}.schema.json",
         "title": table,
-        "description": dictionary.table_doc(table) or "",
+        "description": dictionary.table_doc(docs) or "",
         "type": "object",
         "properties": properties,
         "required": [name for name, *_ in cols],  # every key is always present; its value may be null
@@ -185,16 +197,9 @@ def export_catalogue(con_or_path, out_dir: str | os.PathLike, refresh_id: str | 
         staging.mkdir()
         try:
             for t in tables:
-                pq = staging / f"{t}.parquet"
-                con.execute(f"COPY (SELECT * FROM \"{t}\") TO '{pq.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
-                schema_file = staging / f"{t}.schema.json"
-                schema_file.write_text(json.dumps(table_schema(con, t), indent=2, ensure_ascii=False), encoding="utf-8")
-                rows = con.execute(f"SELECT count(*) FROM read_parquet('{pq.as_posix()}')").fetchone()[0]
-                manifest["tables"][t] = {
-                    "file": pq.name, "rows": rows, "sha256": _sha256(pq), "bytes": pq.stat().st_size,
-                    "schema": schema_file.name, "schema_sha256": _sha256(schema_file),
-                }
+                manifest["tables"][t] = _write_table(con, staging, t)
                 checkpoint("export:partial")
+            manifest["change_set"] = _write_change_set(con, staging, previous, present)
             (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
             os.replace(staging, final)  # the whole set appears at once
         except BaseException:
@@ -207,6 +212,71 @@ def export_catalogue(con_or_path, out_dir: str | os.PathLike, refresh_id: str | 
     finally:
         if own:
             con.close()
+
+
+def _write_table(con, staging: Path, name: str, docs: str | None = None) -> dict[str, Any]:
+    """``name`` (a table or temp table) as Parquet + JSON Schema in ``staging``; its manifest entry."""
+    pq = staging / f"{name}.parquet"
+    con.execute(f"COPY (SELECT * FROM \"{name}\") TO '{pq.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
+    schema_file = staging / f"{name}.schema.json"
+    schema_file.write_text(json.dumps(table_schema(con, name, docs), indent=2, ensure_ascii=False), encoding="utf-8")
+    rows = con.execute(f"SELECT count(*) FROM read_parquet('{pq.as_posix()}')").fetchone()[0]
+    return {"file": pq.name, "rows": rows, "sha256": _sha256(pq), "bytes": pq.stat().st_size,
+            "schema": schema_file.name, "schema_sha256": _sha256(schema_file)}
+
+
+def change_set_sql(since: bool) -> str:
+    """The net change per credential over the change log's rows after refresh ``$since`` (else of the latest
+    refresh alone): first ``previous_hash`` against last ``content_hash``; added-then-removed and reverted
+    credentials drop out, an update lists every column any of its refreshes changed."""
+    window = ("refreshed_at > (SELECT max(refreshed_at) FROM refreshes WHERE refresh_id = $since)" if since else
+              "refresh_id = (SELECT refresh_id FROM refreshes ORDER BY refreshed_at DESC LIMIT 1)")
+    return f"""
+        WITH per AS (
+            SELECT uid, first(previous_hash ORDER BY refreshed_at) AS previous_hash,
+                   last(content_hash ORDER BY refreshed_at) AS content_hash,
+                   list_sort(list_distinct(flatten(list(changed_fields)))) AS fields,
+                   last(title ORDER BY refreshed_at) AS title, last(source ORDER BY refreshed_at) AS source
+            FROM changes WHERE {window} GROUP BY uid)
+        SELECT uid, CASE WHEN previous_hash IS NULL THEN 'added' WHEN content_hash IS NULL THEN 'removed'
+                         ELSE 'updated' END AS change,
+               CASE WHEN previous_hash IS NOT NULL AND content_hash IS NOT NULL THEN fields
+                    ELSE []::VARCHAR[] END AS changed_fields,
+               title, source, content_hash, previous_hash
+        FROM per
+        WHERE previous_hash IS DISTINCT FROM content_hash
+        ORDER BY uid"""
+
+
+def _write_change_set(con, staging: Path, previous: Path | None, present: set[str]) -> dict[str, Any] | None:
+    """This export's change set against the previous export (None for a catalogue without a change log)."""
+    if not {"changes", "refreshes", "credentials"} <= present:
+        return None
+    known = [r[0] for r in con.execute("SELECT refresh_id FROM refreshes ORDER BY refreshed_at").fetchall()]
+    if not known:
+        return None
+    before = None
+    if previous is not None and (previous / "manifest.json").is_file():
+        before = (json.loads((previous / "manifest.json").read_text(encoding="utf-8")).get("change_set") or {}
+                  ).get("to_refresh")
+    since = before in known  # else: the latest refresh's own changes, against the refresh before it
+    base = before if since else (known[-2] if len(known) > 1 else None)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE change_set AS {change_set_sql(since)}", {"since": before} if since else {})
+    con.execute("CREATE OR REPLACE TEMP TABLE change_set_credentials AS SELECT c.* FROM credentials AS c "
+                "WHERE c.uid IN (SELECT uid FROM change_set WHERE change <> 'removed') ORDER BY c.uid")
+    try:
+        files = {name: _write_table(con, staging, name, docs) for name, docs in CHANGE_SET_FILES.items()}
+        counts = dict(con.execute("SELECT change, count(*) FROM change_set GROUP BY 1").fetchall())
+    finally:
+        con.execute("DROP TABLE IF EXISTS temp.change_set_credentials")
+        con.execute("DROP TABLE IF EXISTS temp.change_set")
+    return {"from_refresh": base, "to_refresh": known[-1],
+            "counts": {k: counts.get(k, 0) for k in ("added", "updated", "removed")}, "files": files}
+
+
+def exported_files(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every Parquet file of an export set by name: the published tables and the change set's files."""
+    return {**manifest["tables"], **((manifest.get("change_set") or {}).get("files") or {})}
 
 
 def keep_setting(keep: int | None = None) -> int:
@@ -272,7 +342,7 @@ def verify_export(path: str | os.PathLike) -> list[str]:
     problems: list[str] = []
     manifest = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
     con = duckdb.connect()
-    for t, meta in manifest["tables"].items():
+    for t, meta in exported_files(manifest).items():
         f = d / meta["file"]
         if not f.exists():
             problems.append(f"{t}: {f.name} missing")
@@ -335,7 +405,7 @@ def validate_export(path: str | os.PathLike, max_errors: int = 20) -> list[str]:
     d = Path(path)
     manifest = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
     problems: list[str] = []
-    for table, meta in manifest["tables"].items():
+    for table, meta in exported_files(manifest).items():
         schema = json.loads((d / meta["schema"]).read_text(encoding="utf-8"))
         validator = jsonschema.Draft202012Validator(schema, format_checker=_formats())
         for i, row in enumerate(rows(d, table)):

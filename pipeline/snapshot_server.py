@@ -58,11 +58,12 @@ def _not_modified(headers, etag: str, modified: int) -> bool:
 def _handler(root: Path, stats: dict | None = None):
     lock = threading.Lock()
 
-    def _count(status: int, nbytes: int) -> None:
+    def _count(status: int, nbytes: int, path: str) -> None:
         if stats is not None:
             with lock:
                 stats[status] = stats.get(status, 0) + 1
                 stats["body_bytes"] = stats.get("body_bytes", 0) + nbytes
+                stats.setdefault("requests", []).append((status, path))
 
     class SnapshotHandler(SimpleHTTPRequestHandler):
         server_version = "credcat-snapshot/1"
@@ -71,6 +72,7 @@ def _handler(root: Path, stats: dict | None = None):
             path = resolve(root, self.path)
             if path is None:
                 self.send_error(404, "not in snapshot")
+                _count(404, 0, self.path)
                 return
             body = path.read_bytes()
             etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
@@ -79,7 +81,7 @@ def _handler(root: Path, stats: dict | None = None):
                 self.send_response(304)
                 self.send_header("ETag", etag)
                 self.end_headers()
-                _count(304, 0)
+                _count(304, 0, self.path)
                 return
             suffix = Path(path.name.split("?", 1)[0]).suffix
             ctype = TYPES.get(suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -90,7 +92,7 @@ def _handler(root: Path, stats: dict | None = None):
             self.send_header("Last-Modified", formatdate(modified, usegmt=True))
             self.end_headers()
             self.wfile.write(body)
-            _count(200, len(body))
+            _count(200, len(body), self.path)
 
         def log_message(self, format, *args):  # keep test and demo output quiet
             pass
@@ -101,7 +103,8 @@ def _handler(root: Path, stats: dict | None = None):
 @contextmanager
 def serve_snapshot(root: str | Path, host: str = "127.0.0.1", port: int = 0, stats: dict | None = None) -> Iterator[str]:
     """Serve ``root`` on loopback in a background thread; yields the base URL (``http://127.0.0.1:PORT``).
-    ``stats``, when given, counts responses by status and the body bytes sent (``body_bytes``)."""
+    ``stats``, when given, counts responses by status and the body bytes sent (``body_bytes``), and lists every
+    answered request as ``(status, path)`` (``requests``)."""
     root = Path(root).resolve()
     if not root.is_dir():
         raise FileNotFoundError(f"snapshot folder not found: {root}")

@@ -36,8 +36,9 @@ def urlset(urls: list[tuple[str, str]]) -> str:
             f"{rows}\n</urlset>\n")
 
 
-def sitemapindex(urls: list[str]) -> str:
-    rows = "\n".join(f"  <sitemap><loc>{u}</loc></sitemap>" for u in urls)
+def sitemapindex(urls: list[tuple[str, str]]) -> str:
+    """A sitemap index; each sub-sitemap's lastmod is its newest entry's (what a crawler's first filter reads)."""
+    rows = "\n".join(f"  <sitemap><loc>{u}</loc><lastmod>{d}</lastmod></sitemap>" for u, d in urls)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
             f"{rows}\n</sitemapindex>\n")
 
@@ -104,7 +105,8 @@ def coursera() -> None:
           "# Offline stand-in for https://www.coursera.org/robots.txt (hand-written, plausible, not a copy).\n"
           "User-agent: *\nDisallow: /api/\nAllow: /api/courses.v1\nDisallow: /search\nDisallow: /account/\n"
           "Disallow: /*?*authMode=\n\nSitemap: https://www.coursera.org/sitemap.xml\n")
-    write(root / "sitemap.xml", sitemapindex([f"{CO}/sitemap~www~courses.xml", f"{CO}/sitemap~www~programs.xml"]))
+    write(root / "sitemap.xml", sitemapindex([(f"{CO}/sitemap~www~courses.xml", "2025-09-18"),
+                                              (f"{CO}/sitemap~www~programs.xml", "2025-03-01")]))
     write(root / "sitemap~www~courses.xml", urlset(
         [(f"{CO}/learn/{c[0]}", f"2025-0{1 + i % 9}-1{i % 10}") for i, c in enumerate(CO_COURSES)]
         + [(f"{CO}/browse/data-science", "2025-01-01"), (f"{CO}/articles/what-is-python-used-for", "2025-01-02")]))
@@ -225,7 +227,8 @@ def edx() -> None:
           "# Offline stand-in for https://www.edx.org/robots.txt (hand-written, plausible, not a copy).\n"
           "User-agent: *\nDisallow: /search\nDisallow: /api/\nAllow: /api/v2/report/course-feed/\n"
           "Disallow: /*?*utm_\n\nSitemap: https://www.edx.org/sitemap.xml\n")
-    write(root / "sitemap.xml", sitemapindex([f"{EX}/sitemap-course.xml", f"{EX}/sitemap-program.xml"]))
+    write(root / "sitemap.xml", sitemapindex([(f"{EX}/sitemap-course.xml", f"2025-02-{9 + len(EX_COURSES)}"),
+                                              (f"{EX}/sitemap-program.xml", "2025-02-01")]))
     part_of = {i: (kind, slug) for kind, slug, *_r, idx, _p in EX_PROGRAMS for i in idx}
     write(root / "sitemap-course.xml", urlset([(f"{EX}/learn/{c[0]}/{c[1]}", f"2025-02-{10 + i}") for i, c in enumerate(EX_COURSES)]
                                               + [(f"{EX}/learn/python", "2025-01-01")]))
@@ -453,7 +456,7 @@ def example_university() -> None:
     write(root / "robots.txt",
           "# robots.txt of the invented example site shortcourses.example.edu (example provider).\n"
           "User-agent: *\nDisallow: /admin/\nDisallow: /basket\n\nSitemap: https://shortcourses.example.edu/sitemap.xml\n")
-    write(root / "sitemap.xml", urlset([(f"{EU}/courses/{c[0]}", "2025-05-01") for c in EU_COURSES]
+    write(root / "sitemap.xml", urlset([(f"{EU}/courses/{c[0]}", f"2025-05-{1 + i:02d}") for i, c in enumerate(EU_COURSES)]
                                        + [(f"{EU}/credentials/{c[0]}", "2025-05-01") for c in EU_CREDENTIALS]
                                        + [(f"{EU}/about", "2025-01-01"), (f"{EU}/news/2025-open-day", "2025-01-01")]))
     awarded = {c: slug for slug, _n, courses, _e in EU_CREDENTIALS for c in courses}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,11 @@ CONFIG_PATH = Path(os.environ.get("CREDCAT_PROVIDERS", PACKAGE_DIR / "providers.
 
 @lru_cache(maxsize=1)
 def load() -> dict[str, Any]:
-    with open(CONFIG_PATH, "rb") as fh:
-        return tomllib.load(fh)
+    try:
+        with open(CONFIG_PATH, "rb") as fh:
+            return tomllib.load(fh)
+    except NotADirectoryError:  # the package runs from a zipped egg (scrapyd, deploy/scrapyd/): package data
+        return tomllib.loads((resources.files("spiders") / "providers.toml").read_text(encoding="utf-8"))
 
 
 def providers() -> dict[str, dict[str, Any]]:

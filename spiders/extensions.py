@@ -82,6 +82,8 @@ class CrawlCompleteness:
         crawler.signals.connect(mw.request_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(mw.request_dropped, signal=signals.request_dropped)
         crawler.signals.connect(mw.request_reached_downloader, signal=signals.request_reached_downloader)
+        # a stored copy served by the HTTP cache (spiders/cache.py) answers before the downloader: not refused
+        crawler.signals.connect(mw.request_reached_downloader, signal=signals.response_received)
         crawler.signals.connect(mw.spider_idle, signal=signals.spider_idle)
         return mw
 

@@ -18,12 +18,12 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterable, Iterator
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
 from pyld import jsonld
 
-CONTEXT_DIR = Path(__file__).resolve().parent / "contexts"
+CONTEXT_DIR = resources.files("spiders") / "contexts"  # a folder, or a folder inside a zipped egg (scrapyd)
 
 CTDL = "https://purl.org/ctdl/terms/"
 CTDL_HTTP = "http://purl.org/ctdl/terms/"  # older registry payloads use the http form of the namespace

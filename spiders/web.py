@@ -40,6 +40,7 @@ from w3lib.url import canonicalize_url
 from spiders import limits
 from spiders import structured_data as sd
 from spiders.base import FAMILY_META, CatalogueSpider, canonical_url
+from spiders.cache import MODIFIED_META
 
 DEFAULT_WANTED_TYPES = ("Course", "EducationalOccupationalProgram", "EducationalOccupationalCredential")
 REF_FIELDS = {"has_part_urls": "has_part", "part_of_urls": "part_of", "prepares_for_urls": "prepares_for"}
@@ -164,6 +165,7 @@ class JsonLdSpider(WebCatalogueSpider, SitemapSpider):
         self.sitemap_urls = [self.absolute(u) for u in p.get("sitemaps") or []]
         self.start_pages = [self.absolute(u) for u in p.get("start_urls") or []]
         self.follow_links = bool(p.get("follow_links", False))
+        self.lastmods: dict[str, str] = {}  # sitemap <loc> -> its <lastmod>, read by _parse_sitemap
 
     # -- what to fetch -------------------------------------------------------------------------------------
     def start_urls_for(self) -> Iterable[scrapy.Request]:
@@ -175,9 +177,19 @@ class JsonLdSpider(WebCatalogueSpider, SitemapSpider):
         for url in self.sitemap_urls:
             yield scrapy.Request(url, callback=self._parse_sitemap, meta={FAMILY_META: "sitemap"})
 
+    def sitemap_filter(self, entries):
+        """Every entry, its ``lastmod`` remembered: the request for it carries the date (``MODIFIED_META``), so
+        a page (or sub-sitemap) not modified since its stored copy is read from the HTTP cache unasked."""
+        for entry in entries:
+            lastmod = entry.get("lastmod")
+            if entry.get("loc") and lastmod:
+                self.lastmods[entry["loc"]] = lastmod
+            yield entry
+
     def _parse_sitemap(self, response):
         """Scrapy's sitemap walk (robots.txt, index, urlset), with live URLs moved onto the mirror. A request
-        for a (sub-)sitemap is of the ``sitemap`` family: losing one loses every page it lists."""
+        for a (sub-)sitemap is of the ``sitemap`` family: losing one loses every page it lists. Each request
+        carries its entry's ``lastmod`` (:meth:`sitemap_filter`)."""
         body = None if response.url.endswith("/robots.txt") else self._get_sitemap_body(response)
         try:
             limits.check_xml(body or b"")  # a DTD with entities would silently cut the sitemap short
@@ -190,7 +202,10 @@ class JsonLdSpider(WebCatalogueSpider, SitemapSpider):
                                       f"not fetched", request.url)
                 continue
             self.crawler.stats.inc_value("credcat/sitemap/urls")
-            meta = {**request.meta, FAMILY_META: "sitemap"} if request.callback == self._parse_sitemap else request.meta
+            meta = {**request.meta, FAMILY_META: "sitemap"} if request.callback == self._parse_sitemap else dict(request.meta)
+            lastmod = self.lastmods.pop(request.url, None)
+            if lastmod:
+                meta[MODIFIED_META] = lastmod
             yield request.replace(url=self.rebase(request.url), meta=meta)
 
     def wanted_page(self, url: str) -> bool:

@@ -224,4 +224,5 @@ def exports(context: dg.AssetExecutionContext, catalogue: CatalogueResource):
         "refresh_id": refresh_id,
         "path": dg.MetadataValue.path(str(catalogue.exports_dir / refresh_id)),
         "row_counts": dg.MetadataValue.json({t: v["rows"] for t, v in manifest["tables"].items()}),
+        "change_set": dg.MetadataValue.json({k: v for k, v in (manifest["change_set"] or {}).items() if k != "files"}),
     })
