@@ -102,8 +102,13 @@ def steps() -> list[Step]:
         Step("previous_seen", "pipeline.warehouse:load_previous_seen", (), ("seed_previous_seen",),
              "first_seen of every uid in the published catalogue, so it survives refreshes.",
              context=("published_path",)),
-        Step("parse_values", "pipeline.normalise.lookups:build_lookups", ("stg_listings",), _lookup_tables(),
-             "Every distinct raw value parsed once by pipeline.normalise (durations, prices, levels, ...)."),
+        Step("reuse_listings", "pipeline.reuse:reuse_listings", ("int_listings",), ("seed_reused_listings",),
+             "The published normalised values of every listing whose content hash is unchanged (same normaliser "
+             "version), copied instead of parsed again.", context=("published_path",)),
+        Step("parse_values", "pipeline.reuse:parse_changed", ("int_listings", "seed_reused_listings"),
+             _lookup_tables(),
+             "Every distinct raw value of the listings not reused parsed once by pipeline.normalise (durations, "
+             "prices, levels, ...)."),
         Step("match_listings", "pipeline.resolve:match", ("listings",),
              ("seed_clusters", "seed_links", "seed_duplicate_pairs"),
              "The matcher: clusters of duplicate listings (ids carried over from the published catalogue) and "
@@ -114,7 +119,8 @@ def steps() -> list[Step]:
         Step("skill_taxonomy", "pipeline.skills.taxonomy:load_taxonomy", (), ("skills", "skill_occupations"),
              "ESCO and O*NET skills from the vendored files (CC BY 4.0)."),
         Step("map_skills", "pipeline.skills.mapping:map_credential_skills", ("credentials", "skills"),
-             ("credential_skills",), "Each credential's skills, title and outcomes mapped to the taxonomy."),
+             ("credential_skills",), "Each credential's skills, title and outcomes mapped to the taxonomy (unchanged "
+             "credentials keep their published rows).", context=("published_path",)),
         Step("ctdl_pathways", "pipeline.stacking.graph:load_ctdl_pathways", ("credentials", "int_step_figures"),
              ("stack_edges_external", "stack_conditions", "pathway_components", "pathway_constraints",
               "int_ctdl_steps"),
