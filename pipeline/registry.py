@@ -116,8 +116,9 @@ def steps() -> list[Step]:
         Step("profile_prices", "pipeline.profiles:build_profile_prices", ("credentials",), ("seed_profile_prices",),
              "The price to earn each credential from its offers, in the reference currency at the ECB rate of the "
              "day it was seen (pipeline.normalise.prices, pipeline.normalise.currency)."),
-        Step("skill_taxonomy", "pipeline.skills.taxonomy:load_taxonomy", (), ("skills", "skill_occupations"),
-             "ESCO and O*NET skills from the vendored files (CC BY 4.0)."),
+        Step("skill_taxonomy", "pipeline.reuse:skill_taxonomy", (), ("skills", "skill_occupations"),
+             "ESCO and O*NET skills from the vendored files (CC BY 4.0); copied from the published catalogue "
+             "while the skills code and data are unchanged.", context=("published_path",)),
         Step("map_skills", "pipeline.skills.mapping:map_credential_skills", ("credentials", "skills"),
              ("credential_skills",), "Each credential's skills, title and outcomes mapped to the taxonomy (unchanged "
              "credentials keep their published rows).", context=("published_path",)),

@@ -60,10 +60,14 @@ def versions() -> dict[str, str | None]:
     from pipeline.skills import mapping
 
     mapper = getattr(mapping, "MAPPER_VERSION", None)
+    affixes = os.environ.get("CREDCAT_MATCH_AFFIXES")  # extra matcher rules from outside the project
+    extra = hashlib.sha256(b"".join(Path(f).read_bytes() for f in affixes.split(os.pathsep) if Path(f).is_file())
+                           ).hexdigest()[:8] if affixes else ""
     return {
         "normaliser": _digest(("pipeline/normalise/**/*", "pipeline/schema.py", "sql/staging/stg_listings.sql",
                                "sql/intermediate/int_listings.sql", "sql/intermediate/int_listings_normalised.sql")),
         "mapper": f"{mapper}+{_digest(('pipeline/skills/**/*',))}" if mapper else None,
+        "matcher": _digest(("pipeline/matching/**/*", "sql/matching/*.sql", "pipeline/resolve.py")) + extra,
     }
 
 
@@ -170,3 +174,61 @@ def reuse_skill_rows(con: duckdb.DuckDBPyConnection, published_path: Path | None
         con.execute(f"insert into credential_skills select s.* from {PREVIOUS}.main.credential_skills as s "
                     "semi join skills_reused as r on r.uid = s.uid")
         return "reused"
+
+
+def skill_taxonomy(con: duckdb.DuckDBPyConnection, published_path: Path | None = None) -> dict[str, int]:
+    """``skills`` and ``skill_occupations``: copied from the published catalogue when the skills code and
+    data (the mapper version) are unchanged, else read from the vendored files."""
+    from pipeline.skills.taxonomy import OCC_DDL, SKILLS_DDL, load_taxonomy
+
+    with attached(con, published_path) as there:
+        if there and _same(con, "mapper"):
+            here = con.execute("select current_database()").fetchone()[0]
+            con.execute(SKILLS_DDL)
+            con.execute(OCC_DDL)
+            tables = ("skills", "skill_occupations")
+            if all(_columns(con, t) == _columns(con, t, here) for t in tables):
+                for t in tables:
+                    con.execute(f"insert into {t} select * from {PREVIOUS}.main.{t}")
+                return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in tables} | {"reused": 1}
+    return load_taxonomy(con) | {"reused": 0}
+
+
+def unchanged_match_groups(con: duckdb.DuckDBPyConnection, published_path: Path | None, inputs: list[str]) -> dict:
+    """The matcher's published result for every credential type none of whose listings changed in the
+    matcher's ``inputs`` (none added, removed or edited), same matcher version: ``{type: (clusters, links,
+    pairs)}`` as pipeline.resolve hands them on (the matcher runs per credential type)."""
+    out: dict = {}
+    with attached(con, published_path) as there:
+        if not there or not _same(con, "matcher"):
+            return out
+        here = con.execute("select current_database()").fetchone()[0]
+        if not {*inputs, "credential_type"} <= set(_columns(con, "listings")) or not {
+                "uid", "credential_uid", "match_score", "match_evidence"} <= set(_columns(con, "credential_sources")):
+            return out
+        fields = ", ".join(f'"{c}" := x."{c}"' for c in inputs)
+        digest = f"md5(to_json(struct_pack({fields}))::varchar)"
+        dirty = {r[0] for r in con.execute(f"""
+            with cur as (select uid, credential_type, {digest} as h from "{here}".main.listings as x),
+            prev as (select uid, credential_type, {digest} as h from {PREVIOUS}.main.listings as x)
+            select unnest([c.credential_type, p.credential_type]) from cur as c full join prev as p using (uid)
+            where c.h is distinct from p.h or c.credential_type is distinct from p.credential_type""").fetchall()}
+        clean = [t for (t,) in con.execute("select distinct credential_type from listings").fetchall()
+                 if t not in dirty]
+        for ctype in clean:
+            q = {"t": ctype}
+            clusters = con.execute(f"""select s.uid as id, s.credential_uid as cluster_id
+                from {PREVIOUS}.main.credential_sources as s join {PREVIOUS}.main.listings as l using (uid)
+                where l.credential_type is not distinct from $t order by s.uid""", q).df()
+            links = con.execute(f"""select k.credential_uid as cluster_id_l, k.other_credential_uid as cluster_id_r,
+                    k.evidence_uid as left_id, k.other_evidence_uid as right_id, k.score, 'same_as' as relation, k.evidence
+                from {PREVIOUS}.main.credential_links as k join {PREVIOUS}.main.listings as l on l.uid = k.evidence_uid
+                where l.credential_type is not distinct from $t""", q).df()
+            # each member's best duplicate match is all credential_sources keeps: one self-pair per member
+            # gives the same match_score and match_evidence
+            pairs = con.execute(f"""select s.uid as left_id, s.uid as right_id, s.match_score as score,
+                    'duplicate' as relation, s.match_evidence as explanation
+                from {PREVIOUS}.main.credential_sources as s join {PREVIOUS}.main.listings as l using (uid)
+                where l.credential_type is not distinct from $t and s.match_score is not null""", q).df()
+            out[ctype] = (clusters, links, pairs)
+    return out

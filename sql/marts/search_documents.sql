@@ -2,7 +2,7 @@
 -- each publish): title, description, skills (as stated and the taxonomy labels they mapped to) and outcomes.
 -- Run-together words (`DeepLearning.AI`, `TensorFlow`) are indexed as written and once more split in parts.
 with mapped as (
-    select cs.uid, string_agg(distinct coalesce(s.label, cs.raw), ' ; ') as labels
+    select cs.uid, string_agg(distinct coalesce(s.label, cs.raw), ' ; ' order by coalesce(s.label, cs.raw)) as labels
     from credential_skills cs
     left join skills s on s.skill_id = cs.skill_id
     group by cs.uid
