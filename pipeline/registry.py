@@ -285,6 +285,11 @@ def query_path(name: str, sql_dir: Path | None = None) -> Path:
     return path
 
 
+def query_paths(sql_dir: Path | None = None) -> list[Path]:
+    """Every query model's file (what the matcher runs; part of its version in pipeline.reuse)."""
+    return sorted(((sql_dir or paths.SQL_DIR) / QUERY_DIR).glob("*.sql"))
+
+
 @lru_cache(maxsize=1)
 def registry() -> Registry:
     """The project's registry (``sql/`` and :func:`steps`), read once per process."""

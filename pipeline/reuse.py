@@ -26,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline import paths
+from pipeline import paths, registry
 from pipeline.schema import NORMALISED_COLUMNS
 
 PREVIOUS = "previous"  # the name the published catalogue is attached under, read only
@@ -41,11 +41,13 @@ def enabled() -> bool:
     return os.environ.get("CREDCAT_INCREMENTAL", "1").strip().lower() not in ("0", "false", "no", "off")
 
 
-def _digest(patterns: tuple[str, ...]) -> str:
-    """A digest of the project files matching ``patterns`` (relative to the project root): names and bytes."""
+def _digest(patterns: tuple[str, ...], files: tuple[Path, ...] = ()) -> str:
+    """A digest of the project files matching ``patterns`` (relative to the project root) and of ``files``:
+    names and bytes."""
     h = hashlib.sha256()
     root = paths.PROJECT_ROOT
-    files = sorted({p for pat in patterns for p in root.glob(pat) if p.is_file() and "__pycache__" not in p.parts})
+    files = sorted({p for pat in patterns for p in root.glob(pat) if p.is_file() and "__pycache__" not in p.parts}
+                   | set(files))
     for p in files:
         h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()[:16]
@@ -60,14 +62,16 @@ def versions() -> dict[str, str | None]:
     from pipeline.skills import mapping
 
     mapper = getattr(mapping, "MAPPER_VERSION", None)
+    reg = registry.registry()
     affixes = os.environ.get("CREDCAT_MATCH_AFFIXES")  # extra matcher rules from outside the project
     extra = hashlib.sha256(b"".join(Path(f).read_bytes() for f in affixes.split(os.pathsep) if Path(f).is_file())
                            ).hexdigest()[:8] if affixes else ""
     return {
-        "normaliser": _digest(("pipeline/normalise/**/*", "pipeline/schema.py", "sql/staging/stg_listings.sql",
-                               "sql/intermediate/int_listings.sql", "sql/intermediate/int_listings_normalised.sql")),
+        "normaliser": _digest(("pipeline/normalise/**/*", "pipeline/schema.py"),
+                              tuple(reg.producer(t).path for t in ("stg_listings", "int_listings",
+                                                                   "int_listings_normalised"))),
         "mapper": f"{mapper}+{_digest(('pipeline/skills/**/*',))}" if mapper else None,
-        "matcher": _digest(("pipeline/matching/**/*", "sql/matching/*.sql", "pipeline/resolve.py")) + extra,
+        "matcher": _digest(("pipeline/matching/**/*", "pipeline/resolve.py"), tuple(registry.query_paths())) + extra,
     }
 
 
