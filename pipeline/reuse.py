@@ -142,14 +142,19 @@ def reuse_listings(con: duckdb.DuckDBPyConnection, published_path: Path | None =
 
 def parse_changed(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """``parse_values`` over the listings not reused: their distinct raw values only."""
-    from pipeline.normalise.lookups import build_lookups
+    from pipeline.normalise.lookups import LOOKUPS, build_lookups
 
-    con.execute("create or replace temp view to_normalise as "
-                "select * from int_listings anti join seed_reused_listings using (uid)")
+    if not con.execute("select count(*) from seed_reused_listings").fetchone()[0]:
+        return build_lookups(con, "stg_listings")  # a full build: every raw value (as before reuse)
+    # a table of the raw inputs, not a view: the lookups read it once per kind, and int_listings hashes every
+    # row when read
+    inputs = ", ".join(sorted({f'"{c}"' for cols, _ in LOOKUPS.values() for c in cols}))
+    con.execute(f"create or replace temp table to_normalise as "
+                f"select {inputs} from int_listings anti join seed_reused_listings using (uid)")
     try:
         return build_lookups(con, "to_normalise")
     finally:
-        con.execute("drop view if exists to_normalise")
+        con.execute("drop table if exists to_normalise")
 
 
 def _skill_hash(alias: str) -> str:
