@@ -58,54 +58,123 @@ def feed_records(n: int, seed: int) -> list[dict]:
     for i, r in enumerate(df.itertuples(index=False)):
         provider = f"bench-{i % PROVIDERS:02d}"
         sid = str(r.id).replace(":", "-")
+        # the matcher's drift drops some duplicates' URLs, but a crawled listing always has its own page
+        url = r.url or f"https://{provider}.example.org/listings/{sid}"
         out.append({
-            "source": provider, "source_id": sid, "uid": f"{provider}:{sid}", "title": r.title, "url": r.url,
+            "source": provider, "source_id": sid, "uid": f"{provider}:{sid}", "title": r.title, "url": url,
             "credential_type": TYPES[int(rng.integers(len(TYPES)))], "description": r.description,
             "organisation": r.organisation, "platform": r.platform, "duration_text": f"{r.duration_hours:g} hours" if r.duration_hours is not None else None,
             "level_text": r.level, "language_text": r.language,
             "cost_text": "Audit: USD 0; Verified certificate: USD 49" if rng.random() < 0.5 else None,
             "skills": [w for w in str(r.title).split(":")[0].split(" ") if len(w) > 5][:3],
             "part_of": [], "has_part": [], "prepares_for": [], "prepared_by": [], "alignments": [],
-            "learning_outcomes": [], "fetched_at": now, "source_url": r.url, "raw": {"id": r.id},
+            "learning_outcomes": [], "fetched_at": now, "source_url": url, "raw": {"id": r.id},
         })
     return out
 
 
-def write_feeds(data: Path, records: list[dict], run: str) -> None:
+def write_feeds(data: Path, records: list[dict], run: str) -> int:
+    """Each provider's feed as its crawl lands it: a record the spiders' item pipeline would refuse
+    (``spiders.record.validate``, e.g. a real title that is empty) goes to ``quarantine.jsonl`` with its
+    reason, the rest to ``listings.jsonl``. Returns the number quarantined."""
+    from spiders.record import validate
+
     by_provider: dict[str, list[dict]] = {}
     for rec in records:
         by_provider.setdefault(rec["source"], []).append(rec)
+    quarantined = 0
     for provider, recs in by_provider.items():
         run_dir = paths.raw_dir(provider, data) / run
         run_dir.mkdir(parents=True, exist_ok=True)
-        with (run_dir / "listings.jsonl").open("w") as fh:
+        listed = 0
+        with (run_dir / "listings.jsonl").open("w") as fh, (run_dir / "quarantine.jsonl").open("w") as qh:
             for rec in recs:
-                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        (run_dir / "quarantine.jsonl").write_text("")
+                problems = validate(rec)
+                if not problems:
+                    fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                    listed += 1
+                    continue
+                quarantined += 1
+                qh.write(json.dumps({"source": provider, "source_id": rec["source_id"], "source_url": rec["source_url"],
+                                     "fetched_at": rec["fetched_at"], "reason": problems[0].split(":", 1)[0],
+                                     "message": "; ".join(problems), "raw": json.dumps(rec["raw"])},
+                                    ensure_ascii=False) + "\n")
         (run_dir / "stats.json").write_text(json.dumps({"finish_reason": "finished", "credcat/complete": True,
-                                                        "item_scraped_count": len(recs)}))
+                                                        "item_scraped_count": len(recs), "credcat/listings": listed}))
         (run_dir.parent / "LATEST").write_text(run)
+    return quarantined
+
+
+def child_refresh() -> int:
+    """The refresh subprocess: ``credcat refresh --no-crawl`` (``pipeline.refresh.refresh``), with the seconds
+    of every producer of the build (``pipeline.warehouse.run_producer``) and of every Dagster step (from the
+    run's events) printed to stderr as one ``BENCH_JSON`` line, with the peak RSS."""
+    import resource
+
+    import dagster as dg
+
+    from pipeline import warehouse
+    from pipeline.refresh import refresh
+
+    producers: dict[str, float] = {}
+    run_producer = warehouse.run_producer
+
+    def timed(con, producer, inputs):
+        t0 = time.perf_counter()
+        try:
+            return run_producer(con, producer, inputs)
+        finally:
+            producers[producer.name] = round(time.perf_counter() - t0, 2)
+
+    warehouse.run_producer = timed
+    inst = dg.DagsterInstance.ephemeral()
+    report = refresh(crawl=False, dagster_instance=inst)
+    print(report.render())
+    steps: dict[str, float] = {}
+    for run in inst.get_runs():
+        started: dict[str, float] = {}
+        for entry in inst.all_logs(run.run_id):
+            event = entry.dagster_event
+            if event is None or not event.step_key:
+                continue
+            if event.event_type_value == "STEP_START":
+                started[event.step_key] = entry.timestamp
+            elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in started:
+                steps[event.step_key] = round(entry.timestamp - started[event.step_key], 2)
+    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    print("BENCH_JSON " + json.dumps({"peak_rss_kb": peak, "steps": steps, "producers": producers}), file=sys.stderr)
+    return 0 if report.published else 1
 
 
 def run_refresh(data: Path, config: Path, timeout: float) -> dict:
-    """``credcat refresh --no-crawl`` in a subprocess: wall seconds, peak RSS (MB) and whether it published."""
+    """The refresh in a subprocess (:func:`child_refresh`): wall seconds, peak RSS (MB), whether it published,
+    and the seconds of each Dagster step and of each producer of the build."""
     env = {**os.environ, "CREDCAT_DATA_DIR": str(data), "CREDCAT_PROVIDERS": str(config)}
     env.pop("CREDCAT_CATALOGUE", None)
-    code = ("import resource, sys; from pipeline.cli import main; rc = main(['refresh', '--no-crawl']); "
-            "print('PEAK_RSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
-            "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(rc)")
+    env.pop("DAGSTER_HOME", None)
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=timeout,
-                          cwd=paths.PROJECT_ROOT)
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.refresh_benchmark", "--child"], env=env,
+                          capture_output=True, text=True, timeout=timeout, cwd=paths.PROJECT_ROOT)
     seconds = time.perf_counter() - t0
-    peak = 0
+    found = {"peak_rss_kb": 0, "steps": {}, "producers": {}}
     for line in proc.stderr.splitlines():
-        if line.startswith("PEAK_RSS_KB"):
-            peak = max(int(v) for v in line.split()[1:]) // 1024
+        if line.startswith("BENCH_JSON "):
+            found = json.loads(line.split(" ", 1)[1])
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
         print(f"    refresh failed (exit {proc.returncode}):\n{tail}", file=sys.stderr)
-    return {"seconds": seconds, "peak_rss_mb": peak, "published": proc.returncode == 0}
+    return {"seconds": seconds, "peak_rss_mb": found["peak_rss_kb"] // 1024, "published": proc.returncode == 0,
+            "steps": found["steps"], "producers": found["producers"]}
+
+
+def print_timings(result: dict, top: int = 12) -> None:
+    """The Dagster steps in run order, then the slowest producers of the build (inside ``build_catalogue``)."""
+    steps = result["steps"]
+    print("    dagster steps (s): " + ", ".join(f"{k} {v:.1f}" for k, v in steps.items() if v >= 0.05)
+          + f"; {sum(1 for v in steps.values() if v < 0.05)} more under 0.05")
+    slow = sorted(result["producers"].items(), key=lambda kv: -kv[1])
+    print("    build producers (s): " + ", ".join(f"{k} {v:.1f}" for k, v in slow[:top])
+          + f"; {len(slow) - top} more, {sum(v for _, v in slow[top:]):.1f} together" if len(slow) > top else "")
 
 
 def changes(data: Path, config: Path) -> dict:
@@ -115,7 +184,7 @@ def changes(data: Path, config: Path) -> dict:
     return json.loads(proc.stdout)["counts"] if proc.returncode == 0 else {"error": proc.stderr.strip()[-200:]}
 
 
-def bench(n: int, workdir: Path, seed: int, changed: float, timeout: float) -> dict:
+def bench(n: int, workdir: Path, seed: int, changed: float, timeout: float, full_only: bool = False) -> dict:
     data = workdir / f"data-{n}"
     if data.exists():
         import shutil
@@ -125,11 +194,15 @@ def bench(n: int, workdir: Path, seed: int, changed: float, timeout: float) -> d
     config.write_text(providers_toml([f"bench-{i:02d}" for i in range(PROVIDERS)]))
     t0 = time.perf_counter()
     records = feed_records(n, seed)
-    write_feeds(data, records, "20261201T000000000000Z")
-    print(f"  generated {len(records):,} listings over {PROVIDERS} providers in {time.perf_counter() - t0:.0f}s")
+    quarantined = write_feeds(data, records, "20261201T000000000000Z")
+    print(f"  generated {len(records):,} listings over {PROVIDERS} providers in {time.perf_counter() - t0:.0f}s "
+          f"({quarantined} refused by spiders.record.validate, in the quarantine feeds)")
     full = run_refresh(data, config, timeout)
     print(f"  full refresh:        {full['seconds']:7.1f}s  peak RSS {full['peak_rss_mb']:,} MB  "
           f"{len(records) / full['seconds']:,.0f} listings/s  published={full['published']}")
+    print_timings(full)
+    if full_only:
+        return {"records": len(records), "full": full, "incremental": None, "changes": None}
     rng = np.random.default_rng(seed + 1)
     for i in rng.choice(len(records), size=max(1, int(len(records) * changed)), replace=False):
         records[i] = dict(records[i], description=(records[i]["description"] or "") + " Updated syllabus.",
@@ -139,6 +212,7 @@ def bench(n: int, workdir: Path, seed: int, changed: float, timeout: float) -> d
     counts = changes(data, config)
     print(f"  {changed:.0%} changed refresh: {inc['seconds']:7.1f}s  peak RSS {inc['peak_rss_mb']:,} MB  "
           f"= {inc['seconds'] / full['seconds']:.2f} of the full time; changes reported: {counts}")
+    print_timings(inc)
     return {"records": len(records), "full": full, "incremental": inc, "changes": counts}
 
 
@@ -149,14 +223,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--changed", type=float, default=0.01, help="share of listings changed for the incremental run")
     ap.add_argument("--workdir", default="/tmp/credcat-refresh-bench")
     ap.add_argument("--timeout", type=float, default=3600)
+    ap.add_argument("--full-only", action="store_true", help="skip the incremental (1%% changed) refresh")
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)  # the refresh subprocess itself
     args = ap.parse_args(argv)
+    if args.child:
+        return child_refresh()
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     print(f"refresh benchmark on {os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f} at start)")
     results = []
     for n in [int(s) for s in args.scales.split(",") if s]:
         print(f"== {n:,} listings")
-        results.append(bench(n, workdir, args.seed, args.changed, args.timeout))
+        results.append(bench(n, workdir, args.seed, args.changed, args.timeout, args.full_only))
     print("== growth (full refresh)")
     for a, b in zip(results, results[1:]):
         print(f"  {a['records']:,} -> {b['records']:,}: x{b['records'] / a['records']:.0f} listings, "
@@ -168,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
             short.append(f"1M full refresh {r['full']['seconds']:.0f}s > {TARGET_1M_SECONDS}s")
         if r["records"] >= 1_000_000 and r["full"]["peak_rss_mb"] > TARGET_RSS_MB:
             short.append(f"1M peak RSS {r['full']['peak_rss_mb']} MB > {TARGET_RSS_MB} MB")
-        if r["incremental"]["seconds"] > TARGET_INCREMENTAL * r["full"]["seconds"]:
+        if r["incremental"] and r["incremental"]["seconds"] > TARGET_INCREMENTAL * r["full"]["seconds"]:
             short.append(f"{r['records']:,}: incremental {r['incremental']['seconds'] / r['full']['seconds']:.2f} "
                          f"of full > {TARGET_INCREMENTAL}")
     print("== targets: " + ("all met" if not short else "SHORT: " + "; ".join(short)))

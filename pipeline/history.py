@@ -19,10 +19,13 @@ what the catalogue said at any past refresh.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+
+from pipeline import reuse
 
 # columns whose values change between refreshes of an unchanged source
 RUN_COLUMNS = frozenset({"source_url", "fetched_at", "first_seen", "last_seen", "crawl_run", "feed_file"})
@@ -31,7 +34,8 @@ CHANGES_DDL = """create or replace table changes (
     refresh_id VARCHAR, refreshed_at TIMESTAMPTZ, uid VARCHAR, change VARCHAR, changed_fields VARCHAR[],
     title VARCHAR, source VARCHAR, content_hash VARCHAR, previous_hash VARCHAR)"""
 REFRESHES_DDL = """create or replace table refreshes (
-    refresh_id VARCHAR, refreshed_at TIMESTAMPTZ, credentials BIGINT, added BIGINT, updated BIGINT, removed BIGINT)"""
+    refresh_id VARCHAR, refreshed_at TIMESTAMPTZ, credentials BIGINT, added BIGINT, updated BIGINT, removed BIGINT,
+    versions JSON)"""
 HISTORY_DDL = """create or replace table credential_history (
     uid VARCHAR, version INTEGER, content_hash VARCHAR, valid_from TIMESTAMPTZ, valid_to TIMESTAMPTZ,
     refresh_from VARCHAR, refresh_to VARCHAR, change VARCHAR, title VARCHAR, source VARCHAR)"""
@@ -106,11 +110,12 @@ def track_changes(con: duckdb.DuckDBPyConnection, published_path: Path | None,
         _history(con, attached and bool(_columns(con, "previous", "credential_history")), bool(previous),
                  refresh_id, refreshed_at)
         con.execute("insert into refreshes select $r, $at::timestamptz, (select count(*) from credentials), "
-                    "$added, $updated, $removed", {"r": refresh_id, "at": refreshed_at.isoformat(),
-                                                   **{k: this.get(k, 0) for k in ("added", "updated", "removed")}})
+                    "$added, $updated, $removed, $versions", {"r": refresh_id, "at": refreshed_at.isoformat(),
+                                                              "versions": json.dumps(reuse.versions()),
+                                                              **{k: this.get(k, 0) for k in ("added", "updated", "removed")}})
         for table in ("changes", "refreshes"):  # the log of earlier refreshes is carried over
             if attached and _columns(con, "previous", table):
-                con.execute(f"insert into {table} select * from previous.main.{table} where refresh_id <> $r",
+                con.execute(f"insert into {table} by name select * from previous.main.{table} where refresh_id <> $r",
                             {"r": refresh_id})
         ordered = "create or replace table {0} as select * from {0} order by {1}"
         con.execute(ordered.format("changes", "refreshed_at, refresh_id, uid"))

@@ -108,28 +108,39 @@ def profile_price(offers, *, workload_hours=None, hours_per_week=None, length_we
 
 
 def build_profile_prices(con: duckdb.DuckDBPyConnection) -> dict:
-    """``seed_profile_prices``: the price to earn of every credential in the reference currency."""
+    """``seed_profile_prices``: the price to earn of every credential in the reference currency.
+
+    The price depends only on the offers, the three workload figures and the day the price was seen, and many
+    credentials share them: each distinct combination is priced once (in Python) and joined back in SQL."""
     ref = reference_currency()
-    creds = con.execute(
-        "select uid, cost_offers::varchar as offers, workload_hours, duration_hours_per_week, length_weeks, "
-        "last_seen from credentials").fetchall()
+    keys = con.execute(
+        "select distinct cost_offers::varchar, workload_hours, duration_hours_per_week, length_weeks, "
+        "last_seen::date from credentials").fetchall()
     rows = []
-    for uid, offers, hours, per_week, weeks, seen in creds:
-        rows.append({"uid": uid, **profile_price(offers, workload_hours=hours, hours_per_week=per_week,
-                                                 length_weeks=weeks, seen=seen, reference=ref)})
+    for offers, hours, per_week, weeks, day in keys:
+        rows.append({"offers_key": offers, "workload_hours": hours, "hours_per_week": per_week,
+                     "length_weeks": weeks, "seen_day": day,
+                     **profile_price(offers, workload_hours=hours, hours_per_week=per_week, length_weeks=weeks,
+                                     seen=day, reference=ref)})
     cols = ", ".join(f'"{c}" {t}' for c, t in PRICE_COLUMNS.items())
     con.execute(f"create or replace table seed_profile_prices ({cols})")
     if rows:
-        frame = pd.DataFrame({c: pd.Series([r[c] for r in rows], dtype=object) for c in PRICE_COLUMNS})
+        key_types = {"offers_key": "VARCHAR", "workload_hours": "DOUBLE", "hours_per_week": "DOUBLE",
+                     "length_weeks": "DOUBLE", "seen_day": "DATE"}
+        priced = [c for c in PRICE_COLUMNS if c != "uid"]
+        frame = pd.DataFrame({c: pd.Series([r[c] for r in rows], dtype=object) for c in [*key_types, *priced]})
         con.register("price_frame", frame)
         try:
-            casts = ", ".join(f'cast("{c}" as {t})' for c, t in PRICE_COLUMNS.items())
-            con.execute(f"insert into seed_profile_prices select {casts} from price_frame")
+            casts = ", ".join(f'cast(p."{c}" as {PRICE_COLUMNS[c]})' for c in priced)
+            on = " and ".join(f'{expr} is not distinct from cast(p."{k}" as {key_types[k]})' for expr, k in zip(
+                ("c.cost_offers::varchar", "c.workload_hours", "c.duration_hours_per_week", "c.length_weeks",
+                 "c.last_seen::date"), key_types))
+            con.execute(f"insert into seed_profile_prices select c.uid, {casts} from credentials c "
+                        f"join price_frame p on {on}")
         finally:
             con.unregister("price_frame")
-    known = sum(r["price_to_earn"] is not None for r in rows)
-    return {"reference_currency": ref, "credentials": len(rows), "price_known": known,
-            "price_unknown": len(rows) - known}
+    known, total = con.execute("select count(price_to_earn), count(*) from seed_profile_prices").fetchone()
+    return {"reference_currency": ref, "credentials": total, "price_known": known, "price_unknown": total - known}
 
 
 # -- coverage -------------------------------------------------------------------------------------------------

@@ -102,8 +102,13 @@ def steps() -> list[Step]:
         Step("previous_seen", "pipeline.warehouse:load_previous_seen", (), ("seed_previous_seen",),
              "first_seen of every uid in the published catalogue, so it survives refreshes.",
              context=("published_path",)),
-        Step("parse_values", "pipeline.normalise.lookups:build_lookups", ("stg_listings",), _lookup_tables(),
-             "Every distinct raw value parsed once by pipeline.normalise (durations, prices, levels, ...)."),
+        Step("reuse_listings", "pipeline.reuse:reuse_listings", ("int_listings",), ("seed_reused_listings",),
+             "The published normalised values of every listing whose content hash is unchanged (same normaliser "
+             "version), copied instead of parsed again.", context=("published_path",)),
+        Step("parse_values", "pipeline.reuse:parse_changed", ("int_listings", "seed_reused_listings"),
+             _lookup_tables(),
+             "Every distinct raw value of the listings not reused parsed once by pipeline.normalise (durations, "
+             "prices, levels, ...)."),
         Step("match_listings", "pipeline.resolve:match", ("listings",),
              ("seed_clusters", "seed_links", "seed_duplicate_pairs"),
              "The matcher: clusters of duplicate listings (ids carried over from the published catalogue) and "
@@ -111,10 +116,12 @@ def steps() -> list[Step]:
         Step("profile_prices", "pipeline.profiles:build_profile_prices", ("credentials",), ("seed_profile_prices",),
              "The price to earn each credential from its offers, in the reference currency at the ECB rate of the "
              "day it was seen (pipeline.normalise.prices, pipeline.normalise.currency)."),
-        Step("skill_taxonomy", "pipeline.skills.taxonomy:load_taxonomy", (), ("skills", "skill_occupations"),
-             "ESCO and O*NET skills from the vendored files (CC BY 4.0)."),
+        Step("skill_taxonomy", "pipeline.reuse:skill_taxonomy", (), ("skills", "skill_occupations"),
+             "ESCO and O*NET skills from the vendored files (CC BY 4.0); copied from the published catalogue "
+             "while the skills code and data are unchanged.", context=("published_path",)),
         Step("map_skills", "pipeline.skills.mapping:map_credential_skills", ("credentials", "skills"),
-             ("credential_skills",), "Each credential's skills, title and outcomes mapped to the taxonomy."),
+             ("credential_skills",), "Each credential's skills, title and outcomes mapped to the taxonomy (unchanged "
+             "credentials keep their published rows).", context=("published_path",)),
         Step("ctdl_pathways", "pipeline.stacking.graph:load_ctdl_pathways", ("credentials", "int_step_figures"),
              ("stack_edges_external", "stack_conditions", "pathway_components", "pathway_constraints",
               "int_ctdl_steps"),
@@ -276,6 +283,11 @@ def query_path(name: str, sql_dir: Path | None = None) -> Path:
     if not path.is_file():
         raise KeyError(unknown(name, [p.stem for p in folder.glob("*.sql")], f"no query model in {folder}:"))
     return path
+
+
+def query_paths(sql_dir: Path | None = None) -> list[Path]:
+    """Every query model's file (what the matcher runs; part of its version in pipeline.reuse)."""
+    return sorted(((sql_dir or paths.SQL_DIR) / QUERY_DIR).glob("*.sql"))
 
 
 @lru_cache(maxsize=1)

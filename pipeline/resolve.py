@@ -45,14 +45,25 @@ def readable_ids(clusters: pd.DataFrame, previous: pd.DataFrame | None) -> pd.Da
     return out
 
 
-def dedupe_listings(con: duckdb.DuckDBPyConnection, previous: pd.DataFrame | None = None):
+def match_inputs() -> list[str]:
+    """The columns of ``listings`` the matcher reads (from MATCH_COLUMNS)."""
+    return [part.split(" as ")[0].strip() for part in MATCH_COLUMNS.split(",")]
+
+
+def dedupe_listings(con: duckdb.DuckDBPyConnection, previous: pd.DataFrame | None = None, reused: dict | None = None):
     """Run the matcher per credential type: an exam and the course that prepares for it share a title and an
-    organisation but are different offerings, so only listings of the same type can be duplicates."""
+    organisation but are different offerings, so only listings of the same type can be duplicates.
+
+    ``reused`` (type -> (clusters, links, pairs), pipeline.reuse) holds the published result of the types
+    none of whose listings changed: the matcher does not run for them (it would give the same result)."""
     from pipeline.matching.engine import DedupeResult, dedupe_frame
 
     frame = con.execute(f"select {MATCH_COLUMNS}, credential_type from listings order by uid").df()
     parts = []
-    for _ctype, group in frame.groupby("credential_type", sort=True):
+    for ctype, group in frame.groupby("credential_type", sort=True):
+        if reused and ctype in reused:
+            parts.append(DedupeResult(*reused[ctype], {"reused_listings": len(group)}))
+            continue
         ids = set(group["id"])
         prev = previous[previous["id"].isin(ids)] if previous is not None else None
         parts.append(dedupe_frame(group.drop(columns="credential_type").reset_index(drop=True), prev,
@@ -76,8 +87,10 @@ def dedupe_listings(con: duckdb.DuckDBPyConnection, previous: pd.DataFrame | Non
 
 def match(con: duckdb.DuckDBPyConnection, published_path: Path | None = None) -> dict:
     """Cluster the built ``listings`` and write the matcher's result tables in ``con``; returns its stats."""
+    from pipeline import reuse
+
     previous = previous_membership(published_path)
-    result = dedupe_listings(con, previous)
+    result = dedupe_listings(con, previous, reuse.unchanged_match_groups(con, published_path, match_inputs()))
     clusters = readable_ids(result.clusters, previous)
     remap = dict(zip(result.clusters["cluster_id"], clusters["cluster_id"])) if len(clusters) else {}
     links = result.links.copy()

@@ -26,7 +26,7 @@ def test_every_published_table_has_exactly_one_named_producer():
     assert len(published) == len(set(published))
     assert set(FORMERLY_WITHOUT_A_FILE) <= set(published)
     assert reg.producer("credentials").where == "sql/marts/credentials.sql"
-    assert reg.producer("skills").where == "Python step `skill_taxonomy` (pipeline.skills.taxonomy:load_taxonomy)"
+    assert reg.producer("skills").where == "Python step `skill_taxonomy` (pipeline.reuse:skill_taxonomy)"
     assert reg.producer("stack_cycles").name == "stack_cycles" and reg.producer("stack_cycles").kind == "python"
     assert not any(t.startswith(registry.WORKING_PREFIXES) for t in published)
 

@@ -40,6 +40,9 @@ from rapidfuzz import fuzz
 from .lexical import GENERIC_VERBS, STOPWORDS, key_of, normalise, stem, stem_key, tokens
 from .taxonomy import ESCO_VERSION, ONET_VERSION, insert_rows, load_taxonomy
 
+# Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
+# credential_skills rows (the incremental refresh) is keyed on it.
+MAPPER_VERSION = "2026-12-01.1"
 FRAMEWORKS = ("esco", "onet")
 VERSIONS = {"esco": ESCO_VERSION, "onet": ONET_VERSION}
 SCORER_PATH = Path(__file__).with_name("data") / "scorer.json"
@@ -545,21 +548,29 @@ def alignment_targets(alignments) -> list[dict]:
             and "Occupation" not in (a.get("type") or "")]
 
 
-def map_credential_skills(con, mapper: SkillMapper | None = None, use_titles: bool = True) -> dict[str, int]:
+def map_credential_skills(con, mapper: SkillMapper | None = None, use_titles: bool = True,
+                          published_path: Path | None = None) -> dict[str, int]:
     """Map every credential's skills (and alignments, title, outcomes, description) to ESCO and O*NET.
 
     Expects ``credentials(uid, title, skills VARCHAR[], [learning_outcomes VARCHAR[]], [description])`` and,
-    unless a mapper is passed, ``skills`` (run :func:`load_taxonomy` first; it is run here when absent)."""
+    unless a mapper is passed, ``skills`` (run :func:`load_taxonomy` first; it is run here when absent).
+    With ``published_path`` (the refresh), credentials whose inputs and MAPPER_VERSION are those of the
+    published catalogue keep its rows (pipeline.reuse) and only the others are mapped."""
+    from pipeline import reuse
+
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     if "skills" not in tables:
         load_taxonomy(con)
-    if mapper is None:
-        mapper = SkillMapper.from_vendored()
+    con.execute(CREDENTIAL_SKILLS_DDL)
+    why = reuse.reuse_skill_rows(con, published_path if mapper is None and use_titles else None)
     cols = {r[0] for r in con.execute("DESCRIBE credentials").fetchall()}
     lo = "learning_outcomes" if "learning_outcomes" in cols else "CAST(NULL AS VARCHAR[])"
     al = "alignments" if "alignments" in cols else "CAST(NULL AS JSON)"
     de = "description" if "description" in cols else "CAST(NULL AS VARCHAR)"
-    rows = con.execute(f"SELECT uid, title, skills, {lo}, {al}, {de} FROM credentials ORDER BY uid").fetchall()
+    rows = con.execute(f"SELECT uid, title, skills, {lo}, {al}, {de} FROM credentials "
+                       "ANTI JOIN skills_reused USING (uid) ORDER BY uid").fetchall()
+    if mapper is None and rows:
+        mapper = SkillMapper.from_vendored()
     by_uri = {uri.rstrip("/"): (sid, fw, label) for sid, fw, label, uri in con.execute(
         "SELECT skill_id, framework, label, uri FROM skills WHERE uri IS NOT NULL").fetchall()}
     out: list[list] = []
@@ -604,10 +615,12 @@ def map_credential_skills(con, mapper: SkillMapper | None = None, use_titles: bo
             for m in mapper.match_text(description[:4000], "description"):
                 add(m, description[:200], "description")
         _centrality(out[first:])
-    con.execute(CREDENTIAL_SKILLS_DDL)
     insert_rows(con, "credential_skills", [tuple(r) for r in out])
-    mapped = sum(1 for r in out if r[1] is not None)
-    return {"credential_skills": len(out), "mapped": mapped, "unmapped": len(out) - mapped}
+    reused = con.execute("SELECT count(*) FROM skills_reused").fetchone()[0]
+    con.execute("DROP TABLE skills_reused")
+    total, mapped = con.execute("SELECT count(*), count(skill_id) FROM credential_skills").fetchone()
+    return {"credential_skills": total, "mapped": mapped, "unmapped": total - mapped, "credentials_mapped": len(rows),
+            "credentials_reused": reused, "reuse": why}
 
 
 def _centrality(rows: list[list]) -> None:

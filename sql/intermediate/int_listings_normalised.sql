@@ -3,8 +3,16 @@
 -- pipeline.normalise.lookups from the distinct raw values), and the raw text stays beside it.
 -- Provenance (docs/normalisation.md): a statement of the source wins over any derivation; a derived value
 -- names its rule; no rule or constant is written here (estimates and conversions are the normaliser's).
+-- A listing whose content hash is unchanged takes its normalised values from the published catalogue
+-- (seed_reused_listings, pipeline.reuse) instead of the lookups: the same values a parse would give.
 with listings as (
-    select * from int_listings
+    select * from int_listings anti join seed_reused_listings using (uid)
+),
+
+reused as (
+    select l.* exclude (organisation, issuer_country), r.* exclude (uid)
+    from int_listings as l
+    join seed_reused_listings as r using (uid)
 ),
 
 joined as (
@@ -127,3 +135,5 @@ final as (
 )
 
 select * from final
+union all by name
+select * from reused

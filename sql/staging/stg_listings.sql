@@ -40,6 +40,7 @@ final as (
         coalesce(recognition, '[]'::json) as recognition,
         criteria_text,
         code,
+        coalesce(runs, '[]'::json) as runs,
         source_modified,
         fetched_at,
         source_url,

@@ -1,0 +1,171 @@
+"""Incremental builds (issue 16 item 2): a build that reuses the published catalogue's work for unchanged
+listings publishes exactly what a full build of the same feeds publishes; a missing, older or differently
+versioned catalogue means a full build, never an error."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline import registry, reuse, warehouse
+from pipeline.crawl import latest_run
+from pipeline.defs.partitions import FEED_PROVIDERS
+from pipeline.imports import import_runs
+
+AT = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)
+
+
+def feeds(data: Path) -> dict[str, Path]:
+    runs = {p: run for p in FEED_PROVIDERS if (run := latest_run(p, data)) is not None}
+    runs.update(import_runs(data))
+    return runs
+
+
+def build(data: Path, out: Path, monkeypatch, incremental: bool) -> dict:
+    monkeypatch.setenv("CREDCAT_INCREMENTAL", "1" if incremental else "0")
+    con = warehouse.fresh_build(out)
+    try:
+        steps = warehouse.build(con, inputs=warehouse.Build(feeds(data), data / "catalogue.duckdb", AT))
+        warehouse.drop_working_tables(con)
+    finally:
+        con.close()
+    return steps
+
+
+def edit_feeds(data: Path) -> dict[str, str]:
+    """Change a few real records of the offline snapshot feeds: a description, a price, a recognition, runs;
+    remove one and add one (a copy under a new id). Returns what was done to which uid."""
+    done: dict[str, str] = {}
+    for _provider, run in sorted(feeds(data).items()):
+        path = run / "listings.jsonl"
+        records = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        if len(records) < 6 or len(done) >= 6:
+            continue
+        first, second, third, fourth, fifth = records[:5]
+        first["description"] = (first.get("description") or "") + " Now with a new module on cloud security."
+        second["cost_text"] = "Certificate: USD 99"
+        third["recognition"] = [{"role": "accredited_by", "name": "Quality and Qualifications Ireland", "id": None}]
+        fourth["runs"] = [{"start": "2027-01-15", "pacing_text": "instructor-paced"}]
+        new = dict(records[5], source_id=records[5]["source_id"] + "-new", uid=records[5]["uid"] + "-new",
+                   title=records[5]["title"] + " (advanced)", url=(records[5].get("url") or "") + "-advanced")
+        done.update({first["uid"]: "description", second["uid"]: "cost_text", third["uid"]: "recognition",
+                     fourth["uid"]: "runs", fifth["uid"]: "removed", new["uid"]: "added"})
+        records = [r for r in records if r is not fifth] + [new]
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+    return done
+
+
+def published_rows(path: Path) -> dict[str, list]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        out = {}
+        for table in registry.registry().published():
+            cols = [r[0] for r in con.execute(f'describe "{table}"').fetchall()]
+            select = ", ".join(f'to_json("{c}")::varchar' for c in cols)  # lists, structs, JSON compare as text
+            out[table] = (cols, sorted(con.execute(f'select {select} from "{table}"').fetchall(), key=repr))
+        return out
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def data(published, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(published[0], data, ignore=shutil.ignore_patterns("locks", "build", "exports", "httpcache"))
+    return data
+
+
+def test_an_incremental_build_publishes_what_a_full_build_publishes(data, tmp_path, monkeypatch):
+    done = edit_feeds(data)
+    assert sorted(set(done.values())) == ["added", "cost_text", "description", "recognition", "removed", "runs"]
+    inc = build(data, tmp_path / "inc.duckdb", monkeypatch, incremental=True)
+    full = build(data, tmp_path / "full.duckdb", monkeypatch, incremental=False)
+
+    # the incremental build reused the unchanged listings and credentials, and only those
+    listings = duckdb.connect(str(tmp_path / "inc.duckdb"), read_only=True)
+    total = listings.execute("select count(*) from listings").fetchone()[0]
+    listings.close()
+    changed = sum(1 for v in done.values() if v != "removed")
+    assert inc["reuse_listings"]["reused"] == total - changed, inc["reuse_listings"]
+    assert inc["map_skills"]["credentials_reused"] > 0.9 * total
+    # the new description and the addition are mapped; a price, recognition or runs edit leaves skills alone
+    assert 2 <= inc["map_skills"]["credentials_mapped"] <= len(done)
+    assert full["reuse_listings"]["reused"] == 0 and full["map_skills"]["credentials_reused"] == 0
+
+    a, b = published_rows(tmp_path / "inc.duckdb"), published_rows(tmp_path / "full.duckdb")
+    assert a.keys() == b.keys()
+    for table in a:
+        assert a[table][0] == b[table][0], f"{table}: other columns"
+        assert a[table][1] == b[table][1], f"{table}: other rows"
+    # and the edits are there: one change row per edited, added and removed credential
+    con = duckdb.connect(str(tmp_path / "inc.duckdb"), read_only=True)
+    kinds = dict(con.execute("select change, count(*) from changes where refreshed_at = ? group by 1", [AT]).fetchall())
+    con.close()
+    assert kinds.get("added", 0) >= 1 and kinds.get("removed", 0) >= 1 and kinds.get("updated", 0) >= 4, kinds
+
+
+def test_an_unchanged_rebuild_reuses_everything_changes_nothing_and_equals_a_full_build(data, tmp_path, monkeypatch):
+    steps = build(data, tmp_path / "again.duckdb", monkeypatch, incremental=True)
+    con = duckdb.connect(str(tmp_path / "again.duckdb"), read_only=True)
+    total = con.execute("select count(*) from listings").fetchone()[0]
+    kinds = con.execute("select count(*) from changes where refreshed_at = ?", [AT]).fetchone()[0]
+    con.close()
+    assert steps["reuse_listings"]["reused"] == total
+    assert steps["map_skills"]["credentials_mapped"] == 0
+    assert steps["skill_taxonomy"]["reused"] == 1
+    assert steps["match_listings"]["reused_listings"] == total  # no credential type changed: the matcher did not run
+    assert kinds == 0
+    build(data, tmp_path / "full.duckdb", monkeypatch, incremental=False)
+    assert published_rows(tmp_path / "again.duckdb") == published_rows(tmp_path / "full.duckdb")
+
+
+def reuse_on(data: Path, tmp_path: Path, previous: Path) -> dict:
+    con = warehouse.fresh_build(tmp_path / "probe.duckdb")
+    try:
+        return warehouse.build(con, ["seed_reused_listings"],
+                               inputs=warehouse.Build(feeds(data), previous, AT))["reuse_listings"]
+    finally:
+        con.close()
+
+
+def test_another_normaliser_version_an_older_catalogue_or_none_means_a_full_build(data, tmp_path):
+    published = data / "catalogue.duckdb"
+    assert reuse_on(data, tmp_path, published)["reused"] > 200
+
+    other = tmp_path / "other-version.duckdb"
+    shutil.copyfile(published, other)
+    con = duckdb.connect(str(other))
+    con.execute("""update refreshes set versions = json_object('normaliser', 'an older one',
+                   'mapper', versions->>'mapper')""")
+    con.close()
+    assert reuse_on(data, tmp_path, other)["reused"] == 0
+    assert reuse_on(data, tmp_path, other)["why"] == "normaliser changed since the published catalogue"
+
+    older = tmp_path / "older.duckdb"  # a catalogue from before versions were kept
+    shutil.copyfile(published, older)
+    con = duckdb.connect(str(older))
+    con.execute("alter table refreshes drop column versions")
+    con.close()
+    assert reuse_on(data, tmp_path, older)["reused"] == 0
+
+    broken = tmp_path / "broken.duckdb"
+    broken.write_bytes(b"not a catalogue")
+    assert reuse_on(data, tmp_path, broken)["reused"] == 0
+    missing = reuse_on(data, tmp_path, tmp_path / "missing.duckdb")
+    assert (missing["reused"], missing["why"]) == (0, "no published catalogue")
+
+
+def test_versions_name_the_code_they_cover():
+    v = reuse.versions()
+    assert len(v["normaliser"]) == 16
+    from pipeline.skills import mapping
+
+    if getattr(mapping, "MAPPER_VERSION", None):
+        assert v["mapper"].startswith(mapping.MAPPER_VERSION + "+")
+    else:  # no version from the skills lane: credential_skills is never reused
+        assert v["mapper"] is None
