@@ -40,6 +40,9 @@ from rapidfuzz import fuzz
 from .lexical import GENERIC_VERBS, STOPWORDS, key_of, normalise, stem, stem_key, tokens
 from .taxonomy import ESCO_VERSION, ONET_VERSION, insert_rows, load_taxonomy
 
+# Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
+# credential_skills rows (the incremental refresh) is keyed on it.
+MAPPER_VERSION = "2026-12-01.1"
 FRAMEWORKS = ("esco", "onet")
 VERSIONS = {"esco": ESCO_VERSION, "onet": ONET_VERSION}
 SCORER_PATH = Path(__file__).with_name("data") / "scorer.json"
