@@ -81,7 +81,8 @@ def evaluate(mapper=None, labels_path: Path = LABELS) -> dict:
             false_friend_matches += 1
         if not ok:
             errors.append({"raw": row["raw"], "framework": fw, "kind": row["kind"], "expected": row["expected"],
-                           "predicted": pred, "label": m.label if m else None, "score": m.score if m else None})
+                           "predicted": pred, "label": m.label if m else None, "score": m.score if m else None,
+                           "evidence": m.evidence if m else None})
     out = {"pairs": len(rows), "false_friend_matches": false_friend_matches}
     for g, s in stats.items():
         if sum(s.values()):
@@ -178,7 +179,7 @@ def _print(res: dict, labels_path: Path, title: str | None, errors: bool) -> Non
     if errors:
         for e in res["errors"]:
             print(f"  {e['framework']} [{e['kind']}] {e['raw']!r}: expected {e['expected']}, got {e['predicted']} "
-                  f"({e['label']}, {e['score']})")
+                  f"({e['label']}, {e['score']}{'; ' + e['evidence'] if e['evidence'] else ''})")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -37,12 +37,12 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from .lexical import GENERIC_VERBS, STOPWORDS, key_of, normalise, stem, stem_key, tokens
-from .taxonomy import ESCO_VERSION, ONET_VERSION, insert_rows, load_taxonomy
+from .lexical import FILLER, GENERIC_VERBS, STOPWORDS, key_of, normalise, stem, stem_key, tokens
+from .taxonomy import _VENDORS, ESCO_VERSION, ONET_VERSION, insert_rows, load_taxonomy
 
 # Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
 # credential_skills rows (the incremental refresh) is keyed on it.
-MAPPER_VERSION = "2026-12-01.1"
+MAPPER_VERSION = "2026-12-01.2"
 FRAMEWORKS = ("esco", "onet")
 VERSIONS = {"esco": ESCO_VERSION, "onet": ONET_VERSION}
 SCORER_PATH = Path(__file__).with_name("data") / "scorer.json"
@@ -112,6 +112,7 @@ class _Entry:
     norm: str
     stems: tuple[str, ...]
     ambiguous: frozenset[str]  # stems of this label that are false-friend words
+    part: bool = False  # one subject of a field's name ("humanities" of "arts and humanities")
 
 
 FEATURES = ("bias", "exact", "joined", "stem_eq", "cov_query", "cov_label", "pref", "fuzzy", "bm25_rank",
@@ -154,16 +155,28 @@ class SkillMapper:
         self.keys: dict[str, dict[str, dict[object, list[int]]]] = {
             f: {"norm": {}, "joined": {}, "stem": {}} for f in FRAMEWORKS}
         self.by_id: dict[str, int] = {}
-        everyday: set[str] = set()  # words ESCO's own labels write in lower case ("go to", "spark erosion")
+        # words ESCO's own labels write in lower case ("go to", "spark erosion") in at least two labels: one odd
+        # label ("Db.linux") does not make a name an everyday word
+        seen_lower: dict[str, int] = {}
         for row in rows:
             if row[1] == "esco":
-                everyday.update(_LOWER.findall(" ".join([row[2], *(row[3] or [])])))
+                for label in [row[2], *(row[3] or [])]:
+                    for w in set(_LOWER.findall(label)):
+                        seen_lower[w] = seen_lower.get(w, 0) + 1
+        everyday = {w for w, n in seen_lower.items() if n >= 2}
+        self.occupation_words = _occupation_words()
         for sid, fw, label, alts, ctype, desc, parent_label, uri, code, collections in rows:
             ci = len(self.concepts)
             segmented = "segmented-labels" in (collections or [])
             # a lower-case one-word cut of a run-together string is too unsure; an acronym ("GIS") is not
             names = [label] + [a for a in (alts or []) if a and a != label
                                and not (segmented and " " not in a.strip() and a.islower())]
+            kind = _kind(fw, sid, ctype)
+            parts = 0
+            if "isced-f" in sid:  # a field of education names each of its parts ("arts and humanities")
+                extra = [p for p in _field_parts(label) if p not in names]
+                names += extra
+                parts = len(extra)
             if segmented:  # the run starts with the preferred label: its leading words may be the whole of it
                 words = label.split()
                 names += [" ".join(words[:k]) for k in range(len(words) - 1, 0, -1)
@@ -173,21 +186,21 @@ class SkillMapper:
             for st in name_stems:
                 context.update(st)
             context.update(stem(w) for w in _WORD.findall((desc or "").lower()) if w not in STOPWORDS)
-            kind = _kind(fw, sid, ctype)
             public = uri if fw == "esco" and uri else (code if kind == "commodity" else label)
             self.concepts.append(_Concept(sid, fw, label, public, kind, frozenset(context), segmented))
             self.by_id[sid] = ci
             for i, name in enumerate(names):
                 n = normalise(name)
-                if not n:
+                if not n or (i and n.split()[-1] in STOPWORDS):  # a cut that ends mid-phrase ("ethics of")
                     continue
                 ei = len(self.entries[fw])
                 st = name_stems[i]
-                self.entries[fw].append(_Entry(ci, name, i == 0, n, st, ambiguous_words(name, everyday)))
+                self.entries[fw].append(_Entry(ci, name, i == 0, n, st, ambiguous_words(name, everyday),
+                                               part=i >= len(names) - parts))
                 k = self.keys[fw]
                 k["norm"].setdefault(n, []).append(ei)
                 k["joined"].setdefault(n.replace(" ", ""), []).append(ei)
-                for sk in _keys(st):
+                for sk in _keys(st, n.split()[0] in GENERIC_VERBS):
                     k["stem"].setdefault(sk, []).append(ei)
         self.bm25 = {fw: BM25([e.stems for e in self.entries[fw]]) for fw in FRAMEWORKS}
         self.scorer = scorer if scorer is not None else load_scorer()
@@ -254,7 +267,7 @@ class SkillMapper:
             e = self.entries[fw][ei]
             c = self.concepts[e.concept]
             f = self._features(n, qstems, qkey, e, c, how, ranks.get(ei))
-            refusal = self._false_friend(qstems, e, c)
+            refusal = self._false_friend(qstems, e, c, raw)
             evidence = _evidence(how, e, ranks.get(ei), f) if refusal is None else refusal
             f["refused"] = refusal is not None
             f["p"] = 0.0 if refusal else self._prob(f)
@@ -285,10 +298,12 @@ class SkillMapper:
             "same_words": (inter / len(qs) if qs else 0.0) * (inter / len(ls) if ls else 0.0),
         }
 
-    def _false_friend(self, qstems: list[str], e: _Entry, c: _Concept) -> str | None:
+    def _false_friend(self, qstems: list[str], e: _Entry, c: _Concept, raw: str = "") -> str | None:
         shared = set(qstems) & set(e.stems)
         if len(shared) != 1 or not shared <= e.ambiguous:
             return None  # two words together ("Microsoft Windows", "Power BI") name the thing
+        if raw and _named_as_product(raw, shared):
+            return None  # "Windows 11", "Getting Started with Go": written as the name of a thing
         others = [t for t in qstems if t not in shared and len(t) > 1]
         support = [t for t in others if t in c.context]
         if support:
@@ -318,20 +333,142 @@ class SkillMapper:
         return 1.0 / (1.0 + math.exp(-z))
 
     def _match(self, raw: str, framework: str, top: int = 1) -> tuple[SkillMatch, ...]:
-        out = []
-        threshold = self.scorer["threshold"]
-        ranked = [t for t in self.candidates(raw, framework) if not t[1]["refused"]]
-        for i, (e, f, evidence) in enumerate(ranked[:top]):
-            score = self.accept_prob(ranked, i)
-            if score < threshold:
-                break
+        """Tiers from sure to fuzzy; the first tier that yields concepts leads, the later ones only fill ``top``:
+
+        1. the whole string equals a label (same text, same letters, same word stems): accepted unless a
+           false-friend rule fires; when several concepts carry that label the preferred-label, unsegmented,
+           most specific one leads;
+        2. a part of it does (split at ``:`` ``,`` ``&`` "and" ..., or without a course frame such as
+           "Introduction to", "Getting Started with", "for Everyone");
+        3. a phrase inside it does (a product family: "Azure Monitor" -> *Azure*; "First Step Korean" ->
+           *Korean*); one word only when it is a name, not an everyday word;
+        4. the calibrated scorer over the BM25 candidates (the fuzzy remainder).
+
+        A string that names an occupation ("Software Developers") gets nothing beyond tier 1."""
+        qstems = tokens(raw)
+        words = normalise(raw).split()
+        occupation = bool(words) and words[-1] in self.occupation_words
+        picks: list[tuple[_Entry, float, str, str]] = []  # entry, score, method, evidence
+        for e, how in self._equal(raw, framework, qstems, raw):
+            if occupation and how != "exact":
+                continue  # "Software Developers" has the stems of "software development"
+            picks.append((e, _TIER_SCORE[how] - 0.03 * self.concepts[e.concept].segmented,
+                          "exact" if how == "exact" and e.pref else "alt_label",
+                          _evidence(how, e, None, {})))
+        if not picks and occupation:
+            return ()
+        if not picks or top > len(picks):
+            for part in _parts(raw):
+                for e, how in self._equal(part, framework, qstems, raw):
+                    if " " not in part.strip() and (how == "verb" or how == "stem" and not _inflection(part, e.label)):
+                        continue  # a one-word part: "Chemicals" is not "utilize chemicals", "Digital" not "Digitizing"
+                    picks.append((e, 0.9 - 0.03 * self.concepts[e.concept].segmented, "part",
+                                  f"the part {part!r} is the same as the label {e.label!r} ({how})"))
+        if not picks or top > len(picks):
+            for e, gram in self._phrases(words, framework, qstems, raw):
+                picks.append((e, 0.85 if " " in gram else 0.8, "phrase",
+                              f"the phrase {gram!r} inside it is the label {e.label!r}"))
+        if not picks or top > len(picks):
+            threshold = self.scorer["threshold"]
+            ranked = [t for t in self.candidates(raw, framework) if not t[1]["refused"]]
+            for i, (e, _f, evidence) in enumerate(ranked[:top]):
+                score = self.accept_prob(ranked, i)
+                if score < threshold:
+                    break
+                picks.append((e, min(score, 0.79), "scored", evidence))
+        out, seen = [], set()
+        for e, score, method, evidence in picks:
             c = self.concepts[e.concept]
-            method = {1.0: "exact"}.get(f["exact"], "") or ("alt_label" if f["joined"] or f["stem_eq"] else "scored")
-            if method == "exact" and not e.pref:
-                method = "alt_label"
+            if c.skill_id in seen:
+                continue
+            seen.add(c.skill_id)
             out.append(SkillMatch(c.skill_id, c.label, framework, round(score, 4), evidence, c.public_id,
                                   method, e.label))
+            if len(out) == top:
+                break
         return tuple(out)
+
+    def _equal(self, text: str, fw: str, qstems: list[str], raw: str) -> list[tuple[_Entry, str]]:
+        """Entries whose label equals ``text`` (same text, same letters, same stems; a trailing version number
+        aside: "CSS3", "Windows 11"), best first, one per concept; false friends refused by ``raw``'s words."""
+        n = normalise(text)
+        if not n:
+            return []
+        k = self.keys[fw]
+        hits: dict[int, str] = {}
+        bare = _VERSION.sub("", n).strip()
+        for key in dict.fromkeys([n, bare]):
+            if not key:
+                continue
+            for ei in k["norm"].get(key, []):
+                hits.setdefault(ei, "exact")
+            for ei in k["joined"].get(key.replace(" ", ""), []):
+                hits.setdefault(ei, "joined")
+            qkey = stem_key(key)
+            for ei in k["stem"].get(qkey, []) if qkey else []:
+                e = self.entries[fw][ei]
+                hits.setdefault(ei, "stem" if key_of(e.stems) == qkey else "verb")
+        ranked = []
+        for ei, how in hits.items():
+            e = self.entries[fw][ei]
+            c = self.concepts[e.concept]
+            if self._false_friend(qstems, e, c, raw) is None:
+                ranked.append((self._preference(e, how), e, how))
+        out, seen = [], set()
+        for _, e, how in sorted(ranked, key=lambda t: t[0]):
+            if e.concept not in seen:
+                seen.add(e.concept)
+                out.append((e, how))
+        return out
+
+    def _preference(self, e: _Entry, how: str) -> tuple:
+        """Which of several concepts carrying the same label leads: its preferred label, then unsegmented,
+        then the closer kind of match, a skill or knowledge concept before a group, the fewest other words."""
+        c = self.concepts[e.concept]
+        own = set(tokens(c.label))
+        extra = len(own - set(e.stems) - _GENERIC_STEMS)
+        covers = set(key_of(e.stems)) - _VERB_STEMS <= own  # "strategic planning" is in the label, not only an alt
+        return (e.part, not (e.pref and how == "exact"), _HOW_RANK[how], not covers, c.segmented, not e.pref,
+                c.kind in ("group", "commodity"), extra, len(c.label), c.skill_id)
+
+    def _phrases(self, words: list[str], fw: str, qstems: list[str], raw: str) -> list[tuple[_Entry, str]]:
+        """Labels found as a phrase strictly inside the string: a product family first ("Azure Monitor" ->
+        *Azure*, the name the string starts with), then longest, then leftmost. One word counts only when the
+        label writes it as a name ("Azure", "Korean"), not as an everyday word."""
+        found: list[tuple[tuple, _Entry, str]] = []
+        first = raw.strip().split()[:1]
+        family = bool(first) and not first[0].islower()
+        k = self.keys[fw]
+        for size in range(len(words) - 1, 0, -1):
+            for i in range(len(words) - size + 1):
+                gram_words = words[i:i + size]
+                gram = " ".join(gram_words)
+                edges = (gram_words[0], gram_words[-1])
+                if gram in _STOP_PHRASES or gram in _VENDOR_NAMES or any(
+                        w in STOPWORDS or stem(w) in _FILLER_STEM_SET for w in edges):
+                    continue
+                eis = list(k["norm"].get(gram, []))
+                gstems = tuple(tokens(gram))
+                if size > 1 and (gk := stem_key(gram)):
+                    eis += k["stem"].get(gk, [])
+                for ei in dict.fromkeys(eis):
+                    e = self.entries[fw][ei]
+                    c = self.concepts[e.concept]
+                    if e.norm != gram and e.stems != gstems:
+                        continue  # inside a string only the same words in the same order: not "manage resources"
+                    if size == 1 and (not _is_name(e.label, gram, fw, c.label) or e.ambiguous):
+                        continue
+                    if self._false_friend(qstems, e, c, raw) is not None:
+                        continue
+                    lead = not (family and size == 1 and i == 0)
+                    found.append(((lead, -size, i, self._preference(e, "exact" if e.norm == gram else "stem")),
+                                  e, gram))
+        out, seen = [], set()
+        for _, e, gram in sorted(found, key=lambda t: t[0]):
+            if e.concept not in seen:
+                seen.add(e.concept)
+                out.append((e, gram))
+        return out
 
     def best(self, raw: str, framework: str) -> SkillMatch | None:
         hits = self.match(raw, framework)
@@ -423,12 +560,119 @@ _CASED = re.compile(r"[A-Za-z0-9]*[A-Z][A-Za-z0-9]*")  # a word with a capital: 
 _VERB_STEMS = frozenset(stem(w) for w in GENERIC_VERBS)
 
 
-def _keys(stems: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """Stem keys of a label: its own, and without a leading generic verb ("use databases" -> "databases")."""
+_TIER_SCORE = {"exact": 0.99, "joined": 0.97, "stem": 0.95, "verb": 0.93}
+_HOW_RANK = {"exact": 0, "joined": 1, "stem": 2, "verb": 3}  # verb: equal once a leading generic verb is dropped
+# words a concept's label may add without naming anything more specific ("Business intelligence software")
+_GENERIC_STEMS = frozenset(stem(w) for w in "software system systems service services tool tools program".split())
+_VERSION = re.compile(r"(?<=[a-z])\s*\d+(?:\s\d+)*$|(?<=\s)v?\d+(?:\s\d+)*$")  # "css3", "windows 11", "python 3"
+_FILLER_STEM_SET = frozenset(stem(w) for w in FILLER)
+_VENDOR_NAMES = frozenset(normalise(v) for v in _VENDORS)  # "Adobe" alone is no product
+# Course frames around a subject: "Introduction to X", "Getting Started with X", "X for Everyone", "X, Part 1".
+_FRAME_HEAD = re.compile(
+    r"^(?:(?:an?|the)\s+)?(?:(?:gentle\s+|quick\s+|brief\s+)?(?:introduction|intro|getting\s+started|get\s+started|"
+    r"beginner'?s?\s+guide|guide|fundamentals|foundations|principles|basics|essentials|overview|first\s+steps?|"
+    r"(?:your\s+|a\s+)?first\s+course)\s+(?:to|with|of|in|on|for|into)|learn(?:ing)?|mastering|master|understanding|"
+    r"exploring|explore|discover|everyday|practical|hands\s+on|complete|the\s+complete|programming\s+(?:in|with))\s+",
+    re.I)
+_FRAME_TAIL = re.compile(
+    r"\s+(?:for\s+(?:everyone|everybody|beginners|dummies|all|business|professionals)|part\s+\d+|a\s+first\s+course|"
+    r"made\s+easy|in\s+practice|in\s+action|crash\s+course|course|specialization|basics|essentials|fundamentals|"
+    r"bootcamp|masterclass|101|\d+|i{1,3}|iv)$", re.I)
+_SPLIT = re.compile(r"\s*(?:[:;,|()\[\]!?]|\s[-–—]\s|\band\b|&|\s\+\s)\s*", re.I)
+
+
+def strip_frames(text: str) -> str:
+    """The subject of a course-like string without its frame ("Getting Started with Go" -> "Go")."""
+    t = text.strip(" .-")
+    while True:
+        s = _FRAME_TAIL.sub("", _FRAME_HEAD.sub("", t)).strip(" .-")
+        if s == t or not s:
+            return t
+        t = s
+
+
+def _parts(raw: str) -> list[str]:
+    """The string's parts and their subjects, without the whole string itself."""
+    whole = normalise(raw)
+    out = []
+    for piece in [raw, *_SPLIT.split(raw)]:
+        if _FRAME_TAIL.fullmatch(" " + piece.strip()):
+            continue  # "Part 1"
+        for p in (piece, strip_frames(piece)):
+            if p and p.strip() and normalise(p) != whole and p not in out:
+                out.append(p)
+    return out
+
+
+def _inflection(word: str, label: str) -> bool:
+    """Singular and plural of one word ("Network" / "networks"), not other derivations sharing a stem."""
+    a, b = normalise(word), normalise(label)
+    return a.rstrip("s") == b.rstrip("s")
+
+
+def _named_as_product(raw: str, shared: set[str]) -> bool:
+    """The everyday word is written as the name of a thing: followed by a version number ("Windows 11") or
+    the whole subject of a course frame ("Getting Started with Go", "Introduction to R")."""
+    words = normalise(raw).split()
+    for i, w in enumerate(words):
+        if stem(w) in shared and i + 1 < len(words) and re.fullmatch(r"v?\d+", words[i + 1]):
+            return True
+    subject = normalise(strip_frames(raw))
+    return subject != normalise(raw) and " " not in subject and stem(subject) in shared
+
+
+def _is_name(label: str, word: str, fw: str, concept_label: str = "") -> bool:
+    """A one-word label written as a name (a product, a language), not an everyday word: "Azure", "Excel",
+    "Korean", "SQL"; not "Algorithmic" (of O*NET's sentence-case "Algorithmic software") or "design". ESCO
+    writes everything else in lower case, so its capitals mean a name; O*NET capitalises the first word of
+    every label, so there the word must be capitalised inside the label too, or be the whole of it."""
+    if " " in label.strip() or label.islower() or len(word) < 2:
+        return False
+    if label.isupper() or fw == "esco":
+        return True
+    names = concept_label.split()
+    if len(names) == 1 or (len(names) > 1 and not names[1].islower()):
+        return _zipf(word) < COMMON_ZIPF
+    return any(w.lower() == word and not w.islower() for w in names[1:]) and _zipf(word) < COMMON_ZIPF
+
+
+def _occupation_words() -> frozenset[str]:
+    """Plural role nouns that end O*NET occupation titles ("Software Developers", "Information Security
+    Analysts"): a string ending in one names an occupation, not a skill."""
+    import csv
+
+    from .taxonomy import DATA_DIR
+
+    out = set()
+    with open(DATA_DIR / "occupation_data.tsv", encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            last = normalise(row["Title"].split(",")[0]).split()[-1:]
+            if last and last[0].endswith("s") and not last[0].endswith("ss") and last[0] not in _NOT_ROLES:
+                out.add(last[0])
+    return frozenset(out)
+
+
+_NOT_ROLES = frozenset("services occupations securities models servers guides markers forces monitors readers "
+                       "runners builders leaders".split())
+
+
+def _keys(stems: tuple[str, ...], verb: bool | None = None) -> list[tuple[str, ...]]:
+    """Stem keys of a label: its own, and without a leading generic verb ("use databases" -> "databases"; the
+    verb as written: "applied music" starts with an adjective)."""
     keys = [k for k in (key_of(stems),) if k]
-    if len(stems) > 1 and stems[0] in _VERB_STEMS and (rest := key_of(stems[1:])):
+    verb = stems[0] in _VERB_STEMS if verb is None and stems else verb
+    if len(stems) > 1 and verb and (rest := key_of(stems[1:])):
         keys.append(rest)
     return keys
+
+
+def _field_parts(label: str) -> list[str]:
+    """The subjects a field of education names: "arts and humanities" -> arts, humanities; "humanities (except
+    languages)" -> humanities; "history and archaeology not further defined" -> history, archaeology."""
+    core = re.sub(r"\s*\(.*?\)|\s+not\s+further\s+defined|\s+not\s+elsewhere\s+classified", "", label).strip()
+    parts = [p.strip() for p in re.split(r",|\band\b", core) if p.strip()]
+    out = [core] if core != label else []
+    return out + [p for p in parts if len(parts) > 1 and len(p) > 3]
 
 
 def _kind(fw: str, sid: str, ctype: str | None) -> str:
@@ -447,6 +691,8 @@ def _evidence(how: str, e: _Entry, rank: int | None, f: dict) -> str:
         return f"same letters as the {kind} {e.label!r} (spacing aside)"
     if how == "stem":
         return f"same word stems as the {kind} {e.label!r}"
+    if how == "verb":
+        return f"same word stems as the {kind} {e.label!r} without its leading verb"
     return (f"BM25 rank {rank + 1 if rank is not None else '-'} on the {kind} {e.label!r}; covers "
             f"{f['cov_query']:.0%} of the string's words and {f['cov_label']:.0%} of the label's")
 
