@@ -42,7 +42,7 @@ from .taxonomy import _VENDORS, ESCO_VERSION, ONET_VERSION, insert_rows, load_ta
 
 # Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
 # credential_skills rows (the incremental refresh) is keyed on it.
-MAPPER_VERSION = "2026-12-01.2"
+MAPPER_VERSION = "2026-12-01.3"
 FRAMEWORKS = ("esco", "onet")
 VERSIONS = {"esco": ESCO_VERSION, "onet": ONET_VERSION}
 SCORER_PATH = Path(__file__).with_name("data") / "scorer.json"
@@ -102,6 +102,7 @@ class _Concept:
     kind: str  # skill/competence | knowledge | group (ESCO hierarchy, ISCED-F) | commodity | technology
     context: frozenset[str] = field(default_factory=frozenset)  # stems of its labels, description, parent
     segmented: bool = False  # labels cut from a run-together string (scripts/build_esco_pillar.py): less sure
+    parent_label: str = ""  # an O*NET technology's commodity ("Presentation software" of Microsoft PowerPoint)
 
 
 @dataclass
@@ -153,7 +154,7 @@ class SkillMapper:
         self.concepts: list[_Concept] = []
         self.entries: dict[str, list[_Entry]] = {f: [] for f in FRAMEWORKS}
         self.keys: dict[str, dict[str, dict[object, list[int]]]] = {
-            f: {"norm": {}, "joined": {}, "stem": {}} for f in FRAMEWORKS}
+            f: {"norm": {}, "joined": {}, "stem": {}, "object": {}} for f in FRAMEWORKS}
         self.by_id: dict[str, int] = {}
         # words ESCO's own labels write in lower case ("go to", "spark erosion") in at least two labels: one odd
         # label ("Db.linux") does not make a name an everyday word
@@ -187,11 +188,12 @@ class SkillMapper:
                 context.update(st)
             context.update(stem(w) for w in _WORD.findall((desc or "").lower()) if w not in STOPWORDS)
             public = uri if fw == "esco" and uri else (code if kind == "commodity" else label)
-            self.concepts.append(_Concept(sid, fw, label, public, kind, frozenset(context), segmented))
+            self.concepts.append(_Concept(sid, fw, label, public, kind, frozenset(context), segmented,
+                                          parent_label or ""))
             self.by_id[sid] = ci
             for i, name in enumerate(names):
                 n = normalise(name)
-                if not n or (i and n.split()[-1] in STOPWORDS):  # a cut that ends mid-phrase ("ethics of")
+                if not n or (i and {n.split()[0], n.split()[-1]} & STOPWORDS):  # a cut mid-phrase ("ethics of")
                     continue
                 ei = len(self.entries[fw])
                 st = name_stems[i]
@@ -202,10 +204,26 @@ class SkillMapper:
                 k["joined"].setdefault(n.replace(" ", ""), []).append(ei)
                 for sk in _keys(st, n.split()[0] in GENERIC_VERBS):
                     k["stem"].setdefault(sk, []).append(ei)
+                # an ESCO skill is a verb and its object ("analyse big data"): the object names it too
+                if kind == "skill/competence" and len(st) >= 3 and name.islower() and \
+                        n.split()[0] not in GENERIC_VERBS and len(obj := key_of(st[1:])) == len(set(st[1:])) >= 2:
+                    k["object"].setdefault(obj, []).append(ei)
+        self._share_context()
         self.bm25 = {fw: BM25([e.stems for e in self.entries[fw]]) for fw in FRAMEWORKS}
         self.scorer = scorer if scorer is not None else load_scorer()
         self.match = lru_cache(maxsize=65536)(self._match)
         self.max_ngram = 6
+
+    def _share_context(self) -> None:
+        """An O*NET technology has no description: it borrows the context of the ESCO concepts that carry one of
+        its labels ("R" is a statistics language in ESCO), so "Statistics and R" finds O*NET's R too."""
+        esco_norm = self.keys["esco"]["norm"]
+        extra: dict[int, set[str]] = {}
+        for e in self.entries["onet"]:
+            for ei in esco_norm.get(e.norm, []):
+                extra.setdefault(e.concept, set()).update(self.concepts[self.entries["esco"][ei].concept].context)
+        for ci, words in extra.items():
+            self.concepts[ci].context = self.concepts[ci].context | words
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
@@ -335,39 +353,23 @@ class SkillMapper:
     def _match(self, raw: str, framework: str, top: int = 1) -> tuple[SkillMatch, ...]:
         """Tiers from sure to fuzzy; the first tier that yields concepts leads, the later ones only fill ``top``:
 
-        1. the whole string equals a label (same text, same letters, same word stems): accepted unless a
-           false-friend rule fires; when several concepts carry that label the preferred-label, unsegmented,
-           most specific one leads;
+        1. the whole string equals a label (same text, same letters, same word stems, the object of a skill's
+           verb): accepted unless a false-friend rule fires; when several concepts carry that label the
+           preferred-label, unsegmented, most specific one leads;
         2. a part of it does (split at ``:`` ``,`` ``&`` "and" ..., or without a course frame such as
            "Introduction to", "Getting Started with", "for Everyone");
         3. a phrase inside it does (a product family: "Azure Monitor" -> *Azure*; "First Step Korean" ->
            *Korean*); one word only when it is a name, not an everyday word;
-        4. the calibrated scorer over the BM25 candidates (the fuzzy remainder).
+        4. for ESCO, a product O*NET knows stands for the skill of its kind ("Microsoft PowerPoint" is O*NET's
+           *Presentation software*, ESCO's *use presentation software*);
+        5. the calibrated scorer over the BM25 candidates (the fuzzy remainder).
 
-        A string that names an occupation ("Software Developers") gets nothing beyond tier 1."""
-        qstems = tokens(raw)
-        words = normalise(raw).split()
-        occupation = bool(words) and words[-1] in self.occupation_words
-        picks: list[tuple[_Entry, float, str, str]] = []  # entry, score, method, evidence
-        for e, how in self._equal(raw, framework, qstems, raw):
-            if occupation and how != "exact":
-                continue  # "Software Developers" has the stems of "software development"
-            picks.append((e, _TIER_SCORE[how] - 0.03 * self.concepts[e.concept].segmented,
-                          "exact" if how == "exact" and e.pref else "alt_label",
-                          _evidence(how, e, None, {})))
-        if not picks and occupation:
+        A string that names an occupation ("Software Developers") gets nothing beyond an exact label."""
+        picks = self._lexical(raw, framework, top)
+        if picks is None:
             return ()
-        if not picks or top > len(picks):
-            for part in _parts(raw):
-                for e, how in self._equal(part, framework, qstems, raw):
-                    if " " not in part.strip() and (how == "verb" or how == "stem" and not _inflection(part, e.label)):
-                        continue  # a one-word part: "Chemicals" is not "utilize chemicals", "Digital" not "Digitizing"
-                    picks.append((e, 0.9 - 0.03 * self.concepts[e.concept].segmented, "part",
-                                  f"the part {part!r} is the same as the label {e.label!r} ({how})"))
-        if not picks or top > len(picks):
-            for e, gram in self._phrases(words, framework, qstems, raw):
-                picks.append((e, 0.85 if " " in gram else 0.8, "phrase",
-                              f"the phrase {gram!r} inside it is the label {e.label!r}"))
+        if not picks and framework == "esco":
+            picks = self._via_product(raw)
         if not picks or top > len(picks):
             threshold = self.scorer["threshold"]
             ranked = [t for t in self.candidates(raw, framework) if not t[1]["refused"]]
@@ -387,6 +389,64 @@ class SkillMapper:
             if len(out) == top:
                 break
         return tuple(out)
+
+    def _lexical(self, raw: str, framework: str, top: int = 1) -> list | None:
+        """Tiers 1-3 as (entry, score, method, evidence); None for an occupation (nothing else may match)."""
+        qstems = tokens(raw)
+        words = normalise(raw).split()
+        occupation = bool(words) and words[-1] in self.occupation_words
+        picks: list[tuple[_Entry, float, str, str]] = []
+        for e, how in self._equal(raw, framework, qstems, raw):
+            if occupation and how != "exact":
+                continue  # "Software Developers" has the stems of "software development"
+            picks.append((e, _TIER_SCORE[how] - 0.03 * self.concepts[e.concept].segmented,
+                          "exact" if how == "exact" and e.pref else "alt_label",
+                          _evidence(how, e, None, {})))
+        if not picks and occupation:
+            return None
+        if not picks or top > len(picks):
+            found = []
+            for part in _parts(raw):
+                for e, how in self._equal(part, framework, qstems, raw):
+                    if " " not in part.strip() and (how in ("verb", "object") or
+                                                    how == "stem" and not _inflection(part, e.label)):
+                        continue  # a one-word part: "Chemicals" is not "utilize chemicals", "Digital" not "Digitizing"
+                    found.append((self._preference(e, how), e, part, how))
+            for _, e, part, how in sorted(found, key=lambda t: t[0]):  # the best-named part leads
+                picks.append((e, 0.9 - 0.03 * self.concepts[e.concept].segmented, "part",
+                              f"the part {part!r} is the same as the label {e.label!r} ({how})"))
+        if (not picks or top > len(picks)) and not (framework == "esco" and self._product_family(raw)):
+            for e, gram in self._phrases(words, framework, qstems, raw):
+                picks.append((e, 0.85 if " " in gram else 0.8, "phrase",
+                              f"the phrase {gram!r} inside it is the label {e.label!r}"))
+        return picks
+
+    def _product_family(self, raw: str) -> bool:
+        """The string starts with the name of an O*NET product family ("Azure Resource Manager"): the words
+        after it are part of a product's name, not skills of their own."""
+        first = raw.strip().split()[:1]
+        if not first or first[0].islower() or " " not in raw.strip():
+            return False
+        w = normalise(first[0])
+        return any(_is_name(e.label, w, "onet", self.concepts[e.concept].label) and not e.ambiguous
+                   for ei in self.keys["onet"]["norm"].get(w, []) if (e := self.entries["onet"][ei]))
+
+    def _via_product(self, raw: str) -> list:
+        """ESCO concepts for a product: the ESCO label equal to the kind of software O*NET files it under."""
+        for e, _score, method, _ev in (self._lexical(raw, "onet") or [])[:1]:
+            c = self.concepts[e.concept]
+            kind = c.parent_label if c.kind == "technology" and method in ("exact", "alt_label", "phrase") else ""
+            if not kind:
+                continue
+            qstems = tokens(kind)
+            bare = re.sub(r"\s+software$", "", kind)
+            for target in (kind, bare) if " " in bare else (kind,):
+                hits = [(h, how) for h, how in self._equal(target, "esco", qstems, target)
+                        if how in ("exact", "joined", "verb") and not self.concepts[h.concept].segmented]
+                if hits:
+                    h = hits[0][0]
+                    return [(h, 0.8, "product", f"O*NET files {c.label!r} under {kind!r}, ESCO's {h.label!r}")]
+        return []
 
     def _equal(self, text: str, fw: str, qstems: list[str], raw: str) -> list[tuple[_Entry, str]]:
         """Entries whose label equals ``text`` (same text, same letters, same stems; a trailing version number
@@ -408,6 +468,8 @@ class SkillMapper:
             for ei in k["stem"].get(qkey, []) if qkey else []:
                 e = self.entries[fw][ei]
                 hits.setdefault(ei, "stem" if key_of(e.stems) == qkey else "verb")
+            for ei in k["object"].get(qkey, []) if len(qkey) >= 2 else []:
+                hits.setdefault(ei, "object")
         ranked = []
         for ei, how in hits.items():
             e = self.entries[fw][ei]
@@ -458,6 +520,8 @@ class SkillMapper:
                         continue  # inside a string only the same words in the same order: not "manage resources"
                     if size == 1 and (not _is_name(e.label, gram, fw, c.label) or e.ambiguous):
                         continue
+                    if size == 1 and i > 0 and words[i - 1] == "in" and "languag" in c.context:
+                        continue  # "Critical Thinking in French": the language it is taught in
                     if self._false_friend(qstems, e, c, raw) is not None:
                         continue
                     lead = not (family and size == 1 and i == 0)
@@ -560,8 +624,9 @@ _CASED = re.compile(r"[A-Za-z0-9]*[A-Z][A-Za-z0-9]*")  # a word with a capital: 
 _VERB_STEMS = frozenset(stem(w) for w in GENERIC_VERBS)
 
 
-_TIER_SCORE = {"exact": 0.99, "joined": 0.97, "stem": 0.95, "verb": 0.93}
-_HOW_RANK = {"exact": 0, "joined": 1, "stem": 2, "verb": 3}  # verb: equal once a leading generic verb is dropped
+_TIER_SCORE = {"exact": 0.99, "joined": 0.97, "stem": 0.95, "verb": 0.93, "object": 0.88}
+# verb: equal once a leading generic verb is dropped; object: the object of a skill's verb ("analyse big data")
+_HOW_RANK = {"exact": 0, "joined": 1, "stem": 2, "verb": 3, "object": 4}
 # words a concept's label may add without naming anything more specific ("Business intelligence software")
 _GENERIC_STEMS = frozenset(stem(w) for w in "software system systems service services tool tools program".split())
 _VERSION = re.compile(r"(?<=[a-z])\s*\d+(?:\s\d+)*$|(?<=\s)v?\d+(?:\s\d+)*$")  # "css3", "windows 11", "python 3"
@@ -615,10 +680,13 @@ def _named_as_product(raw: str, shared: set[str]) -> bool:
     the whole subject of a course frame ("Getting Started with Go", "Introduction to R")."""
     words = normalise(raw).split()
     for i, w in enumerate(words):
-        if stem(w) in shared and i + 1 < len(words) and re.fullmatch(r"v?\d+", words[i + 1]):
+        if stem(w) in shared and i + 1 < len(words) and re.fullmatch(r"v?\d+|programming|language", words[i + 1]):
+            return True  # "Windows 11", "R Programming", "Go language"
+    for part in _SPLIT.split(raw):
+        subject = normalise(strip_frames(part))
+        if subject != normalise(part) and " " not in subject and stem(subject) in shared:
             return True
-    subject = normalise(strip_frames(raw))
-    return subject != normalise(raw) and " " not in subject and stem(subject) in shared
+    return False
 
 
 def _is_name(label: str, word: str, fw: str, concept_label: str = "") -> bool:
@@ -693,6 +761,8 @@ def _evidence(how: str, e: _Entry, rank: int | None, f: dict) -> str:
         return f"same word stems as the {kind} {e.label!r}"
     if how == "verb":
         return f"same word stems as the {kind} {e.label!r} without its leading verb"
+    if how == "object":
+        return f"the object of the {kind} {e.label!r}"
     return (f"BM25 rank {rank + 1 if rank is not None else '-'} on the {kind} {e.label!r}; covers "
             f"{f['cov_query']:.0%} of the string's words and {f['cov_label']:.0%} of the label's")
 
