@@ -110,7 +110,7 @@ def _logistic(X, y, lam: float = 1.0):
 
 
 def fit(labels_path: Path = LABELS, min_precision: float = 0.92) -> dict:
-    """Fit the scorer on the tuning set: (1) the ranking model over every candidate (y = it is an accepted
+    """Fit the scorer on the tuning set's pairs that the label rules leave open: (1) the ranking model over every candidate (y = it is an accepted
     concept), (2) the acceptance model over each pair's best candidate (y = it is right), (3) the lowest
     threshold on the acceptance probability whose top-1 precision stays at ``min_precision`` (best F1)."""
     import numpy as np
@@ -119,7 +119,8 @@ def fit(labels_path: Path = LABELS, min_precision: float = 0.92) -> dict:
 
     mapper = SkillMapper.from_vendored()
     mapper.use_scorer({"weights": {}, "threshold": 0.5})  # features only
-    rows = read_labels(labels_path)
+    # the scorer decides only what the label rules leave open (no whole, part, phrase or product match)
+    rows = [r for r in read_labels(labels_path) if not mapper.rule_matches(r["raw"], r["framework"])]
     X, y = [], []
     for row in rows:
         for e, f, _ in mapper.candidates(row["raw"], row["framework"]):

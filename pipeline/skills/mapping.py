@@ -390,6 +390,13 @@ class SkillMapper:
                 break
         return tuple(out)
 
+    def rule_matches(self, raw: str, framework: str) -> bool | None:
+        """Whether tiers 1-4 decide the string (True: a concept; None: refused as an occupation)."""
+        picks = self._lexical(raw, framework)
+        if picks is None:
+            return None
+        return bool(picks or (framework == "esco" and self._via_product(raw)))
+
     def _lexical(self, raw: str, framework: str, top: int = 1) -> list | None:
         """Tiers 1-3 as (entry, score, method, evidence); None for an occupation (nothing else may match)."""
         qstems = tokens(raw)
@@ -415,8 +422,11 @@ class SkillMapper:
             for _, e, part, how in sorted(found, key=lambda t: t[0]):  # the best-named part leads
                 picks.append((e, 0.9 - 0.03 * self.concepts[e.concept].segmented, "part",
                               f"the part {part!r} is the same as the label {e.label!r} ({how})"))
-        if (not picks or top > len(picks)) and not (framework == "esco" and self._product_family(raw)):
+        if not picks or top > len(picks):
+            family = framework == "esco" and self._product_family(raw)
             for e, gram in self._phrases(words, framework, qstems, raw):
+                if family and not gram.startswith(words[0]):
+                    continue  # "Azure Resource Manager" is no resource management: a product's name
                 picks.append((e, 0.85 if " " in gram else 0.8, "phrase",
                               f"the phrase {gram!r} inside it is the label {e.label!r}"))
         return picks
@@ -518,8 +528,9 @@ class SkillMapper:
                     c = self.concepts[e.concept]
                     if e.norm != gram and e.stems != gstems:
                         continue  # inside a string only the same words in the same order: not "manage resources"
-                    if size == 1 and (not _is_name(e.label, gram, fw, c.label) or e.ambiguous):
-                        continue
+                    if size == 1 and (not _is_name(e.label, gram, fw, c.label) or
+                                      e.ambiguous and not _named_as_product(raw, set(e.ambiguous))):
+                        continue  # an everyday word alone inside a longer string needs "R Programming", "Go 1.22"
                     if size == 1 and i > 0 and words[i - 1] == "in" and "languag" in c.context:
                         continue  # "Critical Thinking in French": the language it is taught in
                     if self._false_friend(qstems, e, c, raw) is not None:
@@ -642,7 +653,7 @@ _FRAME_HEAD = re.compile(
 _FRAME_TAIL = re.compile(
     r"\s+(?:for\s+(?:everyone|everybody|beginners|dummies|all|business|professionals)|part\s+\d+|a\s+first\s+course|"
     r"made\s+easy|in\s+practice|in\s+action|crash\s+course|course|specialization|basics|essentials|fundamentals|"
-    r"bootcamp|masterclass|101|\d+|i{1,3}|iv)$", re.I)
+    r"bootcamp|masterclass|programming|101|\d+|i{1,3}|iv)$", re.I)
 _SPLIT = re.compile(r"\s*(?:[:;,|()\[\]!?]|\s[-–—]\s|\band\b|&|\s\+\s)\s*", re.I)
 
 
