@@ -42,7 +42,7 @@ from .taxonomy import _VENDORS, ESCO_VERSION, ONET_VERSION, insert_rows, load_ta
 
 # Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
 # credential_skills rows (the incremental refresh) is keyed on it.
-MAPPER_VERSION = "2026-12-01.3"
+MAPPER_VERSION = "2026-12-01.4"
 FRAMEWORKS = ("esco", "onet")
 VERSIONS = {"esco": ESCO_VERSION, "onet": ONET_VERSION}
 SCORER_PATH = Path(__file__).with_name("data") / "scorer.json"
@@ -413,13 +413,13 @@ class SkillMapper:
             return None
         if not picks or top > len(picks):
             found = []
-            for part in _parts(raw):
+            for j, part in enumerate(_parts(raw)):
                 for e, how in self._equal(part, framework, qstems, raw):
                     if " " not in part.strip() and (how in ("verb", "object") or
                                                     how == "stem" and not _inflection(part, e.label)):
                         continue  # a one-word part: "Chemicals" is not "utilize chemicals", "Digital" not "Digitizing"
-                    found.append((self._preference(e, how), e, part, how))
-            for _, e, part, how in sorted(found, key=lambda t: t[0]):  # the best-named part leads
+                    found.append(((e.part, j, self._preference(e, how)), e, part, how))
+            for _, e, part, how in sorted(found, key=lambda t: t[0]):  # the first part leads, a field's subject last
                 picks.append((e, 0.9 - 0.03 * self.concepts[e.concept].segmented, "part",
                               f"the part {part!r} is the same as the label {e.label!r} ({how})"))
         if not picks or top > len(picks):
