@@ -20,7 +20,10 @@ Two label sets (columns raw, framework, expected, expected_label, kind, source):
     skill_mapping_labels.csv   the TUNING set: the scorer is fitted on it (``--fit``), so it is optimistic.
     skill_mapping_heldout.csv  the HELD-OUT set: written after the mapper was frozen, never tuned on.
 
-Run:  python -m evaluation.evaluate_skill_mapping [--labels PATH] [--errors] [--json] [--fit]
+Run:  python -m evaluation.evaluate_skill_mapping [--labels PATH] [--errors] [--json] [--fit] [--semantic DIR]
+
+``--semantic DIR`` measures with the optional semantic matching on (a local ONNX sentence encoder, see
+``pipeline/skills/semantic.py``); the default figures are those of the shipped default, lexical only.
 """
 
 from __future__ import annotations
@@ -189,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"labelled pairs to score (default: both {LABELS.name} and {HELDOUT.name})")
     ap.add_argument("--errors", action="store_true", help="list every wrong or missed pair")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--semantic", type=Path, default=None, metavar="DIR",
+                    help="turn on semantic matching with the encoder in DIR (model.onnx + tokenizer.json)")
+    ap.add_argument("--semantic-threshold", type=float, default=None, metavar="T")
     ap.add_argument("--fit", action="store_true",
                     help="fit the scorer on the tuning set and write pipeline/skills/data/scorer.json")
     args = ap.parse_args(argv)
@@ -200,6 +206,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {SCORER_PATH}: {scorer['fitted_on']}; tuning {scorer['tuning_figures']}")
         return 0
     mapper = SkillMapper.from_vendored()
+    if args.semantic is not None:
+        from pipeline.skills.semantic import Encoder
+
+        mapper.use_semantic(Encoder(args.semantic), args.semantic_threshold)
     sets = [(None, args.labels, None)] if args.labels is not None else list(LABEL_SETS)
     results = []
     for key, path, desc in sets:

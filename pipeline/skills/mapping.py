@@ -42,7 +42,7 @@ from .taxonomy import _VENDORS, ESCO_VERSION, ONET_VERSION, insert_rows, load_ta
 
 # Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
 # credential_skills rows (the incremental refresh) is keyed on it.
-MAPPER_VERSION = "2026-12-01.4"
+MAPPER_VERSION = "2026-12-01.5"
 FRAMEWORKS = ("esco", "onet")
 VERSIONS = {"esco": ESCO_VERSION, "onet": ONET_VERSION}
 SCORER_PATH = Path(__file__).with_name("data") / "scorer.json"
@@ -213,6 +213,8 @@ class SkillMapper:
         self.scorer = scorer if scorer is not None else load_scorer()
         self.match = lru_cache(maxsize=65536)(self._match)
         self.max_ngram = 6
+        self.semantic = None  # an optional sentence encoder (pipeline.skills.semantic), off by default
+        self.semantic_threshold = 1.0
 
     def _share_context(self) -> None:
         """An O*NET technology has no description: it borrows the context of the ESCO concepts that carry one of
@@ -228,11 +230,20 @@ class SkillMapper:
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state.pop("match", None)  # the per-mapper answer cache is rebuilt on load
+        state["semantic"] = None  # a model is a setting of the process, never part of the cached index
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         self.match = lru_cache(maxsize=65536)(self._match)
+
+    def use_semantic(self, encoder, threshold: float | None = None) -> None:
+        """Turn semantic matching on (an ``Encoder``) or off (None) and forget cached answers."""
+        from .semantic import DEFAULT_THRESHOLD
+
+        self.semantic = encoder
+        self.semantic_threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+        self.match.cache_clear()
 
     def use_scorer(self, scorer: dict) -> None:
         """Swap the scorer (the evaluation's threshold sweep) and forget cached answers."""
@@ -258,7 +269,16 @@ class SkillMapper:
 
     @classmethod
     def from_vendored(cls, scorer: dict | None = None) -> SkillMapper:
-        return _vendored(json.dumps(scorer, sort_keys=True) if scorer is not None else None)
+        """The mapper over the vendored taxonomy; semantic matching on when ``CREDCAT_SKILL_MODEL`` is set."""
+        from . import semantic
+
+        mapper = _vendored(json.dumps(scorer, sort_keys=True) if scorer is not None else None)
+        path = os.environ.get(semantic.SETTING, "").strip()
+        if path and (mapper.semantic is None or str(mapper.semantic.path.parent) != str(Path(path))):
+            mapper.use_semantic(semantic.from_setting())
+        elif not path and mapper.semantic is not None:
+            mapper.use_semantic(None)
+        return mapper
 
     # -- candidates and features -----------------------------------------------------------------------
     def candidates(self, raw: str, fw: str) -> list[tuple[_Entry, dict, str]]:
@@ -370,6 +390,8 @@ class SkillMapper:
             return ()
         if not picks and framework == "esco":
             picks = self._via_product(raw)
+        if not picks and self.semantic is not None:
+            picks = self._semantic(raw, framework)
         if not picks or top > len(picks):
             threshold = self.scorer["threshold"]
             ranked = [t for t in self.candidates(raw, framework) if not t[1]["refused"]]
@@ -430,6 +452,26 @@ class SkillMapper:
                 picks.append((e, 0.85 if " " in gram else 0.8, "phrase",
                               f"the phrase {gram!r} inside it is the label {e.label!r}"))
         return picks
+
+    def _semantic(self, raw: str, framework: str, k: int = 40) -> list:
+        """The BM25 candidate most similar in meaning (the optional encoder), when similar enough."""
+        qstems = tokens(raw)
+        entries = []
+        for ei in self.bm25[framework].top(qstems, k):
+            e = self.entries[framework][ei]
+            if self._false_friend(qstems, e, self.concepts[e.concept], raw) is None and not e.part:
+                entries.append(e)
+        if not entries:
+            return []
+        vecs = self.semantic.encode([raw] + [e.label for e in entries])
+        sims = vecs[1:] @ vecs[0]
+        best = int(sims.argmax())
+        sim = float(sims[best])
+        if sim < self.semantic_threshold:
+            return []
+        e = entries[best]
+        return [(e, round(min(sim, 0.99) * 0.8, 4), "semantic",
+                 f"semantic similarity {sim:.2f} to the label {e.label!r} (model {self.semantic.path.name})")]
 
     def _product_family(self, raw: str) -> bool:
         """The string starts with the name of an O*NET product family ("Azure Resource Manager"): the words
