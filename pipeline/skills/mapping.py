@@ -42,7 +42,7 @@ from .taxonomy import _VENDORS, ESCO_VERSION, ONET_VERSION, insert_rows, load_ta
 
 # Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
 # credential_skills rows (the incremental refresh) is keyed on it.
-MAPPER_VERSION = "2026-12-01.5"
+MAPPER_VERSION = "2026-12-01.6"
 FRAMEWORKS = ("esco", "onet")
 VERSIONS = {"esco": ESCO_VERSION, "onet": ONET_VERSION}
 SCORER_PATH = Path(__file__).with_name("data") / "scorer.json"
@@ -573,7 +573,11 @@ class SkillMapper:
                     if size == 1 and (not _is_name(e.label, gram, fw, c.label) or
                                       e.ambiguous and not _named_as_product(raw, set(e.ambiguous))):
                         continue  # an everyday word alone inside a longer string needs "R Programming", "Go 1.22"
-                    if size == 1 and i > 0 and words[i - 1] == "in" and "languag" in c.context:
+                    if size == 1 and _zipf(gram) >= COMMON_ZIPF and c.parent_label not in ("language", "languages") and \
+                            not _named_as_product(raw, {stem(gram)}) and \
+                            not any(t in c.context for t in qstems if t != stem(gram)):
+                        continue  # a common word ("Swift Decisions") is the name only where the rest says so
+                    if size == 1 and i > 0 and words[i - 1] == "in" and c.parent_label in ("language", "languages"):
                         continue  # "Critical Thinking in French": the language it is taught in
                     if self._false_friend(qstems, e, c, raw) is not None:
                         continue
