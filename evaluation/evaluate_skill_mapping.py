@@ -17,8 +17,11 @@ the kind of string:
 
 Two label sets (columns raw, framework, expected, expected_label, kind, source):
 
-    skill_mapping_labels.csv   the TUNING set: the scorer is fitted on it (``--fit``), so it is optimistic.
-    skill_mapping_heldout.csv  the HELD-OUT set: written after the mapper was frozen, never tuned on.
+    skill_mapping_labels.csv   the TUNING set: the rules were developed and the scorer fitted (``--fit``) on it,
+                               so it is optimistic. It holds the earlier sessions' held-out rows too (marked in
+                               ``source``): once looked at, a held-out row is tuning data.
+    skill_mapping_heldout.csv  the HELD-OUT set: labelled by someone who never ran the mapper, merged only after
+                               the mapper was frozen (commit "skills: freeze mapper"); never tuned on.
 
 Run:  python -m evaluation.evaluate_skill_mapping [--labels PATH] [--errors] [--json] [--fit] [--semantic DIR]
 
@@ -37,8 +40,8 @@ from pathlib import Path
 LABELS = Path(__file__).with_name("skill_mapping_labels.csv")
 HELDOUT = Path(__file__).with_name("skill_mapping_heldout.csv")
 LABEL_SETS = (
-    ("tuning", LABELS, "tuning set: the scorer was fitted on it (optimistic)"),
-    ("heldout", HELDOUT, "held-out set: written after the mapper was frozen, never tuned on"),
+    ("tuning", LABELS, "tuning set: the rules and the scorer were fitted on it (optimistic)"),
+    ("heldout", HELDOUT, "held-out set: labelled without running the mapper, merged after it was frozen"),
 )
 KINDS = ("exact", "synonym", "paraphrase", "product", "broad", "not_skill", "false_friend")
 

@@ -1,19 +1,35 @@
 """Mapping free skill strings, titles and learning outcomes to ESCO and O*NET concepts.
 
-For a short skill string (a tag such as "Active Listening" or "Tableau"), per framework:
+For a short skill string (a tag such as "Active Listening" or "Tableau"), per framework, tiers from sure to
+fuzzy (``SkillMapper._match``); the first that yields a concept decides:
 
-1. **Candidates**: labels equal to the string under one of three keys (``pipeline.skills.lexical``: normalised,
-   joined, word stems), plus the BM25 top labels (``bm25s`` over every preferred and alternative label).
-2. **Score**: a logistic model over a few features (which key matched, the share of the string's words the
-   label covers and the reverse, BM25 rank, preferred or alternative label, fuzzy ratio, concept kind) ranks
-   the candidates; a second one decides whether the best is right at all (its rank score, its margin over
-   the next, exact or same-stem match, one-word string). Both are fitted on the labelled tuning set
-   (``evaluation/evaluate_skill_mapping.py --fit`` writes ``data/scorer.json``), and a candidate is kept when
-   its acceptance probability (the reported score) reaches the fitted threshold.
-3. **False friends**: when every word the string shares with a label is a short word or an acronym or
-   name that is also a common English word (FIRST, APPS, Go, Spark, R), the match needs another word of the
-   string that the concept's own labels or description contain ("R programming"); otherwise it is refused
-   ("First Aid" is not FIRST software, "Power Apps" is not APPS).
+1. **Same label**: the whole string equals a label under one of the keys of ``pipeline.skills.lexical``
+   (normalised text; joined, "Power BI" == "PowerBI"; word stems, order-free and without filler words, so
+   "Active Listening" == "listen actively"; a leading generic verb dropped, "spreadsheets" == "use spreadsheets
+   software"; the object of an ESCO skill's verb, "Big Data" == "analyse big data"; a trailing version
+   number aside, "CSS3"). Accepted unless a false-friend rule fires. When several concepts carry the label,
+   the preferred-label match, the concept whose own label holds the words, the unsegmented, the more specific
+   one leads (``_preference``), instead of refusing for want of a margin.
+2. **A part**: the same for each part of the string (split at ``:`` ``,`` ``&`` "and" ...) and for its subject
+   without a course frame ("Introduction to", "Getting Started with", "for Everyone", "Part 1").
+3. **A phrase inside it**: a label found as a phrase; a product family first ("Azure Monitor" -> O*NET's
+   *Microsoft Azure software*); one word only when the label writes it as a name ("Azure", "Korean").
+4. **A product for ESCO**: the ESCO skill named like the kind of software O*NET files the product under
+   ("Microsoft PowerPoint" -> *Presentation software* -> *use presentation software*).
+5. **Semantic** (optional, off by default; ``pipeline.skills.semantic``): the BM25 candidate closest in
+   meaning by a local sentence encoder.
+6. **Scorer**: a logistic model over BM25 candidates (features: which key matched, coverage both ways, BM25
+   rank, preferred or alternative label, fuzzy ratio, concept kind) and an acceptance model on the best, fitted
+   on the tuning pairs the rules above leave open (``evaluation/evaluate_skill_mapping.py --fit`` writes
+   ``data/scorer.json``); it accepts little.
+
+**False friends**: when every word the string shares with a label is a short word or an acronym or name that
+is also a common English word (FIRST, APPS, Go, Spark, R), the match needs another word of the string that the
+concept's own labels or description contain ("Statistics and R"; O*NET technologies borrow the description of
+the ESCO concept with the same label), or the string must write it as a name ("R Programming", "Windows 11",
+"Getting Started with Go"); otherwise it is refused ("First Aid" is not FIRST software, "Power Apps" is not
+APPS). A string naming an occupation ("Software Developers", from O*NET's occupation titles) gets nothing
+but an exact label. ``MAPPER_VERSION`` changes whenever any of this does.
 
 Titles, outcomes and descriptions are running text: only whole labels found as word n-grams count, with
 the same false-friend rule and without one-word lower-case labels.
@@ -371,20 +387,8 @@ class SkillMapper:
         return 1.0 / (1.0 + math.exp(-z))
 
     def _match(self, raw: str, framework: str, top: int = 1) -> tuple[SkillMatch, ...]:
-        """Tiers from sure to fuzzy; the first tier that yields concepts leads, the later ones only fill ``top``:
-
-        1. the whole string equals a label (same text, same letters, same word stems, the object of a skill's
-           verb): accepted unless a false-friend rule fires; when several concepts carry that label the
-           preferred-label, unsegmented, most specific one leads;
-        2. a part of it does (split at ``:`` ``,`` ``&`` "and" ..., or without a course frame such as
-           "Introduction to", "Getting Started with", "for Everyone");
-        3. a phrase inside it does (a product family: "Azure Monitor" -> *Azure*; "First Step Korean" ->
-           *Korean*); one word only when it is a name, not an everyday word;
-        4. for ESCO, a product O*NET knows stands for the skill of its kind ("Microsoft PowerPoint" is O*NET's
-           *Presentation software*, ESCO's *use presentation software*);
-        5. the calibrated scorer over the BM25 candidates (the fuzzy remainder).
-
-        A string that names an occupation ("Software Developers") gets nothing beyond an exact label."""
+        """The tiers of the module docstring: the first that yields concepts leads, later ones only fill ``top``
+        (a string naming an occupation gets nothing but an exact label)."""
         picks = self._lexical(raw, framework, top)
         if picks is None:
             return ()
