@@ -47,6 +47,7 @@ import json
 import math
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -881,8 +882,10 @@ def _vendored(scorer_json: str | None) -> SkillMapper:
         with open(tmp, "wb") as fh:
             pickle.dump(mapper, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-        for stale in path.parent.glob("skill-index-*.pickle"):  # indexes of older data or code
-            if stale != path:
+        # indexes of older data or code; only day-old ones: checkouts of other code sharing this cache folder
+        # (worktrees, a test's installed wheel) would otherwise delete each other's and rebuild in turn
+        for stale in path.parent.glob("skill-index-*.pickle"):
+            if stale != path and time.time() - stale.stat().st_mtime > 86400:
                 stale.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only home: build each time
