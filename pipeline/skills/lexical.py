@@ -23,7 +23,8 @@ FILLER = frozenset(
     course courses complete guide masterclass bootcamp everyone 101 i ii iii iv""".split()
 )
 # Verbs ESCO puts before a skill's object ("use databases", "apply first aid"): the noun phrase names it too.
-GENERIC_VERBS = frozenset("use utilise utilize apply perform demonstrate implement operate carry conduct practise".split())
+GENERIC_VERBS = frozenset(
+    "use utilise utilize apply perform demonstrate implement operate carry conduct practise show provide exhibit".split())
 # -ise spellings that are not the British form of an -ize word.
 _ISE_WORDS = frozenset(
     """exercise advise expertise enterprise otherwise premise promise compromise franchise merchandise supervise

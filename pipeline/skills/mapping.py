@@ -1,19 +1,35 @@
 """Mapping free skill strings, titles and learning outcomes to ESCO and O*NET concepts.
 
-For a short skill string (a tag such as "Active Listening" or "Tableau"), per framework:
+For a short skill string (a tag such as "Active Listening" or "Tableau"), per framework, tiers from sure to
+fuzzy (``SkillMapper._match``); the first that yields a concept decides:
 
-1. **Candidates**: labels equal to the string under one of three keys (``pipeline.skills.lexical``: normalised,
-   joined, word stems), plus the BM25 top labels (``bm25s`` over every preferred and alternative label).
-2. **Score**: a logistic model over a few features (which key matched, the share of the string's words the
-   label covers and the reverse, BM25 rank, preferred or alternative label, fuzzy ratio, concept kind) ranks
-   the candidates; a second one decides whether the best is right at all (its rank score, its margin over
-   the next, exact or same-stem match, one-word string). Both are fitted on the labelled tuning set
-   (``evaluation/evaluate_skill_mapping.py --fit`` writes ``data/scorer.json``), and a candidate is kept when
-   its acceptance probability (the reported score) reaches the fitted threshold.
-3. **False friends**: when every word the string shares with a label is a short word or an acronym or
-   name that is also a common English word (FIRST, APPS, Go, Spark, R), the match needs another word of the
-   string that the concept's own labels or description contain ("R programming"); otherwise it is refused
-   ("First Aid" is not FIRST software, "Power Apps" is not APPS).
+1. **Same label**: the whole string equals a label under one of the keys of ``pipeline.skills.lexical``
+   (normalised text; joined, "Power BI" == "PowerBI"; word stems, order-free and without filler words, so
+   "Active Listening" == "listen actively"; a leading generic verb dropped, "spreadsheets" == "use spreadsheets
+   software"; the object of an ESCO skill's verb, "Big Data" == "analyse big data"; a trailing version
+   number aside, "CSS3"). Accepted unless a false-friend rule fires. When several concepts carry the label,
+   the preferred-label match, the concept whose own label holds the words, the unsegmented, the more specific
+   one leads (``_preference``), instead of refusing for want of a margin.
+2. **A part**: the same for each part of the string (split at ``:`` ``,`` ``&`` "and" ...) and for its subject
+   without a course frame ("Introduction to", "Getting Started with", "for Everyone", "Part 1").
+3. **A phrase inside it**: a label found as a phrase; a product family first ("Azure Monitor" -> O*NET's
+   *Microsoft Azure software*); one word only when the label writes it as a name ("Azure", "Korean").
+4. **A product for ESCO**: the ESCO skill named like the kind of software O*NET files the product under
+   ("Microsoft PowerPoint" -> *Presentation software* -> *use presentation software*).
+5. **Semantic** (optional, off by default; ``pipeline.skills.semantic``): the BM25 candidate closest in
+   meaning by a local sentence encoder.
+6. **Scorer**: a logistic model over BM25 candidates (features: which key matched, coverage both ways, BM25
+   rank, preferred or alternative label, fuzzy ratio, concept kind) and an acceptance model on the best, fitted
+   on the tuning pairs the rules above leave open (``evaluation/evaluate_skill_mapping.py --fit`` writes
+   ``data/scorer.json``); it accepts little.
+
+**False friends**: when every word the string shares with a label is a short word or an acronym or name that
+is also a common English word (FIRST, APPS, Go, Spark, R), the match needs another word of the string that the
+concept's own labels or description contain ("Statistics and R"; O*NET technologies borrow the description of
+the ESCO concept with the same label), or the string must write it as a name ("R Programming", "Windows 11",
+"Getting Started with Go"); otherwise it is refused ("First Aid" is not FIRST software, "Power Apps" is not
+APPS). A string naming an occupation ("Software Developers", from O*NET's occupation titles) gets nothing
+but an exact label. ``MAPPER_VERSION`` changes whenever any of this does.
 
 Titles, outcomes and descriptions are running text: only whole labels found as word n-grams count, with
 the same false-friend rule and without one-word lower-case labels.
@@ -31,18 +47,19 @@ import json
 import math
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from .lexical import GENERIC_VERBS, STOPWORDS, key_of, normalise, stem, stem_key, tokens
-from .taxonomy import ESCO_VERSION, ONET_VERSION, insert_rows, load_taxonomy
+from .lexical import FILLER, GENERIC_VERBS, STOPWORDS, key_of, normalise, stem, stem_key, tokens
+from .taxonomy import _VENDORS, ESCO_VERSION, ONET_VERSION, insert_rows, load_taxonomy
 
 # Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
 # credential_skills rows (the incremental refresh) is keyed on it.
-MAPPER_VERSION = "2026-12-01.1"
+MAPPER_VERSION = "2026-12-01.6"
 FRAMEWORKS = ("esco", "onet")
 VERSIONS = {"esco": ESCO_VERSION, "onet": ONET_VERSION}
 SCORER_PATH = Path(__file__).with_name("data") / "scorer.json"
@@ -102,6 +119,7 @@ class _Concept:
     kind: str  # skill/competence | knowledge | group (ESCO hierarchy, ISCED-F) | commodity | technology
     context: frozenset[str] = field(default_factory=frozenset)  # stems of its labels, description, parent
     segmented: bool = False  # labels cut from a run-together string (scripts/build_esco_pillar.py): less sure
+    parent_label: str = ""  # an O*NET technology's commodity ("Presentation software" of Microsoft PowerPoint)
 
 
 @dataclass
@@ -112,6 +130,7 @@ class _Entry:
     norm: str
     stems: tuple[str, ...]
     ambiguous: frozenset[str]  # stems of this label that are false-friend words
+    part: bool = False  # one subject of a field's name ("humanities" of "arts and humanities")
 
 
 FEATURES = ("bias", "exact", "joined", "stem_eq", "cov_query", "cov_label", "pref", "fuzzy", "bm25_rank",
@@ -152,18 +171,30 @@ class SkillMapper:
         self.concepts: list[_Concept] = []
         self.entries: dict[str, list[_Entry]] = {f: [] for f in FRAMEWORKS}
         self.keys: dict[str, dict[str, dict[object, list[int]]]] = {
-            f: {"norm": {}, "joined": {}, "stem": {}} for f in FRAMEWORKS}
+            f: {"norm": {}, "joined": {}, "stem": {}, "object": {}} for f in FRAMEWORKS}
         self.by_id: dict[str, int] = {}
-        everyday: set[str] = set()  # words ESCO's own labels write in lower case ("go to", "spark erosion")
+        # words ESCO's own labels write in lower case ("go to", "spark erosion") in at least two labels: one odd
+        # label ("Db.linux") does not make a name an everyday word
+        seen_lower: dict[str, int] = {}
         for row in rows:
             if row[1] == "esco":
-                everyday.update(_LOWER.findall(" ".join([row[2], *(row[3] or [])])))
+                for label in [row[2], *(row[3] or [])]:
+                    for w in set(_LOWER.findall(label)):
+                        seen_lower[w] = seen_lower.get(w, 0) + 1
+        everyday = {w for w, n in seen_lower.items() if n >= 2}
+        self.occupation_words = _occupation_words()
         for sid, fw, label, alts, ctype, desc, parent_label, uri, code, collections in rows:
             ci = len(self.concepts)
             segmented = "segmented-labels" in (collections or [])
             # a lower-case one-word cut of a run-together string is too unsure; an acronym ("GIS") is not
             names = [label] + [a for a in (alts or []) if a and a != label
                                and not (segmented and " " not in a.strip() and a.islower())]
+            kind = _kind(fw, sid, ctype)
+            parts = 0
+            if "isced-f" in sid:  # a field of education names each of its parts ("arts and humanities")
+                extra = [p for p in _field_parts(label) if p not in names]
+                names += extra
+                parts = len(extra)
             if segmented:  # the run starts with the preferred label: its leading words may be the whole of it
                 words = label.split()
                 names += [" ".join(words[:k]) for k in range(len(words) - 1, 0, -1)
@@ -173,35 +204,63 @@ class SkillMapper:
             for st in name_stems:
                 context.update(st)
             context.update(stem(w) for w in _WORD.findall((desc or "").lower()) if w not in STOPWORDS)
-            kind = _kind(fw, sid, ctype)
             public = uri if fw == "esco" and uri else (code if kind == "commodity" else label)
-            self.concepts.append(_Concept(sid, fw, label, public, kind, frozenset(context), segmented))
+            self.concepts.append(_Concept(sid, fw, label, public, kind, frozenset(context), segmented,
+                                          parent_label or ""))
             self.by_id[sid] = ci
             for i, name in enumerate(names):
                 n = normalise(name)
-                if not n:
+                if not n or (i and {n.split()[0], n.split()[-1]} & STOPWORDS):  # a cut mid-phrase ("ethics of")
                     continue
                 ei = len(self.entries[fw])
                 st = name_stems[i]
-                self.entries[fw].append(_Entry(ci, name, i == 0, n, st, ambiguous_words(name, everyday)))
+                self.entries[fw].append(_Entry(ci, name, i == 0, n, st, ambiguous_words(name, everyday),
+                                               part=i >= len(names) - parts))
                 k = self.keys[fw]
                 k["norm"].setdefault(n, []).append(ei)
                 k["joined"].setdefault(n.replace(" ", ""), []).append(ei)
-                for sk in _keys(st):
+                for sk in _keys(st, n.split()[0] in GENERIC_VERBS):
                     k["stem"].setdefault(sk, []).append(ei)
+                # an ESCO skill is a verb and its object ("analyse big data"): the object names it too
+                if kind == "skill/competence" and len(st) >= 3 and name.islower() and \
+                        n.split()[0] not in GENERIC_VERBS and len(obj := key_of(st[1:])) == len(set(st[1:])) >= 2:
+                    k["object"].setdefault(obj, []).append(ei)
+        self._share_context()
         self.bm25 = {fw: BM25([e.stems for e in self.entries[fw]]) for fw in FRAMEWORKS}
         self.scorer = scorer if scorer is not None else load_scorer()
         self.match = lru_cache(maxsize=65536)(self._match)
         self.max_ngram = 6
+        self.semantic = None  # an optional sentence encoder (pipeline.skills.semantic), off by default
+        self.semantic_threshold = 1.0
+
+    def _share_context(self) -> None:
+        """An O*NET technology has no description: it borrows the context of the ESCO concepts that carry one of
+        its labels ("R" is a statistics language in ESCO), so "Statistics and R" finds O*NET's R too."""
+        esco_norm = self.keys["esco"]["norm"]
+        extra: dict[int, set[str]] = {}
+        for e in self.entries["onet"]:
+            for ei in esco_norm.get(e.norm, []):
+                extra.setdefault(e.concept, set()).update(self.concepts[self.entries["esco"][ei].concept].context)
+        for ci, words in extra.items():
+            self.concepts[ci].context = self.concepts[ci].context | words
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state.pop("match", None)  # the per-mapper answer cache is rebuilt on load
+        state["semantic"] = None  # a model is a setting of the process, never part of the cached index
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         self.match = lru_cache(maxsize=65536)(self._match)
+
+    def use_semantic(self, encoder, threshold: float | None = None) -> None:
+        """Turn semantic matching on (an ``Encoder``) or off (None) and forget cached answers."""
+        from .semantic import DEFAULT_THRESHOLD
+
+        self.semantic = encoder
+        self.semantic_threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+        self.match.cache_clear()
 
     def use_scorer(self, scorer: dict) -> None:
         """Swap the scorer (the evaluation's threshold sweep) and forget cached answers."""
@@ -227,7 +286,16 @@ class SkillMapper:
 
     @classmethod
     def from_vendored(cls, scorer: dict | None = None) -> SkillMapper:
-        return _vendored(json.dumps(scorer, sort_keys=True) if scorer is not None else None)
+        """The mapper over the vendored taxonomy; semantic matching on when ``CREDCAT_SKILL_MODEL`` is set."""
+        from . import semantic
+
+        mapper = _vendored(json.dumps(scorer, sort_keys=True) if scorer is not None else None)
+        path = os.environ.get(semantic.SETTING, "").strip()
+        if path and (mapper.semantic is None or str(mapper.semantic.path.parent) != str(Path(path))):
+            mapper.use_semantic(semantic.from_setting())
+        elif not path and mapper.semantic is not None:
+            mapper.use_semantic(None)
+        return mapper
 
     # -- candidates and features -----------------------------------------------------------------------
     def candidates(self, raw: str, fw: str) -> list[tuple[_Entry, dict, str]]:
@@ -254,7 +322,7 @@ class SkillMapper:
             e = self.entries[fw][ei]
             c = self.concepts[e.concept]
             f = self._features(n, qstems, qkey, e, c, how, ranks.get(ei))
-            refusal = self._false_friend(qstems, e, c)
+            refusal = self._false_friend(qstems, e, c, raw)
             evidence = _evidence(how, e, ranks.get(ei), f) if refusal is None else refusal
             f["refused"] = refusal is not None
             f["p"] = 0.0 if refusal else self._prob(f)
@@ -285,10 +353,12 @@ class SkillMapper:
             "same_words": (inter / len(qs) if qs else 0.0) * (inter / len(ls) if ls else 0.0),
         }
 
-    def _false_friend(self, qstems: list[str], e: _Entry, c: _Concept) -> str | None:
+    def _false_friend(self, qstems: list[str], e: _Entry, c: _Concept, raw: str = "") -> str | None:
         shared = set(qstems) & set(e.stems)
         if len(shared) != 1 or not shared <= e.ambiguous:
             return None  # two words together ("Microsoft Windows", "Power BI") name the thing
+        if raw and _named_as_product(raw, shared):
+            return None  # "Windows 11", "Getting Started with Go": written as the name of a thing
         others = [t for t in qstems if t not in shared and len(t) > 1]
         support = [t for t in others if t in c.context]
         if support:
@@ -318,20 +388,213 @@ class SkillMapper:
         return 1.0 / (1.0 + math.exp(-z))
 
     def _match(self, raw: str, framework: str, top: int = 1) -> tuple[SkillMatch, ...]:
-        out = []
-        threshold = self.scorer["threshold"]
-        ranked = [t for t in self.candidates(raw, framework) if not t[1]["refused"]]
-        for i, (e, f, evidence) in enumerate(ranked[:top]):
-            score = self.accept_prob(ranked, i)
-            if score < threshold:
-                break
+        """The tiers of the module docstring: the first that yields concepts leads, later ones only fill ``top``
+        (a string naming an occupation gets nothing but an exact label)."""
+        picks = self._lexical(raw, framework, top)
+        if picks is None:
+            return ()
+        if not picks and framework == "esco":
+            picks = self._via_product(raw)
+        if not picks and self.semantic is not None:
+            picks = self._semantic(raw, framework)
+        if not picks or top > len(picks):
+            threshold = self.scorer["threshold"]
+            ranked = [t for t in self.candidates(raw, framework) if not t[1]["refused"]]
+            for i, (e, _f, evidence) in enumerate(ranked[:top]):
+                score = self.accept_prob(ranked, i)
+                if score < threshold:
+                    break
+                picks.append((e, min(score, 0.79), "scored", evidence))
+        out, seen = [], set()
+        for e, score, method, evidence in picks:
             c = self.concepts[e.concept]
-            method = {1.0: "exact"}.get(f["exact"], "") or ("alt_label" if f["joined"] or f["stem_eq"] else "scored")
-            if method == "exact" and not e.pref:
-                method = "alt_label"
+            if c.skill_id in seen:
+                continue
+            seen.add(c.skill_id)
             out.append(SkillMatch(c.skill_id, c.label, framework, round(score, 4), evidence, c.public_id,
                                   method, e.label))
+            if len(out) == top:
+                break
         return tuple(out)
+
+    def rule_matches(self, raw: str, framework: str) -> bool | None:
+        """Whether tiers 1-4 decide the string (True: a concept; None: refused as an occupation)."""
+        picks = self._lexical(raw, framework)
+        if picks is None:
+            return None
+        return bool(picks or (framework == "esco" and self._via_product(raw)))
+
+    def _lexical(self, raw: str, framework: str, top: int = 1) -> list | None:
+        """Tiers 1-3 as (entry, score, method, evidence); None for an occupation (nothing else may match)."""
+        qstems = tokens(raw)
+        words = normalise(raw).split()
+        occupation = bool(words) and words[-1] in self.occupation_words
+        picks: list[tuple[_Entry, float, str, str]] = []
+        for e, how in self._equal(raw, framework, qstems, raw):
+            if occupation and how != "exact":
+                continue  # "Software Developers" has the stems of "software development"
+            picks.append((e, _TIER_SCORE[how] - 0.03 * self.concepts[e.concept].segmented,
+                          "exact" if how == "exact" and e.pref else "alt_label",
+                          _evidence(how, e, None, {})))
+        if not picks and occupation:
+            return None
+        if not picks or top > len(picks):
+            found = []
+            for j, part in enumerate(_parts(raw)):
+                for e, how in self._equal(part, framework, qstems, raw):
+                    if " " not in part.strip() and (how in ("verb", "object") or
+                                                    how == "stem" and not _inflection(part, e.label)):
+                        continue  # a one-word part: "Chemicals" is not "utilize chemicals", "Digital" not "Digitizing"
+                    found.append(((e.part, j, self._preference(e, how)), e, part, how))
+            for _, e, part, how in sorted(found, key=lambda t: t[0]):  # the first part leads, a field's subject last
+                picks.append((e, 0.9 - 0.03 * self.concepts[e.concept].segmented, "part",
+                              f"the part {part!r} is the same as the label {e.label!r} ({how})"))
+        if not picks or top > len(picks):
+            family = framework == "esco" and self._product_family(raw)
+            for e, gram in self._phrases(words, framework, qstems, raw):
+                if family and not gram.startswith(words[0]):
+                    continue  # "Azure Resource Manager" is no resource management: a product's name
+                picks.append((e, 0.85 if " " in gram else 0.8, "phrase",
+                              f"the phrase {gram!r} inside it is the label {e.label!r}"))
+        return picks
+
+    def _semantic(self, raw: str, framework: str, k: int = 40) -> list:
+        """The BM25 candidate most similar in meaning (the optional encoder), when similar enough."""
+        qstems = tokens(raw)
+        entries = []
+        for ei in self.bm25[framework].top(qstems, k):
+            e = self.entries[framework][ei]
+            if self._false_friend(qstems, e, self.concepts[e.concept], raw) is None and not e.part:
+                entries.append(e)
+        if not entries:
+            return []
+        vecs = self.semantic.encode([raw] + [e.label for e in entries])
+        sims = vecs[1:] @ vecs[0]
+        best = int(sims.argmax())
+        sim = float(sims[best])
+        if sim < self.semantic_threshold:
+            return []
+        e = entries[best]
+        return [(e, round(min(sim, 0.99) * 0.8, 4), "semantic",
+                 f"semantic similarity {sim:.2f} to the label {e.label!r} (model {self.semantic.path.name})")]
+
+    def _product_family(self, raw: str) -> bool:
+        """The string starts with the name of an O*NET product family ("Azure Resource Manager"): the words
+        after it are part of a product's name, not skills of their own."""
+        first = raw.strip().split()[:1]
+        if not first or first[0].islower() or " " not in raw.strip():
+            return False
+        w = normalise(first[0])
+        return any(_is_name(e.label, w, "onet", self.concepts[e.concept].label) and not e.ambiguous
+                   for ei in self.keys["onet"]["norm"].get(w, []) if (e := self.entries["onet"][ei]))
+
+    def _via_product(self, raw: str) -> list:
+        """ESCO concepts for a product: the ESCO label equal to the kind of software O*NET files it under."""
+        for e, _score, method, _ev in (self._lexical(raw, "onet") or [])[:1]:
+            c = self.concepts[e.concept]
+            kind = c.parent_label if c.kind == "technology" and method in ("exact", "alt_label", "phrase") else ""
+            if not kind:
+                continue
+            qstems = tokens(kind)
+            bare = re.sub(r"\s+software$", "", kind)
+            for target in (kind, bare) if " " in bare else (kind,):
+                hits = [(h, how) for h, how in self._equal(target, "esco", qstems, target)
+                        if how in ("exact", "joined", "verb") and not self.concepts[h.concept].segmented]
+                if hits:
+                    h = hits[0][0]
+                    return [(h, 0.8, "product", f"O*NET files {c.label!r} under {kind!r}, ESCO's {h.label!r}")]
+        return []
+
+    def _equal(self, text: str, fw: str, qstems: list[str], raw: str) -> list[tuple[_Entry, str]]:
+        """Entries whose label equals ``text`` (same text, same letters, same stems; a trailing version number
+        aside: "CSS3", "Windows 11"), best first, one per concept; false friends refused by ``raw``'s words."""
+        n = normalise(text)
+        if not n:
+            return []
+        k = self.keys[fw]
+        hits: dict[int, str] = {}
+        bare = _VERSION.sub("", n).strip()
+        for key in dict.fromkeys([n, bare]):
+            if not key:
+                continue
+            for ei in k["norm"].get(key, []):
+                hits.setdefault(ei, "exact")
+            for ei in k["joined"].get(key.replace(" ", ""), []):
+                hits.setdefault(ei, "joined")
+            qkey = stem_key(key)
+            for ei in k["stem"].get(qkey, []) if qkey else []:
+                e = self.entries[fw][ei]
+                hits.setdefault(ei, "stem" if key_of(e.stems) == qkey else "verb")
+            for ei in k["object"].get(qkey, []) if len(qkey) >= 2 else []:
+                hits.setdefault(ei, "object")
+        ranked = []
+        for ei, how in hits.items():
+            e = self.entries[fw][ei]
+            c = self.concepts[e.concept]
+            if self._false_friend(qstems, e, c, raw) is None:
+                ranked.append((self._preference(e, how), e, how))
+        out, seen = [], set()
+        for _, e, how in sorted(ranked, key=lambda t: t[0]):
+            if e.concept not in seen:
+                seen.add(e.concept)
+                out.append((e, how))
+        return out
+
+    def _preference(self, e: _Entry, how: str) -> tuple:
+        """Which of several concepts carrying the same label leads: its preferred label, then unsegmented,
+        then the closer kind of match, a skill or knowledge concept before a group, the fewest other words."""
+        c = self.concepts[e.concept]
+        own = set(tokens(c.label))
+        extra = len(own - set(e.stems) - _GENERIC_STEMS)
+        covers = set(key_of(e.stems)) - _VERB_STEMS <= own  # "strategic planning" is in the label, not only an alt
+        return (e.part, not (e.pref and how == "exact"), _HOW_RANK[how], not covers, c.segmented, not e.pref,
+                c.kind in ("group", "commodity"), extra, len(c.label), c.skill_id)
+
+    def _phrases(self, words: list[str], fw: str, qstems: list[str], raw: str) -> list[tuple[_Entry, str]]:
+        """Labels found as a phrase strictly inside the string: a product family first ("Azure Monitor" ->
+        *Azure*, the name the string starts with), then longest, then leftmost. One word counts only when the
+        label writes it as a name ("Azure", "Korean"), not as an everyday word."""
+        found: list[tuple[tuple, _Entry, str]] = []
+        first = raw.strip().split()[:1]
+        family = bool(first) and not first[0].islower()
+        k = self.keys[fw]
+        for size in range(len(words) - 1, 0, -1):
+            for i in range(len(words) - size + 1):
+                gram_words = words[i:i + size]
+                gram = " ".join(gram_words)
+                edges = (gram_words[0], gram_words[-1])
+                if gram in _STOP_PHRASES or gram in _VENDOR_NAMES or any(
+                        w in STOPWORDS or stem(w) in _FILLER_STEM_SET for w in edges):
+                    continue
+                eis = list(k["norm"].get(gram, []))
+                gstems = tuple(tokens(gram))
+                if size > 1 and (gk := stem_key(gram)):
+                    eis += k["stem"].get(gk, [])
+                for ei in dict.fromkeys(eis):
+                    e = self.entries[fw][ei]
+                    c = self.concepts[e.concept]
+                    if e.norm != gram and e.stems != gstems:
+                        continue  # inside a string only the same words in the same order: not "manage resources"
+                    if size == 1 and (not _is_name(e.label, gram, fw, c.label) or
+                                      e.ambiguous and not _named_as_product(raw, set(e.ambiguous))):
+                        continue  # an everyday word alone inside a longer string needs "R Programming", "Go 1.22"
+                    if size == 1 and _zipf(gram) >= COMMON_ZIPF and c.parent_label not in ("language", "languages") and \
+                            not _named_as_product(raw, {stem(gram)}) and \
+                            not any(t in c.context for t in qstems if t != stem(gram)):
+                        continue  # a common word ("Swift Decisions") is the name only where the rest says so
+                    if size == 1 and i > 0 and words[i - 1] == "in" and c.parent_label in ("language", "languages"):
+                        continue  # "Critical Thinking in French": the language it is taught in
+                    if self._false_friend(qstems, e, c, raw) is not None:
+                        continue
+                    lead = not (family and size == 1 and i == 0)
+                    found.append(((lead, -size, i, self._preference(e, "exact" if e.norm == gram else "stem")),
+                                  e, gram))
+        out, seen = [], set()
+        for _, e, gram in sorted(found, key=lambda t: t[0]):
+            if e.concept not in seen:
+                seen.add(e.concept)
+                out.append((e, gram))
+        return out
 
     def best(self, raw: str, framework: str) -> SkillMatch | None:
         hits = self.match(raw, framework)
@@ -423,12 +686,123 @@ _CASED = re.compile(r"[A-Za-z0-9]*[A-Z][A-Za-z0-9]*")  # a word with a capital: 
 _VERB_STEMS = frozenset(stem(w) for w in GENERIC_VERBS)
 
 
-def _keys(stems: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """Stem keys of a label: its own, and without a leading generic verb ("use databases" -> "databases")."""
+_TIER_SCORE = {"exact": 0.99, "joined": 0.97, "stem": 0.95, "verb": 0.93, "object": 0.88}
+# verb: equal once a leading generic verb is dropped; object: the object of a skill's verb ("analyse big data")
+_HOW_RANK = {"exact": 0, "joined": 1, "stem": 2, "verb": 3, "object": 4}
+# words a concept's label may add without naming anything more specific ("Business intelligence software")
+_GENERIC_STEMS = frozenset(stem(w) for w in "software system systems service services tool tools program".split())
+_VERSION = re.compile(r"(?<=[a-z])\s*\d+(?:\s\d+)*$|(?<=\s)v?\d+(?:\s\d+)*$")  # "css3", "windows 11", "python 3"
+_FILLER_STEM_SET = frozenset(stem(w) for w in FILLER)
+_VENDOR_NAMES = frozenset(normalise(v) for v in _VENDORS)  # "Adobe" alone is no product
+# Course frames around a subject: "Introduction to X", "Getting Started with X", "X for Everyone", "X, Part 1".
+_FRAME_HEAD = re.compile(
+    r"^(?:(?:an?|the)\s+)?(?:(?:gentle\s+|quick\s+|brief\s+)?(?:introduction|intro|getting\s+started|get\s+started|"
+    r"beginner'?s?\s+guide|guide|fundamentals|foundations|principles|basics|essentials|overview|first\s+steps?|"
+    r"(?:your\s+|a\s+)?first\s+course)\s+(?:to|with|of|in|on|for|into)|learn(?:ing)?|mastering|master|understanding|"
+    r"exploring|explore|discover|everyday|practical|hands\s+on|complete|the\s+complete|programming\s+(?:in|with))\s+",
+    re.I)
+_FRAME_TAIL = re.compile(
+    r"\s+(?:for\s+(?:everyone|everybody|beginners|dummies|all|business|professionals)|part\s+\d+|a\s+first\s+course|"
+    r"made\s+easy|in\s+practice|in\s+action|crash\s+course|course|specialization|basics|essentials|fundamentals|"
+    r"bootcamp|masterclass|programming|101|\d+|i{1,3}|iv)$", re.I)
+_SPLIT = re.compile(r"\s*(?:[:;,|()\[\]!?]|\s[-–—]\s|\band\b|&|\s\+\s)\s*", re.I)
+
+
+def strip_frames(text: str) -> str:
+    """The subject of a course-like string without its frame ("Getting Started with Go" -> "Go")."""
+    t = text.strip(" .-")
+    while True:
+        s = _FRAME_TAIL.sub("", _FRAME_HEAD.sub("", t)).strip(" .-")
+        if s == t or not s:
+            return t
+        t = s
+
+
+def _parts(raw: str) -> list[str]:
+    """The string's parts and their subjects, without the whole string itself."""
+    whole = normalise(raw)
+    out = []
+    for piece in [raw, *_SPLIT.split(raw)]:
+        if _FRAME_TAIL.fullmatch(" " + piece.strip()):
+            continue  # "Part 1"
+        for p in (piece, strip_frames(piece)):
+            if p and p.strip() and normalise(p) != whole and p not in out:
+                out.append(p)
+    return out
+
+
+def _inflection(word: str, label: str) -> bool:
+    """Singular and plural of one word ("Network" / "networks"), not other derivations sharing a stem."""
+    a, b = normalise(word), normalise(label)
+    return a.rstrip("s") == b.rstrip("s")
+
+
+def _named_as_product(raw: str, shared: set[str]) -> bool:
+    """The everyday word is written as the name of a thing: followed by a version number ("Windows 11") or
+    the whole subject of a course frame ("Getting Started with Go", "Introduction to R")."""
+    words = normalise(raw).split()
+    for i, w in enumerate(words):
+        if stem(w) in shared and i + 1 < len(words) and re.fullmatch(r"v?\d+|programming|language", words[i + 1]):
+            return True  # "Windows 11", "R Programming", "Go language"
+    for part in _SPLIT.split(raw):
+        subject = normalise(strip_frames(part))
+        if subject != normalise(part) and " " not in subject and stem(subject) in shared:
+            return True
+    return False
+
+
+def _is_name(label: str, word: str, fw: str, concept_label: str = "") -> bool:
+    """A one-word label written as a name (a product, a language), not an everyday word: "Azure", "Excel",
+    "Korean", "SQL"; not "Algorithmic" (of O*NET's sentence-case "Algorithmic software") or "design". ESCO
+    writes everything else in lower case, so its capitals mean a name; O*NET capitalises the first word of
+    every label, so there the word must be capitalised inside the label too, or be the whole of it."""
+    if " " in label.strip() or label.islower() or len(word) < 2:
+        return False
+    if label.isupper() or fw == "esco":
+        return True
+    names = concept_label.split()
+    if len(names) == 1 or (len(names) > 1 and not names[1].islower()):
+        return _zipf(word) < COMMON_ZIPF
+    return any(w.lower() == word and not w.islower() for w in names[1:]) and _zipf(word) < COMMON_ZIPF
+
+
+def _occupation_words() -> frozenset[str]:
+    """Plural role nouns that end O*NET occupation titles ("Software Developers", "Information Security
+    Analysts"): a string ending in one names an occupation, not a skill."""
+    import csv
+
+    from .taxonomy import DATA_DIR
+
+    out = set()
+    with open(DATA_DIR / "occupation_data.tsv", encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            last = normalise(row["Title"].split(",")[0]).split()[-1:]
+            if last and last[0].endswith("s") and not last[0].endswith("ss") and last[0] not in _NOT_ROLES:
+                out.add(last[0])
+    return frozenset(out)
+
+
+_NOT_ROLES = frozenset("services occupations securities models servers guides markers forces monitors readers "
+                       "runners builders leaders".split())
+
+
+def _keys(stems: tuple[str, ...], verb: bool | None = None) -> list[tuple[str, ...]]:
+    """Stem keys of a label: its own, and without a leading generic verb ("use databases" -> "databases"; the
+    verb as written: "applied music" starts with an adjective)."""
     keys = [k for k in (key_of(stems),) if k]
-    if len(stems) > 1 and stems[0] in _VERB_STEMS and (rest := key_of(stems[1:])):
+    verb = stems[0] in _VERB_STEMS if verb is None and stems else verb
+    if len(stems) > 1 and verb and (rest := key_of(stems[1:])):
         keys.append(rest)
     return keys
+
+
+def _field_parts(label: str) -> list[str]:
+    """The subjects a field of education names: "arts and humanities" -> arts, humanities; "humanities (except
+    languages)" -> humanities; "history and archaeology not further defined" -> history, archaeology."""
+    core = re.sub(r"\s*\(.*?\)|\s+not\s+further\s+defined|\s+not\s+elsewhere\s+classified", "", label).strip()
+    parts = [p.strip() for p in re.split(r",|\band\b", core) if p.strip()]
+    out = [core] if core != label else []
+    return out + [p for p in parts if len(parts) > 1 and len(p) > 3]
 
 
 def _kind(fw: str, sid: str, ctype: str | None) -> str:
@@ -447,6 +821,10 @@ def _evidence(how: str, e: _Entry, rank: int | None, f: dict) -> str:
         return f"same letters as the {kind} {e.label!r} (spacing aside)"
     if how == "stem":
         return f"same word stems as the {kind} {e.label!r}"
+    if how == "verb":
+        return f"same word stems as the {kind} {e.label!r} without its leading verb"
+    if how == "object":
+        return f"the object of the {kind} {e.label!r}"
     return (f"BM25 rank {rank + 1 if rank is not None else '-'} on the {kind} {e.label!r}; covers "
             f"{f['cov_query']:.0%} of the string's words and {f['cov_label']:.0%} of the label's")
 
@@ -504,8 +882,10 @@ def _vendored(scorer_json: str | None) -> SkillMapper:
         with open(tmp, "wb") as fh:
             pickle.dump(mapper, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-        for stale in path.parent.glob("skill-index-*.pickle"):  # indexes of older data or code
-            if stale != path:
+        # indexes of older data or code; only day-old ones: checkouts of other code sharing this cache folder
+        # (worktrees, a test's installed wheel) would otherwise delete each other's and rebuild in turn
+        for stale in path.parent.glob("skill-index-*.pickle"):
+            if stale != path and time.time() - stale.stat().st_mtime > 86400:
                 stale.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only home: build each time

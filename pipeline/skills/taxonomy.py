@@ -232,7 +232,8 @@ _ACRONYM = re.compile(r"^(?P<long>.+?)\s+(?P<acr>[A-Z][A-Z0-9/+&-]{1,7})(?P<rest
 
 def _is_acronym_of(acr: str, long_: str) -> bool:
     """``HTML`` of "Hypertext markup language", ``AWS`` of "Amazon Web Services"; not ``SQL`` of "Windent"."""
-    letters = re.sub(r"[^A-Z]", "", acr)
+    # a digit counts its letter ("S3" = Simple Storage Service, "EC2" = Elastic Compute Cloud)
+    letters = re.sub(r"[^A-Z]", "", re.sub(r"([A-Z])([2-9])", lambda m: m.group(1) * int(m.group(2)), acr))
     for vendor in _VENDORS:
         if long_.startswith(vendor + " ") and long_[len(vendor) + 1:][:1].upper() == letters[:1]:
             long_ = long_[len(vendor) + 1:]
@@ -258,6 +259,9 @@ def onet_alt_labels(example: str) -> list[str]:
         if _is_acronym_of(acr, long_):
             alts.append(acr)
             alts.append(long_)
+            vendor = next((v for v in _VENDORS if long_.startswith(v + " ")), None)
+            if vendor and not long_[len(vendor) + 1:].upper().startswith(acr):
+                alts.append(f"{vendor} {acr}")  # "Amazon S3"
             rest = m.group("rest").strip()
             if rest:
                 alts.append(f"{acr} {rest}")
@@ -265,6 +269,8 @@ def onet_alt_labels(example: str) -> list[str]:
             alts.append(long_)  # "Jenkins CI" -> "Jenkins", "Eclipse IDE" -> "Eclipse"
     for vendor in _VENDORS:
         for name in list(alts) + [base]:
+            if name.split()[0] != base.split()[0]:
+                continue  # strip a vendor off the example's own start only ("Elastic" inside EC2's name is none)
             if name.startswith(vendor + " "):
                 rest = name[len(vendor) + 1:].strip()
                 # keep "Azure" (a name), drop "cloud computing" (generic words after the vendor)
