@@ -87,6 +87,23 @@ def providers_toml(names: list[str]) -> str:
     return "\n".join(out)
 
 
+def subject_tag(title: str) -> list[str]:
+    """The skill tag a real feed gives a generated title: its subject, without the generator's prefix
+    ("Introduction to ") and subtitle (" for Beginners"); those words are no skill any source tags."""
+    from pipeline.matching.synth import PREFIXES, SUBTITLES
+
+    text = " ".join(str(title or "").split())
+    for prefix in sorted({p.strip() for p in PREFIXES if p.strip()}, key=len, reverse=True):
+        if text.lower().startswith(prefix.lower() + " "):
+            text = text[len(prefix) + 1:]
+            break
+    for subtitle in sorted({t.strip(" :-") for t in SUBTITLES if t.strip(" :-")}, key=len, reverse=True):
+        if text.lower().endswith(subtitle.lower()):
+            text = text[: -len(subtitle)].rstrip(" :-")
+            break
+    return [text] if text else []
+
+
 def feed_records(n: int, seed: int) -> list[dict]:
     """About ``n`` raw feed records (spiders/record.py's contract: the source's text, no typed values)."""
     from pipeline.matching.synth import generate_catalogue
@@ -107,7 +124,7 @@ def feed_records(n: int, seed: int) -> list[dict]:
             "organisation": r.organisation, "platform": r.platform, "duration_text": f"{r.duration_hours:g} hours" if r.duration_hours is not None else None,
             "level_text": r.level, "language_text": r.language,
             "cost_text": "Audit: USD 0; Verified certificate: USD 49" if rng.random() < 0.5 else None,
-            "skills": [w for w in str(r.title).split(":")[0].split(" ") if len(w) > 5][:3],
+            "skills": subject_tag(r.title),
             "part_of": [], "has_part": [], "prepares_for": [], "prepared_by": [], "alignments": [],
             "learning_outcomes": [], "fetched_at": now, "source_url": url, "raw": {"id": r.id},
         })
@@ -265,18 +282,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", default="/tmp/credcat-refresh-bench")
     ap.add_argument("--timeout", type=float, default=3600)
     ap.add_argument("--full-only", action="store_true", help="skip the incremental (1%% changed) refresh")
-    ap.add_argument("--duckdb-memory", default=os.environ.get("CREDCAT_DUCKDB_MEMORY", "2GB"),
-                    help="CREDCAT_DUCKDB_MEMORY for the refresh: DuckDB's memory cap (it spills beyond it), which "
-                         "keeps the peak RSS of a 1M build under 4 GB; default 2GB")
+    ap.add_argument("--duckdb-memory", default=os.environ.get("CREDCAT_DUCKDB_MEMORY", ""),
+                    help="CREDCAT_DUCKDB_MEMORY for the refresh, e.g. 2GB: DuckDB's memory cap (it spills beyond "
+                         "it) to hold the peak RSS under 4 GB; default DuckDB's own (80%% of RAM)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)  # the refresh subprocess itself
     args = ap.parse_args(argv)
     if args.child:
         return child_refresh()
-    os.environ["CREDCAT_DUCKDB_MEMORY"] = args.duckdb_memory
+    if args.duckdb_memory:
+        os.environ["CREDCAT_DUCKDB_MEMORY"] = args.duckdb_memory
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     print(f"refresh benchmark on {os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f} at start), "
-          f"DuckDB memory cap {args.duckdb_memory}")
+          f"DuckDB memory cap {args.duckdb_memory or 'DuckDB default'}")
     results = []
     for n in [int(s) for s in args.scales.split(",") if s]:
         print(f"== {n:,} listings")
