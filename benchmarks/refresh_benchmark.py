@@ -35,6 +35,47 @@ TARGET_1M_SECONDS = 300
 TARGET_RSS_MB = 4096
 TARGET_INCREMENTAL = 0.10
 TYPES = ["course"] * 8 + ["learning_program", "certificate"]
+# the issue's stages, by the producer (pipeline.registry) that does the work; any other producer is "marts"
+STAGES = {
+    "staging": ("raw_feeds", "stg_listings", "stg_quarantine", "int_listings", "quarantine", "credential_type_seed",
+                "credential_types", "previous_seen"),
+    "normalisation": ("reuse_listings", "parse_values", "int_listings_normalised", "listings", "organisations",
+                      "profile_prices", "credential_profiles", "credential_runs"),
+    "matching": ("match_listings", "credentials", "credential_sources", "credential_links"),
+    "skills": ("skill_taxonomy", "map_skills"),
+    "pathways": ("int_stack_references", "ctdl_pathways", "int_step_figures", "int_stack_edges_explicit",
+                 "int_stack_edges_inferred", "int_stack_edges", "stack_cycles", "stack_edges",
+                 "int_pathway_requirements", "pathway_steps", "pathways", "skill_pathways"),
+}
+STAGE_ORDER = [*STAGES, "marts", "build metadata", "checks", "publish", "exports", "process"]
+
+
+def stage_seconds(result: dict) -> dict[str, float]:
+    """Seconds per stage of one refresh: the build's producers grouped by stage, then the Dagster steps around
+    them (the build step's own metadata, the checks, the publish, the exports) and what the process spent
+    outside any step (start-up, Dagster's run set-up)."""
+    stage_of = {name: stage for stage, names in STAGES.items() for name in names}
+    out = dict.fromkeys(STAGE_ORDER, 0.0)
+    for name, seconds in result["producers"].items():
+        out[stage_of.get(name, "marts")] += seconds
+    steps = dict(result["steps"])
+    out["build metadata"] = max(0.0, steps.pop("build_catalogue", 0.0) - sum(result["producers"].values()))
+    out["publish"] = steps.pop("catalogue", 0.0)
+    out["exports"] = steps.pop("exports", 0.0)
+    out["checks"] = sum(steps.values())
+    out["process"] = max(0.0, result["seconds"] - sum(result["steps"].values()))
+    return out
+
+
+def print_stage_table(results: list[dict]) -> None:
+    """Seconds per stage (full refresh) for every scale measured, with the total and the peak RSS."""
+    head = f"  {'stage':<16}" + "".join(f"{r['records']:>12,}" for r in results)
+    print(head)
+    per = [stage_seconds(r["full"]) for r in results]
+    for stage in STAGE_ORDER:
+        print(f"  {stage:<16}" + "".join(f"{p[stage]:>12.1f}" for p in per))
+    print(f"  {'total':<16}" + "".join(f"{r['full']['seconds']:>12.1f}" for r in results))
+    print(f"  {'peak RSS (MB)':<16}" + "".join(f"{r['full']['peak_rss_mb']:>12,}" for r in results))
 
 
 def providers_toml(names: list[str]) -> str:
@@ -44,6 +85,23 @@ def providers_toml(names: list[str]) -> str:
         out += [f"[providers.{name}]", 'spider = "jsonld"', f'title = "Benchmark provider {name}"',
                 f'base_url = "https://{name}.example.org"', ""]
     return "\n".join(out)
+
+
+def subject_tag(title: str) -> list[str]:
+    """The skill tag a real feed gives a generated title: its subject, without the generator's prefix
+    ("Introduction to ") and subtitle (" for Beginners"); those words are no skill any source tags."""
+    from pipeline.matching.synth import PREFIXES, SUBTITLES
+
+    text = " ".join(str(title or "").split())
+    for prefix in sorted({p.strip() for p in PREFIXES if p.strip()}, key=len, reverse=True):
+        if text.lower().startswith(prefix.lower() + " "):
+            text = text[len(prefix) + 1:]
+            break
+    for subtitle in sorted({t.strip(" :-") for t in SUBTITLES if t.strip(" :-")}, key=len, reverse=True):
+        if text.lower().endswith(subtitle.lower()):
+            text = text[: -len(subtitle)].rstrip(" :-")
+            break
+    return [text] if text else []
 
 
 def feed_records(n: int, seed: int) -> list[dict]:
@@ -66,7 +124,7 @@ def feed_records(n: int, seed: int) -> list[dict]:
             "organisation": r.organisation, "platform": r.platform, "duration_text": f"{r.duration_hours:g} hours" if r.duration_hours is not None else None,
             "level_text": r.level, "language_text": r.language,
             "cost_text": "Audit: USD 0; Verified certificate: USD 49" if rng.random() < 0.5 else None,
-            "skills": [w for w in str(r.title).split(":")[0].split(" ") if len(w) > 5][:3],
+            "skills": subject_tag(r.title),
             "part_of": [], "has_part": [], "prepares_for": [], "prepared_by": [], "alignments": [],
             "learning_outcomes": [], "fetched_at": now, "source_url": url, "raw": {"id": r.id},
         })
@@ -224,17 +282,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", default="/tmp/credcat-refresh-bench")
     ap.add_argument("--timeout", type=float, default=3600)
     ap.add_argument("--full-only", action="store_true", help="skip the incremental (1%% changed) refresh")
+    ap.add_argument("--duckdb-memory", default=os.environ.get("CREDCAT_DUCKDB_MEMORY", ""),
+                    help="CREDCAT_DUCKDB_MEMORY for the refresh, e.g. 2GB: DuckDB's memory cap (it spills beyond "
+                         "it) to hold the peak RSS under 4 GB; default DuckDB's own (80%% of RAM)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)  # the refresh subprocess itself
     args = ap.parse_args(argv)
     if args.child:
         return child_refresh()
+    if args.duckdb_memory:
+        os.environ["CREDCAT_DUCKDB_MEMORY"] = args.duckdb_memory
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    print(f"refresh benchmark on {os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f} at start)")
+    print(f"refresh benchmark on {os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f} at start), "
+          f"DuckDB memory cap {args.duckdb_memory or 'DuckDB default'}")
     results = []
     for n in [int(s) for s in args.scales.split(",") if s]:
         print(f"== {n:,} listings")
         results.append(bench(n, workdir, args.seed, args.changed, args.timeout, args.full_only))
+    print("== seconds per stage (full refresh)")
+    print_stage_table(results)
     print("== growth (full refresh)")
     for a, b in zip(results, results[1:]):
         print(f"  {a['records']:,} -> {b['records']:,}: x{b['records'] / a['records']:.0f} listings, "

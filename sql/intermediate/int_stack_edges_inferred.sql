@@ -12,10 +12,38 @@ keys as (
 sizes as (
     select uid, count(*) as n from keys group by uid
 ),
+-- Prefix filtering (an exact set-similarity join): a pair passes only with shared >= t = max(2, ceil(n / 2))
+-- of the child's n skills, so it shares at least one of the child's n - t + 1 rarest skills. Candidate
+-- parents come from those skills alone (never from a common skill's every pair, which grows with the square
+-- of the catalogue), then the shared count of each candidate pair is exact.
+frequency as (
+    select skill_key, count(*) as df from keys group by skill_key
+),
+prefix as (
+    select k.uid, k.skill_key
+    from keys k
+    join frequency f using (skill_key)
+    join sizes s using (uid)
+    join levels l using (uid)
+    where l.lvl is not null
+    qualify row_number() over (partition by k.uid order by f.df, k.skill_key) <= s.n - greatest(2, ceil(s.n / 2)) + 1
+),
+candidates as (
+    select distinct p.uid as child, k.uid as parent
+    from prefix p
+    join keys k on k.skill_key = p.skill_key and k.uid <> p.uid
+    join levels la on la.uid = p.uid
+    join levels lb on lb.uid = k.uid
+    where la.lvl < lb.lvl
+),
+skill_sets as (
+    select uid, list(skill_key) as skill_keys from keys group by uid
+),
 pairs as (
-    select a.uid as child, b.uid as parent, count(*) as shared
-    from keys a join keys b on a.skill_key = b.skill_key and a.uid <> b.uid
-    group by 1, 2
+    select c.child, c.parent, len(list_intersect(a.skill_keys, b.skill_keys)) as shared
+    from candidates c
+    join skill_sets a on a.uid = c.child
+    join skill_sets b on b.uid = c.parent
 ),
 scored as (
     select
