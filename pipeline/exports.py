@@ -219,7 +219,8 @@ def _write_table(con, staging: Path, name: str, docs: str | None = None) -> dict
     pq = staging / f"{name}.parquet"
     con.execute(f"COPY (SELECT * FROM \"{name}\") TO '{pq.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
     schema_file = staging / f"{name}.schema.json"
-    schema_file.write_text(json.dumps(table_schema(con, name, docs), indent=2, ensure_ascii=False), encoding="utf-8")
+    schema = table_schema(con, name) if docs is None else table_schema(con, name, docs)
+    schema_file.write_text(json.dumps(schema, indent=2, ensure_ascii=False), encoding="utf-8")
     rows = con.execute(f"SELECT count(*) FROM read_parquet('{pq.as_posix()}')").fetchone()[0]
     return {"file": pq.name, "rows": rows, "sha256": _sha256(pq), "bytes": pq.stat().st_size,
             "schema": schema_file.name, "schema_sha256": _sha256(schema_file)}
