@@ -533,12 +533,7 @@ class SkillMapper:
             c = self.concepts[e.concept]
             if self._false_friend(qstems, e, c, raw) is None:
                 ranked.append((self._preference(e, how), e, how))
-        out, seen = [], set()
-        for _, e, how in sorted(ranked, key=lambda t: t[0]):
-            if e.concept not in seen:
-                seen.add(e.concept)
-                out.append((e, how))
-        return out
+        return _first_per_concept(ranked)
 
     def _preference(self, e: _Entry, how: str) -> tuple:
         """Which of several concepts carrying the same label leads: its preferred label, then unsegmented,
@@ -589,12 +584,7 @@ class SkillMapper:
                     lead = not (family and size == 1 and i == 0)
                     found.append(((lead, -size, i, self._preference(e, "exact" if e.norm == gram else "stem")),
                                   e, gram))
-        out, seen = [], set()
-        for _, e, gram in sorted(found, key=lambda t: t[0]):
-            if e.concept not in seen:
-                seen.add(e.concept)
-                out.append((e, gram))
-        return out
+        return _first_per_concept(found)
 
     def best(self, raw: str, framework: str) -> SkillMatch | None:
         hits = self.match(raw, framework)
@@ -785,6 +775,16 @@ def _occupation_words() -> frozenset[str]:
 _NOT_ROLES = frozenset("services occupations securities models servers guides markers forces monitors readers "
                        "runners builders leaders".split())
 
+
+
+def _first_per_concept(ranked: list[tuple[tuple, _Entry, str]]) -> list[tuple[_Entry, str]]:
+    """(entry, how) in the order of the sort keys, the best entry of each concept only."""
+    out, seen = [], set()
+    for _, e, how in sorted(ranked, key=lambda t: t[0]):
+        if e.concept not in seen:
+            seen.add(e.concept)
+            out.append((e, how))
+    return out
 
 def _keys(stems: tuple[str, ...], verb: bool | None = None) -> list[tuple[str, ...]]:
     """Stem keys of a label: its own, and without a leading generic verb ("use databases" -> "databases"; the
