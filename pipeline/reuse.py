@@ -54,14 +54,12 @@ def _digest(patterns: tuple[str, ...], files: tuple[Path, ...] = ()) -> str:
 
 
 @lru_cache(maxsize=1)
-def versions() -> dict[str, str | None]:
+def versions() -> dict[str, str]:
     """The version of each part whose output is reused: the normaliser (its code, data and the SQL that
-    joins its lookups) and the skill mapper (``MAPPER_VERSION``, which the skills lane bumps on every scorer
-    change, plus a digest of its code and data, so an unbumped change still invalidates). ``None``: never
-    reused (a mapper without a ``MAPPER_VERSION``)."""
-    from pipeline.skills import mapping
+    joins its lookups), the skill mapper (``MAPPER_VERSION``, bumped on every scorer change, plus a digest
+    of its code and data, so an unbumped change still invalidates) and the matcher."""
+    from pipeline.skills.mapping import MAPPER_VERSION
 
-    mapper = getattr(mapping, "MAPPER_VERSION", None)
     reg = registry.registry()
     affixes = os.environ.get("CREDCAT_MATCH_AFFIXES")  # extra matcher rules from outside the project
     extra = hashlib.sha256(b"".join(Path(f).read_bytes() for f in affixes.split(os.pathsep) if Path(f).is_file())
@@ -70,7 +68,7 @@ def versions() -> dict[str, str | None]:
         "normaliser": _digest(("pipeline/normalise/**/*", "pipeline/schema.py"),
                               tuple(reg.producer(t).path for t in ("stg_listings", "int_listings",
                                                                    "int_listings_normalised"))),
-        "mapper": f"{mapper}+{_digest(('pipeline/skills/**/*',))}" if mapper else None,
+        "mapper": f"{MAPPER_VERSION}+{_digest(('pipeline/skills/**/*',))}",
         "matcher": _digest(("pipeline/matching/**/*", "pipeline/resolve.py"), tuple(registry.query_paths())) + extra,
     }
 
@@ -112,8 +110,7 @@ def previous_versions(con: duckdb.DuckDBPyConnection) -> dict:
 
 
 def _same(con: duckdb.DuckDBPyConnection, part: str) -> bool:
-    mine = versions().get(part)
-    return mine is not None and previous_versions(con).get(part) == mine
+    return previous_versions(con).get(part) == versions()[part]
 
 
 def reuse_listings(con: duckdb.DuckDBPyConnection, published_path: Path | None = None) -> dict:
@@ -171,7 +168,7 @@ def reuse_skill_rows(con: duckdb.DuckDBPyConnection, published_path: Path | None
         if not there:
             return "no published catalogue" if enabled() else "CREDCAT_INCREMENTAL=0"
         if not _same(con, "mapper"):
-            return "mapper changed since the published catalogue (or has no MAPPER_VERSION)"
+            return "mapper changed since the published catalogue"
         here = con.execute("select current_database()").fetchone()[0]
         if _columns(con, "credential_skills") != _columns(con, "credential_skills", here):
             return "published credential_skills has other columns"

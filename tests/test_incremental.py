@@ -165,7 +165,4 @@ def test_versions_name_the_code_they_cover():
     assert len(v["normaliser"]) == 16
     from pipeline.skills import mapping
 
-    if getattr(mapping, "MAPPER_VERSION", None):
-        assert v["mapper"].startswith(mapping.MAPPER_VERSION + "+")
-    else:  # no version from the skills lane: credential_skills is never reused
-        assert v["mapper"] is None
+    assert v["mapper"].startswith(mapping.MAPPER_VERSION + "+")
