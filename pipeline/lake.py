@@ -19,20 +19,10 @@ from pathlib import Path
 
 import duckdb
 
-EXTENSIONS = {"ducklake": "duckdb_extension_ducklake", "sqlite_scanner": "duckdb_extension_sqlite_scanner"}
+from pipeline.query import packaged_extension
+
+EXTENSIONS = ("ducklake", "sqlite_scanner")  # from the duckdb-extension-* packages of the cluster extra
 LAKE = "lake"
-
-
-def _extension_file(name: str) -> Path:
-    module = EXTENSIONS[name]
-    try:
-        package = __import__(module)
-    except ImportError:
-        raise ImportError(f"the {module.replace('_', '-')} package is missing: pip install -e '.[cluster]'") from None
-    path = Path(package.__file__).parent / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
-    if not path.is_file():
-        raise ImportError(f"{module} has no build for DuckDB {duckdb.__version__} ({path} missing)")
-    return path
 
 
 def _quote(text: str) -> str:
@@ -47,7 +37,7 @@ def connect(metadata: str | Path, data_path: str | Path | None = None, *, read_o
             db.execute("PRAGMA journal_mode=WAL")
     con = duckdb.connect(config={"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"})
     for name in EXTENSIONS:
-        con.execute(f"INSTALL {_quote(_extension_file(name))}")
+        con.execute(f"INSTALL {_quote(packaged_extension(name))}")
         con.execute(f"LOAD {name}")
     options = ["READ_ONLY"] if read_only else ["DATA_INLINING_ROW_LIMIT 0"]  # every row in Parquet files
     if data_path is not None:

@@ -34,6 +34,21 @@ class QueryError(Exception):
     """A query that was refused or stopped; the message says why and what to do."""
 
 
+def packaged_extension(name: str) -> Path:
+    """The ``<name>.duckdb_extension`` file that the ``duckdb-extension-<name>`` package ships for this DuckDB
+    version, for ``INSTALL '<path>'``: extensions are never downloaded. ImportError says what to install."""
+    dist = f"duckdb-extension-{name.replace('_', '-')}"
+    try:
+        package = __import__(f"duckdb_extension_{name}")
+    except ImportError:
+        raise ImportError(f"the {dist} package is missing: pip install {dist}=={duckdb.__version__}") from None
+    path = Path(package.__file__).parent / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
+    if not path.is_file():
+        raise ImportError(f"{dist} has no build for DuckDB {duckdb.__version__} ({path} missing): "
+                          f"install {dist}=={duckdb.__version__}")
+    return path
+
+
 @dataclass(frozen=True)
 class Limits:
     """What one query may use. The defaults suit an interactive ``credcat sql``; the API may pass its own."""

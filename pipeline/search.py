@@ -34,15 +34,9 @@ class SearchError(ValueError):
 def fts_extension_path() -> Path:
     """The ``fts`` binary shipped by the ``duckdb-extension-fts`` package for this DuckDB version."""
     try:
-        import duckdb_extension_fts
-    except ImportError:
-        raise SearchError("the duckdb-extension-fts package is missing: pip install "
-                          f"duckdb-extension-fts=={duckdb.__version__}") from None
-    path = Path(duckdb_extension_fts.__file__).parent / "extensions" / f"v{duckdb.__version__}" / "fts.duckdb_extension"
-    if not path.is_file():
-        raise SearchError(f"duckdb-extension-fts has no build for DuckDB {duckdb.__version__} ({path} missing): "
-                          f"install duckdb-extension-fts=={duckdb.__version__}")
-    return path
+        return query.packaged_extension("fts")
+    except ImportError as exc:
+        raise SearchError(str(exc)) from None
 
 
 def install_fts(con: duckdb.DuckDBPyConnection | None = None) -> None:
