@@ -9,29 +9,87 @@
 -- rules configured in pipeline/matching/affixes.toml arrive as the macros match_clean_title and
 -- match_strip_boilerplate, which pipeline.matching.engine registers (keys.clean_title_macro).
 with titles as materialized (
-    -- the expensive string work, once per record, in a narrow table: match_clean_title (a macro the matcher
-    -- registers from pipeline/matching/affixes.toml: lower case, no accents, entities decoded, listing labels
-    -- such as "Free course:" or "| Udemy" removed; match_fold_spellings then gives each word one spelling,
-    -- "intro" = "introduction", British = American) and then the first subtitle separator becomes a marker
-    -- (\x01) so that one normalisation pass yields both the full title and the title without subtitle
+    -- the expensive string work once per distinct title (aggregators and re-crawls repeat titles: 1M generated
+    -- records hold ~590k), in a narrow table: match_clean_title (a macro the matcher registers from
+    -- pipeline/matching/affixes.toml: lower case, no accents, entities decoded, listing labels such as
+    -- "Free course:" or "| Udemy" removed; match_fold_spellings then gives each word one spelling, "intro" =
+    -- "introduction", British = American) and then the first subtitle separator becomes a marker (\x01) so
+    -- that one normalisation pass yields both the full title and the title without subtitle
     select
-        rid,
+        title,
         trim(regexp_replace(replace(
             regexp_replace(match_fold_spellings(title_c), '(?s)\s*(:|\||\s[-–—]+\s|\(|\[)', ' ' || chr(1) || ' '),
-            '&', ' and '), '[^\p{L}\p{N}\x01]+', ' ', 'g')) as title_mn,
-        -- URLs as broken feeds print them: spaces anywhere, encoded slashes, backslashes, a mangled scheme
-        split_part(regexp_replace(replace(replace(replace(regexp_replace(lower(coalesce(url, '')), '\s+', '', 'g'),
-            '%2f', '/'), '%3a', ':'), '\', '/'), '^([a-z][a-z0-9+.-]*:/*)?(www\.)?', ''), '#', 1) as url_l
-    from (select *, match_clean_title(title) as title_c from match_input)
+            '&', ' and '), '[^\p{L}\p{N}\x01]+', ' ', 'g')) as title_mn
+    from (select title, match_clean_title(title) as title_c from (select distinct title from match_input))
 ),
 
 titles2 as materialized (
     select
-        rid,
+        title,
         title_mn,
-        url_l,
         -- boilerplate that sources append to titles is not part of the title
-        match_strip_boilerplate(trim(replace(replace(title_mn, ' ' || chr(1) || ' ', ' '), chr(1), ' '))) as title_norm,
+        match_strip_boilerplate(trim(replace(replace(title_mn, ' ' || chr(1) || ' ', ' '), chr(1), ' '))) as title_norm
+    from titles
+),
+
+title_keys as materialized (
+    -- every key that depends on the title alone, once per distinct title
+    select
+        title,
+        title_norm,
+        case when trim(split_part(title_mn, chr(1), 1)) = '' then title_norm
+             else trim(split_part(title_mn, chr(1), 1)) end as title_core,
+        case when regexp_matches(title_norm, '[0-9]|\b(i|ii|iii|iv|v|vi|vii|viii|one|two|three|four|five|beginners?|beginning|introductory|elementary|basic|intermediate|advanced|expert)\b') then
+            array_to_string(list_sort(list_distinct(list_filter(list_transform(string_split(
+                -- "Part I", "Calculus I": a lone "i" after a part word or at the end is the number one
+                regexp_replace(regexp_replace(title_norm, '\b(part|volume|vol|level|book|module|unit|chapter|course|season|grade|term) i\b', '\1 1', 'g'), ' i$', ' 1'), ' '),
+                x -> case
+                    -- a series marker is a small number; "100% Practical" and "Excel 2019" are words
+                    -- of the title (two titles that differ in them differ in words)
+                    when regexp_full_match(x, '[0-9]{1,2}') and cast(x as integer) <= 20 then cast(cast(x as integer) as varchar)
+                    when x in ('ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'one', 'two', 'three', 'four', 'five') then
+                        case x when 'ii' then '2' when 'iii' then '3' when 'iv' then '4' when 'v' then '5' when 'vi' then '6'
+                               when 'vii' then '7' when 'viii' then '8' when 'one' then '1' when 'two' then '2'
+                               when 'three' then '3' when 'four' then '4' else '5' end
+                    when x in ('beginner', 'beginners', 'beginning', 'introductory', 'elementary', 'basic') then 'lvbeginner'
+                    when x = 'intermediate' then 'lvintermediate'
+                    when x in ('advanced', 'expert') then 'lvadvanced'
+                    else null end),
+                y -> y is not null))), ' ')
+        else '' end as title_nums,
+        -- codes mixing letters and digits ("cs50", "pslx350h")
+        case when regexp_matches(title_norm, '[0-9]') then
+            array_to_string(list_sort(list_distinct(list_filter(string_split(title_norm, ' '),
+                x -> length(x) >= 3 and regexp_matches(x, '[0-9]') and regexp_matches(x, '[a-z]')))), ' ')
+        else '' end as title_codes,
+        -- the title without spaces: "Front-End" printed as "FrontEnd" is the same word
+        replace(title_norm, ' ', '') as title_compact,
+        -- the skeleton of the title: the consonants of its longer words in sorted order; survives swapped
+        -- letters, a wrong vowel, a dropped "and"/"the" ("Hamronica", "Trdaing", "Building Hosting")
+        array_to_string(list_sort(string_split(
+            translate(array_to_string(list_filter(words, w -> length(w) >= 4), ''), 'aeiouy', ''), '')), '') as title_skeleton,
+        -- every head (3-12 words) and tail (3-8 words) of the title, hashed like title_norm: an aggregator's
+        -- truncated title, or the title behind an unknown listing label, is one of them
+        case when len(words) > 3 then list_concat(
+            list_transform(range(3, least(len(words), 13)), k -> hash(array_to_string(list_slice(words, 1, k), ' '))),
+            list_transform(range(3, least(len(words), 9)), k -> hash(array_to_string(list_slice(words, -k, -1), ' '))))
+        else []::ubigint[] end as title_affixes
+    from (select *, string_split(title_norm, ' ') as words from titles2)
+),
+
+urls as materialized (
+    select
+        rid,
+        -- URLs as broken feeds print them: spaces anywhere, encoded slashes, backslashes, a mangled scheme
+        split_part(regexp_replace(replace(replace(replace(regexp_replace(lower(coalesce(url, '')), '\s+', '', 'g'),
+            '%2f', '/'), '%3a', ':'), '\', '/'), '^([a-z][a-z0-9+.-]*:/*)?(www\.)?', ''), '#', 1) as url_l
+    from match_input
+),
+
+urls2 as materialized (
+    select
+        rid,
+        url_l,
         -- commas for slashes ("coursera.org,learn,ml") and doubled slashes repaired
         rtrim(regexp_replace(replace(split_part(url_l, '?', 1), ',', '/'), '/+', '/', 'g'), '/') as url_path,
         string_split(rtrim(regexp_replace(replace(split_part(url_l, '?', 1), ',', '/'), '/+', '/', 'g'), '/'), '/') as url_segs,
@@ -40,7 +98,7 @@ titles2 as materialized (
             p -> p <> '' and not regexp_full_match(split_part(p, '=', 1),
                 '(utm_.*|gclid|fbclid|mc_[a-z]+|ref|referrer|source|src|trk|campaign.*|aff.*|ranmid|raneaid|ransiteid|siteid|irclickid|clickid|_ga)'))), '&')
         else '' end as url_params
-    from titles
+    from urls
 ),
 
 slugs as materialized (
@@ -51,7 +109,7 @@ slugs as materialized (
              when url_segs[-1] not in ('info', 'home', 'about', 'overview', 'index.html', 'index', 'course', 'courses', 'learn') then url_segs[-1]
              when len(url_segs) >= 3 and url_segs[-2] not in ('info', 'home', 'about', 'overview', 'index.html', 'index', 'course', 'courses', 'learn') then url_segs[-2]
              else '' end as slug_seg
-    from titles2
+    from urls2
 ),
 
 slugs2 as materialized (
@@ -73,57 +131,26 @@ final as (
         i.rid,
         i.side,
         t.title_norm,
-        case when trim(split_part(t.title_mn, chr(1), 1)) = '' then t.title_norm
-             else trim(split_part(t.title_mn, chr(1), 1)) end as title_core,
-        case when regexp_matches(t.title_norm, '[0-9]|\b(i|ii|iii|iv|v|vi|vii|viii|one|two|three|four|five|beginners?|beginning|introductory|elementary|basic|intermediate|advanced|expert)\b') then
-            array_to_string(list_sort(list_distinct(list_filter(list_transform(string_split(
-                -- "Part I", "Calculus I": a lone "i" after a part word or at the end is the number one
-                regexp_replace(regexp_replace(t.title_norm, '\b(part|volume|vol|level|book|module|unit|chapter|course|season|grade|term) i\b', '\1 1', 'g'), ' i$', ' 1'), ' '),
-                x -> case
-                    -- a series marker is a small number; "100% Practical" and "Excel 2019" are words
-                    -- of the title (two titles that differ in them differ in words)
-                    when regexp_full_match(x, '[0-9]{1,2}') and cast(x as integer) <= 20 then cast(cast(x as integer) as varchar)
-                    when x in ('ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'one', 'two', 'three', 'four', 'five') then
-                        case x when 'ii' then '2' when 'iii' then '3' when 'iv' then '4' when 'v' then '5' when 'vi' then '6'
-                               when 'vii' then '7' when 'viii' then '8' when 'one' then '1' when 'two' then '2'
-                               when 'three' then '3' when 'four' then '4' else '5' end
-                    when x in ('beginner', 'beginners', 'beginning', 'introductory', 'elementary', 'basic') then 'lvbeginner'
-                    when x = 'intermediate' then 'lvintermediate'
-                    when x in ('advanced', 'expert') then 'lvadvanced'
-                    else null end),
-                y -> y is not null))), ' ')
-        else '' end as title_nums,
-        -- codes mixing letters and digits ("cs50", "pslx350h")
-        case when regexp_matches(t.title_norm, '[0-9]') then
-            array_to_string(list_sort(list_distinct(list_filter(string_split(t.title_norm, ' '),
-                x -> length(x) >= 3 and regexp_matches(x, '[0-9]') and regexp_matches(x, '[a-z]')))), ' ')
-        else '' end as title_codes,
+        t.title_core,
+        t.title_nums,
+        t.title_codes,
         -- run markers: a year in brackets in the title ("(2024)"), edX run codes (2t2023) in title or URL;
         -- a bare year is part of the name ("Horizon 2020") and counts among the title's numbers
-        case when regexp_matches(coalesce(i.title, '') || ' ' || t.url_l, '(19|20)[0-9][0-9]') then
+        case when regexp_matches(coalesce(i.title, '') || ' ' || u.url_l, '(19|20)[0-9][0-9]') then
             array_to_string(list_sort(list_distinct(list_concat(
                 regexp_extract_all(lower(coalesce(i.title, '')), '[\(\[]\s*((?:19|20)[0-9][0-9])\s*[\)\]]', 1),
-                regexp_extract_all(lower(coalesce(i.title, '')) || ' ' || t.url_l, '\b[1-4]t20[0-9][0-9]\b')))), ' ')
+                regexp_extract_all(lower(coalesce(i.title, '')) || ' ' || u.url_l, '\b[1-4]t20[0-9][0-9]\b')))), ' ')
         else '' end as run_key,
         -- a homepage (no path, no query) is no URL of a listing
-        case when position('/' in t.url_path) = 0 and t.url_params = '' then ''
-             else t.url_path || case when t.url_params <> '' then '?' || t.url_params else '' end end as url_canon,
-        case when position('/' in t.url_path) = 0 and t.url_params = '' then '' else split_part(t.url_path, '/', 1) end as url_host,
+        case when position('/' in u.url_path) = 0 and u.url_params = '' then ''
+             else u.url_path || case when u.url_params <> '' then '?' || u.url_params else '' end end as url_canon,
+        case when position('/' in u.url_path) = 0 and u.url_params = '' then '' else split_part(u.url_path, '/', 1) end as url_host,
         case when length(s.slug_n) >= 4 and regexp_matches(s.slug_n, '\pL') then s.slug_n else '' end as slug,
         case when length(s.slug_f) >= 4 and regexp_matches(s.slug_f, '\pL') then s.slug_f else '' end as slug_full,
-        -- the title without spaces: "Front-End" printed as "FrontEnd" is the same word
-        replace(t.title_norm, ' ', '') as title_compact,
-        -- the skeleton of the title: the consonants of its longer words in sorted order; survives swapped
-        -- letters, a wrong vowel, a dropped "and"/"the" ("Hamronica", "Trdaing", "Building Hosting")
-        array_to_string(list_sort(string_split(
-            translate(array_to_string(list_filter(t.words, w -> length(w) >= 4), ''), 'aeiouy', ''), '')), '') as title_skeleton,
-        -- every head (3-12 words) and tail (3-8 words) of the title, hashed like title_norm: an aggregator's
-        -- truncated title, or the title behind an unknown listing label, is one of them
-        case when len(t.words) > 3 then list_concat(
-            list_transform(range(3, least(len(t.words), 13)), k -> hash(array_to_string(list_slice(t.words, 1, k), ' '))),
-            list_transform(range(3, least(len(t.words), 9)), k -> hash(array_to_string(list_slice(t.words, -k, -1), ' '))))
-        else []::ubigint[] end as title_affixes,
-        case when trim(coalesce(i.platform, '')) <> '' then lower(trim(i.platform)) else split_part(t.url_path, '/', 1) end as platform_key,
+        t.title_compact,
+        t.title_skeleton,
+        t.title_affixes,
+        case when trim(coalesce(i.platform, '')) <> '' then lower(trim(i.platform)) else split_part(u.url_path, '/', 1) end as platform_key,
         case
             when trim(coalesce(i.level, '')) = '' then ''
             when lower(i.level) like '%intro%' or lower(i.level) like '%beginn%' or lower(i.level) like '%basic%'
@@ -152,7 +179,8 @@ final as (
         coalesce(i.org_code, -1) as org_code,
         coalesce(i.block_org, -1) as block_org
     from match_input i
-    join (select *, string_split(title_norm, ' ') as words from titles2) t using (rid)
+    join title_keys t on i.title is not distinct from t.title
+    join urls2 u using (rid)
     join slugs2 s using (rid)
 )
 
