@@ -126,6 +126,40 @@ slugs2 as materialized (
           from slugs)
 ),
 
+levels as materialized (
+    -- levels and languages are a handful of distinct strings: each is read once
+    select level,
+        case
+            when trim(coalesce(level, '')) = '' then ''
+            when lower(level) like '%intro%' or lower(level) like '%beginn%' or lower(level) like '%basic%'
+                 or lower(level) like '%novice%' or lower(level) like '%fundamental%' then 'beginner'
+            when lower(level) like '%intermed%' then 'intermediate'
+            when lower(level) like '%advanc%' or lower(level) like '%expert%' then 'advanced'
+            when lower(level) like '%all%' or lower(level) like '%mixed%' or lower(level) like '%any%' then 'mixed'
+            else lower(trim(level))
+        end as level_key
+    from (select distinct level from match_input)
+),
+
+languages as materialized (
+    select language,
+        case
+            when lower(trim(coalesce(language, ''))) in ('english', 'anglais') then 'en'
+            when lower(trim(coalesce(language, ''))) in ('spanish', 'español', 'espanol') then 'es'
+            when lower(trim(coalesce(language, ''))) in ('french', 'français', 'francais') then 'fr'
+            when lower(trim(coalesce(language, ''))) in ('german', 'deutsch') then 'de'
+            when lower(trim(coalesce(language, ''))) in ('chinese', 'mandarin', '中文') then 'zh'
+            when lower(trim(coalesce(language, ''))) in ('portuguese', 'português', 'portugues') then 'pt'
+            when lower(trim(coalesce(language, ''))) in ('italian', 'italiano') then 'it'
+            when lower(trim(coalesce(language, ''))) in ('arabic') then 'ar'
+            when lower(trim(coalesce(language, ''))) in ('russian') then 'ru'
+            when lower(trim(coalesce(language, ''))) in ('japanese') then 'ja'
+            when lower(trim(coalesce(language, ''))) in ('hindi') then 'hi'
+            else split_part(replace(lower(trim(coalesce(language, ''))), '_', '-'), '-', 1)
+        end as language_key
+    from (select distinct language from match_input)
+),
+
 final as (
     select
         i.rid,
@@ -151,29 +185,8 @@ final as (
         t.title_skeleton,
         t.title_affixes,
         case when trim(coalesce(i.platform, '')) <> '' then lower(trim(i.platform)) else split_part(u.url_path, '/', 1) end as platform_key,
-        case
-            when trim(coalesce(i.level, '')) = '' then ''
-            when lower(i.level) like '%intro%' or lower(i.level) like '%beginn%' or lower(i.level) like '%basic%'
-                 or lower(i.level) like '%novice%' or lower(i.level) like '%fundamental%' then 'beginner'
-            when lower(i.level) like '%intermed%' then 'intermediate'
-            when lower(i.level) like '%advanc%' or lower(i.level) like '%expert%' then 'advanced'
-            when lower(i.level) like '%all%' or lower(i.level) like '%mixed%' or lower(i.level) like '%any%' then 'mixed'
-            else lower(trim(i.level))
-        end as level_key,
-        case
-            when lower(trim(coalesce(i.language, ''))) in ('english', 'anglais') then 'en'
-            when lower(trim(coalesce(i.language, ''))) in ('spanish', 'español', 'espanol') then 'es'
-            when lower(trim(coalesce(i.language, ''))) in ('french', 'français', 'francais') then 'fr'
-            when lower(trim(coalesce(i.language, ''))) in ('german', 'deutsch') then 'de'
-            when lower(trim(coalesce(i.language, ''))) in ('chinese', 'mandarin', '中文') then 'zh'
-            when lower(trim(coalesce(i.language, ''))) in ('portuguese', 'português', 'portugues') then 'pt'
-            when lower(trim(coalesce(i.language, ''))) in ('italian', 'italiano') then 'it'
-            when lower(trim(coalesce(i.language, ''))) in ('arabic') then 'ar'
-            when lower(trim(coalesce(i.language, ''))) in ('russian') then 'ru'
-            when lower(trim(coalesce(i.language, ''))) in ('japanese') then 'ja'
-            when lower(trim(coalesce(i.language, ''))) in ('hindi') then 'hi'
-            else split_part(replace(lower(trim(coalesce(i.language, ''))), '_', '-'), '-', 1)
-        end as language_key,
+        lv.level_key,
+        lg.language_key,
         lower(left(coalesce(i.description, ''), 200)) as desc_text,
         i.duration_hours as duration,
         coalesce(i.org_code, -1) as org_code,
@@ -182,6 +195,8 @@ final as (
     join title_keys t on i.title is not distinct from t.title
     join urls2 u using (rid)
     join slugs2 s using (rid)
+    join levels lv on i.level is not distinct from lv.level
+    join languages lg on i.language is not distinct from lg.language
 )
 
 select * from final
