@@ -50,10 +50,8 @@ def reference_match_text(mapper: SkillMapper, text: str, origin: str) -> list[Sk
 
 def reference_rows(mapper: SkillMapper, rows: list[tuple], by_uri: dict, use_titles: bool = True) -> list[list]:
     """``credential_skills`` rows for (uid, title, skills, outcomes, alignments, description) tuples, one
-    credential at a time, each string mapped afresh (``match_all`` through the mapper's ``_match``, uncached)."""
-    def match_all(raw: str) -> list[SkillMatch]:
-        return [ms[0] for fw in FRAMEWORKS if (ms := mapper._match(raw, fw))]
-
+    credential at a time, each text mapped afresh (tags through the mapper's own answer cache, as before)."""
+    match_all = mapper.match_all
     out: list[list] = []
     for uid, title, skills, outcomes, alignments, description in rows:
         seen: set[tuple[str, str]] = set()
