@@ -33,21 +33,55 @@ _ISE_WORDS = frozenset(
 )
 
 
-_DOTTED = re.compile(r"(?<=[a-z])\.(?=[a-z])")
+_KEPT = frozenset(map(ord, "abcdefghijklmnopqrstuvwxyz0123456789+#"))  # what survives _PUNCT
+
+
+class _Fold(dict):
+    """``str.translate`` table applied after NFKD, filled per character met (one C loop, not a Python call per
+    character): a combining mark (an accent) goes; any other non-ASCII character whose lower case holds no
+    kept letter becomes the space ``_PUNCT`` would make of it, so most texts are ASCII from then on."""
+
+    def __missing__(self, code: int) -> int | None:
+        ch = chr(code)
+        if unicodedata.combining(ch):
+            self[code] = None
+        elif code < 128 or any(ord(c) in _KEPT for c in ch.lower()):
+            self[code] = code
+        else:
+            self[code] = 32
+        return self[code]
+
+
+_FOLD = _Fold()
+_SPACES = {c: c if c in _KEPT else 32 for c in range(128)}  # _PUNCT for ASCII text, as a translate table
+_DOTTED = re.compile(r"\.(?<=[a-z]\.)(?=[a-z])")  # starts with its literal: the engine jumps from dot to dot
 _PUNCT = re.compile(r"[^a-z0-9+#]+")
+_SHORT = 200  # strings up to this length (tags, labels, their parts) recur across lookups: cached
 
 
 def normalise(text: str | None) -> str:
     """Lower-case, accent-folded, punctuation-light form used for every comparison."""
     if not text:
         return ""
+    return _normalise_short(text) if len(text) <= _SHORT else " ".join(words(text))
+
+
+@lru_cache(maxsize=262144)
+def _normalise_short(text: str) -> str:
+    return " ".join(words(text))
+
+
+def words(text: str | None) -> list[str]:
+    """The words of ``normalise(text)``."""
+    if not text:
+        return []
     t = text
     if not t.isascii():
-        t = unicodedata.normalize("NFKD", t)
-        t = "".join(ch for ch in t if not unicodedata.combining(ch))
+        t = unicodedata.normalize("NFKD", t).translate(_FOLD)
     t = t.lower().replace("&", " and ")
-    t = _DOTTED.sub("", t)  # node.js -> nodejs, asp.net -> aspnet
-    return _PUNCT.sub(" ", t).strip()
+    if "." in t:
+        t = _DOTTED.sub("", t)  # node.js -> nodejs, asp.net -> aspnet
+    return (t.translate(_SPACES) if t.isascii() else _PUNCT.sub(" ", t)).split()
 
 
 def joined(text: str) -> str:
@@ -68,12 +102,31 @@ def stem(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Content-word stems of a string, in order (stop words dropped)."""
-    return [stem(w) for w in normalise(text).split() if w not in STOPWORDS]
+    if not text:
+        return []
+    return list(_tokens_short(text)) if len(text) <= _SHORT else word_stems(words(text))
+
+
+@lru_cache(maxsize=262144)
+def _tokens_short(text: str) -> tuple[str, ...]:
+    return tuple(word_stems(words(text)))
+
+
+def word_stems(words: list[str]) -> list[str]:
+    """``tokens`` of the words of an already normalised string."""
+    return [stem(w) for w in words if w not in STOPWORDS]
 
 
 def stem_key(text: str) -> tuple[str, ...]:
     """Order-free content stems without filler words; empty when nothing is left."""
+    if text and len(text) <= _SHORT:
+        return _stem_key_short(text)
     return key_of(tokens(text))
+
+
+@lru_cache(maxsize=262144)
+def _stem_key_short(text: str) -> tuple[str, ...]:
+    return key_of(_tokens_short(text))
 
 
 def key_of(stems) -> tuple[str, ...]:

@@ -54,7 +54,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from .lexical import FILLER, GENERIC_VERBS, STOPWORDS, key_of, normalise, stem, stem_key, tokens
+from .lexical import FILLER, GENERIC_VERBS, STOPWORDS, key_of, normalise, stem, stem_key, tokens, word_stems
 from .taxonomy import _VENDORS, ESCO_VERSION, ONET_VERSION, insert_rows, load_taxonomy
 
 # Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
@@ -83,6 +83,7 @@ CREATE OR REPLACE TABLE credential_skills (
 )
 """
 # origin -> (central?, weight factor)
+_INSERT_BATCH = 200_000  # credential_skills rows held before they are inserted (memory at 1M credentials)
 ORIGINS = {"skills": (True, 1.0), "alignment": (True, 1.0), "title": (True, 0.9),
            "learning_outcomes": (True, 0.8), "description": (False, 0.4)}
 
@@ -595,36 +596,77 @@ class SkillMapper:
         return [m for fw in FRAMEWORKS if (m := self.best(raw, fw)) is not None]
 
     def match_text(self, text: str, origin: str) -> list[SkillMatch]:
-        """Concepts whose whole label occurs inside running text (a title, an outcome, a description)."""
+        """Concepts whose whole label occurs inside running text (a title, an outcome, a description): per
+        framework the longest label first, then the leftmost, each word in one label only. Only the n-grams
+        that begin some label are looked at (``_text_index``), which finds what trying every n-gram finds."""
         words = normalise(text).split()
-        qstems = tokens(text)
+        prefixes, grams = self._text_index()
+        found = []  # (-size, start, entries per framework) of every n-gram that is a label
+        last, longest = len(words), self.max_ngram
+        for i, gram in enumerate(words):
+            size = 1
+            while gram in prefixes:
+                if (hit := grams.get(gram)) is not None:
+                    found.append((-size, i, hit))
+                if size == longest or i + size == last:
+                    break
+                gram = f"{gram} {words[i + size]}"
+                size += 1
+        found.sort()  # the order of trying every n-gram: longest first, then leftmost
         out: list[SkillMatch] = []
-        for fw in FRAMEWORKS:
-            used = [False] * len(words)
-            for size in range(min(self.max_ngram, len(words)), 0, -1):
-                for i in range(0, len(words) - size + 1):
-                    if any(used[i:i + size]):
-                        continue
-                    gram = " ".join(words[i:i + size])
-                    if gram in _STOP_PHRASES or (size == 1 and (gram in STOPWORDS or len(gram) < 3)):
-                        continue
-                    hits = [self.entries[fw][ei] for ei in self.keys[fw]["norm"].get(gram, [])]
-                    # one lower-case word ("project", "design") is too loose for running text
-                    hits = [e for e in hits if size > 1 or not e.label.islower()]
-                    # in running text the rest of a long text is no context: an everyday word alone never counts
-                    hits = [e for e in hits if self._false_friend(qstems, e, self.concepts[e.concept]) is None
-                            and not (size == 1 and set(e.stems) <= e.ambiguous)]
-                    if not hits:
-                        continue
-                    e = min(hits, key=lambda h: (not h.pref, len(self.concepts[h.concept].label), h.concept))
-                    c = self.concepts[e.concept]
-                    for j in range(i, i + size):
-                        used[j] = True
-                    score = round(0.6 + 0.2 * min(size, 3) / 3, 4)
-                    out.append(SkillMatch(c.skill_id, c.label, fw, score, f"{origin} contains the label {e.label!r}",
-                                          c.public_id, origin, e.label))
+        qstems = None
+        for f, fw in enumerate(FRAMEWORKS):
+            used = [False] * last
+            for neg, i, hit in found:
+                if not hit[f] or True in used[i:i - neg]:
+                    continue
+                # in running text the rest of a long text is no context: false friends refused by all its words
+                # (only a label with an everyday or short word, ``ambiguous``, can be one)
+                for e in hit[f]:
+                    if not e.ambiguous:
+                        break
+                    if qstems is None:
+                        qstems = word_stems(words)  # tokens(text)
+                    if self._false_friend(qstems, e, self.concepts[e.concept]) is None:
+                        break
+                else:
+                    continue
+                c = self.concepts[e.concept]
+                used[i:i - neg] = [True] * -neg
+                score = round(0.6 + 0.2 * min(-neg, 3) / 3, 4)
+                out.append(SkillMatch(c.skill_id, c.label, fw, score, f"{origin} contains the label {e.label!r}",
+                                      c.public_id, origin, e.label))
         return out
 
+    def _text_index(self) -> tuple[set[str], dict[str, tuple[tuple[_Entry, ...], ...]]]:
+        """What ``match_text`` looks up, built on first use: each label text it may find (at most ``max_ngram``
+        words; no stop phrase; no stop word or short word alone) with, per framework, the entries that may
+        match it in the order ``match_text`` prefers them (its preferred label, the shortest concept label,
+        the first concept), and every word prefix of those texts (where a scan may go on)."""
+        built = self.__dict__.get("_text_grams")
+        if built is not None and built[0] == self.max_ngram:
+            return built[1], built[2]
+        grams: dict[str, list[tuple[_Entry, ...]]] = {}
+        for f, fw in enumerate(FRAMEWORKS):
+            for gram, eis in self.keys[fw]["norm"].items():
+                size = len(gram.split())
+                if size > self.max_ngram or gram in _STOP_PHRASES or (
+                        size == 1 and (gram in STOPWORDS or len(gram) < 3)):
+                    continue
+                # one lower-case word ("project", "design") is too loose for running text; an everyday word
+                # alone never counts
+                hits = [e for e in (self.entries[fw][ei] for ei in eis) if (size > 1 or not e.label.islower())
+                        and not (size == 1 and set(e.stems) <= e.ambiguous)]
+                if hits:
+                    hits.sort(key=lambda h: (not h.pref, len(self.concepts[h.concept].label), h.concept))
+                    grams.setdefault(gram, [()] * len(FRAMEWORKS))[f] = tuple(hits)
+        prefixes = set()
+        for gram in grams:
+            words = gram.split()
+            prefixes.update(" ".join(words[:k]) for k in range(1, len(words) + 1))
+        index = {gram: tuple(hits) for gram, hits in grams.items()}
+        self._text_grams = (self.max_ngram, prefixes, index)
+        return prefixes, index
 
 class BM25:
     """Okapi BM25 over short documents (one per label), as an inverted index of per-term score arrays.
@@ -953,6 +995,10 @@ def map_credential_skills(con, mapper: SkillMapper | None = None, use_titles: bo
         mapper = SkillMapper.from_vendored()
     by_uri = {uri.rstrip("/"): (sid, fw, label) for sid, fw, label, uri in con.execute(
         "SELECT skill_id, framework, label, uri FROM skills WHERE uri IS NOT NULL").fetchall()}
+    if rows:
+        # one answer per distinct string: catalogues repeat their tags, titles, outcomes, even descriptions
+        match_all = lru_cache(maxsize=1 << 17)(mapper.match_all)
+        match_text = lru_cache(maxsize=1 << 16)(mapper.match_text)
     out: list[list] = []
     for uid, title, skills, outcomes, alignments, description in rows:
         seen: set[tuple[str, str]] = set()
@@ -966,7 +1012,7 @@ def map_credential_skills(con, mapper: SkillMapper | None = None, use_titles: bo
                         VERSIONS[m.framework], m.skill_id, None, None])
 
         for raw in dict.fromkeys(s for s in (skills or []) if s and s.strip()):
-            matches = mapper.match_all(raw)
+            matches = match_all(raw)
             for m in matches:
                 add(m, raw, "skills")
             if not matches:
@@ -983,19 +1029,23 @@ def map_credential_skills(con, mapper: SkillMapper | None = None, use_titles: bo
                 add(SkillMatch(hit[0], hit[2], hit[1], 1.0, "alignment names the concept's URI", method="alignment_uri",
                                matched_label=hit[2]), raw, "alignment")
             elif a.get("name"):
-                for m in mapper.match_all(a["name"]):
+                for m in match_all(a["name"]):
                     add(m, raw, "alignment")
         if use_titles and title:
-            for m in mapper.match_text(title, "title"):
+            for m in match_text(title, "title"):
                 add(m, title, "title")
         for outcome in outcomes or []:
-            for m in mapper.match_text(outcome, "outcome"):
+            for m in match_text(outcome, "outcome"):
                 add(m, outcome, "learning_outcomes")
         if description:
-            for m in mapper.match_text(description[:4000], "description"):
-                add(m, description[:200], "description")
+            head = description[:200]  # one string for all the description's rows
+            for m in match_text(description[:4000], "description"):
+                add(m, head, "description")
         _centrality(out[first:])
-    insert_rows(con, "credential_skills", [tuple(r) for r in out])
+        if len(out) >= _INSERT_BATCH:
+            insert_rows(con, "credential_skills", out)
+            out.clear()
+    insert_rows(con, "credential_skills", out)
     reused = con.execute("SELECT count(*) FROM skills_reused").fetchone()[0]
     con.execute("DROP TABLE skills_reused")
     total, mapped = con.execute("SELECT count(*), count(skill_id) FROM credential_skills").fetchone()

@@ -1,0 +1,109 @@
+"""The fast skill mapping of credentials (issue 16) gives what the straightforward one gives
+(``tests/skill_text_reference.py``: every n-gram tried, every credential mapped afresh), on real published
+texts: the offline snapshot's credentials (titles, outcomes, descriptions, tags, alignments) and, when
+``../shared/data/mooc_catalogs`` is present, the Coursera, edX and Udemy catalogues' titles and descriptions.
+Speed is measured by ``benchmarks/skill_mapping_benchmark.py``, not here."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from pipeline.matching.synth import load_mooc_listings, shared_data_dir
+from pipeline.skills import mapping
+from pipeline.skills.mapping import SkillMapper, map_credential_skills
+from tests.skill_text_reference import reference_match_text, reference_rows
+
+COLUMNS = "uid, title, skills, learning_outcomes, alignments, description"
+
+
+@pytest.fixture(scope="module")
+def mapper() -> SkillMapper:
+    return SkillMapper.from_vendored()
+
+
+@pytest.fixture(scope="module")
+def snapshot_credentials(published) -> list[tuple]:
+    con = duckdb.connect(str(published[0] / "catalogue.duckdb"), read_only=True)
+    try:
+        return con.execute(f"SELECT {COLUMNS} FROM credentials ORDER BY uid").fetchall()
+    finally:
+        con.close()
+
+
+def texts_of(credentials: list[tuple]) -> list[tuple[str, str]]:
+    out = []
+    for _uid, title, _skills, outcomes, _alignments, description in credentials:
+        out += [(title, "title")] if title else []
+        out += [(o, "outcome") for o in outcomes or []]
+        out += [(description[:4000], "description")] if description else []
+    return out
+
+
+def assert_same_matches(mapper: SkillMapper, texts: list[tuple[str, str]]) -> int:
+    """Every text's matches equal the reference's, in the same order; returns how many there were."""
+    found = 0
+    for text, origin in texts:
+        expected = reference_match_text(mapper, text, origin)
+        assert mapper.match_text(text, origin) == expected, text[:120]
+        found += len(expected)
+    return found
+
+
+def test_match_text_equals_every_ngram_on_the_offline_snapshot(mapper, snapshot_credentials):
+    texts = texts_of(snapshot_credentials)
+    assert len(texts) > 300 and sum(origin == "description" for _, origin in texts) > 150
+    assert assert_same_matches(mapper, texts) > 500
+
+
+def test_match_text_follows_the_mappers_longest_ngram(mapper, snapshot_credentials):
+    """The scan's label index is the mapper's, at its ``max_ngram``: a shorter window finds the same as the
+    reference with that window (and the index is rebuilt for it)."""
+    texts = texts_of(snapshot_credentials)[:150]
+    full = mapper.max_ngram
+    try:
+        mapper.max_ngram = 2
+        assert assert_same_matches(mapper, texts) > 50
+    finally:
+        mapper.max_ngram = full
+    assert_same_matches(mapper, texts[:20])
+
+
+@pytest.mark.parametrize("batch", [None, 7])
+def test_map_credential_skills_writes_the_reference_rows(mapper, snapshot_credentials, tmp_path, monkeypatch, batch):
+    """The same rows in the same order, also when they are inserted a few at a time."""
+    if batch:
+        monkeypatch.setattr(mapping, "_INSERT_BATCH", batch)
+    con = duckdb.connect(str(tmp_path / "skills.duckdb"))
+    try:
+        con.execute("CREATE TABLE credentials (uid VARCHAR, title VARCHAR, skills VARCHAR[], "
+                    "learning_outcomes VARCHAR[], alignments JSON, description VARCHAR)")
+        con.executemany("INSERT INTO credentials VALUES (?, ?, ?, ?, ?, ?)", snapshot_credentials)
+        map_credential_skills(con)
+        by_uri = {uri.rstrip("/"): (sid, fw, label) for sid, fw, label, uri in con.execute(
+            "SELECT skill_id, framework, label, uri FROM skills WHERE uri IS NOT NULL").fetchall()}
+        got = con.execute("SELECT * FROM credential_skills").fetchall()
+    finally:
+        con.close()
+    expected = [tuple(r) for r in reference_rows(mapper, snapshot_credentials, by_uri)]
+    assert got == expected  # same rows, same order
+    origins = {r[4] for r in got if r[1] is not None}
+    assert {"skills", "title", "description"} <= origins, origins
+
+
+@pytest.mark.skipif(shared_data_dir() is None or not (shared_data_dir() / "mooc_catalogs").is_dir(),
+                    reason="../shared/data/mooc_catalogs is absent")
+def test_match_text_equals_every_ngram_on_the_mooc_catalogues(mapper):
+    base = load_mooc_listings()
+    texts = [(t, "title") for t in base["title"].dropna()] + \
+            [(d[:4000], "description") for d in base["description"].dropna()]
+    assert len(texts) > 5000
+    assert assert_same_matches(mapper, texts) > 5000
+
+
+def test_match_text_equals_every_ngram_on_the_onet_labels(mapper):
+    """O*NET's own technology names as running text: among them the only labels a false-friend check can
+    refuse inside a text ("IS-IS": one everyday word twice), alone and with words that support them."""
+    texts = [(c.label, "title") for c in mapper.concepts if c.framework == "onet"]
+    assert len(texts) > 5000
+    assert assert_same_matches(mapper, texts) > 5000
