@@ -68,3 +68,30 @@ def test_inferred_edge_never_closes_a_cycle(tmp_path):
     build_derived(con)
     # explicit adv -> beg exists, so the inferred beg -> adv edge must not be there
     assert con.execute("SELECT count(*) FROM stack_edges WHERE inferred").fetchone()[0] == 0
+
+
+def _inferred_edges(tmp_path, holders: int) -> list[tuple]:
+    """int_stack_edges_inferred over one beginner child and ``holders - 1`` advanced credentials, all of them
+    holding the same two skills (each skill then held by ``holders`` credentials)."""
+    import duckdb
+
+    from pipeline import warehouse
+
+    con = duckdb.connect(str(tmp_path / f"edges-{holders}.duckdb"))
+    con.execute("CREATE TABLE credentials AS SELECT 'x:child' AS uid, 'course' AS credential_type, 'beginner' AS level "
+                "UNION ALL SELECT 'x:p' || lpad(i::varchar, 4, '0'), 'course', 'advanced' FROM range(?) t(i)",
+                [holders - 1])
+    con.execute("CREATE TABLE credential_skills AS SELECT uid, unnest(['esco:a', 'esco:b']) AS skill_key FROM credentials")
+    con.execute("CREATE TABLE int_stack_edges_explicit (child VARCHAR, parent VARCHAR, relation VARCHAR, "
+                "evidence VARCHAR, source VARCHAR, inferred BOOLEAN, confidence DOUBLE)")
+    warehouse.build(con, ["int_stack_edges_inferred"], given=("credentials", "credential_skills", "int_stack_edges_explicit"))
+    return con.execute("SELECT child, parent, evidence FROM int_stack_edges_inferred ORDER BY parent").fetchall()
+
+
+def test_a_skill_held_by_more_than_200_credentials_is_no_stacking_evidence(tmp_path):
+    # 200 holders: the child's two shared skills are evidence; it keeps its best 5 (ties by parent uid)
+    edges = _inferred_edges(tmp_path, 200)
+    assert [e[1] for e in edges] == ["x:p0000", "x:p0001", "x:p0002", "x:p0003", "x:p0004"]
+    assert all(e[0] == "x:child" and e[2].startswith("skill overlap 2/2") for e in edges)
+    # 201 holders: neither skill says which of them the child prepares for, so no edge is inferred
+    assert _inferred_edges(tmp_path, 201) == []

@@ -1,7 +1,14 @@
 -- Inferred "prepares_for" edges: A prepares for B when most of A's skills are also B's skills and A sits at a
 -- lower level. confidence = overlap coefficient |A∩B| / |A| scaled by 0.8 (never as sure as a stated edge).
 -- Pairs already joined by an explicit edge (either direction) are skipped; each child keeps its best 5.
-with levels as (
+-- A skill held by more than 200 credentials is no stacking evidence (it is not shared, it still counts in the
+-- child's n): so many credentials share it that it cannot say which of them one prepares for, and the best 5
+-- among them would be picked by uid. The bound also keeps this join linear in the catalogue: a credential's
+-- candidate parents are at most 200 per skill of its prefix (docs/skills_and_pathways.md).
+with limits as (
+    select 200 as max_skill_holders
+),
+levels as (
     select uid, credential_type,
         case level when 'beginner' then 1 when 'intermediate' then 2 when 'advanced' then 3 else null end as lvl
     from credentials
@@ -13,31 +20,38 @@ sizes as (
     select uid, count(*) as n from keys group by uid
 ),
 -- Prefix filtering (an exact set-similarity join): a pair passes only with shared >= t = max(2, ceil(n / 2))
--- of the child's n skills, so it shares at least one of the child's n - t + 1 rarest skills. Candidate
--- parents come from those skills alone (never from a common skill's every pair, which grows with the square
--- of the catalogue), then the shared count of each candidate pair is exact.
+-- of the child's n skills, so it shares at least one of the child's rarest evidence skills. Candidate
+-- parents come from those skills alone, each held by at most max_skill_holders credentials, then the shared
+-- count of each candidate pair is exact.
 frequency as (
     select skill_key, count(*) as df from keys group by skill_key
 ),
-prefix as (
-    select k.uid, k.skill_key
+evidence as (
+    select k.uid, k.skill_key, f.df
     from keys k
     join frequency f using (skill_key)
+    where f.df <= (select max_skill_holders from limits)
+),
+prefix as (
+    select e.uid, e.skill_key
+    from evidence e
     join sizes s using (uid)
     join levels l using (uid)
     where l.lvl is not null
-    qualify row_number() over (partition by k.uid order by f.df, k.skill_key) <= s.n - greatest(2, ceil(s.n / 2)) + 1
+    -- m evidence skills of the child: a pair sharing t of them shares one of its m - t + 1 rarest
+    qualify row_number() over (partition by e.uid order by e.df, e.skill_key)
+        <= count(*) over (partition by e.uid) - greatest(2, ceil(s.n / 2)) + 1
 ),
 candidates as (
     select distinct p.uid as child, k.uid as parent
     from prefix p
-    join keys k on k.skill_key = p.skill_key and k.uid <> p.uid
+    join evidence k on k.skill_key = p.skill_key and k.uid <> p.uid
     join levels la on la.uid = p.uid
     join levels lb on lb.uid = k.uid
     where la.lvl < lb.lvl
 ),
 skill_sets as (
-    select uid, list(skill_key) as skill_keys from keys group by uid
+    select uid, list(skill_key) as skill_keys from evidence group by uid
 ),
 pairs as (
     select c.child, c.parent, len(list_intersect(a.skill_keys, b.skill_keys)) as shared
