@@ -87,13 +87,17 @@ def dedupe_listings(con: duckdb.DuckDBPyConnection, previous: pd.DataFrame | Non
                                pd.concat([p.pairs for p in parts], ignore_index=True), stats)
 
 
-def _dedupe(group: pd.DataFrame, prev: pd.DataFrame | None, org_context: list | None = None):
-    """The matcher over one type's listings (or the touched part of them). Every matched pair is explained,
-    also above the matcher's auto limit, so a pair's evidence never depends on how many pairs a run saw."""
+def _dedupe(group: pd.DataFrame, prev: pd.DataFrame | None, org_context: list | None = None,
+            explain_pairs="auto"):
+    """The matcher over one type's listings (or the touched part of them)."""
     from pipeline.matching.engine import dedupe_frame
 
-    return dedupe_frame(group, prev, max_cluster_size=MAX_CLUSTER_SIZE, workers=2, explain_pairs=True,
+    return dedupe_frame(group, prev, max_cluster_size=MAX_CLUSTER_SIZE, workers=2, explain_pairs=explain_pairs,
                         org_context=org_context)
+
+
+class _Undecided(Exception):
+    """Whether a full run would explain its pairs cannot be told from the touched part alone."""
 
 
 def rematch_touched(group: pd.DataFrame, prev: pd.DataFrame | None, pub):
@@ -103,19 +107,34 @@ def rematch_touched(group: pd.DataFrame, prev: pd.DataFrame | None, pub):
     run's: the touched records are closed under everything the matcher computes across records, and the
     organisations' acronyms resolve over the whole type, as before the change. When the untouched
     organisations would resolve otherwise than in the published run, the whole type is matched again."""
-    from pipeline.matching.engine import DedupeResult, org_resolution, touched_records
+    from pipeline.matching.engine import EXPLAIN_AUTO_LIMIT, DedupeResult, org_resolution, touched_records
 
-    touched = touched_records(group, pub.earlier, group["id"].isin(pub.changed).to_numpy())
+    touched, untouched_pairs = touched_records(group, pub.earlier, group["id"].isin(pub.changed).to_numpy())
     kept = group.loc[~touched, "organisation"]
     before = org_resolution([*group.loc[~group["id"].isin(pub.changed), "organisation"], *pub.earlier["organisation"]])
     now = org_resolution(group["organisation"])
     if touched.all() or any(now[o] != before[o] for o in set(kept.dropna().astype(str))):
         return _dedupe(group, prev)
-    part = _dedupe(group[touched].reset_index(drop=True), prev, org_context=list(group["organisation"]))
     again = set(group.loc[touched, "id"])
     clusters = pub.clusters[~pub.clusters["id"].isin(again)]
     links = pub.links[~pub.links["left_id"].isin(again)]
     pairs = pub.pairs[~pub.pairs["left_id"].isin(again)]
+    # a full run explains its matched pairs only up to the auto limit: the untouched records' matched pairs
+    # are at least one per merge and link, at most their candidate pairs
+    least = len(clusters) - clusters["cluster_id"].nunique() + len(links)
+
+    def explain(matched: int) -> bool:
+        if matched + untouched_pairs <= EXPLAIN_AUTO_LIMIT:
+            return True
+        if matched + least > EXPLAIN_AUTO_LIMIT:
+            return False
+        raise _Undecided
+
+    try:
+        part = _dedupe(group[touched].reset_index(drop=True), prev, org_context=list(group["organisation"]),
+                       explain_pairs=explain)
+    except _Undecided:
+        return _dedupe(group, prev)
     stats = {**part.stats, "reused_listings": int((~touched).sum()), "rematched_listings": int(touched.sum())}
     return DedupeResult(pd.concat([clusters, part.clusters], ignore_index=True),
                         pd.concat([links, part.links], ignore_index=True),

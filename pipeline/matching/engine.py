@@ -242,7 +242,7 @@ def dedupe_frame(
     max_block: int = blocking.DEFAULT_MAX_BLOCK,
     max_cluster_size: int = 50,
     workers: int = 2,
-    explain_pairs: bool | str = "auto",
+    explain_pairs: bool | str | Callable[[int], bool] = "auto",
     progress: TextIO | None = None,
     truth: np.ndarray | None = None,
     org_context: list | None = None,
@@ -252,7 +252,9 @@ def dedupe_frame(
     Returns ``clusters`` (id, cluster_id: one row per input record), ``links`` (same_as relations between
     clusters with their evidence), ``pairs`` (every scored candidate pair with its relation and signals) and
     ``stats``. ``previous_membership`` (id, cluster_id from the last run) keeps cluster ids stable.
-    ``truth`` (a true cluster label per input row) only adds blocking recall to the stats. ``org_context``
+    ``explain_pairs``: True, False, "auto" (only up to EXPLAIN_AUTO_LIMIT matched pairs) or a function of the
+    number of matched pairs. ``truth`` (a true cluster label per input row) only adds blocking recall to the
+    stats. ``org_context``
     (organisation names of records outside ``df``): see :class:`Matcher`.
     """
     t0 = time.perf_counter()
@@ -301,7 +303,10 @@ def dedupe_frame(
         "desc_sim": sig["desc_sim"].to_numpy(), "block_keys": key_mask,
     })
     matched = np.flatnonzero(relation > 0)
-    do_explain = explain_pairs is True or (explain_pairs == "auto" and len(matched) <= EXPLAIN_AUTO_LIMIT)
+    if callable(explain_pairs):  # decided by the caller from the number of matched pairs
+        do_explain = explain_pairs(len(matched))
+    else:
+        do_explain = explain_pairs is True or (explain_pairs == "auto" and len(matched) <= EXPLAIN_AUTO_LIMIT)
     pairs["explanation"] = None
     if do_explain and len(matched):
         pairs.loc[matched, "explanation"] = explain(sig, params, matched)
@@ -327,16 +332,19 @@ def dedupe_frame(
     return DedupeResult(clusters, links, pairs, stats)
 
 
-def touched_records(df: pd.DataFrame, earlier: pd.DataFrame, seeds: np.ndarray) -> np.ndarray:
-    """Which records of ``df`` a dedupe run must see again after an edit, as a boolean mask: every record
+def touched_records(df: pd.DataFrame, earlier: pd.DataFrame, seeds: np.ndarray) -> tuple[np.ndarray, int]:
+    """Which records of ``df`` a dedupe run must see again after an edit, as a boolean mask, and the number
+    of candidate pairs among the other records (a bound on their matched pairs): every record
     connected to a seed (``seeds``: a mask over ``df``, the new and edited records) or to an ``earlier``
     record (the last run's version of the edited and removed records) through any shared value that the
     matcher compares across records: the canonical URL, the title, its core, slug, compact and skeleton
     forms, a head or tail of a title that is a title, organisation aside (coarser than every block, so a
     block never straddles the line). Outside these groups blocks, block sizes, the titles seen twice,
     the junk URLs, the vague heads and the clusters are what they were: their last result stands."""
-    both = pd.concat([standardise(df), standardise(earlier).assign(id=lambda f: "\0earlier:" + f["id"])],
-                     ignore_index=True)
+    # the published versions without their organisation: organisations resolve over ``df``'s alone, as in
+    # the full run (the values grouped on never depend on the organisation)
+    both = pd.concat([standardise(df), standardise(earlier).assign(id=lambda f: "\0earlier:" + f["id"],
+                                                                   organisation=None)], ignore_index=True)
     m = Matcher([both], keep_keys=True)
     try:
         values = m.con.execute("""
@@ -355,13 +363,18 @@ def touched_records(df: pd.DataFrame, earlier: pd.DataFrame, seeds: np.ndarray) 
             )
             select rid, dense_rank() over (order by ns, v) - 1 as node from v where v <> 0
         """).fetchnumpy()
+        n = len(both)
+        rid, node = np.asarray(values["rid"], dtype=np.int64), np.asarray(values["node"], dtype=np.int64) + n
+        labels = connected_components(n + (int(node.max()) - n + 1 if len(node) else 0), rid, node)
+        start = np.concatenate([np.asarray(seeds, dtype=bool), np.ones(len(earlier), dtype=bool)])
+        touched = np.isin(labels[: len(df)], labels[:n][start])
+        # an untouched group holds no published version, so its blocks are the full run's
+        rid_l, rid_r, _, _ = m.candidates(link_mode=False, max_block=blocking.DEFAULT_MAX_BLOCK)
+        inside = (rid_l < len(df)) & (rid_r < len(df))
+        untouched_pairs = int(np.count_nonzero(~touched[rid_l[inside]] & ~touched[rid_r[inside]]))
     finally:
         m.close()
-    n = len(both)
-    rid, node = np.asarray(values["rid"], dtype=np.int64), np.asarray(values["node"], dtype=np.int64) + n
-    labels = connected_components(n + (int(node.max()) - n + 1 if len(node) else 0), rid, node)
-    start = np.concatenate([np.asarray(seeds, dtype=bool), np.ones(len(earlier), dtype=bool)])
-    return np.isin(labels[: len(df)], labels[:n][start])
+    return touched, untouched_pairs
 
 
 def _relations(sig: pd.DataFrame, proba: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
