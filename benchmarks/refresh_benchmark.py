@@ -50,13 +50,14 @@ STAGES = {
 STAGE_ORDER = [*STAGES, "marts", "build metadata", "checks", "publish", "exports", "process"]
 
 
-def stage_seconds(result: dict) -> dict[str, float]:
+def stage_seconds(result: dict, producers: str = "producers") -> dict[str, float]:
     """Seconds per stage of one refresh: the build's producers grouped by stage, then the Dagster steps around
     them (the build step's own metadata, the checks, the publish, the exports) and what the process spent
-    outside any step (start-up, Dagster's run set-up)."""
+    outside any step (start-up, Dagster's run set-up). ``producers`` names the producers' wall seconds
+    (``producers``) or their CPU seconds (``producers_cpu``)."""
     stage_of = {name: stage for stage, names in STAGES.items() for name in names}
     out = dict.fromkeys(STAGE_ORDER, 0.0)
-    for name, seconds in result["producers"].items():
+    for name, seconds in result.get(producers, {}).items():
         out[stage_of.get(name, "marts")] += seconds
     steps = dict(result["steps"])
     out["build metadata"] = max(0.0, steps.pop("build_catalogue", 0.0) - sum(result["producers"].values()))
@@ -76,6 +77,32 @@ def print_stage_table(results: list[dict]) -> None:
         print(f"  {stage:<16}" + "".join(f"{p[stage]:>12.1f}" for p in per))
     print(f"  {'total':<16}" + "".join(f"{r['full']['seconds']:>12.1f}" for r in results))
     print(f"  {'peak RSS (MB)':<16}" + "".join(f"{r['full']['peak_rss_mb']:>12,}" for r in results))
+    # CPU seconds do not grow with the machine's load as wall seconds do: the figures to extrapolate from
+    print("  CPU seconds (the refresh process and its threads; build stages, then the whole process)")
+    cpu = [stage_seconds(r["full"], "producers_cpu") for r in results]
+    for stage in STAGES:
+        print(f"  {stage:<16}" + "".join(f"{c[stage]:>12.1f}" for c in cpu))
+    print(f"  {'marts':<16}" + "".join(f"{c['marts']:>12.1f}" for c in cpu))
+    for label in ("publish", "fts index", "exports"):
+        print(f"  {label:<16}" + "".join(f"{r['full'].get('calls_cpu', {}).get(label, 0.0):>12.1f}" for r in results))
+    print(f"  {'whole process':<16}" + "".join(f"{r['full'].get('cpu', 0.0):>12.1f}" for r in results))
+
+
+def print_growth_table(results: list[dict]) -> None:
+    """One row per scale: seconds, seconds per 1k listings (flat when growth is linear), peak RSS, and the
+    growth of each against the previous scale; then the time without the process's fixed start-up."""
+    print(f"  {'listings':>10}{'seconds':>10}{'s/1k':>8}{'peak RSS MB':>13}{'x listings':>12}{'x time':>8}"
+          f"{'x RSS':>7}{'s/1k w/o process':>18}")
+    for i, r in enumerate(results):
+        full, k = r["full"], r["records"] / 1000
+        variable = full["seconds"] - stage_seconds(full)["process"]
+        grow = ""
+        if i:
+            a = results[i - 1]
+            grow = (f"{r['records'] / a['records']:>12.0f}{full['seconds'] / a['full']['seconds']:>8.1f}"
+                    f"{full['peak_rss_mb'] / max(1, a['full']['peak_rss_mb']):>7.1f}")
+        print(f"  {r['records']:>10,}{full['seconds']:>10.1f}{full['seconds'] / k:>8.2f}{full['peak_rss_mb']:>13,}"
+              + (grow or " " * 27) + f"{variable / k:>18.3f}")
 
 
 def providers_toml(names: list[str]) -> str:
@@ -175,16 +202,42 @@ def child_refresh() -> int:
     from pipeline.refresh import refresh
 
     producers: dict[str, float] = {}
+    producers_cpu: dict[str, float] = {}
     run_producer = warehouse.run_producer
 
+    def cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
     def timed(con, producer, inputs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), cpu()
         try:
             return run_producer(con, producer, inputs)
         finally:
             producers[producer.name] = round(time.perf_counter() - t0, 2)
+            producers_cpu[producer.name] = round(cpu() - c0, 2)
 
     warehouse.run_producer = timed
+    calls_cpu: dict[str, float] = {}  # CPU seconds of the publish (the FTS index inside it) and of the exports
+
+    def cpu_of(module, name: str, label: str) -> None:
+        function = getattr(module, name)
+
+        def wrapped(*args, **kwargs):
+            c0 = cpu()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                calls_cpu[label] = round(calls_cpu.get(label, 0.0) + cpu() - c0, 2)
+
+        setattr(module, name, wrapped)
+
+    import pipeline.exports
+    import pipeline.search
+
+    cpu_of(warehouse, "publish", "publish")
+    cpu_of(pipeline.search, "build_index", "fts index")
+    cpu_of(pipeline.exports, "export_catalogue", "exports")
     inst = dg.DagsterInstance.ephemeral()
     report = refresh(crawl=False, dagster_instance=inst)
     print(report.render())
@@ -200,7 +253,9 @@ def child_refresh() -> int:
             elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in started:
                 steps[event.step_key] = round(entry.timestamp - started[event.step_key], 2)
     peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    print("BENCH_JSON " + json.dumps({"peak_rss_kb": peak, "steps": steps, "producers": producers}), file=sys.stderr)
+    print("BENCH_JSON " + json.dumps({"peak_rss_kb": peak, "steps": steps, "producers": producers,
+                                      "producers_cpu": producers_cpu, "calls_cpu": calls_cpu, "cpu": round(cpu(), 1)}),
+          file=sys.stderr)
     return 0 if report.published else 1
 
 
@@ -214,7 +269,7 @@ def run_refresh(data: Path, config: Path, timeout: float) -> dict:
     proc = subprocess.run([sys.executable, "-m", "benchmarks.refresh_benchmark", "--child"], env=env,
                           capture_output=True, text=True, timeout=timeout, cwd=paths.PROJECT_ROOT)
     seconds = time.perf_counter() - t0
-    found = {"peak_rss_kb": 0, "steps": {}, "producers": {}}
+    found = {"peak_rss_kb": 0, "steps": {}, "producers": {}, "producers_cpu": {}, "calls_cpu": {}, "cpu": 0.0}
     for line in proc.stderr.splitlines():
         if line.startswith("BENCH_JSON "):
             found = json.loads(line.split(" ", 1)[1])
@@ -222,7 +277,8 @@ def run_refresh(data: Path, config: Path, timeout: float) -> dict:
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
         print(f"    refresh failed (exit {proc.returncode}):\n{tail}", file=sys.stderr)
     return {"seconds": seconds, "peak_rss_mb": found["peak_rss_kb"] // 1024, "published": proc.returncode == 0,
-            "steps": found["steps"], "producers": found["producers"]}
+            "steps": found["steps"], "producers": found["producers"], "producers_cpu": found["producers_cpu"],
+            "calls_cpu": found["calls_cpu"], "cpu": found["cpu"]}
 
 
 def print_timings(result: dict, top: int = 12) -> None:
@@ -302,10 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     print("== seconds per stage (full refresh)")
     print_stage_table(results)
     print("== growth (full refresh)")
-    for a, b in zip(results, results[1:]):
-        print(f"  {a['records']:,} -> {b['records']:,}: x{b['records'] / a['records']:.0f} listings, "
-              f"x{b['full']['seconds'] / a['full']['seconds']:.1f} time, "
-              f"x{b['full']['peak_rss_mb'] / max(1, a['full']['peak_rss_mb']):.1f} memory")
+    print_growth_table(results)
     short = []
     for r in results:
         if r["records"] >= 1_000_000 and r["full"]["seconds"] > TARGET_1M_SECONDS:

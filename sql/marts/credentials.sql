@@ -10,9 +10,10 @@ with members as (
     join seed_clusters as c using (uid)
 ),
 
+-- the ranking reads only the columns it orders by; the primary's wide row is joined back once
 ranked as (
     select
-        *,
+        uid,
         row_number() over (
             partition by credential_uid
             order by ((description is not null)::int + (organisation is not null)::int + (level is not null)::int
@@ -24,7 +25,7 @@ ranked as (
 ),
 
 primary_member as (
-    select * from ranked where member_rank = 1
+    select m.* from members as m join ranked as r using (uid) where r.member_rank = 1
 ),
 
 member_facts as (
@@ -33,7 +34,7 @@ member_facts as (
         count(*) as member_count,
         list_sort(list(uid)) as member_uids,
         list_sort(list_distinct(flatten(list(skills)))) as skills,
-        arg_max(description, length(description)) as description,
+        arg_max(description, (length(description), description)) as description,  -- the longest; ties by text
         median(duration_hours) as median_hours,
         min(first_seen) as first_seen,
         max(last_seen) as last_seen
@@ -71,7 +72,7 @@ ref_lists as (
 
 final as (
     select
-        p.* exclude (credential_uid, member_rank) replace (
+        p.* exclude (credential_uid) replace (
             p.credential_uid as uid,
             coalesce(f.description, p.description) as description,
             coalesce(p.duration_hours, f.median_hours) as duration_hours,
