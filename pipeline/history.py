@@ -81,11 +81,14 @@ def track_changes(con: duckdb.DuckDBPyConnection, published_path: Path | None,
         common = [c for c in current if c in previous]
         # the stored hash is over each side's own content columns; whether a row changed is decided over the
         # columns both catalogues have (a column added by a new release does not make every row "updated")
-        cmp_cur = _content_hash(common, "x") if common else "null"
+        # when both sides have the same columns (every release but one), the two hashes of a row are one:
+        # computed once (a lateral alias)
+        cmp_cur = ("_hash" if common == current else _content_hash(common, "x")) if common else "null"
         if previous:
             prev_own = [c for c in _columns(con, "previous", "credentials") if c not in RUN_COLUMNS]
             prev_table = "previous.main.credentials"
-            prev_hashes = f"{_content_hash(prev_own, 'p')} as _hash, {_content_hash(common, 'p') if common else 'null'} as _cmp"
+            prev_cmp = ("_hash" if common == prev_own else _content_hash(common, "p")) if common else "null"
+            prev_hashes = f"{_content_hash(prev_own, 'p')} as _hash, {prev_cmp} as _cmp"
         else:  # the first refresh: everything is added
             con.execute("create or replace temp table _no_previous as select * from credentials limit 0")
             prev_table, prev_hashes = "_no_previous", "null as _hash, null as _cmp"

@@ -50,24 +50,26 @@ def match_inputs() -> list[str]:
     return [part.split(" as ")[0].strip() for part in MATCH_COLUMNS.split(",")]
 
 
-def dedupe_listings(con: duckdb.DuckDBPyConnection, previous: pd.DataFrame | None = None, reused: dict | None = None):
+def dedupe_listings(con: duckdb.DuckDBPyConnection, previous: pd.DataFrame | None = None, published: dict | None = None):
     """Run the matcher per credential type: an exam and the course that prepares for it share a title and an
     organisation but are different offerings, so only listings of the same type can be duplicates.
 
-    ``reused`` (type -> (clusters, links, pairs), pipeline.reuse) holds the published result of the types
-    none of whose listings changed: the matcher does not run for them (it would give the same result)."""
-    from pipeline.matching.engine import DedupeResult, dedupe_frame
+    ``published`` (type -> pipeline.reuse.PublishedMatches) holds the published result of each type and what
+    changed since: a type without a change keeps it whole (the matcher does not run); in a changed type
+    only the records a change can reach are matched again (:func:`rematch_touched`)."""
+    from pipeline.matching.engine import DedupeResult
 
     frame = con.execute(f"select {MATCH_COLUMNS}, credential_type from listings order by uid").df()
     parts = []
     for ctype, group in frame.groupby("credential_type", sort=True):
-        if reused and ctype in reused:
-            parts.append(DedupeResult(*reused[ctype], {"reused_listings": len(group)}))
-            continue
         ids = set(group["id"])
         prev = previous[previous["id"].isin(ids)] if previous is not None else None
-        parts.append(dedupe_frame(group.drop(columns="credential_type").reset_index(drop=True), prev,
-                                  max_cluster_size=MAX_CLUSTER_SIZE, workers=2))
+        group = group.drop(columns="credential_type").reset_index(drop=True)
+        pub = (published or {}).get(ctype)
+        if pub is not None and not pub.changed and pub.earlier.empty:
+            parts.append(DedupeResult(pub.clusters, pub.links, pub.pairs, {"reused_listings": len(group)}))
+        else:
+            parts.append(rematch_touched(group, prev, pub) if pub is not None else _dedupe(group, prev))
     if not parts:
         empty = pd.DataFrame(columns=["id", "cluster_id"])
         return DedupeResult(empty, pd.DataFrame(columns=["cluster_id_l", "cluster_id_r", "left_id", "right_id",
@@ -85,12 +87,66 @@ def dedupe_listings(con: duckdb.DuckDBPyConnection, previous: pd.DataFrame | Non
                                pd.concat([p.pairs for p in parts], ignore_index=True), stats)
 
 
+def _dedupe(group: pd.DataFrame, prev: pd.DataFrame | None, org_context: list | None = None,
+            explain_pairs="auto"):
+    """The matcher over one type's listings (or the touched part of them)."""
+    from pipeline.matching.engine import dedupe_frame
+
+    return dedupe_frame(group, prev, max_cluster_size=MAX_CLUSTER_SIZE, workers=2, explain_pairs=explain_pairs,
+                        org_context=org_context)
+
+
+class _Undecided(Exception):
+    """Whether a full run would explain its pairs cannot be told from the touched part alone."""
+
+
+def rematch_touched(group: pd.DataFrame, prev: pd.DataFrame | None, pub):
+    """One changed type: the matcher runs again over the records a change can reach
+    (``engine.touched_records``: connected to a new, edited or removed record through a value the matcher
+    compares), every other record keeps its published cluster, links and evidence. The result is a full
+    run's: the touched records are closed under everything the matcher computes across records, and the
+    organisations' acronyms resolve over the whole type, as before the change. When the untouched
+    organisations would resolve otherwise than in the published run, the whole type is matched again."""
+    from pipeline.matching.engine import EXPLAIN_AUTO_LIMIT, DedupeResult, org_resolution, touched_records
+
+    touched, untouched_pairs = touched_records(group, pub.earlier, group["id"].isin(pub.changed).to_numpy())
+    kept = group.loc[~touched, "organisation"]
+    before = org_resolution([*group.loc[~group["id"].isin(pub.changed), "organisation"], *pub.earlier["organisation"]])
+    now = org_resolution(group["organisation"])
+    if touched.all() or any(now[o] != before[o] for o in set(kept.dropna().astype(str))):
+        return _dedupe(group, prev)
+    again = set(group.loc[touched, "id"])
+    clusters = pub.clusters[~pub.clusters["id"].isin(again)]
+    links = pub.links[~pub.links["left_id"].isin(again)]
+    pairs = pub.pairs[~pub.pairs["left_id"].isin(again)]
+    # a full run explains its matched pairs only up to the auto limit: the untouched records' matched pairs
+    # are at least one per merge and link, at most their candidate pairs
+    least = len(clusters) - clusters["cluster_id"].nunique() + len(links)
+
+    def explain(matched: int) -> bool:
+        if matched + untouched_pairs <= EXPLAIN_AUTO_LIMIT:
+            return True
+        if matched + least > EXPLAIN_AUTO_LIMIT:
+            return False
+        raise _Undecided
+
+    try:
+        part = _dedupe(group[touched].reset_index(drop=True), prev, org_context=list(group["organisation"]),
+                       explain_pairs=explain)
+    except _Undecided:
+        return _dedupe(group, prev)
+    stats = {**part.stats, "reused_listings": int((~touched).sum()), "rematched_listings": int(touched.sum())}
+    return DedupeResult(pd.concat([clusters, part.clusters], ignore_index=True),
+                        pd.concat([links, part.links], ignore_index=True),
+                        pd.concat([pairs, part.pairs], ignore_index=True), stats)
+
+
 def match(con: duckdb.DuckDBPyConnection, published_path: Path | None = None) -> dict:
     """Cluster the built ``listings`` and write the matcher's result tables in ``con``; returns its stats."""
     from pipeline import reuse
 
     previous = previous_membership(published_path)
-    result = dedupe_listings(con, previous, reuse.unchanged_match_groups(con, published_path, match_inputs()))
+    result = dedupe_listings(con, previous, reuse.published_matches(con, published_path, match_inputs()))
     clusters = readable_ids(result.clusters, previous)
     remap = dict(zip(result.clusters["cluster_id"], clusters["cluster_id"])) if len(clusters) else {}
     links = result.links.copy()
@@ -122,19 +178,24 @@ def match(con: duckdb.DuckDBPyConnection, published_path: Path | None = None) ->
     return stats
 
 
+MEMBERS = "select credential_uid as cluster_id, string_agg(uid, chr(31) order by uid) as members " \
+          "from credential_sources group by 1"
+
+
 def ids_stable(con: duckdb.DuckDBPyConnection, published_path: Path | None) -> tuple[bool, dict]:
     """A credential whose members are the same as in the published catalogue keeps its id. Reads this build's
     ``credential_sources`` (the matcher's result) against the published one; the matcher is not run again."""
-    previous = previous_membership(published_path)
-    if previous is None or previous.empty:
+    if not published_path or not Path(published_path).exists():
         return True, {"compared": 0, "changed": 0, "examples": []}
-    current = con.execute("select uid as id, credential_uid as cluster_id from credential_sources").df()
-    now = {frozenset(g["id"]): cid for cid, g in current.groupby("cluster_id")}
-    compared, changed = 0, []
-    for cid, g in previous.groupby("cluster_id"):
-        members = frozenset(g["id"])
-        if members in now:
-            compared += 1
-            if now[members] != cid:
-                changed.append({"was": cid, "now": now[members], "members": sorted(members)[:5]})
-    return not changed, {"compared": compared, "changed": len(changed), "examples": changed[:10]}
+    pub = duckdb.connect(str(published_path), read_only=True)
+    try:
+        previous = pub.execute(MEMBERS).df()
+    except duckdb.CatalogException:
+        return True, {"compared": 0, "changed": 0, "examples": []}
+    finally:
+        pub.close()
+    both = previous.merge(con.execute(MEMBERS).df(), on="members", suffixes=("_was", "_now"))
+    moved = both[both["cluster_id_was"] != both["cluster_id_now"]].sort_values("cluster_id_was")
+    changed = [{"was": w, "now": n, "members": sorted(m.split(chr(31)))[:5]}
+               for w, n, m in zip(moved["cluster_id_was"], moved["cluster_id_now"], moved["members"])]
+    return not changed, {"compared": len(both), "changed": len(changed), "examples": changed[:10]}

@@ -23,8 +23,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
+import pandas as pd
 
 from pipeline import paths, registry
 from pipeline.schema import NORMALISED_COLUMNS
@@ -200,10 +202,21 @@ def skill_taxonomy(con: duckdb.DuckDBPyConnection, published_path: Path | None =
     return load_taxonomy(con) | {"reused": 0}
 
 
-def unchanged_match_groups(con: duckdb.DuckDBPyConnection, published_path: Path | None, inputs: list[str]) -> dict:
-    """The matcher's published result for every credential type none of whose listings changed in the
-    matcher's ``inputs`` (none added, removed or edited), same matcher version: ``{type: (clusters, links,
-    pairs)}`` as pipeline.resolve hands them on (the matcher runs per credential type)."""
+class PublishedMatches(NamedTuple):
+    """The published matcher result of one credential type, and what changed in it since."""
+
+    clusters: pd.DataFrame  # id, cluster_id of the type's current listings that are unchanged
+    links: pd.DataFrame     # cluster_id_l, cluster_id_r, left_id, right_id, score, relation, evidence
+    pairs: pd.DataFrame     # one self-pair per merged member: left_id, right_id, score, relation, explanation
+    changed: set            # uids of the type's current listings that are new or changed in the matcher's inputs
+    earlier: pd.DataFrame   # the published matcher inputs of the type's changed and removed listings
+
+
+def published_matches(con: duckdb.DuckDBPyConnection, published_path: Path | None, inputs: list[str]) -> dict:
+    """The matcher's published result per credential type of this build, same matcher version, with the
+    listings that changed since in the matcher's ``inputs`` (added, edited, removed, or moved to another
+    type): ``{type: PublishedMatches}``. A type without a change keeps its result whole; pipeline.resolve
+    re-matches only the part of a changed type that a change can reach."""
     out: dict = {}
     with attached(con, published_path) as there:
         if not there or not _same(con, "matcher"):
@@ -213,15 +226,20 @@ def unchanged_match_groups(con: duckdb.DuckDBPyConnection, published_path: Path 
                 "uid", "credential_uid", "match_score", "match_evidence"} <= set(_columns(con, "credential_sources")):
             return out
         fields = ", ".join(f'"{c}" := x."{c}"' for c in inputs)
-        digest = f"md5(to_json(struct_pack({fields}))::varchar)"
-        dirty = {r[0] for r in con.execute(f"""
+        digest = f"md5(to_json(struct_pack({fields}, credential_type := x.credential_type))::varchar)"
+        con.execute(f"""create or replace temp table match_changed as
             with cur as (select uid, credential_type, {digest} as h from "{here}".main.listings as x),
             prev as (select uid, credential_type, {digest} as h from {PREVIOUS}.main.listings as x)
-            select unnest([c.credential_type, p.credential_type]) from cur as c full join prev as p using (uid)
-            where c.h is distinct from p.h or c.credential_type is distinct from p.credential_type""").fetchall()}
-        clean = [t for (t,) in con.execute("select distinct credential_type from listings").fetchall()
-                 if t not in dirty]
-        for ctype in clean:
+            select c.uid, c.credential_type, false as removed from cur as c left join prev as p using (uid)
+            where p.h is distinct from c.h
+            union all
+            select p.uid, p.credential_type, true from prev as p left join cur as c using (uid)
+            where c.h is distinct from p.h""")
+        changed: dict = {}
+        for uid, ctype, removed in con.execute("select uid, credential_type, removed from match_changed").fetchall():
+            changed.setdefault(ctype, (set(), set()))[int(removed)].add(uid)
+        columns = ", ".join(f'x."{c}"' for c in inputs)
+        for (ctype,) in con.execute("select distinct credential_type from listings").fetchall():
             q = {"t": ctype}
             clusters = con.execute(f"""select s.uid as id, s.credential_uid as cluster_id
                 from {PREVIOUS}.main.credential_sources as s join {PREVIOUS}.main.listings as l using (uid)
@@ -236,5 +254,15 @@ def unchanged_match_groups(con: duckdb.DuckDBPyConnection, published_path: Path 
                     'duplicate' as relation, s.match_evidence as explanation
                 from {PREVIOUS}.main.credential_sources as s join {PREVIOUS}.main.listings as l using (uid)
                 where l.credential_type is not distinct from $t and s.match_score is not null""", q).df()
-            out[ctype] = (clusters, links, pairs)
+            now, gone = changed.get(ctype, (set(), set()))
+            earlier = con.execute(f"""select x.uid as id, {columns} from {PREVIOUS}.main.listings as x
+                semi join match_changed as m on m.uid = x.uid and m.removed
+                where x.credential_type is not distinct from $t order by x.uid""", q).df()
+            stale = now | gone
+            if stale:
+                clusters = clusters[~clusters["id"].isin(stale)].reset_index(drop=True)
+                links = links[~links["left_id"].isin(stale) & ~links["right_id"].isin(stale)].reset_index(drop=True)
+                pairs = pairs[~pairs["left_id"].isin(stale)].reset_index(drop=True)
+            out[ctype] = PublishedMatches(clusters, links, pairs, now, earlier)
+        con.execute("drop table match_changed")
     return out

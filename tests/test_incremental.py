@@ -166,3 +166,64 @@ def test_versions_name_the_code_they_cover():
     from pipeline.skills import mapping
 
     assert v["mapper"].startswith(mapping.MAPPER_VERSION + "+")
+
+
+def credential_of(path: Path) -> dict[str, str]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return dict(con.execute("select uid, credential_uid from credential_sources").fetchall())
+    finally:
+        con.close()
+
+
+def test_matching_only_what_a_change_reaches_equals_a_full_match(data, tmp_path, monkeypatch):
+    """Real offline-snapshot records: a member leaves the one merged credential (its title edited), a
+    record is edited into a duplicate of another (joins its credential), a copy of a record arrives (a
+    new duplicate), and a record with a same_as link is removed. The incremental build matches only the
+    records these edits can reach, and publishes what a full build publishes, table by table."""
+    was = credential_of(data / "catalogue.duckdb")
+    con = duckdb.connect(str(data / "catalogue.duckdb"), read_only=True)
+    merged = con.execute("select list(uid order by uid) from credential_sources group by credential_uid "
+                         "having count(*) > 1 order by 1 limit 1").fetchone()[0]
+    linked = con.execute("select other_evidence_uid from credential_links order by all limit 1").fetchone()[0]
+    # two single coursera courses: the second is edited into a copy of the first; a third gets a new copy
+    singles = [u for (u,) in con.execute("""select l.uid from listings as l join credential_sources using (uid)
+        where l.source = 'coursera' and l.credential_type = 'course' and credential_uid = l.uid
+        order by l.uid""").fetchall() if u != linked]
+    con.close()
+    target, edited, copied = singles[:3]
+    leaving = merged[1]
+    runs = feeds(data)
+    added = ""
+    for provider in ("edx", "coursera"):
+        path = runs[provider] / "listings.jsonl"
+        records = {r["uid"]: r for r in map(json.loads, path.read_text().splitlines())}
+        if leaving in records:
+            records[leaving]["title"] = "Introduction to Game Development"
+        if target in records:
+            same = ("title", "url", "description", "organisation", "platform", "duration_text", "level_text",
+                    "language_text")
+            records[edited].update({k: records[target].get(k) for k in same})
+            added = copied + "-copy"
+            records[added] = dict(records[copied], uid=added, source_id=records[copied]["source_id"] + "-copy")
+        records.pop(linked, None)
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records.values()))
+    assert added
+
+    inc = build(data, tmp_path / "inc.duckdb", monkeypatch, incremental=True)
+    full = build(data, tmp_path / "full.duckdb", monkeypatch, incremental=False)
+    match = inc["match_listings"]
+    assert 0 < match["rematched_listings"] < match["reused_listings"], match  # most records were not matched again
+    assert "rematched_listings" not in full["match_listings"]
+
+    now = credential_of(tmp_path / "inc.duckdb")
+    assert now[merged[0]] != now[leaving]                       # left the merged credential
+    assert now[edited] == now[target] and now[added] == now[copied]  # joined; the new duplicate merged
+    assert linked not in now
+    # untouched credentials keep their ids
+    kept = [u for u in now if u in was and u not in (*merged, edited, target, copied)]
+    assert sum(now[u] == was[u] for u in kept) == len(kept)
+
+    a, b = published_rows(tmp_path / "inc.duckdb"), published_rows(tmp_path / "full.duckdb")
+    for table in a:
+        assert a[table] == b[table], f"{table}: incremental and full builds differ"

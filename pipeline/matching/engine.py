@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 
 from pipeline.matching import blocking
-from pipeline.matching.cluster import assign_cluster_ids, constrained_clusters
+from pipeline.matching.cluster import assign_cluster_ids, connected_components, constrained_clusters
 from pipeline.matching.keys import AFFIXES, Affixes, clean_title_macro, org_acronym, org_key
 from pipeline.matching.scoring import FEATURES, MatchParams, compute_signals, explain, predict_proba
 
@@ -105,6 +105,15 @@ def resolve_acronyms(keys: list[str]) -> list[str]:
     return out
 
 
+def org_resolution(names, org_resolver: Callable[[str], str | None] | None = None) -> dict[str, tuple[str, bool]]:
+    """Per distinct organisation name: its key after acronym resolution over all ``names``, and whether
+    that key is an acronym several organisations share (blocking treats it like a missing organisation)."""
+    distinct = sorted({str(n) for n in names if not pd.isna(n)})
+    keys = resolve_acronyms([org_key(n, org_resolver) for n in distinct])
+    acronyms = {a for a in map(org_acronym, set(keys)) if len(a) >= 3}
+    return {n: (k, " " not in k and k in acronyms) for n, k in zip(distinct, keys)}
+
+
 DEFAULT_MATCH_MEMORY = "1500MB"
 
 
@@ -127,7 +136,9 @@ class Matcher:
     def __init__(self, frames: list[pd.DataFrame], *, params: MatchParams | None = None,
                  org_resolver: Callable[[str], str | None] | None = None, workers: int = 2,
                  con: duckdb.DuckDBPyConnection | None = None, skip_org_diff: bool = False,
-                 keep_keys: bool = False, affixes: Affixes | None = None):
+                 keep_keys: bool = False, affixes: Affixes | None = None, org_context: list | None = None):
+        """``org_context``: more organisation names that take part in acronym resolution without records of
+        their own (a run over part of a table resolves them as the run over the whole table does)."""
         self.params = params or MatchParams.load()
         self.context: dict = {}  # what scoring learns from all candidate pairs (see scoring.compute_signals)
         self.workers = workers
@@ -144,15 +155,16 @@ class Matcher:
         self.side = raw["side"].to_numpy()
         # organisations: resolved once per distinct name, joined back as an integer code
         raw_codes, orgs = pd.factorize(raw["organisation"], use_na_sentinel=True)
-        keys = resolve_acronyms([org_key(str(o), org_resolver) for o in orgs])
+        resolved = org_resolution([*orgs, *(org_context or [])], org_resolver)
+        keys = [resolved[str(o)][0] for o in orgs]
         key_codes, uniq = pd.factorize(pd.Series(keys, dtype=object))
         key_codes = np.where(np.asarray(keys, dtype=object) == "", -1, key_codes).astype(np.int64)
         self.org_keys = np.asarray(uniq, dtype=object)
         self.org_acronyms = np.array([org_acronym(k) for k in self.org_keys], dtype=object)
         raw["org_code"] = np.where(raw_codes >= 0, np.append(key_codes, -1)[raw_codes], -1)
         # blocking treats an acronym that stands for several organisations like a missing organisation
-        acronyms = {a for a in self.org_acronyms.tolist() if len(a) >= 3}
-        ambiguous = np.array([(" " not in k and k in acronyms) for k in self.org_keys.tolist()] + [False], dtype=bool)
+        flagged = {k: flag for k, flag in resolved.values()}
+        ambiguous = np.array([flagged.get(k, False) for k in self.org_keys.tolist()] + [False], dtype=bool)
         org_code_arr = raw["org_code"].to_numpy()
         raw["block_org"] = np.where((org_code_arr >= 0) & ambiguous[np.where(org_code_arr >= 0, org_code_arr, -1)],
                                     -1, org_code_arr)
@@ -230,21 +242,26 @@ def dedupe_frame(
     max_block: int = blocking.DEFAULT_MAX_BLOCK,
     max_cluster_size: int = 50,
     workers: int = 2,
-    explain_pairs: bool | str = "auto",
+    explain_pairs: bool | str | Callable[[int], bool] = "auto",
     progress: TextIO | None = None,
     truth: np.ndarray | None = None,
+    org_context: list | None = None,
 ) -> DedupeResult:
     """Deduplicate one table of listings.
 
     Returns ``clusters`` (id, cluster_id: one row per input record), ``links`` (same_as relations between
     clusters with their evidence), ``pairs`` (every scored candidate pair with its relation and signals) and
     ``stats``. ``previous_membership`` (id, cluster_id from the last run) keeps cluster ids stable.
-    ``truth`` (a true cluster label per input row) only adds blocking recall to the stats.
+    ``explain_pairs``: True, False, "auto" (only up to EXPLAIN_AUTO_LIMIT matched pairs) or a function of the
+    number of matched pairs. ``truth`` (a true cluster label per input row) only adds blocking recall to the
+    stats. ``org_context``
+    (organisation names of records outside ``df``): see :class:`Matcher`.
     """
     t0 = time.perf_counter()
     std = standardise(df, column_map)
     params = params or MatchParams.load()
-    m = Matcher([std], params=params, org_resolver=org_resolver, workers=workers, skip_org_diff=True)
+    m = Matcher([std], params=params, org_resolver=org_resolver, workers=workers, skip_org_diff=True,
+                org_context=org_context)
     t_keys = time.perf_counter()
     _say(progress, f"[dedupe] {len(std)} records: match keys built in {t_keys - t0:.1f}s")
     rid_l, rid_r, key_mask, skipped = m.candidates(link_mode=False, max_block=max_block)
@@ -286,7 +303,10 @@ def dedupe_frame(
         "desc_sim": sig["desc_sim"].to_numpy(), "block_keys": key_mask,
     })
     matched = np.flatnonzero(relation > 0)
-    do_explain = explain_pairs is True or (explain_pairs == "auto" and len(matched) <= EXPLAIN_AUTO_LIMIT)
+    if callable(explain_pairs):  # decided by the caller from the number of matched pairs
+        do_explain = explain_pairs(len(matched))
+    else:
+        do_explain = explain_pairs is True or (explain_pairs == "auto" and len(matched) <= EXPLAIN_AUTO_LIMIT)
     pairs["explanation"] = None
     if do_explain and len(matched):
         pairs.loc[matched, "explanation"] = explain(sig, params, matched)
@@ -310,6 +330,51 @@ def dedupe_frame(
         rec, found, total = blocking.blocking_recall(rid_l, rid_r, np.asarray(truth))
         stats.update({"blocking_recall": rec, "true_pairs_in_candidates": found, "true_pairs": total})
     return DedupeResult(clusters, links, pairs, stats)
+
+
+def touched_records(df: pd.DataFrame, earlier: pd.DataFrame, seeds: np.ndarray) -> tuple[np.ndarray, int]:
+    """Which records of ``df`` a dedupe run must see again after an edit, as a boolean mask, and the number
+    of candidate pairs among the other records (a bound on their matched pairs): every record
+    connected to a seed (``seeds``: a mask over ``df``, the new and edited records) or to an ``earlier``
+    record (the last run's version of the edited and removed records) through any shared value that the
+    matcher compares across records: the canonical URL, the title, its core, slug, compact and skeleton
+    forms, a head or tail of a title that is a title, organisation aside (coarser than every block, so a
+    block never straddles the line). Outside these groups blocks, block sizes, the titles seen twice,
+    the junk URLs, the vague heads and the clusters are what they were: their last result stands."""
+    # the published versions without their organisation: organisations resolve over ``df``'s alone, as in
+    # the full run (the values grouped on never depend on the organisation)
+    both = pd.concat([standardise(df), standardise(earlier).assign(id=lambda f: "\0earlier:" + f["id"],
+                                                                   organisation=None)], ignore_index=True)
+    m = Matcher([both], keep_keys=True)
+    try:
+        values = m.con.execute("""
+            with v as (
+                select rid, 1 as ns, h_url_canon as v from match_hashes
+                union all
+                select rid, 2, unnest([h_title_norm, h_title_core, h_slug, h_title_compact, h_title_skeleton])
+                from match_hashes
+                union all
+                select rid, 3, unnest([case when title_norm <> '' then hash(replace(title_norm, ' ', '')) else 0 end,
+                                       case when title_core <> '' then hash(replace(title_core, ' ', '')) else 0 end])
+                from match_keys
+                union all
+                select a.rid, 2, a.v from (select rid, unnest(title_affixes) as v from match_keys) as a
+                semi join (select h_title_norm as v from match_hashes where h_title_norm <> 0) using (v)
+            )
+            select rid, dense_rank() over (order by ns, v) - 1 as node from v where v <> 0
+        """).fetchnumpy()
+        n = len(both)
+        rid, node = np.asarray(values["rid"], dtype=np.int64), np.asarray(values["node"], dtype=np.int64) + n
+        labels = connected_components(n + (int(node.max()) - n + 1 if len(node) else 0), rid, node)
+        start = np.concatenate([np.asarray(seeds, dtype=bool), np.ones(len(earlier), dtype=bool)])
+        touched = np.isin(labels[: len(df)], labels[:n][start])
+        # an untouched group holds no published version, so its blocks are the full run's
+        rid_l, rid_r, _, _ = m.candidates(link_mode=False, max_block=blocking.DEFAULT_MAX_BLOCK)
+        inside = (rid_l < len(df)) & (rid_r < len(df))
+        untouched_pairs = int(np.count_nonzero(~touched[rid_l[inside]] & ~touched[rid_r[inside]]))
+    finally:
+        m.close()
+    return touched, untouched_pairs
 
 
 def _relations(sig: pd.DataFrame, proba: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
