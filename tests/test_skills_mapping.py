@@ -95,6 +95,20 @@ def test_false_friends_never_match_on_the_short_or_everyday_word(mapper, text):
             assert m.label not in friends, (text, m)
 
 
+@pytest.mark.parametrize("text, fw, wrong", [
+    ("Docker (Software)", "esco", "software and applications development and analysis"),
+    ("Go (Programming Language)", "esco", "apply basic programming skills"),
+    ("Transform", "esco", "security panels"),
+    ("Unit Testing", "esco", "test electronic units"),
+])
+def test_grammar_keeps_a_part_or_a_word_from_standing_for_more(mapper, text, fw, wrong):
+    """Coursera skill tags: the kind in parentheses qualifies the name before it (no subject of its own); a
+    one-word string is not its doer ("transformer"); only a label that starts with a verb has an object
+    ("electronic unit testing" does not)."""
+    assert all(m.label != wrong for m in mapper.match(text, fw, 5))
+    assert mapper.best("Go (Programming Language)", "onet").label == "Go"  # the name itself still counts
+
+
 def test_context_lets_a_short_name_through(mapper):
     """"R" alone is refused; "R Programming" (a Coursera course) has the context that R is a language."""
     assert mapper.best("R", "esco") is None

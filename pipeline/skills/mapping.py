@@ -187,6 +187,9 @@ class SkillMapper:
                         seen_lower[w] = seen_lower.get(w, 0) + 1
         everyday = {w for w, n in seen_lower.items() if n >= 2}
         self.occupation_words = _occupation_words()
+        # ESCO writes a skill's preferred label as a verb and its object: their first words are the verbs
+        verbs = {stem(normalise(r[2]).split()[0]) for r in rows if r[1] == "esco" and r[4] == "skill/competence"
+                 and normalise(r[2])}
         for sid, fw, label, alts, ctype, desc, parent_label, uri, code, collections in rows:
             ci = len(self.concepts)
             segmented = "segmented-labels" in (collections or [])
@@ -226,7 +229,7 @@ class SkillMapper:
                 for sk in _keys(st, n.split()[0] in GENERIC_VERBS):
                     k["stem"].setdefault(sk, []).append(ei)
                 # an ESCO skill is a verb and its object ("analyse big data"): the object names it too
-                if kind == "skill/competence" and len(st) >= 3 and name.islower() and \
+                if kind == "skill/competence" and len(st) >= 3 and name.islower() and st[0] in verbs and \
                         n.split()[0] not in GENERIC_VERBS and len(obj := key_of(st[1:])) == len(set(st[1:])) >= 2:
                     k["object"].setdefault(obj, []).append(ei)
         self._share_context()
@@ -424,8 +427,8 @@ class SkillMapper:
             return ()
         if not picks and framework == "esco":
             picks = self._via_product(raw)
-        if not picks and self.semantic is not None and "sim" not in self.scorer["weights"]:
-            picks = self._semantic(raw, framework)  # a scorer fitted without the encoder's features
+        if not picks and self.semantic is not None:
+            picks = self._semantic(raw, framework)  # a close neighbour; the scorer (with its features) after
         if not picks or top > len(picks):
             threshold = self.scorer["threshold"]
             ranked = [t for t in self.candidates(raw, framework) if not t[1]["refused"]]
@@ -460,9 +463,12 @@ class SkillMapper:
         occupation = bool(words) and words[-1] in self.occupation_words
         picks: list[tuple[_Entry, float, str, str]] = []
         lost: dict[str, int] = {}  # siblings sharing one label: each after the first lost the tie
+        one_word = len(words) == 1
         for e, how in self._equal(raw, framework, qstems, raw):
             if occupation and how != "exact":
                 continue  # "Software Developers" has the stems of "software development"
+            if one_word and how in ("stem", "verb") and _agent_noun(words[0], e.norm.split()[-1]):
+                continue  # one word: "Transform" is not a "transformer" (the thing or person that does it)
             behind = lost[e.norm] = lost.get(e.norm, -1) + 1
             picks.append((e, _TIER_SCORE[how] - 0.03 * self.concepts[e.concept].segmented - 0.1 * behind,
                           "exact" if how == "exact" and e.pref else "alt_label",
@@ -471,7 +477,11 @@ class SkillMapper:
             return None
         if not picks or top > len(picks):
             found = []
+            # (an acronym in parentheses is the same thing's other name: "Search Engine Optimization (SEO)")
+            qualifiers = {normalise(q) for q in _QUALIFIER.findall(raw) if not q.isupper()}
             for j, part in enumerate(_parts(raw)):
+                if normalise(part) in qualifiers:
+                    continue  # "Docker (Software)", "Go (Programming Language)": the kind of thing the name is
                 for e, how in self._equal(part, framework, qstems, raw):
                     if " " not in part.strip() and (how in ("verb", "object") or
                                                     how == "stem" and not _inflection(part, e.label)):
@@ -728,6 +738,7 @@ _FRAME_TAIL = re.compile(
     r"\s+(?:for\s+(?:everyone|everybody|beginners|dummies|all|business|professionals)|part\s+\d+|a\s+first\s+course|"
     r"made\s+easy|in\s+practice|in\s+action|crash\s+course|course|specialization|basics|essentials|fundamentals|"
     r"bootcamp|masterclass|programming|101|\d+|i{1,3}|iv)$", re.I)
+_QUALIFIER = re.compile(r"(?:^|(?<=\())[^()]*\S\s*\(([^()]+)\)")  # "Name (kind)": the kind in parentheses
 _SPLIT = re.compile(r"\s*(?:[:;,|()\[\]!?]|\s[-–—]\s|\band\b|&|\s\+\s)\s*", re.I)
 
 
@@ -752,6 +763,13 @@ def _parts(raw: str) -> list[str]:
             if p and p.strip() and normalise(p) != whole and p not in out:
                 out.append(p)
     return out
+
+
+def _agent_noun(word: str, other: str) -> bool:
+    """One of the two words is the other's doer ("transformer" of "transform", "editor" of "edit"): the same
+    stem, another thing."""
+    a, b = word.rstrip("s"), other.rstrip("s")
+    return a != b and any(re.fullmatch(re.escape(x.rstrip("e")) + r"e?(?:er|or)", y) for x, y in ((a, b), (b, a)))
 
 
 def _inflection(word: str, label: str) -> bool:
