@@ -59,11 +59,14 @@ from .taxonomy import _VENDORS, ESCO_VERSION, ONET_VERSION, insert_rows, load_ta
 
 # Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
 # credential_skills rows (the incremental refresh) is keyed on it.
-MAPPER_VERSION = "2026-12-01.6"
+MAPPER_VERSION = "2026-12-01.7"
 FRAMEWORKS = ("esco", "onet")
 VERSIONS = {"esco": ESCO_VERSION, "onet": ONET_VERSION}
 SCORER_PATH = Path(__file__).with_name("data") / "scorer.json"
+SEMANTIC_SCORER_PATH = SCORER_PATH.with_name("scorer_semantic.json")  # fitted with the encoder's features
 BM25_TOP = 12
+SEMANTIC_TOP = 40  # with an encoder the scorer sees more BM25 candidates: meaning may rank a lower one first
+SEMANTIC_FEATURES = ("sim", "sim_pref", "sim_rank")
 COMMON_ZIPF = 3.9  # wordfreq Zipf frequency from which a word is everyday English ("spark" 3.99, "excel" 3.73)
 
 CREDENTIAL_SKILLS_DDL = """
@@ -135,7 +138,8 @@ class _Entry:
 
 
 FEATURES = ("bias", "exact", "joined", "stem_eq", "cov_query", "cov_label", "pref", "fuzzy", "bm25_rank",
-            "extra_words", "single_word_query", "group", "knowledge", "commodity", "segmented", "same_words")
+            "extra_words", "single_word_query", "group", "knowledge", "commodity", "segmented", "same_words",
+            "ctx_cov")
 
 
 @lru_cache(maxsize=65536)
@@ -184,6 +188,9 @@ class SkillMapper:
                         seen_lower[w] = seen_lower.get(w, 0) + 1
         everyday = {w for w, n in seen_lower.items() if n >= 2}
         self.occupation_words = _occupation_words()
+        # ESCO writes a skill's preferred label as a verb and its object: their first words are the verbs
+        verbs = {stem(normalise(r[2]).split()[0]) for r in rows if r[1] == "esco" and r[4] == "skill/competence"
+                 and normalise(r[2])}
         for sid, fw, label, alts, ctype, desc, parent_label, uri, code, collections in rows:
             ci = len(self.concepts)
             segmented = "segmented-labels" in (collections or [])
@@ -223,7 +230,7 @@ class SkillMapper:
                 for sk in _keys(st, n.split()[0] in GENERIC_VERBS):
                     k["stem"].setdefault(sk, []).append(ei)
                 # an ESCO skill is a verb and its object ("analyse big data"): the object names it too
-                if kind == "skill/competence" and len(st) >= 3 and name.islower() and \
+                if kind == "skill/competence" and len(st) >= 3 and name.islower() and st[0] in verbs and \
                         n.split()[0] not in GENERIC_VERBS and len(obj := key_of(st[1:])) == len(set(st[1:])) >= 2:
                     k["object"].setdefault(obj, []).append(ei)
         self._share_context()
@@ -261,6 +268,8 @@ class SkillMapper:
 
         self.semantic = encoder
         self.semantic_threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+        path = SEMANTIC_SCORER_PATH if encoder is not None and SEMANTIC_SCORER_PATH.is_file() else SCORER_PATH
+        self.scorer = load_scorer(path)
         self.match.cache_clear()
 
     def use_scorer(self, scorer: dict) -> None:
@@ -315,10 +324,10 @@ class SkillMapper:
         for ei in k["stem"].get(qkey, []) if qkey else []:
             hits.setdefault(ei, "stem")
         ranks: dict[int, int] = {}
-        for r, ei in enumerate(self.bm25[fw].top(qstems, BM25_TOP)):
+        for r, ei in enumerate(self.bm25[fw].top(qstems, SEMANTIC_TOP if self.semantic else BM25_TOP)):
             ranks[ei] = r
             hits.setdefault(ei, "bm25")
-        best: dict[int, tuple[_Entry, dict, str]] = {}
+        scored = []
         for ei, how in hits.items():
             e = self.entries[fw][ei]
             c = self.concepts[e.concept]
@@ -326,7 +335,12 @@ class SkillMapper:
             refusal = self._false_friend(qstems, e, c, raw)
             evidence = _evidence(how, e, ranks.get(ei), f) if refusal is None else refusal
             f["refused"] = refusal is not None
-            f["p"] = 0.0 if refusal else self._prob(f)
+            scored.append((e, f, evidence))
+        if self.semantic is not None and scored:
+            self._add_similarity(raw, scored)
+        best: dict[int, tuple[_Entry, dict, str]] = {}
+        for e, f, evidence in scored:
+            f["p"] = 0.0 if f["refused"] else self._prob(f)
             old = best.get(e.concept)
             if old is None or f["p"] > old[1]["p"]:
                 best[e.concept] = (e, f, evidence)
@@ -352,6 +366,8 @@ class SkillMapper:
             "commodity": float(c.kind == "commodity"),
             "segmented": float(c.segmented),
             "same_words": (inter / len(qs) if qs else 0.0) * (inter / len(ls) if ls else 0.0),
+            # the string's words in the concept's labels, description and parent: what a paraphrase shares
+            "ctx_cov": len(qs & c.context) / len(qs) if qs else 0.0,
         }
 
     def _false_friend(self, qstems: list[str], e: _Entry, c: _Concept, raw: str = "") -> str | None:
@@ -367,9 +383,21 @@ class SkillMapper:
         words = ", ".join(sorted(shared))
         return f"refused: only the everyday or short word(s) {words!r} link it to {e.label!r}, no context supports it"
 
+    def _add_similarity(self, raw: str, scored: list) -> None:
+        """Meaning as scorer features (the optional encoder): the cosine of the string and each candidate's
+        label and its concept's preferred label, and the candidate's rank by the first."""
+        labels = [t for e, _, _ in scored for t in (e.label, self.concepts[e.concept].label)]
+        vecs = self.semantic.encode([raw] + labels)
+        sims = vecs[1:] @ vecs[0]
+        order = sorted(range(len(scored)), key=lambda i: -float(sims[2 * i]))
+        for r, i in enumerate(order):
+            f = scored[i][1]
+            f["sim"] = float(sims[2 * i])
+            f["sim_pref"] = float(sims[2 * i + 1])
+            f["sim_rank"] = 1.0 / (1 + r)
+
     def _prob(self, f: dict) -> float:
-        w = self.scorer["weights"]
-        z = sum(w.get(name, 0.0) * f[name] for name in FEATURES)
+        z = sum(v * f.get(name, 0.0) for name, v in self.scorer["weights"].items())
         return 1.0 / (1.0 + math.exp(-z))
 
     # -- public lookups --------------------------------------------------------------------------------
@@ -378,9 +406,13 @@ class SkillMapper:
         f = ranked[i][1]
         nxt = ranked[i + 1][1]["p"] if i + 1 < len(ranked) else 0.0
         p = min(max(f["p"], 1e-6), 1 - 1e-6)
-        return {"bias": 1.0, "rank_logit": math.log(p / (1 - p)), "margin": f["p"] - nxt,
-                **{k: f[k] for k in ("exact", "joined", "stem_eq", "cov_query", "cov_label", "pref",
-                                     "single_word_query", "group", "segmented", "bm25_rank", "same_words")}}
+        out = {"bias": 1.0, "rank_logit": math.log(p / (1 - p)), "margin": f["p"] - nxt,
+               **{k: f[k] for k in ("exact", "joined", "stem_eq", "cov_query", "cov_label", "pref",
+                                    "single_word_query", "group", "segmented", "bm25_rank", "same_words",
+                                    "ctx_cov")}}
+        if "sim" in f:
+            out.update(sim=f["sim"], sim_pref=f["sim_pref"], sim_rank=f["sim_rank"])
+        return out
 
     def accept_prob(self, ranked: list, i: int) -> float:
         a = self.accept_features(ranked, i)
@@ -397,7 +429,7 @@ class SkillMapper:
         if not picks and framework == "esco":
             picks = self._via_product(raw)
         if not picks and self.semantic is not None:
-            picks = self._semantic(raw, framework)
+            picks = self._semantic(raw, framework)  # a close neighbour; the scorer (with its features) after
         if not picks or top > len(picks):
             threshold = self.scorer["threshold"]
             ranked = [t for t in self.candidates(raw, framework) if not t[1]["refused"]]
@@ -431,22 +463,31 @@ class SkillMapper:
         words = normalise(raw).split()
         occupation = bool(words) and words[-1] in self.occupation_words
         picks: list[tuple[_Entry, float, str, str]] = []
+        lost: dict[str, int] = {}  # siblings sharing one label: each after the first lost the tie
+        one_word = len(words) == 1
         for e, how in self._equal(raw, framework, qstems, raw):
             if occupation and how != "exact":
                 continue  # "Software Developers" has the stems of "software development"
-            picks.append((e, _TIER_SCORE[how] - 0.03 * self.concepts[e.concept].segmented,
+            if one_word and how in ("stem", "verb") and _agent_noun(words[0], e.norm.split()[-1]):
+                continue  # one word: "Transform" is not a "transformer" (the thing or person that does it)
+            behind = lost[e.norm] = lost.get(e.norm, -1) + 1
+            picks.append((e, _TIER_SCORE[how] - 0.03 * self.concepts[e.concept].segmented - 0.1 * behind,
                           "exact" if how == "exact" and e.pref else "alt_label",
                           _evidence(how, e, None, {})))
         if not picks and occupation:
             return None
         if not picks or top > len(picks):
             found = []
+            # (an acronym in parentheses is the same thing's other name: "Search Engine Optimization (SEO)")
+            qualifiers = {normalise(q) for q in _QUALIFIER.findall(raw) if not q.isupper()}
             for j, part in enumerate(_parts(raw)):
+                if normalise(part) in qualifiers:
+                    continue  # "Docker (Software)", "Go (Programming Language)": the kind of thing the name is
                 for e, how in self._equal(part, framework, qstems, raw):
                     if " " not in part.strip() and (how in ("verb", "object") or
                                                     how == "stem" and not _inflection(part, e.label)):
                         continue  # a one-word part: "Chemicals" is not "utilize chemicals", "Digital" not "Digitizing"
-                    found.append(((e.part, j, self._preference(e, how)), e, part, how))
+                    found.append(((e.part, j, self._preference(e, how, qstems)), e, part, how))
             for _, e, part, how in sorted(found, key=lambda t: t[0]):  # the first part leads, a field's subject last
                 picks.append((e, 0.9 - 0.03 * self.concepts[e.concept].segmented, "part",
                               f"the part {part!r} is the same as the label {e.label!r} ({how})"))
@@ -533,18 +574,20 @@ class SkillMapper:
             e = self.entries[fw][ei]
             c = self.concepts[e.concept]
             if self._false_friend(qstems, e, c, raw) is None:
-                ranked.append((self._preference(e, how), e, how))
+                ranked.append((self._preference(e, how, qstems), e, how))
         return _first_per_concept(ranked)
 
-    def _preference(self, e: _Entry, how: str) -> tuple:
-        """Which of several concepts carrying the same label leads: its preferred label, then unsegmented,
-        then the closer kind of match, a skill or knowledge concept before a group, the fewest other words."""
+    def _preference(self, e: _Entry, how: str, qstems=()) -> tuple:
+        """Which of several concepts carrying the same label leads: its preferred label, the closer kind of
+        match, then the one whose own words the string's other words support ("Pet First Aid" -> *first aid for
+        animals*), then unsegmented, a skill or knowledge concept before a group, the fewest other words."""
         c = self.concepts[e.concept]
         own = set(tokens(c.label))
         extra = len(own - set(e.stems) - _GENERIC_STEMS)
         covers = set(key_of(e.stems)) - _VERB_STEMS <= own  # "strategic planning" is in the label, not only an alt
-        return (e.part, not (e.pref and how == "exact"), _HOW_RANK[how], not covers, c.segmented, not e.pref,
-                c.kind in ("group", "commodity"), extra, len(c.label), c.skill_id)
+        support = len((set(qstems) - set(e.stems) - _FILLER_STEM_SET) & c.context)
+        return (e.part, not (e.pref and how == "exact"), _HOW_RANK[how], -support, not covers, c.segmented,
+                not e.pref, c.kind in ("group", "commodity"), extra, len(c.label), c.skill_id)
 
     def _phrases(self, words: list[str], fw: str, qstems: list[str], raw: str) -> list[tuple[_Entry, str]]:
         """Labels found as a phrase strictly inside the string: a product family first ("Azure Monitor" ->
@@ -583,7 +626,7 @@ class SkillMapper:
                     if self._false_friend(qstems, e, c, raw) is not None:
                         continue
                     lead = not (family and size == 1 and i == 0)
-                    found.append(((lead, -size, i, self._preference(e, "exact" if e.norm == gram else "stem")),
+                    found.append(((lead, -size, i, self._preference(e, "exact" if e.norm == gram else "stem", qstems)),
                                   e, gram))
         return _first_per_concept(found)
 
@@ -737,6 +780,7 @@ _FRAME_TAIL = re.compile(
     r"\s+(?:for\s+(?:everyone|everybody|beginners|dummies|all|business|professionals)|part\s+\d+|a\s+first\s+course|"
     r"made\s+easy|in\s+practice|in\s+action|crash\s+course|course|specialization|basics|essentials|fundamentals|"
     r"bootcamp|masterclass|programming|101|\d+|i{1,3}|iv)$", re.I)
+_QUALIFIER = re.compile(r"(?:^|(?<=\())[^()]*\S\s*\(([^()]+)\)")  # "Name (kind)": the kind in parentheses
 _SPLIT = re.compile(r"\s*(?:[:;,|()\[\]!?]|\s[-–—]\s|\band\b|&|\s\+\s)\s*", re.I)
 
 
@@ -761,6 +805,13 @@ def _parts(raw: str) -> list[str]:
             if p and p.strip() and normalise(p) != whole and p not in out:
                 out.append(p)
     return out
+
+
+def _agent_noun(word: str, other: str) -> bool:
+    """One of the two words is the other's doer ("transformer" of "transform", "editor" of "edit"): the same
+    stem, another thing."""
+    a, b = word.rstrip("s"), other.rstrip("s")
+    return a != b and any(re.fullmatch(re.escape(x.rstrip("e")) + r"e?(?:er|or)", y) for x, y in ((a, b), (b, a)))
 
 
 def _inflection(word: str, label: str) -> bool:
