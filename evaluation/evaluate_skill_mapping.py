@@ -25,6 +25,8 @@ Two label sets (columns raw, framework, expected, expected_label, kind, source):
 
 Run:  python -m evaluation.evaluate_skill_mapping [--labels PATH] [--errors] [--json] [--fit] [--cv K] [--semantic DIR]
 
+``--cv K`` refits the scorer K times, each time without one fold of the tuning strings, and scores the mapper on
+that fold: the honest estimate of what the fitted scorer adds (the rules were still written on these strings).
 ``--semantic DIR`` measures with the optional semantic matching on (a local ONNX sentence encoder, see
 ``pipeline/skills/semantic.py``); the default figures are those of the shipped default, lexical only.
 """

@@ -66,3 +66,23 @@ def test_a_missing_model_file_is_a_clear_error(tmp_path):
     (tmp_path / "model.onnx").write_bytes(b"")
     with pytest.raises(FileNotFoundError, match="tokenizer.json"):
         Encoder(tmp_path)
+
+
+def test_meaning_is_a_feature_of_the_scorer_fitted_with_the_encoder(semantic_mapper):
+    """With the encoder on, every candidate carries its cosine to the string and the mapper scores with
+    ``scorer_semantic.json`` (fitted with those features); off, the lexical scorer and no such feature."""
+    from pipeline.skills.mapping import SEMANTIC_FEATURES, SEMANTIC_SCORER_PATH, load_scorer
+
+    assert semantic_mapper.scorer == load_scorer(SEMANTIC_SCORER_PATH)
+    assert set(SEMANTIC_FEATURES) <= set(semantic_mapper.scorer["weights"])
+    ranked = semantic_mapper.candidates("Cryptography", "esco")
+    assert ranked and all(-1.0 <= f["sim"] <= 1.0 and 0 < f["sim_rank"] <= 1 for _, f, _ in ranked)
+    best = max(ranked, key=lambda t: t[1]["sim"])
+    assert "crypt" in best[0].label.lower()  # meaning ranks a cryptography concept first
+
+
+def test_the_lexical_scorer_sees_no_encoder_feature(monkeypatch):
+    monkeypatch.delenv(SETTING, raising=False)
+    mapper = SkillMapper.from_vendored()
+    assert not {"sim", "sim_pref", "sim_rank"} & set(mapper.scorer["weights"])
+    assert all("sim" not in f for _, f, _ in mapper.candidates("Cryptography", "esco"))

@@ -17,11 +17,20 @@ fuzzy (``SkillMapper._match``); the first that yields a concept decides:
 4. **A product for ESCO**: the ESCO skill named like the kind of software O*NET files the product under
    ("Microsoft PowerPoint" -> *Presentation software* -> *use presentation software*).
 5. **Semantic** (optional, off by default; ``pipeline.skills.semantic``): the BM25 candidate closest in
-   meaning by a local sentence encoder.
+   meaning by a local sentence encoder, when very close.
 6. **Scorer**: a logistic model over BM25 candidates (features: which key matched, coverage both ways, BM25
-   rank, preferred or alternative label, fuzzy ratio, concept kind) and an acceptance model on the best, fitted
-   on the tuning pairs the rules above leave open (``evaluation/evaluate_skill_mapping.py --fit`` writes
-   ``data/scorer.json``); it accepts little.
+   rank, preferred or alternative label, fuzzy ratio, concept kind, the string's words in the concept's
+   labels and description; with the encoder also the cosine to the label and to the preferred label) and an
+   acceptance model on the best, fitted on the tuning pairs the rules above leave open
+   (``evaluation/evaluate_skill_mapping.py --fit [--semantic DIR]`` writes ``data/scorer.json`` or
+   ``data/scorer_semantic.json``; ``--cv K`` estimates it on folds it was not fitted on); it accepts little.
+
+**Grammar**: a kind in parentheses qualifies the name before it ("Docker (Software)": no subject of its own;
+an acronym there is another name, "(SEO)"); a one-word string is not its doer ("Transform" is no
+"transformer"); only a preferred label that starts with a verb lends its object ("analyse big data", not
+"electronic unit testing"); one word of a string's part never matches one word cut from a field's name.
+Concepts sharing a label are ranked by the string's other words, then as in tier 1; each that lost the tie
+scores 0.1 lower (so "First Aid" is *first aid emergency care*, not also *first aid for animals* at par).
 
 **False friends**: when every word the string shares with a label is a short word or an acronym or name that
 is also a common English word (FIRST, APPS, Go, Spark, R), the match needs another word of the string that the
@@ -229,8 +238,10 @@ class SkillMapper:
                 k["joined"].setdefault(n.replace(" ", ""), []).append(ei)
                 for sk in _keys(st, n.split()[0] in GENERIC_VERBS):
                     k["stem"].setdefault(sk, []).append(ei)
-                # an ESCO skill is a verb and its object ("analyse big data"): the object names it too
-                if kind == "skill/competence" and len(st) >= 3 and name.islower() and st[0] in verbs and \
+                # an ESCO skill is a verb and its object ("analyse big data"): the object of its preferred label
+                # names it too (an alternative label's object is often another activity: "manage natural
+                # environments" of *manage habitats*)
+                if i == 0 and kind == "skill/competence" and len(st) >= 3 and name.islower() and st[0] in verbs and \
                         n.split()[0] not in GENERIC_VERBS and len(obj := key_of(st[1:])) == len(set(st[1:])) >= 2:
                     k["object"].setdefault(obj, []).append(ei)
         self._share_context()
@@ -484,9 +495,10 @@ class SkillMapper:
                 if normalise(part) in qualifiers:
                     continue  # "Docker (Software)", "Go (Programming Language)": the kind of thing the name is
                 for e, how in self._equal(part, framework, qstems, raw):
-                    if " " not in part.strip() and (how in ("verb", "object") or
+                    if " " not in part.strip() and (how in ("verb", "object") or e.part or
                                                     how == "stem" and not _inflection(part, e.label)):
-                        continue  # a one-word part: "Chemicals" is not "utilize chemicals", "Digital" not "Digitizing"
+                        continue  # a one-word part: "Chemicals" is not "utilize chemicals", "Digital" not "Digitizing", nor one
+                        # word cut from a field's name ("analysis" of "software ... development and analysis")
                     found.append(((e.part, j, self._preference(e, how, qstems)), e, part, how))
             for _, e, part, how in sorted(found, key=lambda t: t[0]):  # the first part leads, a field's subject last
                 picks.append((e, 0.9 - 0.03 * self.concepts[e.concept].segmented, "part",
