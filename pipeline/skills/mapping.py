@@ -52,11 +52,13 @@ or in its title or outcomes; a skill found only in the description is merely men
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import os
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -693,7 +695,7 @@ class SkillMapper:
                                       c.public_id, origin, e.label))
         return out
 
-    def _text_index(self) -> tuple[set[str], dict[str, tuple[tuple[_Entry, ...], ...]]]:
+    def _text_index(self) -> tuple[set[str], dict[str, list[tuple[_Entry, ...]]]]:
         """What ``match_text`` looks up, built on first use: each label text it may find (at most ``max_ngram``
         words; no stop phrase; no stop word or short word alone) with, per framework, the entries that may
         match it in the order ``match_text`` prefers them (its preferred label, the shortest concept label,
@@ -701,27 +703,46 @@ class SkillMapper:
         built = self.__dict__.get("_text_grams")
         if built is not None and built[0] == self.max_ngram:
             return built[1], built[2]
-        grams: dict[str, list[tuple[_Entry, ...]]] = {}
-        for f, fw in enumerate(FRAMEWORKS):
-            for gram, eis in self.keys[fw]["norm"].items():
-                size = len(gram.split())
-                if size > self.max_ngram or gram in _STOP_PHRASES or (
-                        size == 1 and (gram in STOPWORDS or len(gram) < 3)):
-                    continue
-                # one lower-case word ("project", "design") is too loose for running text; an everyday word
-                # alone never counts
-                hits = [e for e in (self.entries[fw][ei] for ei in eis) if (size > 1 or not e.label.islower())
-                        and not (size == 1 and set(e.stems) <= e.ambiguous)]
-                if hits:
-                    hits.sort(key=lambda h: (not h.pref, len(self.concepts[h.concept].label), h.concept))
-                    grams.setdefault(gram, [()] * len(FRAMEWORKS))[f] = tuple(hits)
-        prefixes = set()
-        for gram in grams:
-            words = gram.split()
-            prefixes.update(" ".join(words[:k]) for k in range(1, len(words) + 1))
-        index = {gram: tuple(hits) for gram, hits in grams.items()}
-        self._text_grams = (self.max_ngram, prefixes, index)
-        return prefixes, index
+        with _collector_paused():
+            grams: dict[str, list[tuple[_Entry, ...]]] = {}
+            for f, fw in enumerate(FRAMEWORKS):
+                entries = self.entries[fw]
+                for gram, eis in self.keys[fw]["norm"].items():
+                    one = " " not in gram  # a normalised label: words one space apart
+                    if gram in _STOP_PHRASES or (one and (gram in STOPWORDS or len(gram) < 3)) or \
+                            gram.count(" ") >= self.max_ngram:
+                        continue
+                    # one lower-case word ("project", "design") is too loose for running text; an everyday word
+                    # alone never counts
+                    hits = [e for e in map(entries.__getitem__, eis)
+                            if not one or not (e.label.islower() or set(e.stems) <= e.ambiguous)]
+                    if hits:
+                        if len(hits) > 1:
+                            hits.sort(key=lambda h: (not h.pref, len(self.concepts[h.concept].label), h.concept))
+                        grams.setdefault(gram, [()] * len(FRAMEWORKS))[f] = tuple(hits)
+            prefixes = set(grams)
+            for gram in grams:
+                i = gram.find(" ")
+                while i != -1:
+                    prefixes.add(gram[:i])
+                    i = gram.find(" ", i + 1)
+        self._text_grams = (self.max_ngram, prefixes, grams)
+        return prefixes, grams
+
+
+@contextmanager
+def _collector_paused():
+    """Pause the cyclic garbage collector while building big, acyclic-garbage-free structures (the pickled
+    index, ``match_text``'s label index): each collection the new objects trigger would walk the mapper's
+    ~800k objects again (unpickling takes 3x as long with it on)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
 
 class BM25:
     """Okapi BM25 over short documents (one per label), as an inverted index of per-term score arrays.
@@ -974,7 +995,7 @@ def _vendored(scorer_json: str | None) -> SkillMapper:
     scorer = json.loads(scorer_json) if scorer_json else load_scorer()
     path = _index_cache_path()
     try:
-        with open(path, "rb") as fh:
+        with open(path, "rb") as fh, _collector_paused():
             mapper = pickle.load(fh)
         mapper.use_scorer(scorer)
         return mapper
