@@ -203,6 +203,7 @@ def child_refresh() -> int:
 
     producers: dict[str, float] = {}
     producers_cpu: dict[str, float] = {}
+    peak_after: dict[str, int] = {}  # peak RSS (MB) of the process once each producer has run: who raised it
     run_producer = warehouse.run_producer
 
     def cpu() -> float:
@@ -216,6 +217,7 @@ def child_refresh() -> int:
         finally:
             producers[producer.name] = round(time.perf_counter() - t0, 2)
             producers_cpu[producer.name] = round(cpu() - c0, 2)
+            peak_after[producer.name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
     warehouse.run_producer = timed
     calls_cpu: dict[str, float] = {}  # CPU seconds of the publish (the FTS index inside it) and of the exports
@@ -254,7 +256,8 @@ def child_refresh() -> int:
                 steps[event.step_key] = round(entry.timestamp - started[event.step_key], 2)
     peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     print("BENCH_JSON " + json.dumps({"peak_rss_kb": peak, "steps": steps, "producers": producers,
-                                      "producers_cpu": producers_cpu, "calls_cpu": calls_cpu, "cpu": round(cpu(), 1)}),
+                                      "producers_cpu": producers_cpu, "calls_cpu": calls_cpu, "cpu": round(cpu(), 1),
+                                      "peak_after": peak_after}),
           file=sys.stderr)
     return 0 if report.published else 1
 
@@ -269,7 +272,8 @@ def run_refresh(data: Path, config: Path, timeout: float) -> dict:
     proc = subprocess.run([sys.executable, "-m", "benchmarks.refresh_benchmark", "--child"], env=env,
                           capture_output=True, text=True, timeout=timeout, cwd=paths.PROJECT_ROOT)
     seconds = time.perf_counter() - t0
-    found = {"peak_rss_kb": 0, "steps": {}, "producers": {}, "producers_cpu": {}, "calls_cpu": {}, "cpu": 0.0}
+    found = {"peak_rss_kb": 0, "steps": {}, "producers": {}, "producers_cpu": {}, "calls_cpu": {}, "cpu": 0.0,
+             "peak_after": {}}
     for line in proc.stderr.splitlines():
         if line.startswith("BENCH_JSON "):
             found = json.loads(line.split(" ", 1)[1])
@@ -278,7 +282,7 @@ def run_refresh(data: Path, config: Path, timeout: float) -> dict:
         print(f"    refresh failed (exit {proc.returncode}):\n{tail}", file=sys.stderr)
     return {"seconds": seconds, "peak_rss_mb": found["peak_rss_kb"] // 1024, "published": proc.returncode == 0,
             "steps": found["steps"], "producers": found["producers"], "producers_cpu": found["producers_cpu"],
-            "calls_cpu": found["calls_cpu"], "cpu": found["cpu"]}
+            "calls_cpu": found["calls_cpu"], "cpu": found["cpu"], "peak_after": found["peak_after"]}
 
 
 def print_timings(result: dict, top: int = 12) -> None:
@@ -286,6 +290,13 @@ def print_timings(result: dict, top: int = 12) -> None:
     steps = result["steps"]
     print("    dagster steps (s): " + ", ".join(f"{k} {v:.1f}" for k, v in steps.items() if v >= 0.05)
           + f"; {sum(1 for v in steps.values() if v < 0.05)} more under 0.05")
+    raised, last = [], 0
+    for name, mb in result.get("peak_after", {}).items():  # in build order
+        if mb > last + 64:
+            raised.append(f"{name} {mb:,}")
+        last = max(last, mb)
+    if raised:
+        print("    peak RSS (MB) raised by: " + ", ".join(raised))
     slow = sorted(result["producers"].items(), key=lambda kv: -kv[1])
     print("    build producers (s): " + ", ".join(f"{k} {v:.1f}" for k, v in slow[:top])
           + f"; {len(slow) - top} more, {sum(v for _, v in slow[top:]):.1f} together" if len(slow) > top else "")
