@@ -180,7 +180,9 @@ def test_matching_only_what_a_change_reaches_equals_a_full_match(data, tmp_path,
     """Real offline-snapshot records: a member leaves the one merged credential (its title edited), a
     record is edited into a duplicate of another (joins its credential), a copy of a record arrives (a
     new duplicate), and a record with a same_as link is removed. The incremental build matches only the
-    records these edits can reach, and publishes what a full build publishes, table by table."""
+    records these edits can reach (CREDCAT_INCREMENTAL_MATCH=1), and publishes what a full build publishes,
+    table by table."""
+    monkeypatch.setenv("CREDCAT_INCREMENTAL_MATCH", "1")
     was = credential_of(data / "catalogue.duckdb")
     con = duckdb.connect(str(data / "catalogue.duckdb"), read_only=True)
     merged = con.execute("select list(uid order by uid) from credential_sources group by credential_uid "
