@@ -554,8 +554,10 @@ class SkillMapper:
             qstems = tokens(kind)
             bare = re.sub(r"\s+software$", "", kind)
             for target in (kind, bare) if " " in bare else (kind,):
+                # the same words, a plural aside ("Spreadsheet software" -> "use spreadsheets software")
                 hits = [(h, how) for h, how in self._equal(target, "esco", qstems, target)
-                        if how in ("exact", "joined", "verb") and not self.concepts[h.concept].segmented]
+                        if (how in ("exact", "joined", "verb") or how == "stem" and _inflection(target, h.label))
+                        and not self.concepts[h.concept].segmented]
                 if hits:
                     h = hits[0][0]
                     return [(h, 0.8, "product", f"O*NET files {c.label!r} under {kind!r}, ESCO's {h.label!r}")]
@@ -849,8 +851,8 @@ def _agent_noun(word: str, other: str) -> bool:
 
 def _inflection(word: str, label: str) -> bool:
     """Singular and plural of one word ("Network" / "networks"), not other derivations sharing a stem."""
-    a, b = normalise(word), normalise(label)
-    return a.rstrip("s") == b.rstrip("s")
+    a, b = normalise(word).split(), normalise(label).split()
+    return len(a) == len(b) and all(x.rstrip("s") == y.rstrip("s") for x, y in zip(a, b))
 
 
 def _named_as_product(raw: str, shared: set[str]) -> bool:
