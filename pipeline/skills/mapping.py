@@ -66,7 +66,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from .lexical import FILLER, GENERIC_VERBS, STOPWORDS, key_of, normalise, stem, stem_key, tokens, word_stems
-from .taxonomy import _VENDORS, ESCO_VERSION, ONET_VERSION, insert_rows, load_taxonomy
+from .taxonomy import _VENDORS, ESCO_VERSION, GENERIC_WORDS as _GENERIC_WORDS, ONET_VERSION, insert_rows, load_taxonomy
 
 # Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
 # credential_skills rows (the incremental refresh) is keyed on it.
@@ -198,6 +198,7 @@ class SkillMapper:
                     for w in set(_LOWER.findall(label)):
                         seen_lower[w] = seen_lower.get(w, 0) + 1
         everyday = {w for w, n in seen_lower.items() if n >= 2}
+        self.everyday = frozenset(everyday)
         self.occupation_words = _occupation_words()
         # ESCO writes a skill's preferred label as a verb and its object: their first words are the verbs
         verbs = {stem(normalise(r[2]).split()[0]) for r in rows if r[1] == "esco" and r[4] == "skill/competence"
@@ -247,6 +248,7 @@ class SkillMapper:
                         n.split()[0] not in GENERIC_VERBS and len(obj := key_of(st[1:])) == len(set(st[1:])) >= 2:
                     k["object"].setdefault(obj, []).append(ei)
         self._share_context()
+        self.names = {fw: self._name_index(fw) for fw in FRAMEWORKS}
         self.bm25 = {fw: BM25([e.stems for e in self.entries[fw]]) for fw in FRAMEWORKS}
         self.scorer = scorer if scorer is not None else load_scorer()
         self.match = lru_cache(maxsize=65536)(self._match)
@@ -264,6 +266,55 @@ class SkillMapper:
                 extra.setdefault(e.concept, set()).update(self.concepts[self.entries["esco"][ei].concept].context)
         for ci, words in extra.items():
             self.concepts[ci].context = self.concepts[ci].context | words
+
+    def _name_index(self, fw: str) -> dict[str, list[tuple[int, frozenset[str]]]]:
+        """A product's own name inside its label: the words after a vendor or family written as names and
+        before an edition word ("Camtasia" of "TechSmith Camtasia", "Lightroom" of "Adobe Photoshop Lightroom",
+        "SketchUp" of "Trimble SketchUp Pro", "Excel" of ESCO's "Microsoft Office Excel"), with the words
+        before it (which the string may repeat: "Adobe Lightroom")."""
+        out: dict[str, list[tuple[int, frozenset[str]]]] = {}
+        for ei, e in enumerate(self.entries[fw]):
+            c = self.concepts[e.concept]
+            raw = e.label.split()
+            if len(raw) < 2 or (fw == "onet" and c.kind != "technology") or not raw[0][:1].isupper():
+                continue
+            for i in range(1, min(len(raw), 4)):
+                if not re.fullmatch(r"[A-Z][A-Za-z]*", raw[i - 1]):
+                    break  # the vendor or family is a run of names ("SAP S/4 HANA" is no HANA)
+                end = len(raw)
+                while end > i + 1 and normalise(raw[end - 1]) in _EDITION_WORDS:
+                    end -= 1
+                for j in dict.fromkeys((len(raw), end)):
+                    if j > i and raw[i][:1].isupper():
+                        before = frozenset(normalise(" ".join(raw[:i])).split())
+                        out.setdefault(normalise(" ".join(raw[i:j])), []).append((ei, before))
+        return out
+
+    def _is_term(self, name: str) -> bool:
+        """A name that is also a concept's label of its own ("DevOps", "ERP") or words ESCO writes in lower
+        case ("Logistics", "Forecasting"): a term, not one product's name."""
+        return any(name in self.keys[fw]["norm"] for fw in FRAMEWORKS) or all(
+            w in self.everyday for w in name.split())
+
+    def _product_name(self, text: str, fw: str, qstems: list[str], raw: str) -> list[tuple[_Entry, str]]:
+        """Entries whose product's own name (``_name_index``) is ``text``, or ``text`` without a first word
+        that the label also has before the name ("Adobe Lightroom"). The name must be distinctive: a word that
+        is no everyday English word, or written as a name ("SketchUp", "ChatGPT", "V-Ray")."""
+        words = normalise(text).split()
+        if not words or len(words) > 4:
+            return []
+        found = []
+        for name, vendor in ((" ".join(words), None), (" ".join(words[1:]), words[0])):
+            if not name or not _distinctive(name, text) or self._is_term(name):
+                continue
+            for ei, before in self.names[fw].get(name, []):
+                if vendor is not None and vendor not in before:
+                    continue
+                e = self.entries[fw][ei]
+                c = self.concepts[e.concept]
+                if e.norm != normalise(text) and self._false_friend(qstems, e, c, raw) is None:
+                    found.append(((vendor is None, self._preference(e, "exact", qstems)), e, "name"))
+        return _first_per_concept(found)
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
@@ -505,6 +556,13 @@ class SkillMapper:
             for _, e, part, how in sorted(found, key=lambda t: t[0]):  # the first part leads, a field's subject last
                 picks.append((e, 0.9 - 0.03 * self.concepts[e.concept].segmented, "part",
                               f"the part {part!r} is the same as the label {e.label!r} ({how})"))
+        if not picks or top > len(picks):
+            for part in [raw, *_parts(raw)]:
+                for e, _how in self._product_name(part, framework, qstems, raw):
+                    picks.append((e, 0.86, "product_name",
+                                  f"{part!r} is the product's own name in the label {e.label!r}"))
+                if picks:
+                    break
         if not picks or top > len(picks):
             family = framework == "esco" and self._product_family(raw)
             for e, gram in self._phrases(words, framework, qstems, raw):
@@ -840,6 +898,19 @@ def _parts(raw: str) -> list[str]:
             if p and p.strip() and normalise(p) != whole and p not in out:
                 out.append(p)
     return out
+
+
+_EDITION_WORDS = frozenset("pro professional enterprise edition software net standard premium suite".split())
+_INNER_CAPITAL = re.compile(r"[a-z][A-Z]|[A-Z]-[A-Z]|[A-Za-z]\d|\d[A-Za-z]")  # "SketchUp", "V-Ray", "S3"
+
+
+def _distinctive(name: str, raw: str) -> bool:
+    """A product's name standing alone: a word of it no everyday English word ("Camtasia", "Lightroom"), or
+    written as a name ("SketchUp", "ChatGPT", "V-Ray"); never a generic word ("Pro Tools", "Forms")."""
+    words = name.split()
+    if any(len(w) >= 3 and w not in _GENERIC_WORDS and _zipf(w) < COMMON_ZIPF for w in words):
+        return True
+    return bool(_INNER_CAPITAL.search(raw)) and not all(w in _GENERIC_WORDS for w in words)
 
 
 def _agent_noun(word: str, other: str) -> bool:
