@@ -565,9 +565,15 @@ class SkillMapper:
                     break
         if not picks or top > len(picks):
             family = framework == "esco" and self._product_family(raw)
+            kinds = [normalise(q) for q in _QUALIFIER.findall(raw)]
             for e, gram in self._phrases(words, framework, qstems, raw):
-                if family and not gram.startswith(words[0]):
-                    continue  # "Azure Resource Manager" is no resource management: a product's name
+                kind = any(f" {gram} " in f" {q} " for q in kinds)
+                if kind and (framework == "onet" or set(tokens(gram)) & _GENERIC_STEMS):
+                    continue  # "C++ (Programming Language)", "Figma (Design Software)": the kind of thing is
+                    # no product of its own, nor a skill
+                if family and not kind and not gram.startswith(words[0]):
+                    continue  # "Azure Resource Manager" is no resource management: a product's name; the kind
+                    # in parentheses is its field ("PyTorch (Machine Learning Library)")
                 picks.append((e, 0.85 if " " in gram else 0.8, "phrase",
                               f"the phrase {gram!r} inside it is the label {e.label!r}"))
         return picks
