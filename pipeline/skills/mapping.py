@@ -568,6 +568,10 @@ class SkillMapper:
             kinds = [normalise(q) for q in _QUALIFIER.findall(raw)]
             for e, gram in self._phrases(words, framework, qstems, raw):
                 kind = any(f" {gram} " in f" {q} " for q in kinds)
+                if framework == "onet" and " " in gram and _sentence_case(self.concepts[e.concept].label) and \
+                        set(qstems) - set(tokens(gram)) - _GENERIC_STEMS - _VERB_STEMS:
+                    continue  # "Social Media Advertising" is a narrower activity than *Social media software*
+                    # ("Remote Access Systems" is not)
                 if kind and (framework == "onet" or set(tokens(gram)) & _GENERIC_STEMS):
                     continue  # "C++ (Programming Language)", "Figma (Design Software)": the kind of thing is
                     # no product of its own, nor a skill
@@ -908,6 +912,12 @@ def _parts(raw: str) -> list[str]:
 
 _EDITION_WORDS = frozenset("pro professional enterprise edition software net standard premium suite".split())
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]|[A-Z]-[A-Z]|[A-Za-z]\d|\d[A-Za-z]")  # "SketchUp", "V-Ray", "S3"
+
+
+def _sentence_case(label: str) -> bool:
+    """O*NET's kinds of software and activities ("Social media software"), not a product's name."""
+    words = label.split()
+    return len(words) > 1 and all(w.islower() for w in words[1:])
 
 
 def _distinctive(name: str, raw: str) -> bool:
