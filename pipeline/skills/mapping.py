@@ -435,6 +435,11 @@ class SkillMapper:
         }
 
     def _false_friend(self, qstems: list[str], e: _Entry, c: _Concept, raw: str = "") -> str | None:
+        if c.kind == "technology" and not e.pref and not _sentence_case(c.label) and e.norm in self.keys["esco"]["norm"] and \
+                all(w in self.everyday for w in e.norm.split()) and set(qstems) <= set(e.stems):
+            # a product's name without its vendor in everyday words that ESCO has as a term of its own
+            # ("Web Services" of *Amazon Web Services*): the term, not the product
+            return f"refused: {e.label!r} names {c.label!r} only with its vendor; alone it is the term"
         shared = set(qstems) & set(e.stems)
         if len(shared) != 1 or not shared <= e.ambiguous:
             return None  # two words together ("Microsoft Windows", "Power BI") name the thing
@@ -915,9 +920,10 @@ _INNER_CAPITAL = re.compile(r"[a-z][A-Z]|[A-Z]-[A-Z]|[A-Za-z]\d|\d[A-Za-z]")  # 
 
 
 def _sentence_case(label: str) -> bool:
-    """O*NET's kinds of software and activities ("Social media software"), not a product's name."""
+    """O*NET's kinds of software and activities ("Social media software", "Unified modeling language UML"),
+    not a product's name ("Amazon Web Services AWS software")."""
     words = label.split()
-    return len(words) > 1 and all(w.islower() for w in words[1:])
+    return len(words) > 1 and all(w.islower() or w.isupper() for w in words[1:])
 
 
 def _distinctive(name: str, raw: str) -> bool:
