@@ -539,6 +539,8 @@ class SkillMapper:
                 continue  # "Software Developers" has the stems of "software development"
             if one_word and how in ("stem", "verb") and _agent_noun(words[0], e.norm.split()[-1]):
                 continue  # one word: "Transform" is not a "transformer" (the thing or person that does it)
+            if one_word and how == "stem" and " " not in e.norm and _suffix_kind(words[0]) != _suffix_kind(e.norm):
+                continue  # one word for one word: "Analytics" is no "Analytical", "Algorithms" no "Algorithmic"
             behind = lost[e.norm] = lost.get(e.norm, -1) + 1
             picks.append((e, _TIER_SCORE[how] - 0.03 * self.concepts[e.concept].segmented - 0.1 * behind,
                           "exact" if how == "exact" and e.pref else "alt_label",
@@ -917,6 +919,12 @@ def _parts(raw: str) -> list[str]:
 
 _EDITION_WORDS = frozenset("pro professional enterprise edition software net standard premium suite".split())
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]|[A-Z]-[A-Z]|[A-Za-z]\d|\d[A-Za-z]")  # "SketchUp", "V-Ray", "S3"
+
+
+def _suffix_kind(word: str) -> str:
+    """The part of speech an English suffix marks, for one word matched by its stem: an adjective ("-al",
+    "-ic", "-ive", "-ous"), else a noun or verb form (which stems may join: "coaching" and "coach")."""
+    return "adjective" if re.search(r"(?:ical|al|ic|ive|ous|ful)$", word) else "other"
 
 
 def _sentence_case(label: str) -> bool:
