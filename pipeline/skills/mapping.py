@@ -621,11 +621,14 @@ class SkillMapper:
 
     def _via_product(self, raw: str) -> list:
         """ESCO concepts for a product: the ESCO label equal to the kind of software O*NET files it under."""
+        kinds = []
         for e, _score, method, _ev in (self._lexical(raw, "onet") or [])[:1]:
             c = self.concepts[e.concept]
-            kind = c.parent_label if c.kind == "technology" and method in ("exact", "alt_label", "phrase") else ""
-            if not kind:
-                continue
+            if c.kind == "technology" and c.parent_label and method in ("exact", "alt_label", "phrase", "product_name"):
+                kinds.append((c.parent_label, f"O*NET files {c.label!r} under {c.parent_label!r}"))
+        if _JS_NAME.search(raw.strip()):
+            kinds.append(("JavaScript framework", f"{raw.strip()!r} is named as a JavaScript library"))
+        for kind, why in kinds:
             qstems = tokens(kind)
             bare = re.sub(r"\s+software$", "", kind)
             for target in (kind, bare) if " " in bare else (kind,):
@@ -635,7 +638,7 @@ class SkillMapper:
                         and not self.concepts[h.concept].segmented]
                 if hits:
                     h = hits[0][0]
-                    return [(h, 0.8, "product", f"O*NET files {c.label!r} under {kind!r}, ESCO's {h.label!r}")]
+                    return [(h, 0.8, "product", f"{why}, ESCO's {h.label!r}")]
         return []
 
     def _equal(self, text: str, fw: str, qstems: list[str], raw: str) -> list[tuple[_Entry, str]]:
@@ -647,7 +650,8 @@ class SkillMapper:
         k = self.keys[fw]
         hits: dict[int, str] = {}
         bare = _VERSION.sub("", n).strip()
-        for key in dict.fromkeys([n, bare]):
+        js = normalise(_JS_NAME.sub("", text.strip()))  # "React.js", "AngularJS": the library's own name
+        for key in dict.fromkeys([n, bare, js]):
             if not key:
                 continue
             for ei in k["norm"].get(key, []):
@@ -917,6 +921,7 @@ def _parts(raw: str) -> list[str]:
     return out
 
 
+_JS_NAME = re.compile(r"(?<=\w)(?:\.js|JS)$")  # a JavaScript library's name: "React.js", "AngularJS"
 _EDITION_WORDS = frozenset("pro professional enterprise edition software net standard premium suite".split())
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]|[A-Z]-[A-Z]|[A-Za-z]\d|\d[A-Za-z]")  # "SketchUp", "V-Ray", "S3"
 
