@@ -921,7 +921,7 @@ def _parts(raw: str) -> list[str]:
     return out
 
 
-_JS_NAME = re.compile(r"(?<=\w)(?:\.js|JS)$")  # a JavaScript library's name: "React.js", "AngularJS"
+_JS_NAME = re.compile(r"(?<=\w)(?:\.[jJ][sS]|JS)$")  # a JavaScript library's name: "React.js", "AngularJS"
 _EDITION_WORDS = frozenset("pro professional enterprise edition software net standard premium suite".split())
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]|[A-Z]-[A-Z]|[A-Za-z]\d|\d[A-Za-z]")  # "SketchUp", "V-Ray", "S3"
 
