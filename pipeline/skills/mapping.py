@@ -647,11 +647,15 @@ class SkillMapper:
         n = normalise(text)
         if not n:
             return []
-        k = self.keys[fw]
         hits: dict[int, str] = {}
         bare = _VERSION.sub("", n).strip()
         js = normalise(_JS_NAME.sub("", text.strip()))  # "React.js", "AngularJS": the library's own name
-        for key in dict.fromkeys([n, bare, js]):
+        k = self.keys[fw]
+        name = text.strip()[:-9].strip() if text.strip().endswith(" Software") else ""
+        named = normalise(name) if name[:1].isupper() and _distinctive(normalise(name), name) else ""
+        if named in _VENDOR_NAMES and not any(self.entries[fw][ei].pref for ei in k["norm"].get(named, [])):
+            named = ""  # "Autodesk Software" is a vendor's whole range; "Tableau Software" is Tableau
+        for key in dict.fromkeys(k for k in (n, bare, js, named) if k):  # "Tableau Software": the product
             if not key:
                 continue
             for ei in k["norm"].get(key, []):
