@@ -78,6 +78,7 @@ SEMANTIC_SCORER_PATH = SCORER_PATH.with_name("scorer_semantic.json")  # fitted w
 BM25_TOP = 12
 SEMANTIC_TOP = 40  # with an encoder the scorer sees more BM25 candidates: meaning may rank a lower one first
 SEMANTIC_FEATURES = ("sim", "sim_pref", "sim_rank")
+TITLE_ZIPF = 3.5  # inside a title of four words or more a one-word name this common needs support too ("Zoom")
 COMMON_ZIPF = 3.9  # wordfreq Zipf frequency from which a word is everyday English ("spark" 3.99, "excel" 3.73)
 
 CREDENTIAL_SKILLS_DDL = """
@@ -716,7 +717,7 @@ class SkillMapper:
                     if size == 1 and (not _is_name(e.label, gram, fw, c.label) or
                                       e.ambiguous and not _named_as_product(raw, set(e.ambiguous))):
                         continue  # an everyday word alone inside a longer string needs "R Programming", "Go 1.22"
-                    if size == 1 and _zipf(gram) >= COMMON_ZIPF and c.parent_label not in ("language", "languages") and \
+                    if size == 1 and _zipf(gram) >= (TITLE_ZIPF if len(words) >= 4 else COMMON_ZIPF) and c.parent_label not in ("language", "languages") and \
                             not _named_as_product(raw, {stem(gram)}) and \
                             not any(t in c.context for t in qstems if t != stem(gram)):
                         continue  # a common word ("Swift Decisions") is the name only where the rest says so
