@@ -556,6 +556,8 @@ class SkillMapper:
                 if normalise(part) in qualifiers:
                     continue  # "Docker (Software)", "Go (Programming Language)": the kind of thing the name is
                 for e, how in self._equal(part, framework, qstems, raw):
+                    if how == "object":
+                        continue  # a part is a subject of its own: "Medical Science" is no "teach medical science"
                     if " " not in part.strip() and (how in ("verb", "object") or e.part or
                                                     how == "stem" and not _inflection(part, e.label)):
                         continue  # a one-word part: "Chemicals" is not "utilize chemicals", "Digital" not "Digitizing", nor one
@@ -723,6 +725,8 @@ class SkillMapper:
                         continue  # a common word ("Swift Decisions") is the name only where the rest says so
                     if size == 1 and i > 0 and words[i - 1] == "in" and c.parent_label in ("language", "languages"):
                         continue  # "Critical Thinking in French": the language it is taught in
+                    if c.segmented and not e.pref:
+                        continue  # a cut of a run-together label is too unsure inside a longer string
                     if self._false_friend(qstems, e, c, raw) is not None:
                         continue
                     lead = not (family and size == 1 and i == 0)
