@@ -66,7 +66,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from .lexical import FILLER, GENERIC_VERBS, STOPWORDS, key_of, normalise, stem, stem_key, tokens, word_stems
-from .taxonomy import _VENDORS, ESCO_VERSION, ONET_VERSION, insert_rows, load_taxonomy
+from .taxonomy import _VENDORS, ESCO_VERSION, GENERIC_WORDS as _GENERIC_WORDS, ONET_VERSION, insert_rows, load_taxonomy
 
 # Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
 # credential_skills rows (the incremental refresh) is keyed on it.
@@ -78,6 +78,7 @@ SEMANTIC_SCORER_PATH = SCORER_PATH.with_name("scorer_semantic.json")  # fitted w
 BM25_TOP = 12
 SEMANTIC_TOP = 40  # with an encoder the scorer sees more BM25 candidates: meaning may rank a lower one first
 SEMANTIC_FEATURES = ("sim", "sim_pref", "sim_rank")
+TITLE_ZIPF = 3.5  # inside a title of four words or more a one-word name this common needs support too ("Zoom")
 COMMON_ZIPF = 3.9  # wordfreq Zipf frequency from which a word is everyday English ("spark" 3.99, "excel" 3.73)
 
 CREDENTIAL_SKILLS_DDL = """
@@ -198,6 +199,7 @@ class SkillMapper:
                     for w in set(_LOWER.findall(label)):
                         seen_lower[w] = seen_lower.get(w, 0) + 1
         everyday = {w for w, n in seen_lower.items() if n >= 2}
+        self.everyday = frozenset(everyday)
         self.occupation_words = _occupation_words()
         # ESCO writes a skill's preferred label as a verb and its object: their first words are the verbs
         verbs = {stem(normalise(r[2]).split()[0]) for r in rows if r[1] == "esco" and r[4] == "skill/competence"
@@ -247,6 +249,7 @@ class SkillMapper:
                         n.split()[0] not in GENERIC_VERBS and len(obj := key_of(st[1:])) == len(set(st[1:])) >= 2:
                     k["object"].setdefault(obj, []).append(ei)
         self._share_context()
+        self.names = {fw: self._name_index(fw) for fw in FRAMEWORKS}
         self.bm25 = {fw: BM25([e.stems for e in self.entries[fw]]) for fw in FRAMEWORKS}
         self.scorer = scorer if scorer is not None else load_scorer()
         self.match = lru_cache(maxsize=65536)(self._match)
@@ -264,6 +267,55 @@ class SkillMapper:
                 extra.setdefault(e.concept, set()).update(self.concepts[self.entries["esco"][ei].concept].context)
         for ci, words in extra.items():
             self.concepts[ci].context = self.concepts[ci].context | words
+
+    def _name_index(self, fw: str) -> dict[str, list[tuple[int, frozenset[str]]]]:
+        """A product's own name inside its label: the words after a vendor or family written as names and
+        before an edition word ("Camtasia" of "TechSmith Camtasia", "Lightroom" of "Adobe Photoshop Lightroom",
+        "SketchUp" of "Trimble SketchUp Pro", "Excel" of ESCO's "Microsoft Office Excel"), with the words
+        before it (which the string may repeat: "Adobe Lightroom")."""
+        out: dict[str, list[tuple[int, frozenset[str]]]] = {}
+        for ei, e in enumerate(self.entries[fw]):
+            c = self.concepts[e.concept]
+            raw = e.label.split()
+            if len(raw) < 2 or (fw == "onet" and c.kind != "technology") or not raw[0][:1].isupper():
+                continue
+            for i in range(1, min(len(raw), 4)):
+                if not re.fullmatch(r"[A-Z][A-Za-z]*", raw[i - 1]):
+                    break  # the vendor or family is a run of names ("SAP S/4 HANA" is no HANA)
+                end = len(raw)
+                while end > i + 1 and normalise(raw[end - 1]) in _EDITION_WORDS:
+                    end -= 1
+                for j in dict.fromkeys((len(raw), end)):
+                    if j > i and raw[i][:1].isupper():
+                        before = frozenset(normalise(" ".join(raw[:i])).split())
+                        out.setdefault(normalise(" ".join(raw[i:j])), []).append((ei, before))
+        return out
+
+    def _is_term(self, name: str) -> bool:
+        """A name that is also a concept's label of its own ("DevOps", "ERP") or words ESCO writes in lower
+        case ("Logistics", "Forecasting"): a term, not one product's name."""
+        return any(name in self.keys[fw]["norm"] for fw in FRAMEWORKS) or all(
+            w in self.everyday for w in name.split())
+
+    def _product_name(self, text: str, fw: str, qstems: list[str], raw: str) -> list[tuple[_Entry, str]]:
+        """Entries whose product's own name (``_name_index``) is ``text``, or ``text`` without a first word
+        that the label also has before the name ("Adobe Lightroom"). The name must be distinctive: a word that
+        is no everyday English word, or written as a name ("SketchUp", "ChatGPT", "V-Ray")."""
+        words = normalise(text).split()
+        if not words or len(words) > 4:
+            return []
+        found = []
+        for name, vendor in ((" ".join(words), None), (" ".join(words[1:]), words[0])):
+            if not name or not _distinctive(name, text) or self._is_term(name):
+                continue
+            for ei, before in self.names[fw].get(name, []):
+                if vendor is not None and vendor not in before:
+                    continue
+                e = self.entries[fw][ei]
+                c = self.concepts[e.concept]
+                if e.norm != normalise(text) and self._false_friend(qstems, e, c, raw) is None:
+                    found.append(((vendor is None, self._preference(e, "exact", qstems)), e, "name"))
+        return _first_per_concept(found)
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
@@ -384,6 +436,11 @@ class SkillMapper:
         }
 
     def _false_friend(self, qstems: list[str], e: _Entry, c: _Concept, raw: str = "") -> str | None:
+        if c.kind == "technology" and not e.pref and not _sentence_case(c.label) and e.norm in self.keys["esco"]["norm"] and \
+                all(w in self.everyday for w in e.norm.split()) and set(qstems) <= set(e.stems):
+            # a product's name without its vendor in everyday words that ESCO has as a term of its own
+            # ("Web Services" of *Amazon Web Services*): the term, not the product
+            return f"refused: {e.label!r} names {c.label!r} only with its vendor; alone it is the term"
         shared = set(qstems) & set(e.stems)
         if len(shared) != 1 or not shared <= e.ambiguous:
             return None  # two words together ("Microsoft Windows", "Power BI") name the thing
@@ -483,6 +540,8 @@ class SkillMapper:
                 continue  # "Software Developers" has the stems of "software development"
             if one_word and how in ("stem", "verb") and _agent_noun(words[0], e.norm.split()[-1]):
                 continue  # one word: "Transform" is not a "transformer" (the thing or person that does it)
+            if one_word and how == "stem" and " " not in e.norm and _suffix_kind(words[0]) != _suffix_kind(e.norm):
+                continue  # one word for one word: "Analytics" is no "Analytical", "Algorithms" no "Algorithmic"
             behind = lost[e.norm] = lost.get(e.norm, -1) + 1
             picks.append((e, _TIER_SCORE[how] - 0.03 * self.concepts[e.concept].segmented - 0.1 * behind,
                           "exact" if how == "exact" and e.pref else "alt_label",
@@ -497,6 +556,8 @@ class SkillMapper:
                 if normalise(part) in qualifiers:
                     continue  # "Docker (Software)", "Go (Programming Language)": the kind of thing the name is
                 for e, how in self._equal(part, framework, qstems, raw):
+                    if how == "object":
+                        continue  # a part is a subject of its own: "Medical Science" is no "teach medical science"
                     if " " not in part.strip() and (how in ("verb", "object") or e.part or
                                                     how == "stem" and not _inflection(part, e.label)):
                         continue  # a one-word part: "Chemicals" is not "utilize chemicals", "Digital" not "Digitizing", nor one
@@ -506,10 +567,27 @@ class SkillMapper:
                 picks.append((e, 0.9 - 0.03 * self.concepts[e.concept].segmented, "part",
                               f"the part {part!r} is the same as the label {e.label!r} ({how})"))
         if not picks or top > len(picks):
+            for part in [raw, *_parts(raw)]:
+                for e, _how in self._product_name(part, framework, qstems, raw):
+                    picks.append((e, 0.86, "product_name",
+                                  f"{part!r} is the product's own name in the label {e.label!r}"))
+                if picks:
+                    break
+        if not picks or top > len(picks):
             family = framework == "esco" and self._product_family(raw)
+            kinds = [normalise(q) for q in _QUALIFIER.findall(raw)]
             for e, gram in self._phrases(words, framework, qstems, raw):
-                if family and not gram.startswith(words[0]):
-                    continue  # "Azure Resource Manager" is no resource management: a product's name
+                kind = any(f" {gram} " in f" {q} " for q in kinds)
+                if framework == "onet" and " " in gram and _sentence_case(self.concepts[e.concept].label) and \
+                        set(qstems) - set(tokens(gram)) - _GENERIC_STEMS - _VERB_STEMS:
+                    continue  # "Social Media Advertising" is a narrower activity than *Social media software*
+                    # ("Remote Access Systems" is not)
+                if kind and (framework == "onet" or set(tokens(gram)) & _GENERIC_STEMS):
+                    continue  # "C++ (Programming Language)", "Figma (Design Software)": the kind of thing is
+                    # no product of its own, nor a skill
+                if family and not kind and not gram.startswith(words[0]):
+                    continue  # "Azure Resource Manager" is no resource management: a product's name; the kind
+                    # in parentheses is its field ("PyTorch (Machine Learning Library)")
                 picks.append((e, 0.85 if " " in gram else 0.8, "phrase",
                               f"the phrase {gram!r} inside it is the label {e.label!r}"))
         return picks
@@ -546,19 +624,24 @@ class SkillMapper:
 
     def _via_product(self, raw: str) -> list:
         """ESCO concepts for a product: the ESCO label equal to the kind of software O*NET files it under."""
+        kinds = []
         for e, _score, method, _ev in (self._lexical(raw, "onet") or [])[:1]:
             c = self.concepts[e.concept]
-            kind = c.parent_label if c.kind == "technology" and method in ("exact", "alt_label", "phrase") else ""
-            if not kind:
-                continue
+            if c.kind == "technology" and c.parent_label and method in ("exact", "alt_label", "phrase", "product_name"):
+                kinds.append((c.parent_label, f"O*NET files {c.label!r} under {c.parent_label!r}"))
+        if _JS_NAME.search(raw.strip()):
+            kinds.append(("JavaScript framework", f"{raw.strip()!r} is named as a JavaScript library"))
+        for kind, why in kinds:
             qstems = tokens(kind)
             bare = re.sub(r"\s+software$", "", kind)
             for target in (kind, bare) if " " in bare else (kind,):
+                # the same words, a plural aside ("Spreadsheet software" -> "use spreadsheets software")
                 hits = [(h, how) for h, how in self._equal(target, "esco", qstems, target)
-                        if how in ("exact", "joined", "verb") and not self.concepts[h.concept].segmented]
+                        if (how in ("exact", "joined", "verb") or how == "stem" and _inflection(target, h.label))
+                        and not self.concepts[h.concept].segmented]
                 if hits:
                     h = hits[0][0]
-                    return [(h, 0.8, "product", f"O*NET files {c.label!r} under {kind!r}, ESCO's {h.label!r}")]
+                    return [(h, 0.8, "product", f"{why}, ESCO's {h.label!r}")]
         return []
 
     def _equal(self, text: str, fw: str, qstems: list[str], raw: str) -> list[tuple[_Entry, str]]:
@@ -567,10 +650,15 @@ class SkillMapper:
         n = normalise(text)
         if not n:
             return []
-        k = self.keys[fw]
         hits: dict[int, str] = {}
         bare = _VERSION.sub("", n).strip()
-        for key in dict.fromkeys([n, bare]):
+        js = normalise(_JS_NAME.sub("", text.strip()))  # "React.js", "AngularJS": the library's own name
+        k = self.keys[fw]
+        name = text.strip()[:-9].strip() if text.strip().endswith(" Software") else ""
+        named = normalise(name) if name[:1].isupper() and _distinctive(normalise(name), name) else ""
+        if named in _VENDOR_NAMES and not any(self.entries[fw][ei].pref for ei in k["norm"].get(named, [])):
+            named = ""  # "Autodesk Software" is a vendor's whole range; "Tableau Software" is Tableau
+        for key in dict.fromkeys(k for k in (n, bare, js, named) if k):  # "Tableau Software": the product
             if not key:
                 continue
             for ei in k["norm"].get(key, []):
@@ -631,12 +719,14 @@ class SkillMapper:
                     if size == 1 and (not _is_name(e.label, gram, fw, c.label) or
                                       e.ambiguous and not _named_as_product(raw, set(e.ambiguous))):
                         continue  # an everyday word alone inside a longer string needs "R Programming", "Go 1.22"
-                    if size == 1 and _zipf(gram) >= COMMON_ZIPF and c.parent_label not in ("language", "languages") and \
+                    if size == 1 and _zipf(gram) >= (TITLE_ZIPF if len(words) >= 4 else COMMON_ZIPF) and c.parent_label not in ("language", "languages") and \
                             not _named_as_product(raw, {stem(gram)}) and \
                             not any(t in c.context for t in qstems if t != stem(gram)):
                         continue  # a common word ("Swift Decisions") is the name only where the rest says so
                     if size == 1 and i > 0 and words[i - 1] == "in" and c.parent_label in ("language", "languages"):
                         continue  # "Critical Thinking in French": the language it is taught in
+                    if c.segmented and not e.pref:
+                        continue  # a cut of a run-together label is too unsure inside a longer string
                     if self._false_friend(qstems, e, c, raw) is not None:
                         continue
                     lead = not (family and size == 1 and i == 0)
@@ -840,6 +930,33 @@ def _parts(raw: str) -> list[str]:
     return out
 
 
+_JS_NAME = re.compile(r"(?<=\w)(?:\.[jJ][sS]|JS)$")  # a JavaScript library's name: "React.js", "AngularJS"
+_EDITION_WORDS = frozenset("pro professional enterprise edition software net standard premium suite".split())
+_INNER_CAPITAL = re.compile(r"[a-z][A-Z]|[A-Z]-[A-Z]|[A-Za-z]\d|\d[A-Za-z]")  # "SketchUp", "V-Ray", "S3"
+
+
+def _suffix_kind(word: str) -> str:
+    """The part of speech an English suffix marks, for one word matched by its stem: an adjective ("-al",
+    "-ic", "-ive", "-ous"), else a noun or verb form (which stems may join: "coaching" and "coach")."""
+    return "adjective" if re.search(r"(?:ical|al|ic|ive|ous|ful)$", word) else "other"
+
+
+def _sentence_case(label: str) -> bool:
+    """O*NET's kinds of software and activities ("Social media software", "Unified modeling language UML"),
+    not a product's name ("Amazon Web Services AWS software")."""
+    words = label.split()
+    return len(words) > 1 and all(w.islower() or w.isupper() for w in words[1:])
+
+
+def _distinctive(name: str, raw: str) -> bool:
+    """A product's name standing alone: a word of it no everyday English word ("Camtasia", "Lightroom"), or
+    written as a name ("SketchUp", "ChatGPT", "V-Ray"); never a generic word ("Pro Tools", "Forms")."""
+    words = name.split()
+    if any(len(w) >= 3 and w not in _GENERIC_WORDS and _zipf(w) < COMMON_ZIPF for w in words):
+        return True
+    return bool(_INNER_CAPITAL.search(raw)) and not all(w in _GENERIC_WORDS for w in words)
+
+
 def _agent_noun(word: str, other: str) -> bool:
     """One of the two words is the other's doer ("transformer" of "transform", "editor" of "edit"): the same
     stem, another thing."""
@@ -849,8 +966,8 @@ def _agent_noun(word: str, other: str) -> bool:
 
 def _inflection(word: str, label: str) -> bool:
     """Singular and plural of one word ("Network" / "networks"), not other derivations sharing a stem."""
-    a, b = normalise(word), normalise(label)
-    return a.rstrip("s") == b.rstrip("s")
+    a, b = normalise(word).split(), normalise(label).split()
+    return len(a) == len(b) and all(x.rstrip("s") == y.rstrip("s") for x, y in zip(a, b))
 
 
 def _named_as_product(raw: str, shared: set[str]) -> bool:
