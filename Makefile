@@ -17,6 +17,9 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock 2> >(grep -v "is ignored: it is neither" >&2)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e . 2> >(grep -v "is ignored: it is neither" >&2)
+	@# bytecode once, here: with PYTHONDONTWRITEBYTECODE=1 (set on our machines) nothing else writes it, and every
+	@# process would compile the ~2,000 modules it imports (~4 s of each refresh; docs/scaling.md)
+	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib > /dev/null
 	@touch $(STAMP)
 
 ## Run the whole pipeline on the bundled offline snapshot and leave a queryable catalogue in data/.

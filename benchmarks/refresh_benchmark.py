@@ -351,17 +351,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--full-only", action="store_true", help="skip the incremental (1%% changed) refresh")
     ap.add_argument("--duckdb-memory", default=os.environ.get("CREDCAT_DUCKDB_MEMORY", ""),
                     help="CREDCAT_DUCKDB_MEMORY for the refresh, e.g. 2GB: DuckDB's memory cap (it spills beyond "
-                         "it) to hold the peak RSS under 4 GB; default DuckDB's own (80%% of RAM)")
+                         "it); default pipeline.warehouse.DEFAULT_DUCKDB_MEMORY, `default` for DuckDB's own (80%% of RAM)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)  # the refresh subprocess itself
     args = ap.parse_args(argv)
     if args.child:
         return child_refresh()
+    from pipeline import warehouse
+
     if args.duckdb_memory:
         os.environ["CREDCAT_DUCKDB_MEMORY"] = args.duckdb_memory
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     print(f"refresh benchmark on {os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f} at start), "
-          f"DuckDB memory cap {args.duckdb_memory or 'DuckDB default'}")
+          f"DuckDB memory cap {args.duckdb_memory or warehouse.DEFAULT_DUCKDB_MEMORY}")
     results = []
     for n in [int(s) for s in args.scales.split(",") if s]:
         print(f"== {n:,} listings")

@@ -166,8 +166,9 @@ def coverage(con: duckdb.DuckDBPyConnection, table: str = "credentials") -> tupl
             cond = f'len("{name}") > 0'
         elif dtype == "JSON":
             cond = f"coalesce(trim(\"{name}\"::varchar), '') not in ('', '[]', '{{}}', 'null')"
-        elif dtype == "VARCHAR":
-            cond = f"nullif(trim(\"{name}\"::varchar), '') is not null"
+        elif dtype == "VARCHAR":  # not only spaces (trim's set); trimmed only when it starts with one
+            cond = (f"case when \"{name}\" is null or \"{name}\" = '' then false "
+                    f"when not starts_with(\"{name}\", ' ') then true else trim(\"{name}\") <> '' end")
         else:
             cond = f'"{name}" is not null'
         exprs.append(f'round(avg(case when {cond} then 1.0 else 0.0 end), 3) as "{name}"')

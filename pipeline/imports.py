@@ -30,7 +30,6 @@ from pathlib import Path
 from pipeline import crawl as crawler
 from pipeline import paths, warehouse
 from spiders import config
-from spiders import linked_data as ld
 from spiders.helpers import as_list
 
 IMPORTS = "imports"
@@ -128,6 +127,8 @@ def detect_spider(source: str) -> str | None:
         document = json.loads(path.read_bytes())
     except (OSError, ValueError, RecursionError):
         return None  # the spider says what is wrong with it
+    from spiders import linked_data as ld  # pyld: only when sniffing documents, not in every refresh
+
     contexts, keys, types = [], [], []
     for node in ld.top_nodes(document):
         contexts += [json.dumps(node.get("@context"))]

@@ -39,13 +39,19 @@ class Build:
     refreshed_at: datetime = field(default_factory=lambda: datetime.now(UTC))  # names the refresh in `changes`
 
 
+# DuckDB's own default is 80% of RAM, which lets a 1M-listing build's buffer pool alone pass the 4 GB target
+# (issue 16). With this cap it spills to ``<file>.tmp`` beside the build instead; the matcher's own database
+# has its own cap (pipeline.matching.engine.DEFAULT_MATCH_MEMORY), so the two together stay near 3 GB.
+DEFAULT_DUCKDB_MEMORY = "1500MB"
+
+
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection to a catalogue file. ``CREDCAT_DUCKDB_MEMORY`` (e.g. ``1GB``) caps DuckDB's memory; it
-    spills to disk beyond it, which keeps a large build's footprint bounded."""
-    con = duckdb.connect(str(path), read_only=read_only)
-    limit = os.environ.get("CREDCAT_DUCKDB_MEMORY")
-    if limit:
-        con.execute(f"set memory_limit = '{limit.replace(chr(39), '')}'")
+    """A connection to a catalogue file, its memory capped at ``CREDCAT_DUCKDB_MEMORY`` (default
+    :data:`DEFAULT_DUCKDB_MEMORY`; ``default`` leaves DuckDB's own 80% of RAM); it spills to disk beyond it."""
+    con = duckdb.connect(str(path), read_only=read_only)  # no config: other opens of the same file must match
+    limit = (os.environ.get("CREDCAT_DUCKDB_MEMORY") or DEFAULT_DUCKDB_MEMORY).strip()
+    if limit.lower() != "default":
+        con.execute("set memory_limit = ?", [limit])
     return con
 
 

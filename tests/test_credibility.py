@@ -297,6 +297,22 @@ def test_eu_elements_stated_derived_missing(con):
     assert len(u["eu_stated"]) + len(u["eu_derived"]) + len(u["eu_missing"]) == 9
 
 
+
+EU_ELEMENTS = ["title", "awarding_body", "country", "learning_outcomes", "workload", "level", "assessment",
+               "participation", "quality_assurance"]
+
+
+def test_every_profile_lists_each_eu_element_once_in_the_annex_order(con):
+    rows = con.execute("select eu_stated, eu_derived, eu_missing, eu_completeness, eu_stated_share "
+                       "from credential_profiles").fetchall()
+    assert rows
+    for stated, derived, missing, completeness, stated_share in rows:
+        assert sorted(stated + derived + missing, key=EU_ELEMENTS.index) == EU_ELEMENTS
+        for part in (stated, derived, missing):
+            assert part == sorted(part, key=EU_ELEMENTS.index)
+        assert completeness == round((len(stated) + len(derived)) / 9, 3)
+        assert stated_share == round(len(stated) / 9, 3)
+
 def test_compare_shows_the_differences_with_provenance(published, capsys, monkeypatch):
     data, _ = published
     monkeypatch.setenv("CREDCAT_DATA_DIR", str(data))

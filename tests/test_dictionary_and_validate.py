@@ -104,3 +104,12 @@ def test_validate_cli_errors_clearly(data_dir, capsys):
     assert main(["validate"]) == 2
     assert main(["validate", str(data_dir / "missing.jsonl")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_coverage_counts_only_text_that_is_not_just_spaces():
+    con = duckdb.connect()
+    con.execute("create table t as select * from (values ('a', 'x'), ('a', ' '), ('a', ''), ('a', null), "
+                "('a', '  b '), ('a', ' \t'), ('a', '\n'), ('a', '   ')) v(source, text)")
+    cols, rows = dictionary.coverage(con, "t")
+    assert cols == ["source", "listings", "text"]
+    assert rows == [("a", 8, 0.5)]  # x, '  b ', ' \t' and '\n' (trim removes spaces only)

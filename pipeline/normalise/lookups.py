@@ -11,9 +11,6 @@ from __future__ import annotations
 import json
 
 import duckdb
-import pandas as pd
-
-from pipeline.normalise.frame import parse_distinct
 
 V, D, B, I, J = "VARCHAR", "DOUBLE", "BOOLEAN", "INTEGER", "JSON"
 
@@ -66,6 +63,10 @@ def _jsonable(value):
 
 def build_lookups(con: duckdb.DuckDBPyConnection, source_table: str = "stg_listings") -> dict[str, int]:
     """Create ``seed_parsed_<kind>(raw, <parsed columns>)`` for every kind; returns distinct values per kind."""
+    import pandas as pd  # here, not at the top: the registry reads LOOKUPS at start-up, for every command
+
+    from pipeline.normalise.frame import parse_distinct
+
     counts = {}
     for kind, (inputs, keep) in LOOKUPS.items():
         keys = KEYS[: len(inputs)]

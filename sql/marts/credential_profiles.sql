@@ -32,12 +32,13 @@ elements as (
 eu as (
     select
         *,
-        map_from_entries([
-            ('title', eu_title), ('awarding_body', eu_awarding_body), ('country', eu_country),
-            ('learning_outcomes', eu_learning_outcomes), ('workload', eu_workload), ('level', eu_level),
-            ('assessment', eu_assessment), ('participation', eu_participation),
-            ('quality_assurance', eu_quality_assurance)
-        ]) as eu_map
+        -- the elements in a fixed order, as (element, status) pairs: filtered by status below (a list, not a
+        -- map: a map lookup per element per row costs more than the rest of the model)
+        [{'k': 'title', 's': eu_title}, {'k': 'awarding_body', 's': eu_awarding_body},
+         {'k': 'country', 's': eu_country}, {'k': 'learning_outcomes', 's': eu_learning_outcomes},
+         {'k': 'workload', 's': eu_workload}, {'k': 'level', 's': eu_level},
+         {'k': 'assessment', 's': eu_assessment}, {'k': 'participation', 's': eu_participation},
+         {'k': 'quality_assurance', 's': eu_quality_assurance}] as eu_pairs
     from elements
 ),
 
@@ -104,13 +105,11 @@ final as (
         p.offers,
         e.stackability,
         e.part_of,
-        list_filter(map_keys(e.eu_map), k -> e.eu_map[k] = 'stated') as eu_stated,
-        list_filter(map_keys(e.eu_map), k -> e.eu_map[k] = 'derived') as eu_derived,
-        list_filter(map_keys(e.eu_map), k -> e.eu_map[k] = 'missing') as eu_missing,
-        round(len(list_filter(map_keys(e.eu_map), k -> e.eu_map[k] <> 'missing')) / len(map_keys(e.eu_map)), 3)
-            as eu_completeness,
-        round(len(list_filter(map_keys(e.eu_map), k -> e.eu_map[k] = 'stated')) / len(map_keys(e.eu_map)), 3)
-            as eu_stated_share
+        [x.k for x in e.eu_pairs if x.s = 'stated'] as eu_stated,
+        [x.k for x in e.eu_pairs if x.s = 'derived'] as eu_derived,
+        [x.k for x in e.eu_pairs if x.s = 'missing'] as eu_missing,
+        round(len([x for x in e.eu_pairs if x.s <> 'missing']) / len(e.eu_pairs), 3) as eu_completeness,
+        round(len([x for x in e.eu_pairs if x.s = 'stated']) / len(e.eu_pairs), 3) as eu_stated_share
     from eu as e
     left join prices as p using (uid)
 )

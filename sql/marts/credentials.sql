@@ -4,7 +4,9 @@
 -- field, except the description (the longest among members), the duration (the primary's, else the members'
 -- median), first_seen (the earliest) and last_seen (the latest); skills and stacking references are the union
 -- over members, with references to merged listings pointed at their credential.
-with members as (
+-- `not materialized`: a CTE read four times is otherwise materialised whole (every column of every listing),
+-- and the ranking window then sorts those wide rows; inlined, each reader scans only the columns it uses
+with members as not materialized (
     select l.*, c.credential_uid
     from listings as l
     join seed_clusters as c using (uid)
