@@ -53,17 +53,62 @@ def install_fts(con: duckdb.DuckDBPyConnection | None = None) -> None:
             target.close()
 
 
+_INDEX_OPTIONS = "stemmer = 'english', stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1"
+
+
 def build_index(con: duckdb.DuckDBPyConnection) -> dict:
     """(Re)build the BM25 index over ``search_documents`` in the catalogue ``con`` writes (the index does not
-    update itself: this runs at every publish)."""
+    update itself: this runs at every publish).
+
+    The extension stems every token occurrence and fills its tables with correlated updates; here it creates
+    its schema (macros, stopwords, fields) over an empty table of the same name, and the tables are filled
+    in set operations that stem each distinct word once. Same tables and values as ``create_fts_index``
+    (docid = rowid, len, df, num_docs, avgdl), so ``match_bm25`` scores the same
+    (``tests/test_search_index.py``)."""
     tables = {r[0] for r in con.execute("select table_name from information_schema.tables "
                                         "where table_schema = 'main'").fetchall()}
     if "search_documents" not in tables:
         return {"indexed": 0}
     install_fts(con)
-    con.execute("PRAGMA create_fts_index('search_documents', 'uid', " + ", ".join(f"'{c}'" for c in INDEXED)
-                + ", stemmer = 'english', stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)")
+    s = _FTS_SCHEMA
+    con.execute("alter table search_documents rename to search_documents__full")
+    try:
+        con.execute("create table search_documents as select * from search_documents__full limit 0")
+        con.execute("PRAGMA create_fts_index('search_documents', 'uid', " + ", ".join(f"'{c}'" for c in INDEXED)
+                    + f", {_INDEX_OPTIONS})")
+        con.execute("drop table search_documents")
+    finally:
+        con.execute("alter table search_documents__full rename to search_documents")
+    tokens = " union all ".join(
+        f"select rowid as docid, {i}::bigint as fieldid, unnest({s}.tokenize({c})) as w from search_documents"
+        for i, c in enumerate(INDEXED))
+    con.execute(f"create or replace temp table fts_tokens as {tokens}")
+    con.execute(f"""create or replace temp table fts_words as
+        select w, stem(w, 'english') as term from (select distinct w from fts_tokens)
+        where w is not null and len(w) > 0 and w not in (select sw from {s}.stopwords)""")
+    con.execute(f"""insert into {s}.dict (termid, term, df)
+        select row_number() over (order by term) - 1, term, 0 from (select distinct term from fts_words)""")
+    con.execute(f"""create or replace temp table fts_word_ids as
+        select w.w, d.termid from fts_words w join {s}.dict d using (term)""")
+    con.execute(f"""insert into {s}.terms (docid, fieldid, termid)
+        select t.docid, t.fieldid, i.termid from fts_tokens t join fts_word_ids i using (w)""")
+    con.execute(f"""update {s}.dict d set df = n.df from (
+        select termid, count(distinct docid) as df from {s}.terms group by termid) n where n.termid = d.termid""")
+    con.execute(f"""insert into {s}.docs (docid, name, len)
+        select sd.rowid, sd.uid, coalesce(n.len, 0) from search_documents sd
+        left join (select docid, count(*) as len from {s}.terms group by docid) n on n.docid = sd.rowid""")
+    con.execute(f"delete from {s}.stats")
+    con.execute(f"insert into {s}.stats select count(docid), sum(len) / count(len) from {s}.docs")
+    for t in ("fts_tokens", "fts_words", "fts_word_ids"):
+        con.execute(f"drop table temp.{t}")
     return {"indexed": con.execute("select count(*) from search_documents").fetchone()[0]}
+
+
+def extension_index(con: duckdb.DuckDBPyConnection) -> None:
+    """The index as the extension builds it (the reference the tests compare :func:`build_index` with)."""
+    install_fts(con)
+    con.execute("PRAGMA create_fts_index('search_documents', 'uid', " + ", ".join(f"'{c}'" for c in INDEXED)
+                + f", {_INDEX_OPTIONS})")
 
 
 def connect(path: Path | None = None, limits: query.Limits | None = None):
