@@ -59,7 +59,7 @@ def _scores(con) -> dict:
 @pytest.fixture
 def pair(tmp_path):
     ours, ref = _catalogue(tmp_path / "ours.duckdb"), _catalogue(tmp_path / "ref.duckdb")
-    assert search.build_index(ours) == {"indexed": len(DOCS)}
+    assert search.build_index(ours) == {"indexed": len(DOCS), "reused": 0}
     search.extension_index(ref)
     yield ours, ref
     ours.close()
@@ -91,3 +91,48 @@ def test_rebuild_replaces_the_index(pair):
     search.extension_index(ref)
     assert _tables(ours) == _tables(ref)
     assert "a" not in dict(_tables(ours)["docs"])
+
+
+EDITED = [
+    DOCS[0],  # unchanged
+    ("b", "Apprentissage automatique", "Réseaux de neurones profonds.", None, ""),  # changed
+    # c removed; d unchanged (all null)
+    DOCS[3],
+    ("h", "Neural networks from scratch", "Backpropagation, gradient descent; running code.", "NumPy", None),  # new
+    DOCS[5], DOCS[4],  # unchanged, in another order (new docids)
+    ("g", "machine learning", "machine learning machine learning", "learning", "machine learning"),  # changed
+]
+
+
+def test_update_reuses_unchanged_documents_and_scores_as_a_fresh_index(tmp_path):
+    published = _catalogue(tmp_path / "published.duckdb")
+    search.build_index(published)
+    published.close()
+    ours, ref = _catalogue(tmp_path / "ours.duckdb", EDITED), _catalogue(tmp_path / "ref.duckdb", EDITED)
+    result = search.build_index(ours, tmp_path / "published.duckdb")
+    assert result == {"indexed": len(EDITED), "reused": 4}  # a, d, f, e
+    search.extension_index(ref)
+    assert _tables(ours) == _tables(ref)
+    got, want = _scores(ours), _scores(ref)
+    for key in want:
+        assert got[key].keys() == want[key].keys(), key
+        for uid in want[key]:
+            assert got[key][uid] == pytest.approx(want[key][uid], rel=1e-12), (key, uid)
+    assert "c" not in dict(_tables(ours)["docs"])
+    # the updated index is itself reusable: an unchanged rebuild reuses every document
+    ours.close()
+    again = _catalogue(tmp_path / "again.duckdb", EDITED)
+    assert search.build_index(again, tmp_path / "ours.duckdb")["reused"] == len(EDITED)
+    assert _tables(again) == _tables(ref)
+
+
+def test_an_index_of_another_version_or_without_one_is_not_reused(tmp_path):
+    published = _catalogue(tmp_path / "published.duckdb")
+    search.extension_index(published)  # the extension's own index carries no version
+    published.close()
+    ours = _catalogue(tmp_path / "ours.duckdb")
+    assert search.build_index(ours, tmp_path / "published.duckdb")["reused"] == 0
+    assert search.build_index(ours, tmp_path / "missing.duckdb")["reused"] == 0
+    plain = _catalogue(tmp_path / "plain.duckdb")
+    plain.close()
+    assert search.build_index(ours, tmp_path / "plain.duckdb")["reused"] == 0
