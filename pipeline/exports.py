@@ -186,6 +186,7 @@ def export_catalogue(con_or_path, out_dir: str | os.PathLike, refresh_id: str | 
         if missing:
             raise LookupError(f"cannot export: missing tables {', '.join(missing)}")
         previous = latest_export(out)
+        before = _manifest_of(previous)
         manifest: dict[str, Any] = {
             "schema_version": EXPORT_SCHEMA_VERSION, "refresh_id": refresh_id,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -197,7 +198,8 @@ def export_catalogue(con_or_path, out_dir: str | os.PathLike, refresh_id: str | 
         staging.mkdir()
         try:
             for t in tables:
-                manifest["tables"][t] = _write_table(con, staging, t)
+                reusable = (previous, before.get("tables", {}).get(t, {}))  # ({} : hashed, nothing to reuse)
+                manifest["tables"][t] = _write_table(con, staging, t, reuse=reusable)
                 checkpoint("export:partial")
             manifest["change_set"] = _write_change_set(con, staging, previous, present)
             (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -214,16 +216,64 @@ def export_catalogue(con_or_path, out_dir: str | os.PathLike, refresh_id: str | 
             con.close()
 
 
-def _write_table(con, staging: Path, name: str, docs: str | None = None) -> dict[str, Any]:
-    """``name`` (a table or temp table) as Parquet + JSON Schema in ``staging``; its manifest entry."""
+def _manifest_of(export: Path | None) -> dict[str, Any]:
+    """An export's manifest ({} when there is none or it cannot be read)."""
+    try:
+        return json.loads((export / "manifest.json").read_text(encoding="utf-8")) if export else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def content_hash(con, name: str) -> str | None:
+    """What a table's Parquet file is a function of: DuckDB's version, the COPY options, the column names and
+    types, the row count and order-aware 64-bit row hashes (over ``rowid`` and the row: a scan returns rows
+    in rowid order), combined twice (xor, sum). Equal hashes: the previous export's file holds these rows.
+    None for a view (no rowid, its order is its query's): it is always written."""
+    import duckdb
+
+    if not con.execute("SELECT 1 FROM information_schema.tables WHERE table_name = ? AND table_type = 'BASE TABLE' "
+                       "AND table_schema = 'main' AND table_catalog = current_database()",
+                       [name]).fetchone():
+        return None
+
+    columns = con.execute(f'DESCRIBE "{name}"').fetchall()
+    rows, xor, total = con.execute(f'SELECT count(*), bit_xor(hash(t.rowid, t)), sum(hash(t.rowid, t)::HUGEINT) '
+                                   f'FROM "{name}" AS t').fetchone()
+    key = json.dumps([duckdb.__version__, _COPY_OPTIONS, [c[:2] for c in columns], rows, str(xor), str(total)])
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+_COPY_OPTIONS = "FORMAT parquet, COMPRESSION zstd"
+
+
+def _write_table(con, staging: Path, name: str, docs: str | None = None,
+                 reuse: tuple[Path, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """``name`` (a table or temp table) as Parquet + JSON Schema in ``staging``; its manifest entry. When
+    ``reuse`` (the previous export and its entry for ``name``) has the table's content hash and its file is
+    intact (sha256), that file is hard-linked (or copied) instead of encoding the table again."""
     pq = staging / f"{name}.parquet"
-    con.execute(f"COPY (SELECT * FROM \"{name}\") TO '{pq.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
+    digest = content_hash(con, name) if reuse is not None else None  # the change set's files: not reused
+    entry: dict[str, Any] | None = None
+    if digest is not None and reuse is not None and reuse[0] is not None and reuse[1].get("content_hash") == digest:
+        old = reuse[0] / reuse[1]["file"]
+        if old.is_file() and _sha256(old) == reuse[1]["sha256"]:
+            try:
+                os.link(old, pq)
+            except OSError:  # another filesystem, or no hard links there
+                shutil.copyfile(old, pq)
+            entry = {"file": pq.name, "rows": reuse[1]["rows"], "sha256": reuse[1]["sha256"],
+                     "bytes": pq.stat().st_size}
+    if entry is None:
+        con.execute(f"COPY (SELECT * FROM \"{name}\") TO '{pq.as_posix()}' ({_COPY_OPTIONS})")
+        rows = con.execute(f"SELECT count(*) FROM read_parquet('{pq.as_posix()}')").fetchone()[0]
+        entry = {"file": pq.name, "rows": rows, "sha256": _sha256(pq), "bytes": pq.stat().st_size}
     schema_file = staging / f"{name}.schema.json"
     schema = table_schema(con, name) if docs is None else table_schema(con, name, docs)
     schema_file.write_text(json.dumps(schema, indent=2, ensure_ascii=False), encoding="utf-8")
-    rows = con.execute(f"SELECT count(*) FROM read_parquet('{pq.as_posix()}')").fetchone()[0]
-    return {"file": pq.name, "rows": rows, "sha256": _sha256(pq), "bytes": pq.stat().st_size,
-            "schema": schema_file.name, "schema_sha256": _sha256(schema_file)}
+    entry.update(schema=schema_file.name, schema_sha256=_sha256(schema_file))
+    if digest is not None:
+        entry["content_hash"] = digest
+    return entry
 
 
 def change_set_sql(since: bool) -> str:

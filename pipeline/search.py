@@ -53,17 +53,125 @@ def install_fts(con: duckdb.DuckDBPyConnection | None = None) -> None:
             target.close()
 
 
-def build_index(con: duckdb.DuckDBPyConnection) -> dict:
+_INDEX_OPTIONS = "stemmer = 'english', stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1"
+_PREVIOUS = "fts_previous"
+
+
+def _index_version() -> str:
+    """What the index's values depend on besides the documents: DuckDB and the ``fts`` build (the stemmer),
+    stored as the comment of the ``dict`` table; a published index of another version is not reused."""
+    from importlib.metadata import version
+
+    return f"fts {version('duckdb-extension-fts')} duckdb {duckdb.__version__}"
+
+
+def build_index(con: duckdb.DuckDBPyConnection, previous: Path | None = None) -> dict:
     """(Re)build the BM25 index over ``search_documents`` in the catalogue ``con`` writes (the index does not
-    update itself: this runs at every publish)."""
+    update itself: this runs at every publish).
+
+    The extension stems every token occurrence and fills its tables with correlated updates; here it creates
+    its schema (macros, stopwords, fields) over an empty table of the same name, and the tables are filled
+    in set operations: each distinct text is tokenised once, each distinct word stemmed once. A document
+    whose indexed fields equal the ``previous`` catalogue's (the published one) keeps its term rows from that
+    catalogue's index; only the others are tokenised. ``len``, ``df``, ``num_docs`` and ``avgdl`` are then
+    counted over the whole new ``terms`` and ``docs`` as the extension counts them, so ``match_bm25`` scores
+    as a from-scratch index does (``tests/test_search_index.py``)."""
     tables = {r[0] for r in con.execute("select table_name from information_schema.tables "
                                         "where table_schema = 'main'").fetchall()}
     if "search_documents" not in tables:
         return {"indexed": 0}
     install_fts(con)
+    s = _FTS_SCHEMA
+    con.execute("alter table search_documents rename to search_documents__full")
+    try:
+        con.execute("create table search_documents as select * from search_documents__full limit 0")
+        con.execute("PRAGMA create_fts_index('search_documents', 'uid', " + ", ".join(f"'{c}'" for c in INDEXED)
+                    + f", {_INDEX_OPTIONS})")
+        con.execute("drop table search_documents")
+    finally:
+        con.execute("alter table search_documents__full rename to search_documents")
+    con.execute(f"comment on table {s}.dict is '{_index_version()}'")
+    reusing = _attach_previous(con, previous)
+    try:
+        same = " and ".join(f"n.{c} is not distinct from p.{c}" for c in INDEXED)
+        con.execute("create or replace temp table fts_reused (docid bigint, old_docid bigint)")
+        if reusing:
+            con.execute(f"""insert into fts_reused select n.rowid, d.docid from search_documents n
+                join {_PREVIOUS}.main.search_documents p on p.uid = n.uid and {same}
+                join {_PREVIOUS}.{s}.docs d on d.name = p.uid""")
+        fields = " union all ".join(f"select rowid as docid, {i}::bigint as fieldid, {c} as text from "
+                                    f"search_documents where {c} is not null" for i, c in enumerate(INDEXED))
+        con.execute(f"""create or replace temp table fts_fields as select * from ({fields})
+            where docid not in (select docid from fts_reused)""")
+        con.execute(f"""create or replace temp table fts_text_words as
+            select text, unnest({s}.tokenize(text)) as w from (select distinct text from fts_fields)""")
+        con.execute(f"""create or replace temp table fts_words as
+            select w, stem(w, 'english') as term from (select distinct w from fts_text_words)
+            where w is not null and len(w) > 0 and w not in (select sw from {s}.stopwords)""")
+        if reusing:  # the published term ids stay; a new term gets the next free one
+            con.execute(f"insert into {s}.dict (termid, term, df) select termid, term, 0 from {_PREVIOUS}.{s}.dict")
+        con.execute(f"""insert into {s}.dict (termid, term, df)
+            select (select coalesce(max(termid), -1) from {s}.dict) + row_number() over (order by term), term, 0
+            from (select distinct term from fts_words where term not in (select term from {s}.dict))""")
+        con.execute(f"""create or replace temp table fts_word_ids as
+            select w.w, d.termid from fts_words w join {s}.dict d using (term)""")
+        if reusing:
+            con.execute(f"""insert into {s}.terms (docid, fieldid, termid) select r.docid, t.fieldid, t.termid
+                from {_PREVIOUS}.{s}.terms t join fts_reused r on r.old_docid = t.docid""")
+        con.execute(f"""insert into {s}.terms (docid, fieldid, termid)
+            select f.docid, f.fieldid, i.termid from fts_fields f join fts_text_words t using (text)
+            join fts_word_ids i using (w)""")
+    finally:
+        if reusing:
+            con.execute(f"detach {_PREVIOUS}")
+    con.execute(f"""update {s}.dict d set df = n.df from (
+        select termid, count(distinct docid) as df from {s}.terms group by termid) n where n.termid = d.termid""")
+    con.execute(f"delete from {s}.dict where df = 0")  # published terms no document has any more
+    con.execute(f"""insert into {s}.docs (docid, name, len)
+        select sd.rowid, sd.uid, coalesce(n.len, 0) from search_documents sd
+        left join (select docid, count(*) as len from {s}.terms group by docid) n on n.docid = sd.rowid""")
+    con.execute(f"delete from {s}.stats")
+    con.execute(f"insert into {s}.stats select count(docid), sum(len) / count(len) from {s}.docs")
+    reused = con.execute("select count(*) from fts_reused").fetchone()[0]
+    for t in ("fts_reused", "fts_fields", "fts_text_words", "fts_words", "fts_word_ids"):
+        con.execute(f"drop table temp.{t}")
+    return {"indexed": con.execute("select count(*) from search_documents").fetchone()[0], "reused": reused}
+
+
+def _attach_previous(con: duckdb.DuckDBPyConnection, previous: Path | None) -> bool:
+    """Attach ``previous`` read-only when its index can be reused: built by this version (the ``dict``
+    comment), over the same fields and macros, with one document per uid in both catalogues."""
+    if not previous or not Path(previous).exists():
+        return False
+    literal = str(previous).replace("'", "''")  # ATTACH takes no parameters; our own path, quoted
+    try:
+        con.execute(f"attach '{literal}' as {_PREVIOUS} (read_only)")
+    except duckdb.Error:
+        return False
+    db = con.execute("select current_database()").fetchone()[0]
+    try:
+        ok = con.execute("select comment = ? from duckdb_tables() where database_name = ? and schema_name = ? "
+                         "and table_name = 'dict'", [_index_version(), _PREVIOUS, _FTS_SCHEMA]).fetchone()
+        macros = "select function_name, macro_definition from duckdb_functions() where database_name = ? " \
+                 "and schema_name = ? order by 1"
+        ok = bool(ok and ok[0]) and (
+            con.execute(macros, [_PREVIOUS, _FTS_SCHEMA]).fetchall() == con.execute(macros, [db, _FTS_SCHEMA]).fetchall()
+            and con.execute(f"select * from {_PREVIOUS}.{_FTS_SCHEMA}.fields order by fieldid").fetchall()
+            == con.execute(f"select * from {_FTS_SCHEMA}.fields order by fieldid").fetchall()
+            and all(con.execute(f"select count(distinct uid) = count(*) from {c}.main.search_documents").fetchone()[0]
+                    for c in (_PREVIOUS, db)))
+    except duckdb.Error:  # no index or no search_documents there
+        ok = False
+    if not ok:
+        con.execute(f"detach {_PREVIOUS}")
+    return ok
+
+
+def extension_index(con: duckdb.DuckDBPyConnection) -> None:
+    """The index as the extension builds it (the reference the tests compare :func:`build_index` with)."""
+    install_fts(con)
     con.execute("PRAGMA create_fts_index('search_documents', 'uid', " + ", ".join(f"'{c}'" for c in INDEXED)
-                + ", stemmer = 'english', stopwords = 'english', strip_accents = 1, lower = 1, overwrite = 1)")
-    return {"indexed": con.execute("select count(*) from search_documents").fetchone()[0]}
+                + f", {_INDEX_OPTIONS})")
 
 
 def connect(path: Path | None = None, limits: query.Limits | None = None):

@@ -199,7 +199,7 @@ def publish(build_path: Path, published_path: Path) -> Path:
     con = connect(build_path)
     try:
         drop_working_tables(con)
-        build_index(con)  # the BM25 index goes into the published file; it does not update itself
+        build_index(con, published_path)  # into the published file; unchanged documents keep their rows
         lock.checkpoint("publish:dropped")  # a writer connection open with uncheckpointed changes
         con.execute("checkpoint")
     finally:

@@ -146,3 +146,27 @@ def test_retention_keeps_the_newest_n(built, tmp_path, monkeypatch):
     monkeypatch.setenv("CREDCAT_EXPORTS_KEEP", "none")
     with pytest.raises(ValueError, match="CREDCAT_EXPORTS_KEEP"):
         export_catalogue(built, tmp_path, "r5", tables=tables)
+
+
+def test_an_unchanged_table_reuses_the_previous_file_and_a_changed_one_is_encoded_again(built, tmp_path):
+    """Reuse by content hash: the second export hard-links the files of unchanged tables; a table with one
+    changed value (or its rows in another order) is written again; every file holds its table's rows in
+    order, and the manifests verify."""
+    tables = published_tables(built)
+    out = tmp_path / "exports"
+    m1 = export_catalogue(built, out, "r1", tables=tables)
+    built.execute("UPDATE skills SET label = label || ' (renamed)' WHERE skill_id = (SELECT min(skill_id) FROM skills)")
+    built.execute("CREATE OR REPLACE TABLE pathways AS SELECT * FROM pathways ORDER BY hash(pathway_id)")
+    m2 = export_catalogue(built, out, "r2", tables=tables)
+    assert verify_export(out / "r1") == [] and verify_export(out / "r2") == []
+    con = duckdb.connect()
+    for t in tables:
+        f1, f2 = out / "r1" / m1["tables"][t]["file"], out / "r2" / m2["tables"][t]["file"]
+        reused = t not in ("skills", "pathways")
+        assert (f1.stat().st_ino == f2.stat().st_ino) == reused, t
+        assert (m1["tables"][t]["content_hash"] == m2["tables"][t]["content_hash"]) == reused, t
+        want = built.execute(f'SELECT * FROM "{t}"').fetchall()
+        assert con.execute(f"SELECT * FROM read_parquet('{f2.as_posix()}')").fetchall() == want, t
+        assert m2["tables"][t]["rows"] == len(want)
+    assert con.execute(f"SELECT count(*) FROM read_parquet('{(out / 'r2' / 'skills.parquet').as_posix()}') "
+                       "WHERE label LIKE '% (renamed)'").fetchone()[0] == 1
