@@ -110,9 +110,9 @@ def steps() -> list[Step]:
              "Every distinct raw value of the listings not reused parsed once by pipeline.normalise (durations, "
              "prices, levels, ...)."),
         Step("match_listings", "pipeline.resolve:match", ("listings",),
-             ("seed_clusters", "seed_links", "seed_duplicate_pairs"),
-             "The matcher: clusters of duplicate listings (ids carried over from the published catalogue) and "
-             "same_as links.", context=("published_path",)),
+             ("seed_clusters", "seed_links", "seed_duplicate_pairs", "listing_match_keys"),
+             "The matcher: clusters of duplicate listings (ids carried over from the published catalogue), "
+             "same_as links, and every listing's match keys (computed for new and changed listings only).", context=("published_path",)),
         Step("profile_prices", "pipeline.profiles:build_profile_prices", ("credentials",), ("seed_profile_prices",),
              "The price to earn each credential from its offers, in the reference currency at the ECB rate of the "
              "day it was seen (pipeline.normalise.prices, pipeline.normalise.currency)."),

@@ -51,6 +51,41 @@ def match_inputs() -> list[str]:
     return [part.split(" as ")[0].strip() for part in MATCH_COLUMNS.split(",")]
 
 
+def build_match_keys(con: duckdb.DuckDBPyConnection, published_path: Path | None) -> dict:
+    """``listing_match_keys``: every listing's stored match keys (``blocking.STORED``) with the hash of their
+    inputs; the published ones where the inputs and matcher are unchanged, computed for the others only."""
+    from pipeline import reuse
+    from pipeline.matching.blocking import KEY_INPUTS, STORED
+    from pipeline.matching.engine import stored_keys
+
+    why = reuse.reuse_match_keys(con, published_path)
+    missing = con.execute(f"select uid as id, {', '.join(KEY_INPUTS)} from listings "
+                          "anti join match_keys_reused using (uid) order by uid").df()
+    con.register("computed_keys", stored_keys(missing))
+    try:
+        cols = ", ".join(STORED)
+        con.execute(f"""create or replace table {reuse.KEYS_TABLE} as
+            select l.uid, {reuse.key_hash('l')} as key_hash, {', '.join(f'k.{c}' for c in STORED)}
+            from listings as l join (select uid, {cols} from match_keys_reused
+                                     union all select id, {cols} from computed_keys) as k using (uid)
+            order by l.uid""")
+    finally:
+        con.unregister("computed_keys")
+        con.execute("drop table match_keys_reused")
+    return {"keys_reused": len(con.execute(f"select 1 from {reuse.KEYS_TABLE}").fetchall()) - len(missing),
+            "keys_computed": len(missing), "keys_why": why}
+
+
+def type_keys(con: duckdb.DuckDBPyConnection, ctype):
+    """The stored match keys of one credential type's listings (a pyarrow table: id, blocking.STORED)."""
+    from pipeline import reuse
+    from pipeline.matching.blocking import STORED
+
+    return con.execute(f"""select k.uid as id, {', '.join(f'k.{c}' for c in STORED)} from {reuse.KEYS_TABLE} as k
+        join listings as l using (uid) where l.credential_type is not distinct from ? order by k.uid""",
+                       [ctype]).to_arrow_table()
+
+
 def dedupe_listings(con: duckdb.DuckDBPyConnection, previous: pd.DataFrame | None = None, published: dict | None = None):
     """Run the matcher per credential type: an exam and the course that prepares for it share a title and an
     organisation but are different offerings, so only listings of the same type can be duplicates.
@@ -71,9 +106,9 @@ def dedupe_listings(con: duckdb.DuckDBPyConnection, previous: pd.DataFrame | Non
         if pub is not None and not pub.changed and pub.earlier.empty:
             parts.append(DedupeResult(pub.clusters, pub.links, pub.pairs, {"reused_listings": len(group)}))
         elif pub is not None and narrow_matching():
-            parts.append(rematch_touched(group, prev, pub))
+            parts.append(rematch_touched(group, prev, pub, type_keys(con, ctype)))
         else:
-            parts.append(_dedupe(group, prev))
+            parts.append(_dedupe(group, prev, keys=type_keys(con, ctype)))
     if not parts:
         empty = pd.DataFrame(columns=["id", "cluster_id"])
         return DedupeResult(empty, pd.DataFrame(columns=["cluster_id_l", "cluster_id_r", "left_id", "right_id",
@@ -100,19 +135,19 @@ def narrow_matching() -> bool:
 
 
 def _dedupe(group: pd.DataFrame, prev: pd.DataFrame | None, org_context: list | None = None,
-            explain_pairs="auto"):
-    """The matcher over one type's listings (or the touched part of them)."""
+            explain_pairs="auto", keys=None):
+    """The matcher over one type's listings (or the touched part of them), ``keys`` their stored keys."""
     from pipeline.matching.engine import dedupe_frame
 
     return dedupe_frame(group, prev, max_cluster_size=MAX_CLUSTER_SIZE, workers=2, explain_pairs=explain_pairs,
-                        org_context=org_context)
+                        org_context=org_context, keys=keys)
 
 
 class _Undecided(Exception):
     """Whether a full run would explain its pairs cannot be told from the touched part alone."""
 
 
-def rematch_touched(group: pd.DataFrame, prev: pd.DataFrame | None, pub):
+def rematch_touched(group: pd.DataFrame, prev: pd.DataFrame | None, pub, keys=None):
     """One changed type: the matcher runs again over the records a change can reach
     (``engine.touched_records``: connected to a new, edited or removed record through a value the matcher
     compares), every other record keeps its published cluster, links and evidence. The result is a full
@@ -121,12 +156,13 @@ def rematch_touched(group: pd.DataFrame, prev: pd.DataFrame | None, pub):
     organisations would resolve otherwise than in the published run, the whole type is matched again."""
     from pipeline.matching.engine import EXPLAIN_AUTO_LIMIT, DedupeResult, org_resolution, touched_records
 
-    touched, untouched_pairs = touched_records(group, pub.earlier, group["id"].isin(pub.changed).to_numpy())
+    touched, untouched_pairs = touched_records(group, pub.earlier, group["id"].isin(pub.changed).to_numpy(), keys,
+                                               pub.earlier_keys)
     kept = group.loc[~touched, "organisation"]
     before = org_resolution([*group.loc[~group["id"].isin(pub.changed), "organisation"], *pub.earlier["organisation"]])
     now = org_resolution(group["organisation"])
     if touched.all() or any(now[o] != before[o] for o in set(kept.dropna().astype(str))):
-        return _dedupe(group, prev)
+        return _dedupe(group, prev, keys=keys)
     again = set(group.loc[touched, "id"])
     clusters = pub.clusters[~pub.clusters["id"].isin(again)]
     links = pub.links[~pub.links["left_id"].isin(again)]
@@ -144,9 +180,9 @@ def rematch_touched(group: pd.DataFrame, prev: pd.DataFrame | None, pub):
 
     try:
         part = _dedupe(group[touched].reset_index(drop=True), prev, org_context=list(group["organisation"]),
-                       explain_pairs=explain)
+                       explain_pairs=explain, keys=keys)
     except _Undecided:
-        return _dedupe(group, prev)
+        return _dedupe(group, prev, keys=keys)
     stats = {**part.stats, "reused_listings": int((~touched).sum()), "rematched_listings": int(touched.sum())}
     return DedupeResult(pd.concat([clusters, part.clusters], ignore_index=True),
                         pd.concat([links, part.links], ignore_index=True),
@@ -158,6 +194,7 @@ def match(con: duckdb.DuckDBPyConnection, published_path: Path | None = None) ->
     from pipeline import reuse
 
     previous = previous_membership(published_path)
+    key_stats = build_match_keys(con, published_path)
     result = dedupe_listings(con, previous, reuse.published_matches(con, published_path, match_inputs()))
     clusters = readable_ids(result.clusters, previous)
     remap = dict(zip(result.clusters["cluster_id"], clusters["cluster_id"])) if len(clusters) else {}
@@ -186,6 +223,7 @@ def match(con: duckdb.DuckDBPyConnection, published_path: Path | None = None) ->
             con.unregister(name)
     stats = {k: v for k, v in result.stats.items() if not isinstance(v, (dict, list)) and k != "threshold"}
     stats["seconds"] = round(result.stats.get("seconds", {}).get("total", 0.0), 2)
+    stats.update(key_stats)
     stats["merged_credentials"] = int(clusters.groupby("cluster_id").size().gt(1).sum()) if len(clusters) else 0
     return stats
 

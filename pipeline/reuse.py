@@ -202,6 +202,37 @@ def skill_taxonomy(con: duckdb.DuckDBPyConnection, published_path: Path | None =
     return load_taxonomy(con) | {"reused": 0}
 
 
+KEYS_TABLE = "listing_match_keys"
+
+
+def key_hash(alias: str) -> str:
+    """md5 over the listing columns the stored match keys are computed from (``blocking.KEY_INPUTS``)."""
+    from pipeline.matching.blocking import KEY_INPUTS
+
+    fields = ", ".join(f'"{c}" := {alias}."{c}"' for c in KEY_INPUTS)
+    return f"md5(to_json(struct_pack({fields}))::varchar)"
+
+
+def reuse_match_keys(con: duckdb.DuckDBPyConnection, published_path: Path | None) -> str:
+    """The temp table ``match_keys_reused(uid, <blocking.STORED>)``: the published match keys of every
+    listing whose key inputs (``key_hash``) and matcher version are unchanged; returns why or why not."""
+    from pipeline.matching.blocking import STORED, STORED_DDL
+
+    con.execute(f"create or replace temp table match_keys_reused (uid VARCHAR, {STORED_DDL})")
+    with attached(con, published_path) as there:
+        if not there:
+            return "no published catalogue" if enabled() else "CREDCAT_INCREMENTAL=0"
+        if not _same(con, "matcher"):
+            return "matcher changed since the published catalogue"
+        if not {"uid", "key_hash", *STORED} <= set(_columns(con, KEYS_TABLE)):
+            return f"no published {KEYS_TABLE}"
+        here = con.execute("select current_database()").fetchone()[0]
+        con.execute(f"""insert into match_keys_reused select p.uid, {', '.join(f'p.{c}' for c in STORED)}
+            from {PREVIOUS}.main.{KEYS_TABLE} as p join "{here}".main.listings as x
+            on x.uid = p.uid and {key_hash('x')} = p.key_hash""")
+        return "reused"
+
+
 class PublishedMatches(NamedTuple):
     """The published matcher result of one credential type, and what changed in it since."""
 
@@ -210,6 +241,7 @@ class PublishedMatches(NamedTuple):
     pairs: pd.DataFrame     # one self-pair per merged member: left_id, right_id, score, relation, explanation
     changed: set            # uids of the type's current listings that are new or changed in the matcher's inputs
     earlier: pd.DataFrame   # the published matcher inputs of the type's changed and removed listings
+    earlier_keys: object    # their published match keys (a pyarrow table: id, blocking.STORED), None if unknown
 
 
 def published_matches(con: duckdb.DuckDBPyConnection, published_path: Path | None, inputs: list[str]) -> dict:
@@ -217,6 +249,8 @@ def published_matches(con: duckdb.DuckDBPyConnection, published_path: Path | Non
     listings that changed since in the matcher's ``inputs`` (added, edited, removed, or moved to another
     type): ``{type: PublishedMatches}``. A type without a change keeps its result whole; pipeline.resolve
     re-matches only the part of a changed type that a change can reach."""
+    from pipeline.matching.blocking import STORED
+
     out: dict = {}
     with attached(con, published_path) as there:
         if not there or not _same(con, "matcher"):
@@ -258,11 +292,17 @@ def published_matches(con: duckdb.DuckDBPyConnection, published_path: Path | Non
             earlier = con.execute(f"""select x.uid as id, {columns} from {PREVIOUS}.main.listings as x
                 semi join match_changed as m on m.uid = x.uid and m.removed
                 where x.credential_type is not distinct from $t order by x.uid""", q).df()
+            earlier_keys = None
+            if {"uid", *STORED} <= set(_columns(con, KEYS_TABLE)):
+                earlier_keys = con.execute(f"""select k.uid as id, {', '.join(f'k.{c}' for c in STORED)}
+                    from {PREVIOUS}.main.{KEYS_TABLE} as k semi join match_changed as m on m.uid = k.uid and m.removed
+                    semi join {PREVIOUS}.main.listings as x on x.uid = k.uid and
+                        x.credential_type is not distinct from $t""", q).to_arrow_table()
             stale = now | gone
             if stale:
                 clusters = clusters[~clusters["id"].isin(stale)].reset_index(drop=True)
                 links = links[~links["left_id"].isin(stale) & ~links["right_id"].isin(stale)].reset_index(drop=True)
                 pairs = pairs[~pairs["left_id"].isin(stale)].reset_index(drop=True)
-            out[ctype] = PublishedMatches(clusters, links, pairs, now, earlier)
+            out[ctype] = PublishedMatches(clusters, links, pairs, now, earlier, earlier_keys)
         con.execute("drop table match_changed")
     return out

@@ -20,10 +20,20 @@ TIMINGS: dict[str, float] = {}
 HASHED = ["title_norm", "title_core", "title_nums", "title_codes", "run_key", "url_canon", "url_host", "slug",
           "slug_full", "title_compact", "title_skeleton", "platform_key", "level_key", "language_key"]
 STRINGS = ["title_norm", "title_codes", "desc_text"]
+# the keys that depend on a record's title, URL, platform, level and language alone (KEY_INPUTS), never on
+# other records or the organisation: what the catalogue keeps per listing (``listing_match_keys``) so that
+# a refresh computes them only for new and changed listings
+STORED = ["title_norm", "title_core", "title_nums", "title_codes", "run_key", "url_canon", "url_host", "slug",
+          "slug_full", "title_compact", "title_skeleton", "title_affixes", "platform_key", "level_key", "language_key"]
+KEY_INPUTS = ("title", "url", "platform", "level", "language")
+STORED_DDL = ", ".join(f"{c} {'UBIGINT[]' if c == 'title_affixes' else 'VARCHAR'}" for c in STORED)
 
 
 def build_match_keys(con: duckdb.DuckDBPyConnection, *, keep_keys: bool = False) -> dict[str, np.ndarray]:
     """Run the keys model over the view ``match_input``; create ``match_keys`` and ``match_hashes``.
+
+    ``match_input`` holds the records without stored keys; those with them (the table ``match_stored``:
+    rid and the STORED columns) are read from it and joined with ``match_input_all`` (every record).
 
     Returns the per-record arrays scoring needs, indexed by rid: ``h_<key>`` (uint64 hash, 0 = empty),
     ``org_code``, ``duration`` and the strings ``title_norm``, ``title_codes``, ``desc_text``. Unless
@@ -32,6 +42,11 @@ def build_match_keys(con: duckdb.DuckDBPyConnection, *, keep_keys: bool = False)
     import time
     t0 = time.perf_counter()
     warehouse.create_temp(con, "match_keys")
+    con.execute(f"""insert into match_keys by name
+        select i.rid, i.side, {', '.join(f's.{c}' for c in STORED)}, lower(left(coalesce(i.description, ''), 200))
+               as desc_text, i.duration_hours as duration, coalesce(i.org_code, -1) as org_code,
+               coalesce(i.block_org, -1) as block_org
+        from match_input_all as i join match_stored as s using (rid)""")
     TIMINGS["keys_sql"] = time.perf_counter() - t0
     hashes = ", ".join(f"case when {c} <> '' then hash({c}) else 0 end as h_{c}" for c in HASHED)
     con.execute(f"""

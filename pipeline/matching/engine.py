@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from pipeline import warehouse
 from pipeline.matching import blocking
 from pipeline.matching.cluster import assign_cluster_ids, connected_components, constrained_clusters
 from pipeline.matching.keys import AFFIXES, Affixes, clean_title_macro, org_acronym, org_key
@@ -130,15 +131,55 @@ def _connect() -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _input_views(con: duckdb.DuckDBPyConnection, keys: pa.Table | None) -> None:
+    """``match_input_all`` (every record of ``match_raw``), ``match_stored`` (the given keys by rid) and
+    ``match_input`` (the records whose keys the keys model computes: those without stored keys)."""
+    con.execute("""
+        create or replace temp view match_input_all as
+        select rid, side, cast(title as varchar) as title, cast(url as varchar) as url,
+               cast(description as varchar) as description, try_cast(duration_hours as double) as duration_hours,
+               cast(level as varchar) as level, cast(language as varchar) as language,
+               cast(platform as varchar) as platform, org_code, block_org
+        from match_raw
+    """)
+    con.execute(f"create or replace temp table match_stored (rid BIGINT, {blocking.STORED_DDL})")
+    if keys is not None and len(keys):
+        con.register("match_keys_given", keys)
+        con.execute(f"""insert into match_stored select r.rid, {', '.join(f'k.{c}' for c in blocking.STORED)}
+                        from match_raw as r join match_keys_given as k on k.id = r.id""")
+        con.unregister("match_keys_given")
+    con.execute("create or replace temp view match_input as select * from match_input_all anti join match_stored using (rid)")
+
+
+def stored_keys(df: pd.DataFrame) -> pa.Table:
+    """The keys of records that depend on them alone (``blocking.STORED``; ``df``: id and
+    ``blocking.KEY_INPUTS``), as the catalogue keeps them (``listing_match_keys``): one row per record, by id."""
+    con = _connect()
+    try:
+        raw = pd.DataFrame({c: df[c] if c in df else None for c in ["id", *STANDARD_COLUMNS[1:]]})
+        con.register("match_raw", pa.Table.from_pandas(raw.assign(rid=np.arange(len(raw), dtype=np.int64), side=0,
+                                                                   org_code=-1, block_org=-1), preserve_index=False))
+        _input_views(con, None)
+        con.execute(clean_title_macro(AFFIXES))
+        warehouse.create_temp(con, "match_keys")
+        return con.execute(f"select r.id, {', '.join(f'k.{c}' for c in blocking.STORED)} "
+                           "from match_keys as k join match_raw as r using (rid) order by k.rid").to_arrow_table()
+    finally:
+        con.close()
+
+
 class Matcher:
     """The match keys of one run (in DuckDB and as numpy arrays) and a scorer for pairs of its records."""
 
     def __init__(self, frames: list[pd.DataFrame], *, params: MatchParams | None = None,
                  org_resolver: Callable[[str], str | None] | None = None, workers: int = 2,
                  con: duckdb.DuckDBPyConnection | None = None, skip_org_diff: bool = False,
-                 keep_keys: bool = False, affixes: Affixes | None = None, org_context: list | None = None):
+                 keep_keys: bool = False, affixes: Affixes | None = None, org_context: list | None = None,
+                 keys: pa.Table | None = None):
         """``org_context``: more organisation names that take part in acronym resolution without records of
-        their own (a run over part of a table resolves them as the run over the whole table does)."""
+        their own (a run over part of a table resolves them as the run over the whole table does).
+        ``keys``: stored keys (id and ``blocking.STORED``, from :func:`stored_keys`) of some records, read
+        instead of computed."""
         self.params = params or MatchParams.load()
         self.context: dict = {}  # what scoring learns from all candidate pairs (see scoring.compute_signals)
         self.workers = workers
@@ -156,9 +197,9 @@ class Matcher:
         # organisations: resolved once per distinct name, joined back as an integer code
         raw_codes, orgs = pd.factorize(raw["organisation"], use_na_sentinel=True)
         resolved = org_resolution([*orgs, *(org_context or [])], org_resolver)
-        keys = [resolved[str(o)][0] for o in orgs]
-        key_codes, uniq = pd.factorize(pd.Series(keys, dtype=object))
-        key_codes = np.where(np.asarray(keys, dtype=object) == "", -1, key_codes).astype(np.int64)
+        org_keys = [resolved[str(o)][0] for o in orgs]
+        key_codes, uniq = pd.factorize(pd.Series(org_keys, dtype=object))
+        key_codes = np.where(np.asarray(org_keys, dtype=object) == "", -1, key_codes).astype(np.int64)
         self.org_keys = np.asarray(uniq, dtype=object)
         self.org_acronyms = np.array([org_acronym(k) for k in self.org_keys], dtype=object)
         raw["org_code"] = np.where(raw_codes >= 0, np.append(key_codes, -1)[raw_codes], -1)
@@ -170,14 +211,7 @@ class Matcher:
                                     -1, org_code_arr)
         # hand DuckDB an Arrow table: pandas 3 strings are Arrow-backed, so this is zero-copy and scans in parallel
         self.con.register("match_raw", pa.Table.from_pandas(raw, preserve_index=False))
-        self.con.execute("""
-            create or replace temp view match_input as
-            select rid, side, cast(title as varchar) as title, cast(url as varchar) as url,
-                   cast(description as varchar) as description, try_cast(duration_hours as double) as duration_hours,
-                   cast(level as varchar) as level, cast(language as varchar) as language,
-                   cast(platform as varchar) as platform, org_code, block_org
-            from match_raw
-        """)
+        _input_views(self.con, keys)
         # the title rules of keys.py (affixes.toml) as macros the keys model calls
         self.con.execute(clean_title_macro(affixes or AFFIXES))
         self.K = blocking.build_match_keys(self.con, keep_keys=keep_keys)
@@ -246,6 +280,7 @@ def dedupe_frame(
     progress: TextIO | None = None,
     truth: np.ndarray | None = None,
     org_context: list | None = None,
+    keys: pa.Table | None = None,
 ) -> DedupeResult:
     """Deduplicate one table of listings.
 
@@ -255,13 +290,13 @@ def dedupe_frame(
     ``explain_pairs``: True, False, "auto" (only up to EXPLAIN_AUTO_LIMIT matched pairs) or a function of the
     number of matched pairs. ``truth`` (a true cluster label per input row) only adds blocking recall to the
     stats. ``org_context``
-    (organisation names of records outside ``df``): see :class:`Matcher`.
+    (organisation names of records outside ``df``) and ``keys`` (stored keys): see :class:`Matcher`.
     """
     t0 = time.perf_counter()
     std = standardise(df, column_map)
     params = params or MatchParams.load()
     m = Matcher([std], params=params, org_resolver=org_resolver, workers=workers, skip_org_diff=True,
-                org_context=org_context)
+                org_context=org_context, keys=keys)
     t_keys = time.perf_counter()
     _say(progress, f"[dedupe] {len(std)} records: match keys built in {t_keys - t0:.1f}s")
     rid_l, rid_r, key_mask, skipped = m.candidates(link_mode=False, max_block=max_block)
@@ -332,7 +367,8 @@ def dedupe_frame(
     return DedupeResult(clusters, links, pairs, stats)
 
 
-def touched_records(df: pd.DataFrame, earlier: pd.DataFrame, seeds: np.ndarray) -> tuple[np.ndarray, int]:
+def touched_records(df: pd.DataFrame, earlier: pd.DataFrame, seeds: np.ndarray, keys: pa.Table | None = None,
+                    earlier_keys: pa.Table | None = None) -> tuple[np.ndarray, int]:
     """Which records of ``df`` a dedupe run must see again after an edit, as a boolean mask, and the number
     of candidate pairs among the other records (a bound on their matched pairs): every record
     connected to a seed (``seeds``: a mask over ``df``, the new and edited records) or to an ``earlier``
@@ -340,12 +376,14 @@ def touched_records(df: pd.DataFrame, earlier: pd.DataFrame, seeds: np.ndarray) 
     matcher compares across records: the canonical URL, the title, its core, slug, compact and skeleton
     forms, a head or tail of a title that is a title, organisation aside (coarser than every block, so a
     block never straddles the line). Outside these groups blocks, block sizes, the titles seen twice,
-    the junk URLs, the vague heads and the clusters are what they were: their last result stands."""
+    the junk URLs, the vague heads and the clusters are what they were: their last result stands.
+    ``keys`` and ``earlier_keys``: the stored keys of ``df``'s and ``earlier``'s records (by id), if known."""
     # the published versions without their organisation: organisations resolve over ``df``'s alone, as in
     # the full run (the values grouped on never depend on the organisation)
     both = pd.concat([standardise(df), standardise(earlier).assign(id=lambda f: "\0earlier:" + f["id"],
                                                                    organisation=None)], ignore_index=True)
-    m = Matcher([both], keep_keys=True)
+    given = [t for t in (keys, None if earlier_keys is None else _prefixed(earlier_keys)) if t is not None and len(t)]
+    m = Matcher([both], keep_keys=True, keys=pa.concat_tables(given) if given else None)
     try:
         values = m.con.execute("""
             with v as (
@@ -375,6 +413,13 @@ def touched_records(df: pd.DataFrame, earlier: pd.DataFrame, seeds: np.ndarray) 
     finally:
         m.close()
     return touched, untouched_pairs
+
+
+def _prefixed(keys: pa.Table) -> pa.Table:
+    """Stored keys of published versions under the ids touched_records gives them."""
+    import pyarrow.compute as pc
+
+    return keys.set_column(0, "id", pc.binary_join_element_wise("\0earlier:", keys.column("id").cast(pa.string()), ""))
 
 
 def _relations(sig: pd.DataFrame, proba: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
