@@ -69,17 +69,26 @@ def test_match_text_follows_the_mappers_longest_ngram(mapper, snapshot_credentia
     assert_same_matches(mapper, texts[:20])
 
 
-@pytest.mark.parametrize("batch", [None, 7])
-def test_map_credential_skills_writes_the_reference_rows(mapper, snapshot_credentials, tmp_path, monkeypatch, batch):
-    """The same rows in the same order, also when they are inserted a few at a time."""
+@pytest.mark.parametrize("batch,workers", [(None, 1), (7, 1), (None, 2), (7, 2)])
+def test_map_credential_skills_writes_the_reference_rows(mapper, snapshot_credentials, tmp_path, monkeypatch, batch,
+                                                         workers):
+    """The same rows in the same order, also when they are inserted a few at a time, and when a pool of
+    forked workers answers the strings (in batches of 50 credentials: tags answered in an earlier batch are
+    not asked again)."""
     if batch:
         monkeypatch.setattr(mapping, "_INSERT_BATCH", batch)
+    monkeypatch.setenv(mapping.SKILL_WORKERS, str(workers))
+    monkeypatch.setattr(mapping, "_POOL_MIN", 0)
+    monkeypatch.setattr(mapping, "_MAP_BATCH", 50)
+    made, init = [], mapping._Answers.__init__
+    monkeypatch.setattr(mapping._Answers, "__init__", lambda self, *a: init(self, *a) or made.append(self))
     con = duckdb.connect(str(tmp_path / "skills.duckdb"))
     try:
         con.execute("CREATE TABLE credentials (uid VARCHAR, title VARCHAR, skills VARCHAR[], "
                     "learning_outcomes VARCHAR[], alignments JSON, description VARCHAR)")
         con.executemany("INSERT INTO credentials VALUES (?, ?, ?, ?, ?, ?)", snapshot_credentials)
         map_credential_skills(con)
+        assert (made[0].pool is not None) == (workers > 1)  # the pool ran when asked to
         by_uri = {uri.rstrip("/"): (sid, fw, label) for sid, fw, label, uri in con.execute(
             "SELECT skill_id, framework, label, uri FROM skills WHERE uri IS NOT NULL").fetchall()}
         got = con.execute("SELECT * FROM credential_skills").fetchall()

@@ -99,6 +99,9 @@ CREATE OR REPLACE TABLE credential_skills (
 """
 # origin -> (central?, weight factor)
 _INSERT_BATCH = 200_000  # credential_skills rows held before they are inserted (memory at 1M credentials)
+_MAP_BATCH = 100_000  # credentials whose distinct texts are answered together (memory at 1M credentials)
+_POOL_MIN = 2_000  # credentials below which one process maps them all (a pool costs ~0.1 s to start)
+SKILL_WORKERS = "CREDCAT_SKILL_WORKERS"  # processes answering the distinct strings; default: the usable cores
 ORIGINS = {"skills": (True, 1.0), "alignment": (True, 1.0), "title": (True, 0.9),
            "learning_outcomes": (True, 0.8), "description": (False, 0.4)}
 
@@ -1178,7 +1181,11 @@ def map_credential_skills(con, mapper: SkillMapper | None = None, use_titles: bo
     Expects ``credentials(uid, title, skills VARCHAR[], [learning_outcomes VARCHAR[]], [description])`` and,
     unless a mapper is passed, ``skills`` (run :func:`load_taxonomy` first; it is run here when absent).
     With ``published_path`` (the refresh), credentials whose inputs and MAPPER_VERSION are those of the
-    published catalogue keep its rows (pipeline.reuse) and only the others are mapped."""
+    published catalogue keep its rows (pipeline.reuse) and only the others are mapped.
+
+    Each distinct string is answered once (catalogues repeat their tags, titles, even descriptions), by a
+    pool of forked processes when there are enough of them (``_Answers``); the rows are then assembled here
+    in credential order, so the table is the same whichever process answered what."""
     from pipeline import reuse
 
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
@@ -1196,27 +1203,140 @@ def map_credential_skills(con, mapper: SkillMapper | None = None, use_titles: bo
         mapper = SkillMapper.from_vendored()
     by_uri = {uri.rstrip("/"): (sid, fw, label) for sid, fw, label, uri in con.execute(
         "SELECT skill_id, framework, label, uri FROM skills WHERE uri IS NOT NULL").fetchall()}
-    if rows:
-        # one answer per distinct string: catalogues repeat their tags, titles, outcomes, even descriptions
-        match_all = lru_cache(maxsize=1 << 17)(mapper.match_all)
-        match_text = lru_cache(maxsize=1 << 16)(mapper.match_text)
+    batches = [rows[i:i + _MAP_BATCH] for i in range(0, len(rows), _MAP_BATCH)]
+    if batches:
+        with _Answers(mapper, len(rows)) as answers:
+            # the next batch's strings are answered while this one's rows are assembled and inserted
+            pending = answers.submit(_strings_of(batches[0], by_uri, use_titles))
+            for k, batch in enumerate(batches):
+                known = pending.get()
+                if k + 1 < len(batches):
+                    pending = answers.submit(_strings_of(batches[k + 1], by_uri, use_titles))
+                _insert_batch(con, batch, known, by_uri, use_titles)
+    reused = con.execute("SELECT count(*) FROM skills_reused").fetchone()[0]
+    con.execute("DROP TABLE skills_reused")
+    total, mapped = con.execute("SELECT count(*), count(skill_id) FROM credential_skills").fetchone()
+    return {"credential_skills": total, "mapped": mapped, "unmapped": total - mapped, "credentials_mapped": len(rows),
+            "credentials_reused": reused, "reuse": why}
+
+
+def _strings_of(rows: list[tuple], by_uri: dict, use_titles: bool) -> list[tuple[str | None, str]]:
+    """The distinct strings ``rows`` need answered, in first-seen order: (None, tag or alignment name) for
+    ``match_all``, (origin, text) for ``match_text``."""
+    todo: dict[tuple[str | None, str], None] = {}
+    for _uid, title, skills, outcomes, alignments, description in rows:
+        for raw in skills or []:
+            if raw and raw.strip():
+                todo[(None, raw)] = None
+        for a in alignment_targets(alignments):
+            if a.get("name") and (a.get("url") or "").rstrip("/") not in by_uri:
+                todo[(None, a["name"])] = None
+        if use_titles and title:
+            todo[("title", title)] = None
+        for outcome in outcomes or []:
+            todo[("outcome", outcome)] = None
+        if description:
+            todo[("description", description[:4000])] = None
+    return list(todo)
+
+
+def _answer(mapper: SkillMapper, item: tuple[str | None, str]) -> tuple[tuple, ...]:
+    """One string's concepts as (skill_id, framework, method, score, matched_label): what a row takes of a
+    ``SkillMatch``, and cheap to send between processes."""
+    origin, text = item
+    found = mapper.match_all(text) if origin is None else mapper.match_text(text, origin)
+    return tuple((m.skill_id, m.framework, m.method, m.score, m.matched_label) for m in found)
+
+
+_pool_mapper: SkillMapper | None = None  # the mapper a pool's workers inherit through fork
+
+
+def _pool_answers(items: list[tuple[str | None, str]]) -> list[tuple[tuple, ...]]:
+    return [_answer(_pool_mapper, item) for item in items]
+
+
+class _Answers:
+    """Answers to distinct strings, each computed once: a tag's (and alignment name's) answer is kept for the
+    whole run (tags recur across the catalogue and cost ~1 ms each), a text's for its batch only (memory at
+    1M credentials). With more than one core (``CREDCAT_SKILL_WORKERS``, default the usable cores) and at
+    least ``_POOL_MIN`` strings, a pool of processes forked from this one answers them: the workers inherit
+    the mapper and its text index instead of loading them, and ``submit`` returns at once, so the caller
+    assembles one batch while the pool answers the next. The answers are pure functions of the string, so
+    the result does not depend on which process gave them."""
+
+    def __init__(self, mapper: SkillMapper, credentials: int):
+        self.mapper, self.tags, self.pool = mapper, {}, None
+        setting = os.environ.get(SKILL_WORKERS, "").strip()
+        workers = int(setting) if setting else len(os.sched_getaffinity(0))
+        import multiprocessing
+
+        if workers > 1 and credentials >= _POOL_MIN and mapper.semantic is None \
+                and not multiprocessing.current_process().daemon:
+            global _pool_mapper
+            mapper._text_index()  # built once, here, and shared
+            _pool_mapper = mapper
+            gc.freeze()  # the inherited objects stay out of the workers' collections: their pages stay shared
+            try:
+                self.pool = multiprocessing.get_context("fork").Pool(workers)
+            finally:
+                gc.unfreeze()
+                _pool_mapper = None
+            self.workers = workers
+
+    def __enter__(self) -> _Answers:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+    def submit(self, items: list[tuple[str | None, str]]) -> _Pending:
+        """Start answering ``items`` (the strings of one batch); ``get()`` on the result waits for them."""
+        todo = [it for it in items if it[0] is not None or it not in self.tags]
+        if self.pool is None:
+            return _Pending(self, items, todo, [_answer(self.mapper, it) for it in todo])
+        # small chunks: a tag costs ~1 ms, a title ~20 us, so large ones would leave a worker idle at the end
+        size = max(1, min(256, len(todo) // (self.workers * 64)))
+        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+        return _Pending(self, items, todo, self.pool.map_async(_pool_answers, chunks, chunksize=1))
+
+
+class _Pending:
+    def __init__(self, answers: _Answers, items: list, todo: list, result):
+        self.answers, self.items, self.todo, self.result = answers, items, todo, result
+
+    def get(self) -> dict[tuple[str | None, str], tuple[tuple, ...]]:
+        """Every item's answer (a tag's from earlier batches too)."""
+        got = self.result if isinstance(self.result, list) else [a for chunk in self.result.get() for a in chunk]
+        tags = self.answers.tags
+        known = dict(zip(self.todo, got))
+        for item, found in known.items():
+            if item[0] is None:
+                tags[item] = found
+        for item in self.items:
+            if item[0] is None and item not in known:
+                known[item] = tags[item]
+        return known
+
+
+def _insert_batch(con, rows: list[tuple], known: dict, by_uri: dict, use_titles: bool) -> None:
+    """The ``credential_skills`` rows of ``rows``' credentials, in their order, from the strings' answers."""
     out: list[list] = []
     for uid, title, skills, outcomes, alignments, description in rows:
         seen: set[tuple[str, str]] = set()
         first = len(out)
 
-        def add(m: SkillMatch, raw: str, origin: str, uid=uid, seen=seen) -> None:
-            if (m.skill_id, origin) in seen:
-                return
-            seen.add((m.skill_id, origin))
-            out.append([uid, m.skill_id, m.framework, raw, origin, m.method, m.score, m.matched_label,
-                        VERSIONS[m.framework], m.skill_id, None, None])
+        def add(found: tuple[tuple, ...], raw: str, origin: str, uid=uid, seen=seen) -> None:
+            for sid, fw, method, score, label in found:
+                if (sid, origin) not in seen:
+                    seen.add((sid, origin))
+                    out.append([uid, sid, fw, raw, origin, method, score, label, VERSIONS[fw], sid, None, None])
 
         for raw in dict.fromkeys(s for s in (skills or []) if s and s.strip()):
-            matches = match_all(raw)
-            for m in matches:
-                add(m, raw, "skills")
-            if not matches:
+            found = known[(None, raw)]
+            add(found, raw, "skills")
+            if not found:
                 key = text_key(raw)
                 if ("", key) not in seen:
                     seen.add(("", key))
@@ -1227,31 +1347,20 @@ def map_credential_skills(con, mapper: SkillMapper | None = None, use_titles: bo
             hit = by_uri.get((a.get("url") or "").rstrip("/"))
             raw = a.get("name") or a.get("url") or ""
             if hit:
-                add(SkillMatch(hit[0], hit[2], hit[1], 1.0, "alignment names the concept's URI", method="alignment_uri",
-                               matched_label=hit[2]), raw, "alignment")
+                add(((hit[0], hit[1], "alignment_uri", 1.0, hit[2]),), raw, "alignment")
             elif a.get("name"):
-                for m in match_all(a["name"]):
-                    add(m, raw, "alignment")
+                add(known[(None, a["name"])], raw, "alignment")
         if use_titles and title:
-            for m in match_text(title, "title"):
-                add(m, title, "title")
+            add(known[("title", title)], title, "title")
         for outcome in outcomes or []:
-            for m in match_text(outcome, "outcome"):
-                add(m, outcome, "learning_outcomes")
+            add(known[("outcome", outcome)], outcome, "learning_outcomes")
         if description:
-            head = description[:200]  # one string for all the description's rows
-            for m in match_text(description[:4000], "description"):
-                add(m, head, "description")
+            add(known[("description", description[:4000])], description[:200], "description")
         _centrality(out[first:])
         if len(out) >= _INSERT_BATCH:
             insert_rows(con, "credential_skills", out)
             out.clear()
     insert_rows(con, "credential_skills", out)
-    reused = con.execute("SELECT count(*) FROM skills_reused").fetchone()[0]
-    con.execute("DROP TABLE skills_reused")
-    total, mapped = con.execute("SELECT count(*), count(skill_id) FROM credential_skills").fetchone()
-    return {"credential_skills": total, "mapped": mapped, "unmapped": total - mapped, "credentials_mapped": len(rows),
-            "credentials_reused": reused, "reuse": why}
 
 
 def _centrality(rows: list[list]) -> None:
