@@ -32,12 +32,25 @@ an acronym there is another name, "(SEO)"); a one-word string is not its doer ("
 Concepts sharing a label are ranked by the string's other words, then as in tier 1; each that lost the tie
 scores 0.1 lower (so "First Aid" is *first aid emergency care*, not also *first aid for animals* at par).
 
+**Products and kinds** (session 6): a product's own name inside its label is the product ("Camtasia" of
+"TechSmith Camtasia", "Adobe Lightroom" of "Adobe Photoshop Lightroom", "SketchUp" of "Trimble SketchUp Pro"),
+when it is distinctive (no everyday word, or written as a name) and no term of its own; "React.js" and
+"AngularJS" are React and Angular (for ESCO a JavaScript framework), "Tableau Software" is Tableau; a product's
+O*NET kind finds the ESCO skill with a plural aside. The kind in parentheses ("C++ (Programming Language)") is
+no O*NET product, and for ESCO the field a product belongs to ("PyTorch (Machine Learning Library)"). Inside a
+longer string O*NET's kinds of software (sentence case) never match a narrower activity ("Social Media
+Advertising" is no *Social media software*), a part never matches by a verb's object, and a segmented concept's
+cut label does not count. One word matched by its stem keeps its part of speech ("Analytics" is no
+"Analytical").
+
 **False friends**: when every word the string shares with a label is a short word or an acronym or name that
 is also a common English word (FIRST, APPS, Go, Spark, R), the match needs another word of the string that the
 concept's own labels or description contain ("Statistics and R"; O*NET technologies borrow the description of
 the ESCO concept with the same label), or the string must write it as a name ("R Programming", "Windows 11",
 "Getting Started with Go"); otherwise it is refused ("First Aid" is not FIRST software, "Power Apps" is not
-APPS). A string naming an occupation ("Software Developers", from O*NET's occupation titles) gets nothing
+APPS). A product's vendor-less alias in everyday words that ESCO has as a term is the term ("Web Services"
+is not *Amazon Web Services*); inside a title of four words or more a one-word name as common as "Zoom" needs
+support. A string naming an occupation ("Software Developers", from O*NET's occupation titles) gets nothing
 but an exact label. ``MAPPER_VERSION`` changes whenever any of this does.
 
 Titles, outcomes and descriptions are running text: only whole labels found as word n-grams count, with
@@ -70,7 +83,7 @@ from .taxonomy import _VENDORS, ESCO_VERSION, GENERIC_WORDS as _GENERIC_WORDS, O
 
 # Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
 # credential_skills rows (the incremental refresh) is keyed on it.
-MAPPER_VERSION = "2026-12-01.7"
+MAPPER_VERSION = "2026-12-02.1"
 FRAMEWORKS = ("esco", "onet")
 VERSIONS = {"esco": ESCO_VERSION, "onet": ONET_VERSION}
 SCORER_PATH = Path(__file__).with_name("data") / "scorer.json"
