@@ -297,9 +297,10 @@ def print_timings(result: dict, top: int = 12) -> None:
         last = max(last, mb)
     if raised:
         print("    peak RSS (MB) raised by: " + ", ".join(raised))
-    slow = sorted(result["producers"].items(), key=lambda kv: -kv[1])
-    print("    build producers (s): " + ", ".join(f"{k} {v:.1f}" for k, v in slow[:top])
-          + f"; {len(slow) - top} more, {sum(v for _, v in slow[top:]):.1f} together" if len(slow) > top else "")
+    for label, key in (("s", "producers"), ("CPU s", "producers_cpu")):  # CPU: what load does not inflate
+        slow = sorted(result.get(key, {}).items(), key=lambda kv: -kv[1])
+        print(f"    build producers ({label}): " + ", ".join(f"{k} {v:.1f}" for k, v in slow[:top])
+              + (f"; {len(slow) - top} more, {sum(v for _, v in slow[top:]):.1f} together" if len(slow) > top else ""))
 
 
 def changes(data: Path, config: Path) -> dict:
