@@ -231,9 +231,10 @@ def content_hash(con, name: str) -> str | None:
     None for a view (no rowid, its order is its query's): it is always written."""
     import duckdb
 
-    if not con.execute("SELECT 1 FROM information_schema.tables WHERE table_name = ? AND table_type = 'BASE TABLE' "
-                       "AND table_schema = 'main' AND table_catalog = current_database()",
-                       [name]).fetchone():
+    literal = name.replace("'", "''")  # a literal: binding a Python parameter makes DuckDB import pandas
+    if not con.execute(f"SELECT 1 FROM information_schema.tables WHERE table_name = '{literal}' AND "
+                       "table_type = 'BASE TABLE' AND table_schema = 'main' AND table_catalog = current_database()"
+                       ).fetchone():
         return None
 
     columns = con.execute(f'DESCRIBE "{name}"').fetchall()

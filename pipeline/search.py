@@ -148,17 +148,18 @@ def _attach_previous(con: duckdb.DuckDBPyConnection, previous: Path | None) -> b
         con.execute(f"attach '{literal}' as {_PREVIOUS} (read_only)")
     except duckdb.Error:
         return False
-    db = con.execute("select current_database()").fetchone()[0]
+    db = con.execute("select current_database()").fetchone()[0].replace("'", "''")
+    # literals, not parameters: binding Python parameters makes DuckDB import pandas (seconds, once)
     try:
-        ok = con.execute("select comment = ? from duckdb_tables() where database_name = ? and schema_name = ? "
-                         "and table_name = 'dict'", [_index_version(), _PREVIOUS, _FTS_SCHEMA]).fetchone()
-        macros = "select function_name, macro_definition from duckdb_functions() where database_name = ? " \
-                 "and schema_name = ? order by 1"
+        ok = con.execute(f"select comment = '{_index_version()}' from duckdb_tables() where database_name = "
+                         f"'{_PREVIOUS}' and schema_name = '{_FTS_SCHEMA}' and table_name = 'dict'").fetchone()
+        macros = ("select function_name, macro_definition from duckdb_functions() where database_name = '{}' "
+                  f"and schema_name = '{_FTS_SCHEMA}' order by 1")
         ok = bool(ok and ok[0]) and (
-            con.execute(macros, [_PREVIOUS, _FTS_SCHEMA]).fetchall() == con.execute(macros, [db, _FTS_SCHEMA]).fetchall()
+            con.execute(macros.format(_PREVIOUS)).fetchall() == con.execute(macros.format(db)).fetchall()
             and con.execute(f"select * from {_PREVIOUS}.{_FTS_SCHEMA}.fields order by fieldid").fetchall()
             == con.execute(f"select * from {_FTS_SCHEMA}.fields order by fieldid").fetchall()
-            and all(con.execute(f"select count(distinct uid) = count(*) from {c}.main.search_documents").fetchone()[0]
+            and all(con.execute(f'select count(distinct uid) = count(*) from "{c}".main.search_documents').fetchone()[0]
                     for c in (_PREVIOUS, db)))
     except duckdb.Error:  # no index or no search_documents there
         ok = False

@@ -136,3 +136,25 @@ def test_an_index_of_another_version_or_without_one_is_not_reused(tmp_path):
     plain = _catalogue(tmp_path / "plain.duckdb")
     plain.close()
     assert search.build_index(ours, tmp_path / "plain.duckdb")["reused"] == 0
+
+
+def test_publish_updates_the_published_index(tmp_path, monkeypatch):
+    """``warehouse.publish`` hands the published catalogue to the index build: the second publish reuses its
+    unchanged documents, and the published index equals the extension's over the new documents."""
+    from pipeline import warehouse
+
+    results, real = [], search.build_index
+    monkeypatch.setattr(search, "build_index", lambda *a: results.append(real(*a)) or results[-1])
+    published = tmp_path / "catalogue.duckdb"
+    for n, docs in enumerate((DOCS, EDITED)):
+        build = tmp_path / f"build{n}.duckdb"
+        _catalogue(build, docs).close()
+        warehouse.publish(build, published)
+    ref = _catalogue(tmp_path / "ref.duckdb", EDITED)
+    search.extension_index(ref)
+    con = duckdb.connect(str(published))
+    search.install_fts(con)
+    assert _tables(con) == _tables(ref)
+    assert _scores(con).keys() == _scores(ref).keys()
+    assert con.execute(f"select count(*) from {S}.docs").fetchone()[0] == len(EDITED)
+    assert [r["reused"] for r in results] == [0, 4]
