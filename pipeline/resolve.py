@@ -135,12 +135,12 @@ def narrow_matching() -> bool:
 
 
 def _dedupe(group: pd.DataFrame, prev: pd.DataFrame | None, org_context: list | None = None,
-            explain_pairs="auto", keys=None):
+            explain_pairs="auto", keys=None, seen_titles=None):
     """The matcher over one type's listings (or the touched part of them), ``keys`` their stored keys."""
     from pipeline.matching.engine import dedupe_frame
 
     return dedupe_frame(group, prev, max_cluster_size=MAX_CLUSTER_SIZE, workers=2, explain_pairs=explain_pairs,
-                        org_context=org_context, keys=keys)
+                        org_context=org_context, keys=keys, seen_titles=seen_titles)
 
 
 class _Undecided(Exception):
@@ -150,18 +150,20 @@ class _Undecided(Exception):
 def rematch_touched(group: pd.DataFrame, prev: pd.DataFrame | None, pub, keys=None):
     """One changed type: the matcher runs again over the records a change can reach
     (``engine.touched_records``: connected to a new, edited or removed record through a value the matcher
-    compares), every other record keeps its published cluster, links and evidence. The result is a full
-    run's: the touched records are closed under everything the matcher computes across records, and the
-    organisations' acronyms resolve over the whole type, as before the change. When the untouched
-    organisations would resolve otherwise than in the published run, the whole type is matched again."""
+    compares, within an organisation where the matcher's blocks are), every other record keeps its published
+    cluster, links and evidence. The result is a full run's: the touched records are closed under everything
+    the matcher computes across records, and the organisations' acronyms and the titles seen twice resolve
+    over the whole type, as in a full run. When an organisation would resolve otherwise than in the published
+    run, the whole type is matched again."""
     from pipeline.matching.engine import EXPLAIN_AUTO_LIMIT, DedupeResult, org_resolution, touched_records
 
-    touched, untouched_pairs = touched_records(group, pub.earlier, group["id"].isin(pub.changed).to_numpy(), keys,
-                                               pub.earlier_keys)
-    kept = group.loc[~touched, "organisation"]
-    before = org_resolution([*group.loc[~group["id"].isin(pub.changed), "organisation"], *pub.earlier["organisation"]])
+    seeds = group["id"].isin(pub.changed).to_numpy()
+    before = org_resolution([*group.loc[~seeds, "organisation"], *pub.earlier["organisation"]])
     now = org_resolution(group["organisation"])
-    if touched.all() or any(now[o] != before[o] for o in set(kept.dropna().astype(str))):
+    if any(now[o] != before[o] for o in set(now) & set(before)):
+        return _dedupe(group, prev, keys=keys)
+    touched, untouched_pairs, seen = touched_records(group, pub.earlier, seeds, now, before, keys, pub.earlier_keys)
+    if touched.all():
         return _dedupe(group, prev, keys=keys)
     again = set(group.loc[touched, "id"])
     clusters = pub.clusters[~pub.clusters["id"].isin(again)]
@@ -180,7 +182,7 @@ def rematch_touched(group: pd.DataFrame, prev: pd.DataFrame | None, pub, keys=No
 
     try:
         part = _dedupe(group[touched].reset_index(drop=True), prev, org_context=list(group["organisation"]),
-                       explain_pairs=explain, keys=keys)
+                       explain_pairs=explain, keys=keys, seen_titles=seen)
     except _Undecided:
         return _dedupe(group, prev, keys=keys)
     stats = {**part.stats, "reused_listings": int((~touched).sum()), "rematched_listings": int(touched.sum())}
@@ -228,24 +230,29 @@ def match(con: duckdb.DuckDBPyConnection, published_path: Path | None = None) ->
     return stats
 
 
-MEMBERS = "select credential_uid as cluster_id, string_agg(uid, chr(31) order by uid) as members " \
-          "from credential_sources group by 1"
-
-
 def ids_stable(con: duckdb.DuckDBPyConnection, published_path: Path | None) -> tuple[bool, dict]:
     """A credential whose members are the same as in the published catalogue keeps its id. Reads this build's
-    ``credential_sources`` (the matcher's result) against the published one; the matcher is not run again."""
+    ``credential_sources`` (the matcher's result) against the published one, in one join by member inside
+    DuckDB: a published and a built credential have the same members when they share as many as each has.
+    The matcher is not run again."""
+    none = True, {"compared": 0, "changed": 0, "examples": []}
     if not published_path or not Path(published_path).exists():
-        return True, {"compared": 0, "changed": 0, "examples": []}
-    pub = duckdb.connect(str(published_path), read_only=True)
+        return none
+    literal = str(published_path).replace("'", "''")  # ATTACH takes no parameters; our own path, quoted
+    con.execute(f"attach '{literal}' as ids_published (read_only)")
     try:
-        previous = pub.execute(MEMBERS).df()
-    except duckdb.CatalogException:
-        return True, {"compared": 0, "changed": 0, "examples": []}
+        try:
+            rows = con.execute("""
+                with p as (select uid, credential_uid as was, count(*) over (partition by credential_uid) as n
+                           from ids_published.main.credential_sources),
+                c as (select uid, credential_uid as now, count(*) over (partition by credential_uid) as n
+                      from credential_sources)
+                select was, now, list(uid order by uid)[:5]
+                from p join c using (uid, n) group by was, now having count(*) = any_value(n)
+                order by was""").fetchall()
+        except duckdb.CatalogException:
+            return none
     finally:
-        pub.close()
-    both = previous.merge(con.execute(MEMBERS).df(), on="members", suffixes=("_was", "_now"))
-    moved = both[both["cluster_id_was"] != both["cluster_id_now"]].sort_values("cluster_id_was")
-    changed = [{"was": w, "now": n, "members": sorted(m.split(chr(31)))[:5]}
-               for w, n, m in zip(moved["cluster_id_was"], moved["cluster_id_now"], moved["members"])]
-    return not changed, {"compared": len(both), "changed": len(changed), "examples": changed[:10]}
+        con.execute("detach ids_published")
+    changed = [{"was": w, "now": n, "members": m} for w, n, m in rows if w != n]
+    return not changed, {"compared": len(rows), "changed": len(changed), "examples": changed[:10]}
