@@ -36,10 +36,12 @@ def previous_membership(published_path: Path | None) -> pd.DataFrame | None:
 def readable_ids(clusters: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
     """A credential that is one listing and has no earlier id takes that listing's uid, so the catalogue reads
     `mslearn:exam.az-900` rather than a hash; merged credentials keep the matcher's stable ``cred_`` id."""
+    from pipeline.matching.engine import isin
+
     sizes = clusters.groupby("cluster_id")["id"].transform("size")
     inherited = set(previous["cluster_id"]) if previous is not None else set()
     out = clusters.copy()
-    single_new = (sizes == 1) & ~out["cluster_id"].isin(inherited)
+    single_new = (sizes == 1).to_numpy() & ~isin(out["cluster_id"], inherited)
     out.loc[single_new, "cluster_id"] = out.loc[single_new, "id"]
     if out["cluster_id"].nunique() != clusters["cluster_id"].nunique():
         return clusters  # a readable id would collide with another credential's id: keep the matcher's
@@ -94,13 +96,13 @@ def dedupe_listings(con: duckdb.DuckDBPyConnection, previous: pd.DataFrame | Non
     changed since: a type without a change keeps it whole (the matcher does not run); in a changed type
     only the records a change can reach are matched again (:func:`rematch_touched`) when
     :func:`narrow_matching`, else the whole type (its cluster ids still carry over)."""
-    from pipeline.matching.engine import DedupeResult
+    from pipeline.matching.engine import DedupeResult, isin
 
     frame = con.execute(f"select {MATCH_COLUMNS}, credential_type from listings order by uid").df()
     parts = []
     for ctype, group in frame.groupby("credential_type", sort=True):
         ids = set(group["id"])
-        prev = previous[previous["id"].isin(ids)] if previous is not None else None
+        prev = previous[isin(previous["id"], ids)] if previous is not None else None
         group = group.drop(columns="credential_type").reset_index(drop=True)
         pub = (published or {}).get(ctype)
         if pub is not None and not pub.changed and pub.earlier.empty:
@@ -155,20 +157,20 @@ def rematch_touched(group: pd.DataFrame, prev: pd.DataFrame | None, pub, keys=No
     the matcher computes across records, and the organisations' acronyms and the titles seen twice resolve
     over the whole type, as in a full run. When an organisation would resolve otherwise than in the published
     run, the whole type is matched again."""
-    from pipeline.matching.engine import EXPLAIN_AUTO_LIMIT, DedupeResult, org_resolution, touched_records
+    from pipeline.matching.engine import EXPLAIN_AUTO_LIMIT, DedupeResult, isin, org_resolution, touched_records
 
-    seeds = group["id"].isin(pub.changed).to_numpy()
+    seeds = isin(group["id"], pub.changed)
     before = org_resolution([*group.loc[~seeds, "organisation"], *pub.earlier["organisation"]])
     now = org_resolution(group["organisation"])
     if any(now[o] != before[o] for o in set(now) & set(before)):
-        return _dedupe(group, prev, keys=keys)
+        return _whole(group, prev, keys, "organisations_resolve_otherwise")
     touched, untouched_pairs, seen = touched_records(group, pub.earlier, seeds, now, before, keys, pub.earlier_keys)
     if touched.all():
-        return _dedupe(group, prev, keys=keys)
+        return _whole(group, prev, keys, "all_touched")
     again = set(group.loc[touched, "id"])
-    clusters = pub.clusters[~pub.clusters["id"].isin(again)]
-    links = pub.links[~pub.links["left_id"].isin(again)]
-    pairs = pub.pairs[~pub.pairs["left_id"].isin(again)]
+    clusters = pub.clusters[~isin(pub.clusters["id"], again)]
+    links = pub.links[~isin(pub.links["left_id"], again)]
+    pairs = pub.pairs[~isin(pub.pairs["left_id"], again)]
     # a full run explains its matched pairs only up to the auto limit: the untouched records' matched pairs
     # are at least one per merge and link, at most their candidate pairs
     least = len(clusters) - clusters["cluster_id"].nunique() + len(links)
@@ -184,11 +186,18 @@ def rematch_touched(group: pd.DataFrame, prev: pd.DataFrame | None, pub, keys=No
         part = _dedupe(group[touched].reset_index(drop=True), prev, org_context=list(group["organisation"]),
                        explain_pairs=explain, keys=keys, seen_titles=seen)
     except _Undecided:
-        return _dedupe(group, prev, keys=keys)
+        return _whole(group, prev, keys, "explanations_undecided")
     stats = {**part.stats, "reused_listings": int((~touched).sum()), "rematched_listings": int(touched.sum())}
     return DedupeResult(pd.concat([clusters, part.clusters], ignore_index=True),
                         pd.concat([links, part.links], ignore_index=True),
                         pd.concat([pairs, part.pairs], ignore_index=True), stats)
+
+
+def _whole(group: pd.DataFrame, prev: pd.DataFrame | None, keys, why: str):
+    """A changed type matched whole, counted by why (``whole_type_<why>`` in the step's stats)."""
+    result = _dedupe(group, prev, keys=keys)
+    result.stats[f"whole_type_{why}"] = 1
+    return result
 
 
 def match(con: duckdb.DuckDBPyConnection, published_path: Path | None = None) -> dict:
@@ -203,6 +212,10 @@ def match(con: duckdb.DuckDBPyConnection, published_path: Path | None = None) ->
     links = result.links.copy()
     for side in ("cluster_id_l", "cluster_id_r"):
         links[side] = links[side].map(lambda c: remap.get(c, c))
+    # each link once, the smaller credential id on the left, whichever ids the matcher compared
+    swap = (links["cluster_id_l"] > links["cluster_id_r"]).to_numpy()
+    cols = ["cluster_id_l", "cluster_id_r", "left_id", "right_id"]
+    links.loc[swap, cols] = links.loc[swap, ["cluster_id_r", "cluster_id_l", "right_id", "left_id"]].to_numpy()
     pairs = result.pairs[result.pairs["relation"] == "duplicate"][["left_id", "right_id", "score", "explanation"]]
 
     con.register("clusters_frame", clusters.rename(columns={"id": "uid", "cluster_id": "credential_uid"}))

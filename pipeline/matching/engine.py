@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import lru_cache
 from typing import NamedTuple, TextIO
 
 import duckdb
@@ -106,11 +107,27 @@ def resolve_acronyms(keys: list[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=200_000)
+def _org_key(name: str) -> str:
+    """org_key without a resolver, once per name per process (a refresh resolves a type's names several times)."""
+    return org_key(name)
+
+
+def isin(values, wanted) -> np.ndarray:
+    """``values`` (a column of ids) in ``wanted`` (any iterable of ids) as a boolean array: pyarrow's hash
+    lookup (a pandas 3 string column's ``isin`` of a Python set is slow at 100k ids)."""
+    import pyarrow.compute as pc
+
+    col = pa.array(np.asarray(values, dtype=object), pa.string(), from_pandas=True)
+    return pc.is_in(col, value_set=pa.array(list(wanted), pa.string(), from_pandas=True)
+                    ).fill_null(False).to_numpy(zero_copy_only=False)
+
+
 def org_resolution(names, org_resolver: Callable[[str], str | None] | None = None) -> dict[str, tuple[str, bool]]:
     """Per distinct organisation name: its key after acronym resolution over all ``names``, and whether
     that key is an acronym several organisations share (blocking treats it like a missing organisation)."""
     distinct = sorted({str(n) for n in names if not pd.isna(n)})
-    keys = resolve_acronyms([org_key(n, org_resolver) for n in distinct])
+    keys = resolve_acronyms([org_key(n, org_resolver) if org_resolver else _org_key(n) for n in distinct])
     acronyms = {a for a in map(org_acronym, set(keys)) if len(a) >= 3}
     return {n: (k, " " not in k and k in acronyms) for n, k in zip(distinct, keys)}
 
@@ -393,7 +410,7 @@ def touched_records(df: pd.DataFrame, earlier: pd.DataFrame, seeds: np.ndarray, 
 
     def records(frame: pd.DataFrame, stored: pa.Table | None, resolution: dict, offset: int, seed, run_new: bool):
         got = stored if stored is not None else stored_keys(frame.iloc[:0])
-        missing = frame[~frame["id"].astype(str).isin(set(got.column("id").to_pylist()))]
+        missing = frame[~isin(frame["id"].astype(str), got.column("id").to_pylist())]
         if len(missing):
             got = pa.concat_tables([got, stored_keys(missing).cast(got.schema)])
         org = [("", False) if pd.isna(o) else resolution[str(o)] for o in frame["organisation"]]
