@@ -260,12 +260,14 @@ def ids_stable(con: duckdb.DuckDBPyConnection, published_path: Path | None) -> t
                            from ids_published.main.credential_sources),
                 c as (select uid, credential_uid as now, count(*) over (partition by credential_uid) as n
                       from credential_sources)
-                select was, now, list(uid order by uid)[:5]
-                from p join c using (uid, n) group by was, now having count(*) = any_value(n)
-                order by was""").fetchall()
+                select was, now from p join c using (uid, n) group by was, now having count(*) = any_value(n)
+                """).fetchall()
         except duckdb.CatalogException:
             return none
     finally:
         con.execute("detach ids_published")
-    changed = [{"was": w, "now": n, "members": m} for w, n, m in rows if w != n]
-    return not changed, {"compared": len(rows), "changed": len(changed), "examples": changed[:10]}
+    moved = sorted((w, n) for w, n in rows if w != n)
+    examples = [{"was": w, "now": n, "members": [u for (u,) in con.execute(
+        "select uid from credential_sources where credential_uid = ? order by uid limit 5", [n]).fetchall()]}
+        for w, n in moved[:10]]
+    return not moved, {"compared": len(rows), "changed": len(moved), "examples": examples}
