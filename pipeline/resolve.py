@@ -130,9 +130,10 @@ def dedupe_listings(con: duckdb.DuckDBPyConnection, previous: pd.DataFrame | Non
 
 def narrow_matching() -> bool:
     """``CREDCAT_INCREMENTAL_MATCH=1``: in a changed type, match again only the records a change can reach.
-    Off by default: finding them builds the match keys of the whole type, and the keys are most of the
-    matcher's time (75% at 100k), so today it costs more than it saves (1.18 of a full match at 100k
-    synthetic listings, 1% changed, 22% touched). It pays once the keys are kept between refreshes."""
+    Exact (tests/test_incremental.py, and the 100k benchmark's tables), but off by default: at 100k
+    generated listings, 1% changed, the large type still falls back to a whole match (whether a full run
+    would explain its pairs cannot be told without the untouched records' matched-pair counts), and the
+    incremental step costs 1.4x the full one's CPU (docs/scaling.md, "Narrowed matching")."""
     return os.environ.get("CREDCAT_INCREMENTAL_MATCH", "0").strip().lower() in ("1", "true", "yes", "on")
 
 
