@@ -36,10 +36,12 @@ def previous_membership(published_path: Path | None) -> pd.DataFrame | None:
 def readable_ids(clusters: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
     """A credential that is one listing and has no earlier id takes that listing's uid, so the catalogue reads
     `mslearn:exam.az-900` rather than a hash; merged credentials keep the matcher's stable ``cred_`` id."""
+    from pipeline.matching.engine import isin
+
     sizes = clusters.groupby("cluster_id")["id"].transform("size")
     inherited = set(previous["cluster_id"]) if previous is not None else set()
     out = clusters.copy()
-    single_new = (sizes == 1) & ~out["cluster_id"].isin(inherited)
+    single_new = (sizes == 1).to_numpy() & ~isin(out["cluster_id"], inherited)
     out.loc[single_new, "cluster_id"] = out.loc[single_new, "id"]
     if out["cluster_id"].nunique() != clusters["cluster_id"].nunique():
         return clusters  # a readable id would collide with another credential's id: keep the matcher's
@@ -94,13 +96,13 @@ def dedupe_listings(con: duckdb.DuckDBPyConnection, previous: pd.DataFrame | Non
     changed since: a type without a change keeps it whole (the matcher does not run); in a changed type
     only the records a change can reach are matched again (:func:`rematch_touched`) when
     :func:`narrow_matching`, else the whole type (its cluster ids still carry over)."""
-    from pipeline.matching.engine import DedupeResult
+    from pipeline.matching.engine import DedupeResult, isin
 
     frame = con.execute(f"select {MATCH_COLUMNS}, credential_type from listings order by uid").df()
     parts = []
     for ctype, group in frame.groupby("credential_type", sort=True):
         ids = set(group["id"])
-        prev = previous[previous["id"].isin(ids)] if previous is not None else None
+        prev = previous[isin(previous["id"], ids)] if previous is not None else None
         group = group.drop(columns="credential_type").reset_index(drop=True)
         pub = (published or {}).get(ctype)
         if pub is not None and not pub.changed and pub.earlier.empty:
@@ -128,19 +130,20 @@ def dedupe_listings(con: duckdb.DuckDBPyConnection, previous: pd.DataFrame | Non
 
 def narrow_matching() -> bool:
     """``CREDCAT_INCREMENTAL_MATCH=1``: in a changed type, match again only the records a change can reach.
-    Off by default: finding them builds the match keys of the whole type, and the keys are most of the
-    matcher's time (75% at 100k), so today it costs more than it saves (1.18 of a full match at 100k
-    synthetic listings, 1% changed, 22% touched). It pays once the keys are kept between refreshes."""
+    Exact (tests/test_incremental.py, and the 100k benchmark's tables), but off by default: at 100k
+    generated listings, 1% changed, the large type still falls back to a whole match (whether a full run
+    would explain its pairs cannot be told without the untouched records' matched-pair counts), and the
+    incremental step costs 1.4x the full one's CPU (docs/scaling.md, "Narrowed matching")."""
     return os.environ.get("CREDCAT_INCREMENTAL_MATCH", "0").strip().lower() in ("1", "true", "yes", "on")
 
 
 def _dedupe(group: pd.DataFrame, prev: pd.DataFrame | None, org_context: list | None = None,
-            explain_pairs="auto", keys=None):
+            explain_pairs="auto", keys=None, seen_titles=None):
     """The matcher over one type's listings (or the touched part of them), ``keys`` their stored keys."""
     from pipeline.matching.engine import dedupe_frame
 
     return dedupe_frame(group, prev, max_cluster_size=MAX_CLUSTER_SIZE, workers=2, explain_pairs=explain_pairs,
-                        org_context=org_context, keys=keys)
+                        org_context=org_context, keys=keys, seen_titles=seen_titles)
 
 
 class _Undecided(Exception):
@@ -150,23 +153,25 @@ class _Undecided(Exception):
 def rematch_touched(group: pd.DataFrame, prev: pd.DataFrame | None, pub, keys=None):
     """One changed type: the matcher runs again over the records a change can reach
     (``engine.touched_records``: connected to a new, edited or removed record through a value the matcher
-    compares), every other record keeps its published cluster, links and evidence. The result is a full
-    run's: the touched records are closed under everything the matcher computes across records, and the
-    organisations' acronyms resolve over the whole type, as before the change. When the untouched
-    organisations would resolve otherwise than in the published run, the whole type is matched again."""
-    from pipeline.matching.engine import EXPLAIN_AUTO_LIMIT, DedupeResult, org_resolution, touched_records
+    compares, within an organisation where the matcher's blocks are), every other record keeps its published
+    cluster, links and evidence. The result is a full run's: the touched records are closed under everything
+    the matcher computes across records, and the organisations' acronyms and the titles seen twice resolve
+    over the whole type, as in a full run. When an organisation would resolve otherwise than in the published
+    run, the whole type is matched again."""
+    from pipeline.matching.engine import EXPLAIN_AUTO_LIMIT, DedupeResult, isin, org_resolution, touched_records
 
-    touched, untouched_pairs = touched_records(group, pub.earlier, group["id"].isin(pub.changed).to_numpy(), keys,
-                                               pub.earlier_keys)
-    kept = group.loc[~touched, "organisation"]
-    before = org_resolution([*group.loc[~group["id"].isin(pub.changed), "organisation"], *pub.earlier["organisation"]])
+    seeds = isin(group["id"], pub.changed)
+    before = org_resolution([*group.loc[~seeds, "organisation"], *pub.earlier["organisation"]])
     now = org_resolution(group["organisation"])
-    if touched.all() or any(now[o] != before[o] for o in set(kept.dropna().astype(str))):
-        return _dedupe(group, prev, keys=keys)
+    if any(now[o] != before[o] for o in set(now) & set(before)):
+        return _whole(group, prev, keys, "organisations_resolve_otherwise")
+    touched, untouched_pairs, seen = touched_records(group, pub.earlier, seeds, now, before, keys, pub.earlier_keys)
+    if touched.all():
+        return _whole(group, prev, keys, "all_touched")
     again = set(group.loc[touched, "id"])
-    clusters = pub.clusters[~pub.clusters["id"].isin(again)]
-    links = pub.links[~pub.links["left_id"].isin(again)]
-    pairs = pub.pairs[~pub.pairs["left_id"].isin(again)]
+    clusters = pub.clusters[~isin(pub.clusters["id"], again)]
+    links = pub.links[~isin(pub.links["left_id"], again)]
+    pairs = pub.pairs[~isin(pub.pairs["left_id"], again)]
     # a full run explains its matched pairs only up to the auto limit: the untouched records' matched pairs
     # are at least one per merge and link, at most their candidate pairs
     least = len(clusters) - clusters["cluster_id"].nunique() + len(links)
@@ -180,13 +185,20 @@ def rematch_touched(group: pd.DataFrame, prev: pd.DataFrame | None, pub, keys=No
 
     try:
         part = _dedupe(group[touched].reset_index(drop=True), prev, org_context=list(group["organisation"]),
-                       explain_pairs=explain, keys=keys)
+                       explain_pairs=explain, keys=keys, seen_titles=seen)
     except _Undecided:
-        return _dedupe(group, prev, keys=keys)
+        return _whole(group, prev, keys, "explanations_undecided")
     stats = {**part.stats, "reused_listings": int((~touched).sum()), "rematched_listings": int(touched.sum())}
     return DedupeResult(pd.concat([clusters, part.clusters], ignore_index=True),
                         pd.concat([links, part.links], ignore_index=True),
                         pd.concat([pairs, part.pairs], ignore_index=True), stats)
+
+
+def _whole(group: pd.DataFrame, prev: pd.DataFrame | None, keys, why: str):
+    """A changed type matched whole, counted by why (``whole_type_<why>`` in the step's stats)."""
+    result = _dedupe(group, prev, keys=keys)
+    result.stats[f"whole_type_{why}"] = 1
+    return result
 
 
 def match(con: duckdb.DuckDBPyConnection, published_path: Path | None = None) -> dict:
@@ -201,6 +213,10 @@ def match(con: duckdb.DuckDBPyConnection, published_path: Path | None = None) ->
     links = result.links.copy()
     for side in ("cluster_id_l", "cluster_id_r"):
         links[side] = links[side].map(lambda c: remap.get(c, c))
+    # each link once, the smaller credential id on the left, whichever ids the matcher compared
+    swap = (links["cluster_id_l"] > links["cluster_id_r"]).to_numpy()
+    cols = ["cluster_id_l", "cluster_id_r", "left_id", "right_id"]
+    links.loc[swap, cols] = links.loc[swap, ["cluster_id_r", "cluster_id_l", "right_id", "left_id"]].to_numpy()
     pairs = result.pairs[result.pairs["relation"] == "duplicate"][["left_id", "right_id", "score", "explanation"]]
 
     con.register("clusters_frame", clusters.rename(columns={"id": "uid", "cluster_id": "credential_uid"}))
@@ -228,24 +244,31 @@ def match(con: duckdb.DuckDBPyConnection, published_path: Path | None = None) ->
     return stats
 
 
-MEMBERS = "select credential_uid as cluster_id, string_agg(uid, chr(31) order by uid) as members " \
-          "from credential_sources group by 1"
-
-
 def ids_stable(con: duckdb.DuckDBPyConnection, published_path: Path | None) -> tuple[bool, dict]:
     """A credential whose members are the same as in the published catalogue keeps its id. Reads this build's
-    ``credential_sources`` (the matcher's result) against the published one; the matcher is not run again."""
+    ``credential_sources`` (the matcher's result) against the published one, in one join by member inside
+    DuckDB: a published and a built credential have the same members when they share as many as each has.
+    The matcher is not run again."""
+    none = True, {"compared": 0, "changed": 0, "examples": []}
     if not published_path or not Path(published_path).exists():
-        return True, {"compared": 0, "changed": 0, "examples": []}
-    pub = duckdb.connect(str(published_path), read_only=True)
+        return none
+    literal = str(published_path).replace("'", "''")  # ATTACH takes no parameters; our own path, quoted
+    con.execute(f"attach '{literal}' as ids_published (read_only)")
     try:
-        previous = pub.execute(MEMBERS).df()
-    except duckdb.CatalogException:
-        return True, {"compared": 0, "changed": 0, "examples": []}
+        try:
+            rows = con.execute("""
+                with p as (select uid, credential_uid as was, count(*) over (partition by credential_uid) as n
+                           from ids_published.main.credential_sources),
+                c as (select uid, credential_uid as now, count(*) over (partition by credential_uid) as n
+                      from credential_sources)
+                select was, now from p join c using (uid, n) group by was, now having count(*) = any_value(n)
+                """).fetchall()
+        except duckdb.CatalogException:
+            return none
     finally:
-        pub.close()
-    both = previous.merge(con.execute(MEMBERS).df(), on="members", suffixes=("_was", "_now"))
-    moved = both[both["cluster_id_was"] != both["cluster_id_now"]].sort_values("cluster_id_was")
-    changed = [{"was": w, "now": n, "members": sorted(m.split(chr(31)))[:5]}
-               for w, n, m in zip(moved["cluster_id_was"], moved["cluster_id_now"], moved["members"])]
-    return not changed, {"compared": len(both), "changed": len(changed), "examples": changed[:10]}
+        con.execute("detach ids_published")
+    moved = sorted((w, n) for w, n in rows if w != n)
+    examples = [{"was": w, "now": n, "members": [u for (u,) in con.execute(
+        "select uid from credential_sources where credential_uid = ? order by uid limit 5", [n]).fetchall()]}
+        for w, n in moved[:10]]
+    return not moved, {"compared": len(rows), "changed": len(moved), "examples": examples}

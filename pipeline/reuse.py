@@ -250,6 +250,7 @@ def published_matches(con: duckdb.DuckDBPyConnection, published_path: Path | Non
     type): ``{type: PublishedMatches}``. A type without a change keeps its result whole; pipeline.resolve
     re-matches only the part of a changed type that a change can reach."""
     from pipeline.matching.blocking import STORED
+    from pipeline.matching.engine import isin
 
     out: dict = {}
     with attached(con, published_path) as there:
@@ -300,9 +301,9 @@ def published_matches(con: duckdb.DuckDBPyConnection, published_path: Path | Non
                         x.credential_type is not distinct from $t""", q).to_arrow_table()
             stale = now | gone
             if stale:
-                clusters = clusters[~clusters["id"].isin(stale)].reset_index(drop=True)
-                links = links[~links["left_id"].isin(stale) & ~links["right_id"].isin(stale)].reset_index(drop=True)
-                pairs = pairs[~pairs["left_id"].isin(stale)].reset_index(drop=True)
+                clusters = clusters[~isin(clusters["id"], stale)].reset_index(drop=True)
+                links = links[~isin(links["left_id"], stale) & ~isin(links["right_id"], stale)].reset_index(drop=True)
+                pairs = pairs[~isin(pairs["left_id"], stale)].reset_index(drop=True)
             out[ctype] = PublishedMatches(clusters, links, pairs, now, earlier, earlier_keys)
         con.execute("drop table match_changed")
     return out

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import lru_cache
 from typing import NamedTuple, TextIO
 
 import duckdb
@@ -106,11 +107,27 @@ def resolve_acronyms(keys: list[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=200_000)
+def _org_key(name: str) -> str:
+    """org_key without a resolver, once per name per process (a refresh resolves a type's names several times)."""
+    return org_key(name)
+
+
+def isin(values, wanted) -> np.ndarray:
+    """``values`` (a column of ids) in ``wanted`` (any iterable of ids) as a boolean array: pyarrow's hash
+    lookup (a pandas 3 string column's ``isin`` of a Python set is slow at 100k ids)."""
+    import pyarrow.compute as pc
+
+    col = pa.array(np.asarray(values, dtype=object), pa.string(), from_pandas=True)
+    return pc.is_in(col, value_set=pa.array(list(wanted), pa.string(), from_pandas=True)
+                    ).fill_null(False).to_numpy(zero_copy_only=False)
+
+
 def org_resolution(names, org_resolver: Callable[[str], str | None] | None = None) -> dict[str, tuple[str, bool]]:
     """Per distinct organisation name: its key after acronym resolution over all ``names``, and whether
     that key is an acronym several organisations share (blocking treats it like a missing organisation)."""
     distinct = sorted({str(n) for n in names if not pd.isna(n)})
-    keys = resolve_acronyms([org_key(n, org_resolver) for n in distinct])
+    keys = resolve_acronyms([org_key(n, org_resolver) if org_resolver else _org_key(n) for n in distinct])
     acronyms = {a for a in map(org_acronym, set(keys)) if len(a) >= 3}
     return {n: (k, " " not in k and k in acronyms) for n, k in zip(distinct, keys)}
 
@@ -175,11 +192,12 @@ class Matcher:
                  org_resolver: Callable[[str], str | None] | None = None, workers: int = 2,
                  con: duckdb.DuckDBPyConnection | None = None, skip_org_diff: bool = False,
                  keep_keys: bool = False, affixes: Affixes | None = None, org_context: list | None = None,
-                 keys: pa.Table | None = None):
+                 keys: pa.Table | None = None, seen_titles: np.ndarray | None = None):
         """``org_context``: more organisation names that take part in acronym resolution without records of
         their own (a run over part of a table resolves them as the run over the whole table does).
         ``keys``: stored keys (id and ``blocking.STORED``, from :func:`stored_keys`) of some records, read
-        instead of computed."""
+        instead of computed. ``seen_titles``: the hashes of the titles seen twice or more in the whole table
+        (for a run over part of it; scoring's ``title_seen``)."""
         self.params = params or MatchParams.load()
         self.context: dict = {}  # what scoring learns from all candidate pairs (see scoring.compute_signals)
         self.workers = workers
@@ -215,6 +233,8 @@ class Matcher:
         # the title rules of keys.py (affixes.toml) as macros the keys model calls
         self.con.execute(clean_title_macro(affixes or AFFIXES))
         self.K = blocking.build_match_keys(self.con, keep_keys=keep_keys)
+        if seen_titles is not None:
+            self.context["title_seen"] = np.isin(self.K["h_title_norm"], seen_titles) & (self.K["h_title_norm"] != 0)
 
     def candidates(self, *, link_mode: bool, max_block: int):
         return blocking.candidate_pairs(self.con, link_mode=link_mode, max_block=max_block)
@@ -281,6 +301,7 @@ def dedupe_frame(
     truth: np.ndarray | None = None,
     org_context: list | None = None,
     keys: pa.Table | None = None,
+    seen_titles: np.ndarray | None = None,
 ) -> DedupeResult:
     """Deduplicate one table of listings.
 
@@ -290,13 +311,14 @@ def dedupe_frame(
     ``explain_pairs``: True, False, "auto" (only up to EXPLAIN_AUTO_LIMIT matched pairs) or a function of the
     number of matched pairs. ``truth`` (a true cluster label per input row) only adds blocking recall to the
     stats. ``org_context``
-    (organisation names of records outside ``df``) and ``keys`` (stored keys): see :class:`Matcher`.
+    (organisation names of records outside ``df``), ``keys`` (stored keys) and ``seen_titles``: see
+    :class:`Matcher`.
     """
     t0 = time.perf_counter()
     std = standardise(df, column_map)
     params = params or MatchParams.load()
     m = Matcher([std], params=params, org_resolver=org_resolver, workers=workers, skip_org_diff=True,
-                org_context=org_context, keys=keys)
+                org_context=org_context, keys=keys, seen_titles=seen_titles)
     t_keys = time.perf_counter()
     _say(progress, f"[dedupe] {len(std)} records: match keys built in {t_keys - t0:.1f}s")
     rid_l, rid_r, key_mask, skipped = m.candidates(link_mode=False, max_block=max_block)
@@ -367,59 +389,86 @@ def dedupe_frame(
     return DedupeResult(clusters, links, pairs, stats)
 
 
-def touched_records(df: pd.DataFrame, earlier: pd.DataFrame, seeds: np.ndarray, keys: pa.Table | None = None,
-                    earlier_keys: pa.Table | None = None) -> tuple[np.ndarray, int]:
-    """Which records of ``df`` a dedupe run must see again after an edit, as a boolean mask, and the number
-    of candidate pairs among the other records (a bound on their matched pairs): every record
-    connected to a seed (``seeds``: a mask over ``df``, the new and edited records) or to an ``earlier``
-    record (the last run's version of the edited and removed records) through any shared value that the
-    matcher compares across records: the canonical URL, the title, its core, slug, compact and skeleton
-    forms, a head or tail of a title that is a title, organisation aside (coarser than every block, so a
-    block never straddles the line). Outside these groups blocks, block sizes, the titles seen twice,
-    the junk URLs, the vague heads and the clusters are what they were: their last result stands.
-    ``keys`` and ``earlier_keys``: the stored keys of ``df``'s and ``earlier``'s records (by id), if known."""
-    # the published versions without their organisation: organisations resolve over ``df``'s alone, as in
-    # the full run (the values grouped on never depend on the organisation)
-    both = pd.concat([standardise(df), standardise(earlier).assign(id=lambda f: "\0earlier:" + f["id"],
-                                                                   organisation=None)], ignore_index=True)
-    given = [t for t in (keys, None if earlier_keys is None else _prefixed(earlier_keys)) if t is not None and len(t)]
-    m = Matcher([both], keep_keys=True, keys=pa.concat_tables(given) if given else None)
+def touched_records(df: pd.DataFrame, earlier: pd.DataFrame, seeds: np.ndarray, now: dict, before: dict,
+                    keys: pa.Table | None = None, earlier_keys: pa.Table | None = None
+                    ) -> tuple[np.ndarray, int, np.ndarray]:
+    """Which records of ``df`` a dedupe run must see again after an edit (a boolean mask), a bound on the
+    candidate pairs among the others, and the hashes of the titles seen on two or more of ``df``'s records
+    (the ``seen_titles`` of the touched run, so that it reads them as the run over the whole of ``df``).
+
+    Touched are the records connected to a seed (``seeds``: a mask over ``df``, the new and edited records)
+    or to an ``earlier`` record (the last run's version of the edited and removed records) through a value
+    the matcher compares across records, read from the stored keys (``keys``, ``earlier_keys``; computed
+    when missing): the canonical URL (blocks across organisations), and within one blocking organisation
+    (``now`` / ``before``: :func:`org_resolution` of this run and the last) the title, its core, slug,
+    compact and skeleton forms and a head or tail of a title that is a title. A value some record without a
+    blocking organisation holds, and a title seen once in one run and more often in the other, join across
+    organisations (the unscoped title block, ``title_both_seen``). Outside these groups blocks, block sizes,
+    seen titles, junk URLs, vague heads and clusters are what they were: their last result stands. The
+    caller checks that every organisation of both runs resolves as before."""
+    n, cols = len(df), ", ".join(blocking.STORED)
+
+    def records(frame: pd.DataFrame, stored: pa.Table | None, resolution: dict, offset: int, seed, run_new: bool):
+        got = stored if stored is not None else stored_keys(frame.iloc[:0])
+        missing = frame[~isin(frame["id"].astype(str), got.column("id").to_pylist())]
+        if len(missing):
+            got = pa.concat_tables([got, stored_keys(missing).cast(got.schema)])
+        org = [("", False) if pd.isna(o) else resolution[str(o)] for o in frame["organisation"]]
+        return pa.table({"id": frame["id"].astype(str).tolist(),
+                         "rid": np.arange(offset, offset + len(frame), dtype=np.int64),
+                         "borg": pa.array([k if k and not amb else None for k, amb in org], pa.string()),
+                         "seed": np.broadcast_to(np.asarray(seed, dtype=bool), len(frame)),
+                         "run_new": np.full(len(frame), run_new)}), got
+
+    con = _connect()
     try:
-        values = m.con.execute("""
-            with v as (
-                select rid, 1 as ns, h_url_canon as v from match_hashes
+        for name, (meta, stored) in {"now_records": records(df, keys, now, 0, seeds, True),
+                                     "earlier_records": records(earlier, earlier_keys, before, n, True, False)}.items():
+            con.register(f"{name}_meta", meta)
+            con.register(f"{name}_keys", stored)
+            con.execute(f"""create temp table {name} as select m.rid, m.borg, m.seed, m.run_new, {cols}
+                            from {name}_meta as m join {name}_keys as k using (id)""")
+        values = con.execute("""
+            with r as (select * from now_records union all select * from earlier_records),
+            v as (
+                select rid, borg, 1 as ns, hash(url_canon) as v from r where url_canon <> ''
                 union all
-                select rid, 2, unnest([h_title_norm, h_title_core, h_slug, h_title_compact, h_title_skeleton])
-                from match_hashes
+                select rid, borg, 2, hash(x) from (select rid, borg, unnest([title_norm, title_core, slug,
+                    title_compact, title_skeleton]) as x from r) where x <> ''
                 union all
-                select rid, 3, unnest([case when title_norm <> '' then hash(replace(title_norm, ' ', '')) else 0 end,
-                                       case when title_core <> '' then hash(replace(title_core, ' ', '')) else 0 end])
-                from match_keys
+                select rid, borg, 3, hash(x) from (select rid, borg, unnest([replace(title_norm, ' ', ''),
+                    replace(title_core, ' ', '')]) as x from r) where x <> ''
                 union all
-                select a.rid, 2, a.v from (select rid, unnest(title_affixes) as v from match_keys) as a
-                semi join (select h_title_norm as v from match_hashes where h_title_norm <> 0) using (v)
+                select a.rid, a.borg, 2, a.v from (select rid, borg, unnest(title_affixes) as v from r) as a
+                semi join (select hash(title_norm) as v from r where title_norm <> '') using (v)
+            ),
+            -- a title's count crossing 2 between the runs (unchanged records are in both)
+            counts as (
+                select hash(title_norm) as v, count(*) filter (where run_new) as c_new,
+                       count(*) filter (where not run_new or not seed) as c_old
+                from r where title_norm <> '' group by 1
+            ),
+            open as (
+                select distinct ns, v from v where borg is null
+                union select 2, v from counts where (c_new >= 2) <> (c_old >= 2)
             )
-            select rid, dense_rank() over (order by ns, v) - 1 as node from v where v <> 0
+            select v.rid, dense_rank() over (order by v.ns, v.v, case when v.ns = 1 or o.v is not null
+                                                                  then null else v.borg end) - 1 as node
+            from v left join open as o on o.ns = v.ns and o.v = v.v
         """).fetchnumpy()
-        n = len(both)
-        rid, node = np.asarray(values["rid"], dtype=np.int64), np.asarray(values["node"], dtype=np.int64) + n
-        labels = connected_components(n + (int(node.max()) - n + 1 if len(node) else 0), rid, node)
-        start = np.concatenate([np.asarray(seeds, dtype=bool), np.ones(len(earlier), dtype=bool)])
-        touched = np.isin(labels[: len(df)], labels[:n][start])
-        # an untouched group holds no published version, so its blocks are the full run's
-        rid_l, rid_r, _, _ = m.candidates(link_mode=False, max_block=blocking.DEFAULT_MAX_BLOCK)
-        inside = (rid_l < len(df)) & (rid_r < len(df))
-        untouched_pairs = int(np.count_nonzero(~touched[rid_l[inside]] & ~touched[rid_r[inside]]))
+        seen = con.execute("select hash(title_norm) from now_records where title_norm <> '' "
+                           "group by 1 having count(*) >= 2").fetchnumpy()
     finally:
-        m.close()
-    return touched, untouched_pairs
-
-
-def _prefixed(keys: pa.Table) -> pa.Table:
-    """Stored keys of published versions under the ids touched_records gives them."""
-    import pyarrow.compute as pc
-
-    return keys.set_column(0, "id", pc.binary_join_element_wise("\0earlier:", keys.column("id").cast(pa.string()), ""))
+        con.close()
+    total = n + len(earlier)
+    rid, node = np.asarray(values["rid"], dtype=np.int64), np.asarray(values["node"], dtype=np.int64) + total
+    labels = connected_components(total + (int(node.max()) - total + 1 if len(node) else 0), rid, node)
+    start = np.concatenate([np.asarray(seeds, dtype=bool), np.ones(len(earlier), dtype=bool)])
+    touched = np.isin(labels[:n], labels[:total][start])
+    # candidate pairs never leave a group: the pairs inside the untouched groups bound theirs
+    _, sizes = np.unique(labels[:n][~touched], return_counts=True)
+    untouched_pairs = int((sizes.astype(np.int64) * (sizes - 1) // 2).sum())
+    return touched, untouched_pairs, np.asarray(next(iter(seen.values())), dtype=np.uint64)
 
 
 def _relations(sig: pd.DataFrame, proba: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:

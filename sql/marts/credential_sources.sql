@@ -7,7 +7,9 @@ with pair_sides as (
 ),
 
 in_cluster as (
-    select p.uid, arg_max(p.evidence, p.score) as match_evidence, max(p.score) as match_score
+    -- ties broken by the evidence text, so that a member kept by an incremental match (its best pair alone)
+    -- reads as after a full match (all its pairs)
+    select p.uid, arg_max(p.evidence, (p.score, p.evidence)) as match_evidence, max(p.score) as match_score
     from pair_sides as p
     join seed_clusters as a on a.uid = p.uid
     join seed_clusters as b on b.uid = p.other_uid and b.credential_uid = a.credential_uid
