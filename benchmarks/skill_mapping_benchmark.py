@@ -13,7 +13,7 @@ measured on the first ``--before-sample`` credentials and scaled linearly to the
 description; 100k would take minutes), plus every distinct tag mapped once, so its figures are estimates and
 say so. "after" runs
 over every credential, its distinct strings answered by ``CREDCAT_SKILL_WORKERS`` forked processes (``--workers``;
-default the usable cores). Both start from an empty answer cache. CPU seconds (this process and the workers it
+default one; "auto": the usable cores). Both start from an empty answer cache. CPU seconds (this process and the workers it
 reaped) are the ones to compare on a shared machine; wall seconds and the load average are printed too.
 """
 

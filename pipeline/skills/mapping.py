@@ -100,7 +100,7 @@ CREATE OR REPLACE TABLE credential_skills (
 _INSERT_BATCH = 200_000  # credential_skills rows held before they are inserted (memory at 1M credentials)
 _MAP_BATCH = 25_000  # credentials whose texts are answered together: memory, and the pool works while rows are built
 _POOL_MIN = 2_000  # credentials below which one process maps them all (a pool costs ~0.1 s to start)
-SKILL_WORKERS = "CREDCAT_SKILL_WORKERS"  # processes answering the distinct strings; default: the usable cores
+SKILL_WORKERS = "CREDCAT_SKILL_WORKERS"  # processes answering the distinct strings (default 1: see skill_workers)
 ORIGINS = {"skills": (True, 1.0), "alignment": (True, 1.0), "title": (True, 0.9),
            "learning_outcomes": (True, 0.8), "description": (False, 0.4)}
 
@@ -1135,16 +1135,17 @@ _pool_mapper: SkillMapper | None = None  # the mapper a pool's workers inherit t
 
 
 def skill_workers() -> int:
-    """Processes answering the distinct strings: ``CREDCAT_SKILL_WORKERS``, default the usable cores; one
-    where processes cannot be forked."""
+    """Processes answering the distinct strings: ``CREDCAT_SKILL_WORKERS`` ("auto": the usable cores), one
+    where processes cannot be forked. The default is one: on the shared 2-core machine two workers took
+    25-45% more CPU seconds (each warms its own caches) and no less wall time (docs/scaling.md)."""
     import multiprocessing
 
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
     setting = os.environ.get(SKILL_WORKERS, "").strip()
-    if setting:
-        return max(1, int(setting))
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if "fork" not in multiprocessing.get_all_start_methods() or not setting:
+        return 1
+    if setting == "auto":
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, int(setting))
 
 
 def _pool_answers(items: list[tuple[str | None, str]]) -> list[tuple[tuple, ...]]:
@@ -1154,7 +1155,7 @@ def _pool_answers(items: list[tuple[str | None, str]]) -> list[tuple[tuple, ...]
 class _Answers:
     """Answers to distinct strings, each computed once: a tag's (and alignment name's) answer is kept for the
     whole run (tags recur across the catalogue and cost ~1 ms each), a text's for its batch only (memory at
-    1M credentials). With more than one core (``skill_workers``) and at least ``_POOL_MIN`` credentials, a pool of processes forked from this one answers them: the workers inherit
+    1M credentials). With more than one worker (``skill_workers``) and at least ``_POOL_MIN`` credentials, a pool of processes forked from this one answers them: the workers inherit
     the mapper and its text index instead of loading them, and ``submit`` returns at once, so the caller
     assembles one batch while the pool answers the next. The answers are pure functions of the string, so
     the result does not depend on which process gave them."""
