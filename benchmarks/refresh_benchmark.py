@@ -78,7 +78,7 @@ def print_stage_table(results: list[dict]) -> None:
     print(f"  {'total':<16}" + "".join(f"{r['full']['seconds']:>12.1f}" for r in results))
     print(f"  {'peak RSS (MB)':<16}" + "".join(f"{r['full']['peak_rss_mb']:>12,}" for r in results))
     # CPU seconds do not grow with the machine's load as wall seconds do: the figures to extrapolate from
-    print("  CPU seconds (the refresh process and its threads; build stages, then the whole process)")
+    print("  CPU seconds (the refresh process, its threads and reaped children; build stages, then the whole process)")
     cpu = [stage_seconds(r["full"], "producers_cpu") for r in results]
     for stage in STAGES:
         print(f"  {stage:<16}" + "".join(f"{c[stage]:>12.1f}" for c in cpu))
@@ -206,9 +206,9 @@ def child_refresh() -> int:
     peak_after: dict[str, int] = {}  # peak RSS (MB) of the process once each producer has run: who raised it
     run_producer = warehouse.run_producer
 
-    def cpu() -> float:
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        return usage.ru_utime + usage.ru_stime
+    def cpu() -> float:  # with the reaped children: the skill mapper's forked workers
+        usage, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime + children.ru_utime + children.ru_stime
 
     def timed(con, producer, inputs):
         t0, c0 = time.perf_counter(), cpu()

@@ -112,9 +112,9 @@ CREATE OR REPLACE TABLE credential_skills (
 """
 # origin -> (central?, weight factor)
 _INSERT_BATCH = 200_000  # credential_skills rows held before they are inserted (memory at 1M credentials)
-_MAP_BATCH = 100_000  # credentials whose distinct texts are answered together (memory at 1M credentials)
+_MAP_BATCH = 25_000  # credentials whose texts are answered together: memory, and the pool works while rows are built
 _POOL_MIN = 2_000  # credentials below which one process maps them all (a pool costs ~0.1 s to start)
-SKILL_WORKERS = "CREDCAT_SKILL_WORKERS"  # processes answering the distinct strings; default: the usable cores
+SKILL_WORKERS = "CREDCAT_SKILL_WORKERS"  # processes answering the distinct strings (default 1: see skill_workers)
 ORIGINS = {"skills": (True, 1.0), "alignment": (True, 1.0), "title": (True, 0.9),
            "learning_outcomes": (True, 0.8), "description": (False, 0.4)}
 
@@ -1264,6 +1264,20 @@ def _answer(mapper: SkillMapper, item: tuple[str | None, str]) -> tuple[tuple, .
 _pool_mapper: SkillMapper | None = None  # the mapper a pool's workers inherit through fork
 
 
+def skill_workers() -> int:
+    """Processes answering the distinct strings: ``CREDCAT_SKILL_WORKERS`` ("auto": the usable cores), one
+    where processes cannot be forked. The default is one: on the shared 2-core machine two workers took
+    25-45% more CPU seconds (each warms its own caches) and no less wall time (docs/scaling.md)."""
+    import multiprocessing
+
+    setting = os.environ.get(SKILL_WORKERS, "").strip()
+    if "fork" not in multiprocessing.get_all_start_methods() or not setting:
+        return 1
+    if setting == "auto":
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, int(setting))
+
+
 def _pool_answers(items: list[tuple[str | None, str]]) -> list[tuple[tuple, ...]]:
     return [_answer(_pool_mapper, item) for item in items]
 
@@ -1271,18 +1285,18 @@ def _pool_answers(items: list[tuple[str | None, str]]) -> list[tuple[tuple, ...]
 class _Answers:
     """Answers to distinct strings, each computed once: a tag's (and alignment name's) answer is kept for the
     whole run (tags recur across the catalogue and cost ~1 ms each), a text's for its batch only (memory at
-    1M credentials). With more than one core (``CREDCAT_SKILL_WORKERS``, default the usable cores) and at
-    least ``_POOL_MIN`` strings, a pool of processes forked from this one answers them: the workers inherit
+    1M credentials). With more than one worker (``skill_workers``) and at least ``_POOL_MIN`` credentials, a pool of processes forked from this one answers them: the workers inherit
     the mapper and its text index instead of loading them, and ``submit`` returns at once, so the caller
     assembles one batch while the pool answers the next. The answers are pure functions of the string, so
     the result does not depend on which process gave them."""
 
     def __init__(self, mapper: SkillMapper, credentials: int):
-        self.mapper, self.tags, self.pool = mapper, {}, None
-        setting = os.environ.get(SKILL_WORKERS, "").strip()
-        workers = int(setting) if setting else len(os.sched_getaffinity(0))
         import multiprocessing
 
+        self.mapper, self.tags, self.pool = mapper, {}, None
+        workers = skill_workers()
+        # no pool for a few credentials, with an encoder (its runtime's threads do not survive a fork), or
+        # inside a daemonic process (which may not have children)
         if workers > 1 and credentials >= _POOL_MIN and mapper.semantic is None \
                 and not multiprocessing.current_process().daemon:
             global _pool_mapper
@@ -1293,16 +1307,17 @@ class _Answers:
                 self.pool = multiprocessing.get_context("fork").Pool(workers)
             finally:
                 gc.unfreeze()
-                _pool_mapper = None
             self.workers = workers
 
     def __enter__(self) -> _Answers:
         return self
 
     def __exit__(self, *exc) -> None:
+        global _pool_mapper
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
+            _pool_mapper = None
 
     def submit(self, items: list[tuple[str | None, str]]) -> _Pending:
         """Start answering ``items`` (the strings of one batch); ``get()`` on the result waits for them."""
