@@ -8,19 +8,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import time
 from pathlib import Path
 
 import duckdb
 
+from benchmarks import cpu_seconds
 from pipeline import exports
 
-
-def _cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
 
 
 def main() -> None:
@@ -36,10 +32,10 @@ def main() -> None:
 
     def export(refresh_id: str) -> None:
         con = duckdb.connect(str(cat), read_only=True)
-        c0, t0, load = _cpu(), time.time(), os.getloadavg()[0]
+        c0, t0, load = cpu_seconds(), time.time(), os.getloadavg()[0]
         exports.export_catalogue(con, work / "exports", refresh_id)
         con.close()
-        print(f"{refresh_id}: {_cpu() - c0:.2f} CPU s, {time.time() - t0:.2f} s (load {load:.1f})", flush=True)
+        print(f"{refresh_id}: {cpu_seconds() - c0:.2f} CPU s, {time.time() - t0:.2f} s (load {load:.1f})", flush=True)
 
     export("r1")
     con = duckdb.connect(str(cat))

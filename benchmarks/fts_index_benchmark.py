@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import time
 from pathlib import Path
 
 import duckdb
 
+from benchmarks import cpu_seconds
 from pipeline import search
 
 S = "fts_main_search_documents"
@@ -26,20 +26,16 @@ TABLES = {"docs": f"select name, len from {{db}}.{S}.docs",
           "dict": f"select term, df from {{db}}.{S}.dict", "stats": f"select * from {{db}}.{S}.stats"}
 
 
-def _cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
-
 
 def _run(work: Path, name: str, fn, base: Path, *args) -> None:
     dst = work / f"{name}.duckdb"
     shutil.copyfile(base, dst)
     con = duckdb.connect(str(dst))
     con.execute("set enable_progress_bar = false")
-    c0, t0 = _cpu(), time.time()
+    c0, t0 = cpu_seconds(), time.time()
     result = fn(con, *args)
     con.execute("checkpoint")
-    print(f"{name:22} {_cpu() - c0:6.2f} CPU s {time.time() - t0:6.2f} s  {result or ''}  "
+    print(f"{name:22} {cpu_seconds() - c0:6.2f} CPU s {time.time() - t0:6.2f} s  {result or ''}  "
           f"load {os.getloadavg()[0]:.1f}", flush=True)
     con.close()
 

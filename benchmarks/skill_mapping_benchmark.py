@@ -27,6 +27,8 @@ import time
 import duckdb
 import pandas as pd
 
+from benchmarks import cpu_seconds
+
 
 def credentials(n: int, seed: int) -> pd.DataFrame:
     from benchmarks.refresh_benchmark import feed_records
@@ -46,12 +48,6 @@ def catalogue(frame: pd.DataFrame) -> duckdb.DuckDBPyConnection:
                 "CAST(NULL AS JSON) AS alignments, description FROM frame")
     load_taxonomy(con)
     return con
-
-
-def cpu_seconds() -> float:
-    """CPU seconds of this process and of its reaped children (the skill mapper's workers)."""
-    t = os.times()
-    return t.user + t.system + t.children_user + t.children_system
 
 
 def timed(fn) -> tuple[float, float, object]:
