@@ -39,16 +39,16 @@ class Build:
     refreshed_at: datetime = field(default_factory=lambda: datetime.now(UTC))  # names the refresh in `changes`
 
 
-# No cap by default: DuckDB's own limit (80% of RAM). A cap makes DuckDB spill to ``<file>.tmp`` beside the build,
-# but not every operator spills: at 1M benchmark listings the ``credentials`` survivorship fails with "Out of
-# Memory" under 1500MB and needs about 4 GB (measured 2026-12-02, docs/scaling.md). A nightly refresh must not
-# fail for a memory setting, so the cap is the operator's choice (``CREDCAT_DUCKDB_MEMORY=3GB``).
-DEFAULT_DUCKDB_MEMORY = "default"
+# Measured at 1M benchmark listings (2026-12-02, docs/scaling.md): under a 1500MB cap the ``credentials``
+# survivorship fails with "Out of Memory" (not every operator spills); with DuckDB's own limit (80% of RAM) the
+# refresh process grew to 19 GB and the kernel killed it; under 4GB it published (peak RSS 6.9 GB with the
+# matcher's own database and Python). So 4GB is the default; ``CREDCAT_DUCKDB_MEMORY`` sets another.
+DEFAULT_DUCKDB_MEMORY = "4GB"
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection to a catalogue file, its memory capped at ``CREDCAT_DUCKDB_MEMORY`` when set (``default``, the
-    default, leaves DuckDB's own 80% of RAM); it spills to disk beyond the cap where its operators can."""
+    """A connection to a catalogue file, its memory capped at ``CREDCAT_DUCKDB_MEMORY`` (default
+    :data:`DEFAULT_DUCKDB_MEMORY`; ``default`` leaves DuckDB's own 80% of RAM); it spills to disk beyond the cap."""
     con = duckdb.connect(str(path), read_only=read_only)  # no config: other opens of the same file must match
     limit = (os.environ.get("CREDCAT_DUCKDB_MEMORY") or DEFAULT_DUCKDB_MEMORY).strip()
     if limit.lower() != "default":
