@@ -1,7 +1,7 @@
 """Build the catalogue in DuckDB from raw feeds, and publish it atomically.
 
 A refresh never writes to the published file. It builds a complete catalogue in a working file
-(``data/build/catalogue.duckdb``), the asset checks inspect it, and only then :func:`publish` copies it to a
+(``data/build/catalogue.duckdb``), the asset checks inspect it, and only then :func:`publish` moves it to a
 sibling of the published path and ``os.replace``-s it into place. Readers in other processes therefore see
 the whole old catalogue or the whole new one, and are never locked out: nobody holds a write lock on the
 published file.
@@ -192,8 +192,10 @@ def fresh_build(build_path: Path) -> duckdb.DuckDBPyConnection:
 def publish(build_path: Path, published_path: Path) -> Path:
     """Atomically replace the published catalogue with the checked build.
 
-    The build is copied to a temporary sibling of the published file (same filesystem), flushed, and renamed
-    over it. A crash at any point leaves either the old catalogue or the new one, never a mix.
+    The build is moved (a rename: no byte is copied) to a temporary sibling of the published file and renamed
+    over it; only when the two are on different filesystems is it copied (and flushed) instead. A crash at any
+    point leaves either the old catalogue or the new one, never a mix. The build file is consumed: the next
+    refresh starts a fresh one anyway (:func:`fresh_build`).
     """
     from pipeline.search import build_index
 
@@ -207,13 +209,20 @@ def publish(build_path: Path, published_path: Path) -> Path:
         con.close()
     published_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = published_path.with_name(f".{published_path.name}.{os.getpid()}.tmp")  # the pid: see remove_dead_copies
+    moved = False
     try:
-        shutil.copyfile(build_path, tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
+        try:
+            os.rename(build_path, tmp)  # checkpointed and closed: the file is the whole catalogue
+            moved = True
+        except OSError:  # another filesystem
+            shutil.copyfile(build_path, tmp)
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
         lock.checkpoint("publish:copied")
         os.replace(tmp, published_path)
     except BaseException:
+        if moved and tmp.exists():
+            os.rename(tmp, build_path)  # the build back where it was: nothing is lost, nothing left beside
         tmp.unlink(missing_ok=True)
         raise
     dir_fd = os.open(published_path.parent, os.O_RDONLY)
