@@ -94,47 +94,60 @@ def build_index(con: duckdb.DuckDBPyConnection, previous: Path | None = None) ->
     reusing = _attach_previous(con, previous)
     try:
         same = " and ".join(f"n.{c} is not distinct from p.{c}" for c in INDEXED)
-        con.execute("create or replace temp table fts_reused (docid bigint, old_docid bigint)")
+        con.execute("create or replace temp table fts_reused (docid bigint, old_docid bigint, len bigint)")
         if reusing:
-            con.execute(f"""insert into fts_reused select n.rowid, d.docid from search_documents n
+            con.execute(f"""insert into fts_reused select n.rowid, d.docid, d.len from search_documents n
                 join {_PREVIOUS}.main.search_documents p on p.uid = n.uid and {same}
                 join {_PREVIOUS}.{s}.docs d on d.name = p.uid""")
         fields = " union all ".join(f"select rowid as docid, {i}::bigint as fieldid, {c} as text from "
                                     f"search_documents where {c} is not null" for i, c in enumerate(INDEXED))
         con.execute(f"""create or replace temp table fts_fields as select * from ({fields})
             where docid not in (select docid from fts_reused)""")
+        # each distinct text once, by a number: joining the token rows back on the text itself made a hash
+        # table of every token keyed by its whole text (superlinear: it spilled at 1M)
+        con.execute("""create or replace temp table fts_texts as
+            select row_number() over () as tid, text from (select distinct text from fts_fields)""")
         con.execute(f"""create or replace temp table fts_text_words as
-            select text, unnest({s}.tokenize(text)) as w from (select distinct text from fts_fields)""")
+            select tid, unnest({s}.tokenize(text)) as w from fts_texts""")
         con.execute(f"""create or replace temp table fts_words as
             select w, stem(w, 'english') as term from (select distinct w from fts_text_words)
             where w is not null and len(w) > 0 and w not in (select sw from {s}.stopwords)""")
         if reusing:  # the published term ids stay; a new term gets the next free one
-            con.execute(f"insert into {s}.dict (termid, term, df) select termid, term, 0 from {_PREVIOUS}.{s}.dict")
+            con.execute(f"insert into {s}.dict (termid, term, df) select termid, term, df from {_PREVIOUS}.{s}.dict")
         con.execute(f"""insert into {s}.dict (termid, term, df)
             select (select coalesce(max(termid), -1) from {s}.dict) + row_number() over (order by term), term, 0
             from (select distinct term from fts_words where term not in (select term from {s}.dict))""")
-        con.execute(f"""create or replace temp table fts_word_ids as
-            select w.w, d.termid from fts_words w join {s}.dict d using (term)""")
+        con.execute(f"""create or replace temp table fts_new_terms as
+            select f.docid, f.fieldid, i.termid
+            from (select f.docid, f.fieldid, t.tid from fts_fields f join fts_texts t using (text)) f
+            join (select t.tid, d.termid from fts_text_words t join fts_words w using (w)
+                  join {s}.dict d using (term)) i using (tid)""")
         if reusing:
             con.execute(f"""insert into {s}.terms (docid, fieldid, termid) select r.docid, t.fieldid, t.termid
                 from {_PREVIOUS}.{s}.terms t join fts_reused r on r.old_docid = t.docid""")
-        con.execute(f"""insert into {s}.terms (docid, fieldid, termid)
-            select f.docid, f.fieldid, i.termid from fts_fields f join fts_text_words t using (text)
-            join fts_word_ids i using (w)""")
+            # df from the published one: less the documents not reused (changed or gone), plus the new rows
+            con.execute(f"""create or replace temp table fts_df_gone as
+                select termid, count(*) as df from (select distinct docid, termid from {_PREVIOUS}.{s}.terms
+                where docid not in (select old_docid from fts_reused)) group by termid""")
+            con.execute(f"""update {s}.dict d set df = d.df - g.df from fts_df_gone g where g.termid = d.termid""")
+        con.execute(f"insert into {s}.terms (docid, fieldid, termid) select * from fts_new_terms")
     finally:
         if reusing:
             con.execute(f"detach {_PREVIOUS}")
-    con.execute(f"""update {s}.dict d set df = n.df from (
-        select termid, count(distinct docid) as df from {s}.terms group by termid) n where n.termid = d.termid""")
+    con.execute(f"""update {s}.dict d set df = d.df + n.df from (  -- distinct pairs: cheaper than count(distinct)
+        select termid, count(*) as df from (select distinct docid, termid from fts_new_terms) group by termid) n
+        where n.termid = d.termid""")
     con.execute(f"delete from {s}.dict where df = 0")  # published terms no document has any more
+    # a reused document keeps its published length (same fields, same term rows); the others are counted
     con.execute(f"""insert into {s}.docs (docid, name, len)
-        select sd.rowid, sd.uid, coalesce(n.len, 0) from search_documents sd
-        left join (select docid, count(*) as len from {s}.terms group by docid) n on n.docid = sd.rowid""")
+        select sd.rowid, sd.uid, coalesce(r.len, n.len, 0) from search_documents sd
+        left join fts_reused r on r.docid = sd.rowid
+        left join (select docid, count(*) as len from fts_new_terms group by docid) n on n.docid = sd.rowid""")
     con.execute(f"delete from {s}.stats")
     con.execute(f"insert into {s}.stats select count(docid), sum(len) / count(len) from {s}.docs")
     reused = con.execute("select count(*) from fts_reused").fetchone()[0]
-    for t in ("fts_reused", "fts_fields", "fts_text_words", "fts_words", "fts_word_ids"):
-        con.execute(f"drop table temp.{t}")
+    for t in ("fts_reused", "fts_fields", "fts_texts", "fts_text_words", "fts_words", "fts_new_terms", "fts_df_gone"):
+        con.execute(f"drop table if exists temp.{t}")
     return {"indexed": con.execute("select count(*) from search_documents").fetchone()[0], "reused": reused}
 
 
@@ -162,6 +175,88 @@ def _attach_previous(con: duckdb.DuckDBPyConnection, previous: Path | None) -> b
             and all(con.execute(f'select count(distinct uid) = count(*) from "{c}".main.search_documents').fetchone()[0]
                     for c in (_PREVIOUS, db)))
     except duckdb.Error:  # no index or no search_documents there
+        ok = False
+    if not ok:
+        con.execute(f"detach {_PREVIOUS}")
+    return ok
+
+
+_TERMS_VERSION = "words 1"  # what search_terms' words are (the rule in _words); another rule: not reused
+
+
+def _words(alias: str) -> str:
+    """The distinct words of one search document: lower-cased, accents stripped, split on anything but
+    ``a-z0-9``, three characters or more, not only digits."""
+    text = f"concat_ws(' ', {alias}.title, {alias}.description, {alias}.skills, {alias}.outcomes)"
+    return (f"list_distinct(list_filter(regexp_split_to_array(lower(strip_accents({text})), '[^a-z0-9]+'), "
+            "w -> length(w) >= 3 and not regexp_matches(w, '^[0-9]+$')))")
+
+
+def build_terms(con: duckdb.DuckDBPyConnection, published_path: Path | None = None) -> dict:
+    """``search_terms``: every word of the search documents and the number of credentials using it, the
+    vocabulary :func:`correct` corrects a misspelt query word against.
+
+    Each document's words are taken once (``list_distinct``), so a word's count is a plain count. With a
+    published catalogue whose ``search_terms`` has this rule (the table comment) and one document per uid on
+    both sides, the published counts are kept and corrected by the documents whose indexed fields changed:
+    minus the published version's words, plus the new version's (added and removed documents too); only those
+    are split. Rows ordered by word, as a full count gives them."""
+    version = f"{_TERMS_VERSION} duckdb {duckdb.__version__}"
+    unique = con.execute("select count(distinct uid) = count(*) from search_documents").fetchone()[0]
+    previous = _attach_terms(con, published_path, version) if unique else False
+    try:
+        if previous:
+            same = " and ".join(f"n.{c} is not distinct from p.{c}" for c in INDEXED)
+            con.execute(f"""create or replace temp table search_terms_changed as
+                select n.uid as new_uid, p.uid as old_uid from search_documents n
+                full join {_PREVIOUS}.main.search_documents p on n.uid = p.uid
+                where n.uid is null or p.uid is null or not ({same})""")
+            con.execute(f"""create or replace table search_terms as
+                with delta as (
+                    select word, sum(d) as d from (
+                        select unnest({_words('n')}) as word, 1 as d from search_documents n
+                        where n.uid in (select new_uid from search_terms_changed)
+                        union all
+                        select unnest({_words('p')}), -1 from {_PREVIOUS}.main.search_documents p
+                        where p.uid in (select old_uid from search_terms_changed))
+                    group by word)
+                select word, (coalesce(t.documents, 0) + coalesce(delta.d, 0))::bigint as documents
+                from {_PREVIOUS}.main.search_terms t full join delta using (word)
+                where coalesce(t.documents, 0) + coalesce(delta.d, 0) > 0
+                order by word""")
+            changed = con.execute("select count(*) from search_terms_changed").fetchone()[0]
+            con.execute("drop table temp.search_terms_changed")
+        else:
+            count = "count(*)" if unique else "count(distinct uid)"
+            con.execute(f"""create or replace table search_terms as
+                select word, {count} as documents from (select uid, unnest({_words('d')}) as word
+                                                          from search_documents d)
+                group by word order by word""")
+            changed = None
+    finally:
+        if previous:
+            con.execute(f"detach {_PREVIOUS}")
+    con.execute(f"comment on table search_terms is '{version}'")
+    words = con.execute("select count(*) from search_terms").fetchone()[0]
+    return {"words": words, "documents_split": changed, "reused": bool(previous)}
+
+
+def _attach_terms(con: duckdb.DuckDBPyConnection, published_path: Path | None, version: str) -> bool:
+    """Attach the published catalogue when its ``search_terms`` can be corrected: built by this rule and
+    version (the table comment), with one search document per uid."""
+    if not published_path or not Path(published_path).exists():
+        return False
+    literal = str(published_path).replace("'", "''")  # ATTACH takes no parameters; our own path, quoted
+    try:
+        con.execute(f"attach '{literal}' as {_PREVIOUS} (read_only)")
+    except duckdb.Error:
+        return False
+    try:
+        ok = con.execute(f"select comment = '{version}' from duckdb_tables() where database_name = '{_PREVIOUS}' "
+                         "and schema_name = 'main' and table_name = 'search_terms'").fetchone()
+        ok = bool(ok and ok[0]) and con.execute(
+            f"select count(distinct uid) = count(*) from {_PREVIOUS}.main.search_documents").fetchone()[0]
+    except duckdb.Error:
         ok = False
     if not ok:
         con.execute(f"detach {_PREVIOUS}")

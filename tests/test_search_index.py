@@ -158,3 +158,26 @@ def test_publish_updates_the_published_index(tmp_path, monkeypatch):
     assert _scores(con).keys() == _scores(ref).keys()
     assert con.execute(f"select count(*) from {S}.docs").fetchone()[0] == len(EDITED)
     assert [r["reused"] for r in results] == [0, 4]
+
+
+TERMS_REFERENCE = """select word, count(distinct uid) as documents from (
+    select uid, unnest(regexp_split_to_array(lower(strip_accents(concat_ws(' ', title, description, skills, outcomes))),
+                                             '[^a-z0-9]+')) as word from search_documents)
+    where length(word) >= 3 and not regexp_matches(word, '^[0-9]+$') group by word order by word"""
+
+
+def test_search_terms_full_and_corrected_from_the_published_counts_equal_a_fresh_count(tmp_path):
+    """``search_terms`` (in order): a full count, then the published counts corrected by changed, added and
+    removed documents, equal the straightforward count over every document; an unchanged rebuild splits none."""
+    published = _catalogue(tmp_path / "published.duckdb")
+    assert search.build_terms(published)["reused"] is False
+    assert published.execute("select * from search_terms").fetchall() == published.execute(TERMS_REFERENCE).fetchall()
+    published.close()
+    ours = _catalogue(tmp_path / "ours.duckdb", EDITED)
+    result = search.build_terms(ours, tmp_path / "published.duckdb")
+    assert result["reused"] is True and result["documents_split"] == 4  # b, c removed; h added; g changed
+    assert ours.execute("select * from search_terms").fetchall() == ours.execute(TERMS_REFERENCE).fetchall()
+    ours.close()
+    again = _catalogue(tmp_path / "again.duckdb", EDITED)
+    assert search.build_terms(again, tmp_path / "ours.duckdb")["documents_split"] == 0
+    assert again.execute("select * from search_terms").fetchall() == again.execute(TERMS_REFERENCE).fetchall()
