@@ -131,6 +131,10 @@ def steps() -> list[Step]:
              ("changes", "credential_history", "refreshes"),
              "What changed since the published catalogue (added, updated with the changed columns, removed), "
              "and every credential's versions.", context=("published_path", "refreshed_at")),
+        Step("search_terms", "pipeline.search:build_terms", ("search_documents",), ("search_terms",),
+             "The words of the search documents with the number of credentials using each: the vocabulary a "
+             "misspelt query word is corrected against (the published counts corrected by the changed documents).",
+             context=("published_path",)),
         Step("stack_cycles", "pipeline.stacking.graph:find_stack_cycles", ("int_stack_edges",), ("stack_cycles",),
              "Cycles in the stacking graph: inferred edges closing one are dropped, explicit ones flagged."),
         Step("credential_runs", "pipeline.runs:build_runs", ("raw_listings", "listings", "credential_sources"),
