@@ -20,6 +20,7 @@ what the catalogue said at any past refresh.
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -50,6 +51,15 @@ def _columns(con: duckdb.DuckDBPyConnection, catalog: str, table: str) -> list[s
     return [r[0] for r in con.execute(
         "select column_name from information_schema.columns where table_catalog = ? and table_schema = 'main' "
         "and table_name = ? order by ordinal_position", [catalog, table]).fetchall()]
+
+
+_FLOATS = re.compile(r"DOUBLE|FLOAT|REAL")
+
+
+def _types(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, str]:
+    return dict(con.execute(
+        "select column_name, data_type from information_schema.columns where table_catalog = ? and "
+        "table_schema = 'main' and table_name = 'credentials'", [catalog]).fetchall())
 
 
 def _q(name: str) -> str:
@@ -95,10 +105,24 @@ def track_changes(con: duckdb.DuckDBPyConnection, published_path: Path | None,
         differ = ", ".join(
             f"case when to_json(c.{_q(col)})::varchar is distinct from to_json(p.{_q(col)})::varchar "
             f"then '{col}' end" for col in common) or "null"
+        # which uids may have changed, from a 64-bit hash of the compared columns on each side: equal hashes
+        # mean equal values (so equal JSON), up to a hash collision; only the others get the md5 of their
+        # JSON and the column-by-column comparison (the md5 is what `changes` stores)
+        cur_types = _types(con, con.execute("select current_database()").fetchone()[0])
+        prev_types = _types(con, "previous") if previous else cur_types
+        # a value hashed as itself only where both sides have its type and equal values mean equal JSON (not
+        # a float: -0.0 = 0.0 but their JSON differs); otherwise its JSON is hashed
+        row = ", ".join(f"{{0}}.{_q(c)}" if cur_types[c] == prev_types[c] and not _FLOATS.search(cur_types[c])
+                        else f"to_json({{0}}.{_q(c)})::varchar" for c in common) or "null"
+        con.execute(f"""create or replace temp table _changed_uids as
+            select coalesce(c.uid, p.uid) as uid from (select x.uid, hash({row.format('x')}) as h from credentials x) c
+            full join (select p.uid, hash({row.format('p')}) as h from {prev_table} as p) p on c.uid = p.uid
+            where p.uid is null or c.uid is null or c.h <> p.h""")
         con.execute(f"""
             insert into changes
-            with cur as (select {_content_hash(current, 'x')} as _hash, {cmp_cur} as _cmp, x.* from credentials as x),
-            prev as (select {prev_hashes}, p.* from {prev_table} as p)
+            with cur as (select {_content_hash(current, 'x')} as _hash, {cmp_cur} as _cmp, x.* from credentials as x
+                         where x.uid in (select uid from _changed_uids)),
+            prev as (select {prev_hashes}, p.* from {prev_table} as p where p.uid in (select uid from _changed_uids))
             select $refresh_id, $refreshed_at::timestamptz, coalesce(c.uid, p.uid),
                    case when p.uid is null then 'added' when c.uid is null then 'removed' else 'updated' end,
                    case when p.uid is not null and c.uid is not null
@@ -107,6 +131,7 @@ def track_changes(con: duckdb.DuckDBPyConnection, published_path: Path | None,
             from cur as c full join prev as p on c.uid = p.uid
             where p.uid is null or c.uid is null or c._cmp is distinct from p._cmp
         """, {"refresh_id": refresh_id, "refreshed_at": refreshed_at.isoformat()})
+        con.execute("drop table _changed_uids")
         con.execute("drop table if exists _no_previous")
         this = {row[0]: row[1] for row in con.execute(
             "select change, count(*) from changes group by 1").fetchall()}
