@@ -105,3 +105,15 @@ def test_an_unchanged_offline_rerefresh_reports_zero_changes(published, tmp_path
     feed = json.loads(capsys.readouterr().out)
     assert len(feed["refreshes"]) == 2
     assert feed["counts"] == {"added": 0, "updated": 0, "removed": 0}, feed["changes"][:5]
+
+
+def test_a_change_only_the_json_shows_is_still_an_update(tmp_path):
+    """The hash that picks the rows to compare must not hide a change the JSON comparison sees: 0.0 and
+    -0.0 are equal (and hash alike) but their JSON differs, so a duration going from one to the other is an
+    update, as it was when every row was compared."""
+    rows = [dict(r, duration_hours=0.0) for r in mslearn_rows()]
+    first = publish(tmp_path, rows, 0)
+    edited = [dict(r, duration_hours=-0.0) if i == 0 else r for i, r in enumerate(rows)]
+    second = publish(tmp_path, edited, 1, previous=first)
+    changed = rows_of(second, "select uid, changed_fields from changes where refresh_id = '20261202T020000Z'")
+    assert changed == [(rows[0]["uid"], ["duration_hours"])]
