@@ -238,8 +238,8 @@ def content_hash(con, name: str) -> str | None:
         return None
 
     columns = con.execute(f'DESCRIBE "{name}"').fetchall()
-    rows, xor, total = con.execute(f'SELECT count(*), bit_xor(hash(t.rowid, t)), sum(hash(t.rowid, t)::HUGEINT) '
-                                   f'FROM "{name}" AS t').fetchone()
+    rows, xor, total = con.execute(f'SELECT count(*), bit_xor(h), sum(h::HUGEINT) FROM '
+                                   f'(SELECT hash(t.rowid, t) AS h FROM "{name}" AS t)').fetchone()  # hashed once
     key = json.dumps([duckdb.__version__, _COPY_OPTIONS, [c[:2] for c in columns], rows, str(xor), str(total)])
     return hashlib.sha256(key.encode()).hexdigest()
 
@@ -314,13 +314,14 @@ def _write_change_set(con, staging: Path, previous: Path | None, present: set[st
     since = before in known  # else: the latest refresh's own changes, against the refresh before it
     base = before if since else (known[-2] if len(known) > 1 else None)
     con.execute(f"CREATE OR REPLACE TEMP TABLE change_set AS {change_set_sql(since)}", {"since": before} if since else {})
-    con.execute("CREATE OR REPLACE TEMP TABLE change_set_credentials AS SELECT c.* FROM credentials AS c "
+    # a view, not a copy of the rows (on a first export every credential): COPY reads it once, same file bytes
+    con.execute("CREATE OR REPLACE TEMP VIEW change_set_credentials AS SELECT c.* FROM credentials AS c "
                 "WHERE c.uid IN (SELECT uid FROM change_set WHERE change <> 'removed') ORDER BY c.uid")
     try:
         files = {name: _write_table(con, staging, name, docs) for name, docs in CHANGE_SET_FILES.items()}
         counts = dict(con.execute("SELECT change, count(*) FROM change_set GROUP BY 1").fetchall())
     finally:
-        con.execute("DROP TABLE IF EXISTS temp.change_set_credentials")
+        con.execute("DROP VIEW IF EXISTS temp.change_set_credentials")
         con.execute("DROP TABLE IF EXISTS temp.change_set")
     return {"from_refresh": base, "to_refresh": known[-1],
             "counts": {k: counts.get(k, 0) for k in ("added", "updated", "removed")}, "files": files}
