@@ -41,7 +41,7 @@ STAGES = {
                 "credential_types", "previous_seen"),
     "normalisation": ("reuse_listings", "parse_values", "int_listings_normalised", "listings", "organisations",
                       "profile_prices", "credential_profiles", "credential_runs"),
-    "matching": ("match_listings", "credentials", "credential_sources", "credential_links"),
+    "matching": ("match_listings", "int_credential_facts", "credentials", "credential_sources", "credential_links"),
     "skills": ("skill_taxonomy", "map_skills"),
     "pathways": ("int_stack_references", "ctdl_pathways", "int_step_figures", "int_stack_edges_explicit",
                  "int_stack_edges_inferred", "int_stack_edges", "stack_cycles", "stack_edges",
