@@ -23,6 +23,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -204,7 +205,20 @@ def child_refresh() -> int:
     producers: dict[str, float] = {}
     producers_cpu: dict[str, float] = {}
     peak_after: dict[str, int] = {}  # peak RSS (MB) of the process once each producer has run: who raised it
+    peak_during: dict[str, int] = {}  # the highest RSS (MB) sampled while each producer ran: what it holds
+    sampled = [0]
     run_producer = warehouse.run_producer
+
+    def rss_mb() -> int:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 2**20
+
+    def sample() -> None:  # every 50 ms: the RSS now, not the process's high-water mark
+        while True:
+            sampled[0] = max(sampled[0], rss_mb())
+            time.sleep(0.05)
+
+    threading.Thread(target=sample, daemon=True).start()
 
     def cpu() -> float:  # with the reaped children: the skill mapper's forked workers
         usage, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -212,9 +226,11 @@ def child_refresh() -> int:
 
     def timed(con, producer, inputs):
         t0, c0 = time.perf_counter(), cpu()
+        sampled[0] = rss_mb()
         try:
             return run_producer(con, producer, inputs)
         finally:
+            peak_during[producer.name] = max(sampled[0], rss_mb())
             producers[producer.name] = round(time.perf_counter() - t0, 2)
             producers_cpu[producer.name] = round(cpu() - c0, 2)
             peak_after[producer.name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
@@ -257,7 +273,7 @@ def child_refresh() -> int:
     peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     print("BENCH_JSON " + json.dumps({"peak_rss_kb": peak, "steps": steps, "producers": producers,
                                       "producers_cpu": producers_cpu, "calls_cpu": calls_cpu, "cpu": round(cpu(), 1),
-                                      "peak_after": peak_after}),
+                                      "peak_after": peak_after, "peak_during": peak_during}),
           file=sys.stderr)
     return 0 if report.published else 1
 
@@ -273,7 +289,7 @@ def run_refresh(data: Path, config: Path, timeout: float) -> dict:
                           capture_output=True, text=True, timeout=timeout, cwd=paths.PROJECT_ROOT)
     seconds = time.perf_counter() - t0
     found = {"peak_rss_kb": 0, "steps": {}, "producers": {}, "producers_cpu": {}, "calls_cpu": {}, "cpu": 0.0,
-             "peak_after": {}}
+             "peak_after": {}, "peak_during": {}}
     for line in proc.stderr.splitlines():
         if line.startswith("BENCH_JSON "):
             found = json.loads(line.split(" ", 1)[1])
@@ -282,7 +298,8 @@ def run_refresh(data: Path, config: Path, timeout: float) -> dict:
         print(f"    refresh failed (exit {proc.returncode}):\n{tail}", file=sys.stderr)
     return {"seconds": seconds, "peak_rss_mb": found["peak_rss_kb"] // 1024, "published": proc.returncode == 0,
             "steps": found["steps"], "producers": found["producers"], "producers_cpu": found["producers_cpu"],
-            "calls_cpu": found["calls_cpu"], "cpu": found["cpu"], "peak_after": found["peak_after"]}
+            "calls_cpu": found["calls_cpu"], "cpu": found["cpu"], "peak_after": found["peak_after"],
+            "peak_during": found["peak_during"]}
 
 
 def print_timings(result: dict, top: int = 12) -> None:
@@ -297,6 +314,9 @@ def print_timings(result: dict, top: int = 12) -> None:
         last = max(last, mb)
     if raised:
         print("    peak RSS (MB) raised by: " + ", ".join(raised))
+    during = sorted(result.get("peak_during", {}).items(), key=lambda kv: -kv[1])
+    if during:  # sampled while each producer ran (the high-water mark above only says who raised it first)
+        print("    RSS (MB) while running, highest: " + ", ".join(f"{k} {v:,}" for k, v in during[:top]))
     for label, key in (("s", "producers"), ("CPU s", "producers_cpu")):  # CPU: what load does not inflate
         slow = sorted(result.get(key, {}).items(), key=lambda kv: -kv[1])
         print(f"    build producers ({label}): " + ", ".join(f"{k} {v:.1f}" for k, v in slow[:top])
