@@ -50,7 +50,7 @@ DEFAULT_DUCKDB_MEMORY = "2500MB"
 # ``CREDCAT_STEP_DUCKDB_MEMORY`` (``default``: not lowered), so the two pools do not add up; lowering the cap
 # evicts the pool's cached blocks (they are in the file) and the memory goes back to the system.
 OWN_MEMORY_STEPS = frozenset({"match_listings", "map_skills"})
-DEFAULT_STEP_DUCKDB_MEMORY = "512MB"
+DEFAULT_STEP_DUCKDB_MEMORY = "1GB"
 
 
 def memory_limit(step: bool = False) -> str | None:
