@@ -250,10 +250,12 @@ def child_refresh() -> int:
 
         def wrapped(*args, **kwargs):
             c0 = cpu()
+            sampled[0] = rss_mb()
             try:
                 return function(*args, **kwargs)
             finally:
                 calls_cpu[label] = round(calls_cpu.get(label, 0.0) + cpu() - c0, 2)
+                peak_during[label] = max(peak_during.get(label, 0), sampled[0], rss_mb())
 
         setattr(module, name, wrapped)
 
