@@ -23,6 +23,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -41,7 +42,7 @@ STAGES = {
                 "credential_types", "previous_seen"),
     "normalisation": ("reuse_listings", "parse_values", "int_listings_normalised", "listings", "organisations",
                       "profile_prices", "credential_profiles", "credential_runs"),
-    "matching": ("match_listings", "credentials", "credential_sources", "credential_links"),
+    "matching": ("match_listings", "int_credential_facts", "credentials", "credential_sources", "credential_links"),
     "skills": ("skill_taxonomy", "map_skills"),
     "pathways": ("int_stack_references", "ctdl_pathways", "int_step_figures", "int_stack_edges_explicit",
                  "int_stack_edges_inferred", "int_stack_edges", "stack_cycles", "stack_edges",
@@ -204,7 +205,27 @@ def child_refresh() -> int:
     producers: dict[str, float] = {}
     producers_cpu: dict[str, float] = {}
     peak_after: dict[str, int] = {}  # peak RSS (MB) of the process once each producer has run: who raised it
+    peak_during: dict[str, int] = {}  # the highest RSS (MB) sampled while each producer ran: what it holds
+    sampled = [0]
     run_producer = warehouse.run_producer
+
+    def hwm_kb() -> int:
+        """This process's own peak RSS (VmHWM). Not ``ru_maxrss``: across ``exec`` it keeps the parent's
+        high-water mark, so it reported the benchmark parent's generated listings (4.3 GB at 1M) as the
+        refresh's ``raw_feeds``."""
+        with open("/proc/self/status") as fh:
+            return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+
+    def rss_mb() -> int:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 2**20
+
+    def sample() -> None:  # every 50 ms: the RSS now, not the process's high-water mark
+        while True:
+            sampled[0] = max(sampled[0], rss_mb())
+            time.sleep(0.05)
+
+    threading.Thread(target=sample, daemon=True).start()
 
     def cpu() -> float:  # with the reaped children: the skill mapper's forked workers
         usage, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -212,12 +233,14 @@ def child_refresh() -> int:
 
     def timed(con, producer, inputs):
         t0, c0 = time.perf_counter(), cpu()
+        sampled[0] = rss_mb()
         try:
             return run_producer(con, producer, inputs)
         finally:
+            peak_during[producer.name] = max(sampled[0], rss_mb())
             producers[producer.name] = round(time.perf_counter() - t0, 2)
             producers_cpu[producer.name] = round(cpu() - c0, 2)
-            peak_after[producer.name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+            peak_after[producer.name] = hwm_kb() // 1024
 
     warehouse.run_producer = timed
     calls_cpu: dict[str, float] = {}  # CPU seconds of the publish (the FTS index inside it) and of the exports
@@ -227,10 +250,12 @@ def child_refresh() -> int:
 
         def wrapped(*args, **kwargs):
             c0 = cpu()
+            sampled[0] = rss_mb()
             try:
                 return function(*args, **kwargs)
             finally:
                 calls_cpu[label] = round(calls_cpu.get(label, 0.0) + cpu() - c0, 2)
+                peak_during[label] = max(peak_during.get(label, 0), sampled[0], rss_mb())
 
         setattr(module, name, wrapped)
 
@@ -254,10 +279,11 @@ def child_refresh() -> int:
                 started[event.step_key] = entry.timestamp
             elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in started:
                 steps[event.step_key] = round(entry.timestamp - started[event.step_key], 2)
-    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    # with the skill mapper's forked workers, if any (their ru_maxrss starts at this process's at the fork)
+    peak = max(hwm_kb(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     print("BENCH_JSON " + json.dumps({"peak_rss_kb": peak, "steps": steps, "producers": producers,
                                       "producers_cpu": producers_cpu, "calls_cpu": calls_cpu, "cpu": round(cpu(), 1),
-                                      "peak_after": peak_after}),
+                                      "peak_after": peak_after, "peak_during": peak_during}),
           file=sys.stderr)
     return 0 if report.published else 1
 
@@ -273,7 +299,7 @@ def run_refresh(data: Path, config: Path, timeout: float) -> dict:
                           capture_output=True, text=True, timeout=timeout, cwd=paths.PROJECT_ROOT)
     seconds = time.perf_counter() - t0
     found = {"peak_rss_kb": 0, "steps": {}, "producers": {}, "producers_cpu": {}, "calls_cpu": {}, "cpu": 0.0,
-             "peak_after": {}}
+             "peak_after": {}, "peak_during": {}}
     for line in proc.stderr.splitlines():
         if line.startswith("BENCH_JSON "):
             found = json.loads(line.split(" ", 1)[1])
@@ -282,7 +308,8 @@ def run_refresh(data: Path, config: Path, timeout: float) -> dict:
         print(f"    refresh failed (exit {proc.returncode}):\n{tail}", file=sys.stderr)
     return {"seconds": seconds, "peak_rss_mb": found["peak_rss_kb"] // 1024, "published": proc.returncode == 0,
             "steps": found["steps"], "producers": found["producers"], "producers_cpu": found["producers_cpu"],
-            "calls_cpu": found["calls_cpu"], "cpu": found["cpu"], "peak_after": found["peak_after"]}
+            "calls_cpu": found["calls_cpu"], "cpu": found["cpu"], "peak_after": found["peak_after"],
+            "peak_during": found["peak_during"]}
 
 
 def print_timings(result: dict, top: int = 12) -> None:
@@ -297,6 +324,9 @@ def print_timings(result: dict, top: int = 12) -> None:
         last = max(last, mb)
     if raised:
         print("    peak RSS (MB) raised by: " + ", ".join(raised))
+    during = sorted(result.get("peak_during", {}).items(), key=lambda kv: -kv[1])
+    if during:  # sampled while each producer ran (the high-water mark above only says who raised it first)
+        print("    RSS (MB) while running, highest: " + ", ".join(f"{k} {v:,}" for k, v in during[:top]))
     for label, key in (("s", "producers"), ("CPU s", "producers_cpu")):  # CPU: what load does not inflate
         slow = sorted(result.get(key, {}).items(), key=lambda kv: -kv[1])
         print(f"    build producers ({label}): " + ", ".join(f"{k} {v:.1f}" for k, v in slow[:top])

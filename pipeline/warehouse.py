@@ -39,19 +39,34 @@ class Build:
     refreshed_at: datetime = field(default_factory=lambda: datetime.now(UTC))  # names the refresh in `changes`
 
 
-# Measured at 1M benchmark listings (2026-12-02, docs/scaling.md): under a 1500MB cap the ``credentials``
-# survivorship fails with "Out of Memory" (not every operator spills); with DuckDB's own limit (80% of RAM) the
-# refresh process grew to 19 GB and the kernel killed it; under 4GB it published (peak RSS 6.9 GB with the
-# matcher's own database and Python). So 4GB is the default; ``CREDCAT_DUCKDB_MEMORY`` sets another.
-DEFAULT_DUCKDB_MEMORY = "4GB"
+# Measured at 1M benchmark listings (2026-12-02, docs/scaling.md): with DuckDB's own limit (80% of RAM) the refresh
+# process grew to 19 GB and the kernel killed it; under 4GB it published with a peak RSS of 6.9 GB (DuckDB's pool
+# fills to its cap as a cache, and the matcher's own database and Python come on top). Every model spills beyond
+# the cap (the survivorship since session 7), so the cap is what the build's DuckDB may hold:
+# ``CREDCAT_DUCKDB_MEMORY`` sets another (``default``: DuckDB's own).
+DEFAULT_DUCKDB_MEMORY = "2500MB"
+# Python steps whose memory is mostly their own: the matcher (its own DuckDB, ``CREDCAT_MATCH_MEMORY``, and its
+# frames) and the skill mapper (its index). While one runs the build connection is capped at
+# ``CREDCAT_STEP_DUCKDB_MEMORY`` (``default``: not lowered), so the two pools do not add up; lowering the cap
+# evicts the pool's cached blocks (they are in the file) and the memory goes back to the system.
+OWN_MEMORY_STEPS = frozenset({"match_listings", "map_skills"})
+DEFAULT_STEP_DUCKDB_MEMORY = "1GB"
+
+
+def memory_limit(step: bool = False) -> str | None:
+    """The build's DuckDB cap (``step``: while an :data:`OWN_MEMORY_STEPS` step runs), None for DuckDB's own."""
+    limit = (os.environ.get("CREDCAT_DUCKDB_MEMORY") or DEFAULT_DUCKDB_MEMORY).strip()
+    if step and limit.lower() != "default":
+        limit = (os.environ.get("CREDCAT_STEP_DUCKDB_MEMORY") or DEFAULT_STEP_DUCKDB_MEMORY).strip()
+    return None if limit.lower() == "default" else limit
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection to a catalogue file, its memory capped at ``CREDCAT_DUCKDB_MEMORY`` (default
-    :data:`DEFAULT_DUCKDB_MEMORY`; ``default`` leaves DuckDB's own 80% of RAM); it spills to disk beyond the cap."""
+    """A connection to a catalogue file, its memory capped at :func:`memory_limit` (``CREDCAT_DUCKDB_MEMORY``,
+    default :data:`DEFAULT_DUCKDB_MEMORY`; ``default`` leaves DuckDB's own 80% of RAM); it spills to disk beyond
+    the cap."""
     con = duckdb.connect(str(path), read_only=read_only)  # no config: other opens of the same file must match
-    limit = (os.environ.get("CREDCAT_DUCKDB_MEMORY") or DEFAULT_DUCKDB_MEMORY).strip()
-    if limit.lower() != "default":
+    if (limit := memory_limit()) is not None:
         con.execute("set memory_limit = ?", [limit])
     return con
 
@@ -150,13 +165,29 @@ def build(con: duckdb.DuckDBPyConnection, targets: Iterable[str] | None = None, 
         working = not any(registry.is_published(t) for t in producer.outputs)
         if working:
             con.execute("set force_compression = 'uncompressed'")
+        lowered = producer.name in OWN_MEMORY_STEPS and _cap(con, memory_limit(step=True))
         try:
             meta = run_producer(con, producer, inputs)
         finally:
             if working:
                 con.execute("reset force_compression")
+            if lowered:
+                _cap(con, memory_limit())
         out[producer.name] = {**meta, "seconds": round(time.perf_counter() - t0, 3)}
     return out
+
+
+def _cap(con: duckdb.DuckDBPyConnection, limit: str | None) -> bool:
+    """Set the connection's memory cap (None: DuckDB's own); False when it stays as it was (no cap asked, or
+    DuckDB could not evict enough to go under it)."""
+    if limit is None:
+        con.execute("reset memory_limit")
+        return False
+    try:
+        con.execute("set memory_limit = ?", [limit])
+    except duckdb.Error:
+        return False
+    return True
 
 
 def query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> duckdb.DuckDBPyConnection:

@@ -1,9 +1,10 @@
-"""The build's DuckDB memory cap: 4GB by default (at 1M listings 1500MB failed in the survivorship and no cap
-grew the process until the kernel killed it, issue 16), set or lifted by CREDCAT_DUCKDB_MEMORY."""
+"""The build's DuckDB memory cap: 2500MB by default (issue 16: at 1M listings no cap grew the process until the
+kernel killed it, and the pool fills to its cap as a cache), set or lifted by CREDCAT_DUCKDB_MEMORY; lowered to
+CREDCAT_STEP_DUCKDB_MEMORY (1GB) while a step that holds its own memory (the matcher, the skill mapper) runs."""
 
 import duckdb
 
-from pipeline import warehouse
+from pipeline import registry, warehouse
 
 
 def _limit(con) -> str:
@@ -16,10 +17,34 @@ def test_cap_is_the_default_and_can_be_set_or_lifted(tmp_path, monkeypatch):
     with duckdb.connect() as bare:
         own_default = _limit(bare)
     with warehouse.connect(path) as con:
-        assert _limit(con) == "3.7 GiB" != own_default  # 4GB
+        assert _limit(con) == "2.3 GiB" != own_default  # 2500MB
     monkeypatch.setenv("CREDCAT_DUCKDB_MEMORY", "512MB")
     with warehouse.connect(path) as con:
         assert _limit(con) == "488.2 MiB"
     monkeypatch.setenv("CREDCAT_DUCKDB_MEMORY", "default")
     with warehouse.connect(path) as con:
         assert _limit(con) == own_default
+
+
+def test_cap_is_lowered_while_a_step_with_its_own_memory_runs(tmp_path, monkeypatch):
+    monkeypatch.delenv("CREDCAT_DUCKDB_MEMORY", raising=False)
+    monkeypatch.delenv("CREDCAT_STEP_DUCKDB_MEMORY", raising=False)
+    monkeypatch.setattr(warehouse, "OWN_MEMORY_STEPS", frozenset({"credential_type_seed"}))
+    seen = {}
+    run = warehouse.run_producer
+
+    def recording(con, producer, inputs):
+        seen[producer.name] = _limit(con)
+        return run(con, producer, inputs)
+
+    monkeypatch.setattr(warehouse, "run_producer", recording)
+    assert registry.registry().producer("seed_credential_types").name == "credential_type_seed"
+    with warehouse.connect(tmp_path / "c.duckdb") as con:
+        warehouse.build(con, ["seed_credential_types", "credential_types"])
+        assert seen == {"credential_type_seed": "953.6 MiB", "credential_types": "2.3 GiB"}
+        assert _limit(con) == "2.3 GiB"  # restored
+    monkeypatch.setenv("CREDCAT_DUCKDB_MEMORY", "default")  # no cap asked: none while the step runs either
+    with warehouse.connect(tmp_path / "d.duckdb") as con:
+        own = _limit(con)
+        warehouse.build(con, ["seed_credential_types"])
+        assert seen["credential_type_seed"] == own == _limit(con)

@@ -34,7 +34,8 @@ def test_every_published_table_has_exactly_one_named_producer():
 def test_inputs_come_from_the_sql_itself():
     reg = registry.registry()
     # CTE names are not inputs; every table the query reads is
-    assert reg.producer("credentials").inputs == ("listings", "seed_clusters")
+    assert reg.producer("credentials").inputs == ("int_credential_facts", "listings")
+    assert reg.producer("int_credential_facts").inputs == ("listings", "seed_clusters")
     assert set(reg.producer("listings").inputs) == {"credential_types", "int_listings_normalised",
                                                     "int_stack_references", "seed_previous_seen"}
     order = [p.name for p in reg.producers]

@@ -1,7 +1,9 @@
 -- materialized: view (read once, by int_listings_normalised)
 -- One row per uid (the latest fetch wins when a crawl saw a listing twice), with a content hash that
 -- tells changed listings from unchanged ones between refreshes.
-with staged as (
+-- `not materialized`: read three times below; materialised, it held every raw row in memory (at 1M it
+-- did not fit under the DuckDB cap)
+with staged as not materialized (
     select * from stg_listings
 ),
 
@@ -25,14 +27,22 @@ final as (
         -- every field of the source as text, a missing one as an unprintable marker, joined with a unit
         -- separator; never the fetch time, the response URL (the offline server's port) or the run folder.
         -- A record whose hash (and uid) is unchanged is not normalised again (pipeline.reuse).
-        md5(concat_ws(chr(31), list_transform([
-            title, description, organisation, platform, url, credential_type, level_text,
-            language_text, duration_text, length_text, skills::varchar,
-            part_of::varchar, has_part::varchar, prepares_for::varchar, prepared_by::varchar, alignments::varchar,
-            source_modified::varchar, learning_outcomes::varchar, prerequisites, cost_text, credits_text, eqf_text,
-            issuer_country, participation_text, pacing_text, assessment_text, supervision_text, quality_assurance_text,
-            recognition::varchar, criteria_text, code, runs::varchar
-        ], x -> coalesce(x, chr(30)))))[1:16] as content_hash
+        -- The list's text form is hashed (what concat_ws of one list argument gave before: same hashes);
+        -- coalescing each element, not list_transform with a lambda, costs half as much.
+        md5([
+            coalesce(title, chr(30)), coalesce(description, chr(30)), coalesce(organisation, chr(30)),
+            coalesce(platform, chr(30)), coalesce(url, chr(30)), coalesce(credential_type, chr(30)),
+            coalesce(level_text, chr(30)), coalesce(language_text, chr(30)), coalesce(duration_text, chr(30)),
+            coalesce(length_text, chr(30)), coalesce(skills::varchar, chr(30)), coalesce(part_of::varchar, chr(30)),
+            coalesce(has_part::varchar, chr(30)), coalesce(prepares_for::varchar, chr(30)),
+            coalesce(prepared_by::varchar, chr(30)), coalesce(alignments::varchar, chr(30)),
+            coalesce(source_modified::varchar, chr(30)), coalesce(learning_outcomes::varchar, chr(30)),
+            coalesce(prerequisites, chr(30)), coalesce(cost_text, chr(30)), coalesce(credits_text, chr(30)),
+            coalesce(eqf_text, chr(30)), coalesce(issuer_country, chr(30)), coalesce(participation_text, chr(30)),
+            coalesce(pacing_text, chr(30)), coalesce(assessment_text, chr(30)), coalesce(supervision_text, chr(30)),
+            coalesce(quality_assurance_text, chr(30)), coalesce(recognition::varchar, chr(30)),
+            coalesce(criteria_text, chr(30)), coalesce(code, chr(30)), coalesce(runs::varchar, chr(30))
+        ]::varchar)[1:16] as content_hash
     from latest
 )
 
