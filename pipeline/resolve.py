@@ -129,25 +129,22 @@ def dedupe_listings(con: duckdb.DuckDBPyConnection, previous: pd.DataFrame | Non
 
 
 def narrow_matching() -> bool:
-    """``CREDCAT_INCREMENTAL_MATCH=1``: in a changed type, match again only the records a change can reach.
-    Exact (tests/test_incremental.py, and the 100k benchmark's tables), but off by default: at 100k
-    generated listings, 1% changed, the large type still falls back to a whole match (whether a full run
-    would explain its pairs cannot be told without the untouched records' matched-pair counts), and the
-    incremental step costs 1.4x the full one's CPU (docs/scaling.md, "Narrowed matching")."""
-    return os.environ.get("CREDCAT_INCREMENTAL_MATCH", "0").strip().lower() in ("1", "true", "yes", "on")
+    """In a changed type, match again only the records a change can reach (on by default;
+    ``CREDCAT_INCREMENTAL_MATCH=0`` matches a changed type whole). Exact: tests/test_incremental.py and the
+    match benchmark compare narrowed and full results table by table (docs/scaling.md, "Narrowed matching")."""
+    return os.environ.get("CREDCAT_INCREMENTAL_MATCH", "1").strip().lower() not in ("0", "false", "no", "off")
 
 
-def _dedupe(group: pd.DataFrame, prev: pd.DataFrame | None, org_context: list | None = None,
-            explain_pairs="auto", keys=None, seen_titles=None):
-    """The matcher over one type's listings (or the touched part of them), ``keys`` their stored keys."""
+def _dedupe(group: pd.DataFrame, prev: pd.DataFrame | None, org_context: list | None = None, keys=None,
+            seen_titles=None):
+    """The matcher over one type's listings (or the touched part of them), ``keys`` their stored keys.
+    Every matched pair is explained, however many there are: an explanation depends on its pair alone, so a
+    narrowed run explains what a full run does (the library's "auto" limit would make it depend on the
+    number of matched pairs of the whole type)."""
     from pipeline.matching.engine import dedupe_frame
 
-    return dedupe_frame(group, prev, max_cluster_size=MAX_CLUSTER_SIZE, workers=2, explain_pairs=explain_pairs,
+    return dedupe_frame(group, prev, max_cluster_size=MAX_CLUSTER_SIZE, workers=2, explain_pairs=True,
                         org_context=org_context, keys=keys, seen_titles=seen_titles)
-
-
-class _Undecided(Exception):
-    """Whether a full run would explain its pairs cannot be told from the touched part alone."""
 
 
 def rematch_touched(group: pd.DataFrame, prev: pd.DataFrame | None, pub, keys=None):
@@ -158,36 +155,22 @@ def rematch_touched(group: pd.DataFrame, prev: pd.DataFrame | None, pub, keys=No
     the matcher computes across records, and the organisations' acronyms and the titles seen twice resolve
     over the whole type, as in a full run. When an organisation would resolve otherwise than in the published
     run, the whole type is matched again."""
-    from pipeline.matching.engine import EXPLAIN_AUTO_LIMIT, DedupeResult, isin, org_resolution, touched_records
+    from pipeline.matching.engine import DedupeResult, isin, org_resolution, touched_records
 
     seeds = isin(group["id"], pub.changed)
     before = org_resolution([*group.loc[~seeds, "organisation"], *pub.earlier["organisation"]])
     now = org_resolution(group["organisation"])
     if any(now[o] != before[o] for o in set(now) & set(before)):
         return _whole(group, prev, keys, "organisations_resolve_otherwise")
-    touched, untouched_pairs, seen = touched_records(group, pub.earlier, seeds, now, before, keys, pub.earlier_keys)
+    touched, seen = touched_records(group, pub.earlier, seeds, now, before, keys, pub.earlier_keys)
     if touched.all():
         return _whole(group, prev, keys, "all_touched")
     again = set(group.loc[touched, "id"])
     clusters = pub.clusters[~isin(pub.clusters["id"], again)]
     links = pub.links[~isin(pub.links["left_id"], again)]
     pairs = pub.pairs[~isin(pub.pairs["left_id"], again)]
-    # a full run explains its matched pairs only up to the auto limit: the untouched records' matched pairs
-    # are at least one per merge and link, at most their candidate pairs
-    least = len(clusters) - clusters["cluster_id"].nunique() + len(links)
-
-    def explain(matched: int) -> bool:
-        if matched + untouched_pairs <= EXPLAIN_AUTO_LIMIT:
-            return True
-        if matched + least > EXPLAIN_AUTO_LIMIT:
-            return False
-        raise _Undecided
-
-    try:
-        part = _dedupe(group[touched].reset_index(drop=True), prev, org_context=list(group["organisation"]),
-                       explain_pairs=explain, keys=keys, seen_titles=seen)
-    except _Undecided:
-        return _whole(group, prev, keys, "explanations_undecided")
+    part = _dedupe(group[touched].reset_index(drop=True), prev, org_context=list(group["organisation"]),
+                   keys=keys, seen_titles=seen)
     stats = {**part.stats, "reused_listings": int((~touched).sum()), "rematched_listings": int(touched.sum())}
     return DedupeResult(pd.concat([clusters, part.clusters], ignore_index=True),
                         pd.concat([links, part.links], ignore_index=True),

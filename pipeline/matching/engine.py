@@ -264,21 +264,14 @@ def render_explanations(pairs: pd.DataFrame, params: MatchParams | None = None) 
     """The explanation text of any rows of ``DedupeResult.pairs`` (from their signals bitmask and
     similarities): each signal that fired, with its value and its contribution in log-odds."""
     params = params or MatchParams.load()
-    out = []
-    for mask, ts, tss, os_, ds in zip(pairs["signals"].tolist(), pairs["title_sim"].tolist(),
-                                      pairs["title_set_sim"].tolist(), pairs["org_sim"].tolist(),
-                                      pairs["desc_sim"].tolist()):
-        sims = {"title_sim": ts, "title_set_sim": tss, "org_sim": os_, "desc_sim": ds}
-        parts = []
-        for f in FEATURES:
-            w = params.weights.get(f, 0.0)
-            if f in sims:
-                if sims[f]:
-                    parts.append(f"{f}={sims[f]:.2f}({w * sims[f]:+.2f})")
-            elif int(mask) & (1 << INDICATORS.index(f)):
-                parts.append(f"{f}({w:+.2f})")
-        out.append("; ".join(parts))
-    return out
+    mask = pairs["signals"].to_numpy(dtype=np.int64)
+    S = np.zeros((len(pairs), len(FEATURES)), dtype=np.float64)
+    for j, f in enumerate(FEATURES):
+        if f in ("title_sim", "title_set_sim", "org_sim", "desc_sim"):
+            S[:, j] = pairs[f].to_numpy(dtype=np.float64)
+        else:
+            S[:, j] = (mask >> INDICATORS.index(f)) & 1
+    return explain(S, params)
 
 
 def _say(progress: TextIO | None, msg: str) -> None:
@@ -391,9 +384,8 @@ def dedupe_frame(
 
 def touched_records(df: pd.DataFrame, earlier: pd.DataFrame, seeds: np.ndarray, now: dict, before: dict,
                     keys: pa.Table | None = None, earlier_keys: pa.Table | None = None
-                    ) -> tuple[np.ndarray, int, np.ndarray]:
-    """Which records of ``df`` a dedupe run must see again after an edit (a boolean mask), a bound on the
-    candidate pairs among the others, and the hashes of the titles seen on two or more of ``df``'s records
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Which records of ``df`` a dedupe run must see again after an edit (a boolean mask) and the hashes of the titles seen on two or more of ``df``'s records
     (the ``seen_titles`` of the touched run, so that it reads them as the run over the whole of ``df``).
 
     Touched are the records connected to a seed (``seeds``: a mask over ``df``, the new and edited records)
@@ -465,10 +457,7 @@ def touched_records(df: pd.DataFrame, earlier: pd.DataFrame, seeds: np.ndarray, 
     labels = connected_components(total + (int(node.max()) - total + 1 if len(node) else 0), rid, node)
     start = np.concatenate([np.asarray(seeds, dtype=bool), np.ones(len(earlier), dtype=bool)])
     touched = np.isin(labels[:n], labels[:total][start])
-    # candidate pairs never leave a group: the pairs inside the untouched groups bound theirs
-    _, sizes = np.unique(labels[:n][~touched], return_counts=True)
-    untouched_pairs = int((sizes.astype(np.int64) * (sizes - 1) // 2).sum())
-    return touched, untouched_pairs, np.asarray(next(iter(seen.values())), dtype=np.uint64)
+    return touched, np.asarray(next(iter(seen.values())), dtype=np.uint64)
 
 
 def _relations(sig: pd.DataFrame, proba: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
