@@ -55,27 +55,30 @@ def match_inputs() -> list[str]:
 
 def build_match_keys(con: duckdb.DuckDBPyConnection, published_path: Path | None) -> dict:
     """``listing_match_keys``: every listing's stored match keys (``blocking.STORED``) with the hash of their
-    inputs; the published ones where the inputs and matcher are unchanged, computed for the others only."""
+    inputs; the published ones where the inputs and matcher are unchanged, computed for the others only
+    (the keys model runs in the build's own connection: no hand-off of the listings)."""
     from pipeline import reuse
     from pipeline.matching.blocking import KEY_INPUTS, STORED
-    from pipeline.matching.engine import stored_keys
+    from pipeline.matching.engine import keys_model
 
     why = reuse.reuse_match_keys(con, published_path)
-    missing = con.execute(f"select uid as id, {', '.join(KEY_INPUTS)} from listings "
-                          "anti join match_keys_reused using (uid) order by uid").df()
-    con.register("computed_keys", stored_keys(missing))
+    con.execute(f"""create or replace temp view match_keys_missing as select uid as id, {', '.join(KEY_INPUTS)}
+                    from listings anti join match_keys_reused using (uid)""")
+    computed = keys_model(con, "match_keys_missing")
     try:
         cols = ", ".join(STORED)
         con.execute(f"""create or replace table {reuse.KEYS_TABLE} as
             select l.uid, {reuse.key_hash('l')} as key_hash, {', '.join(f'k.{c}' for c in STORED)}
             from listings as l join (select uid, {cols} from match_keys_reused
-                                     union all select id, {cols} from computed_keys) as k using (uid)
+                                     union all select id, {cols} from ({computed})) as k using (uid)
             order by l.uid""")
+        n_computed = con.execute("select count(*) from match_raw").fetchone()[0]
+        n_reused = con.execute("select count(*) from match_keys_reused").fetchone()[0]
     finally:
-        con.unregister("computed_keys")
-        con.execute("drop table match_keys_reused")
-    return {"keys_reused": len(con.execute(f"select 1 from {reuse.KEYS_TABLE}").fetchall()) - len(missing),
-            "keys_computed": len(missing), "keys_why": why}
+        for table in ("match_keys", "match_raw", "match_keys_reused"):
+            con.execute(f"drop table if exists {table}")
+        con.execute("drop view match_keys_missing")
+    return {"keys_reused": n_reused, "keys_computed": n_computed, "keys_why": why}
 
 
 def type_keys(con: duckdb.DuckDBPyConnection, ctype):

@@ -173,16 +173,31 @@ def stored_keys(df: pd.DataFrame) -> pa.Table:
     ``blocking.KEY_INPUTS``), as the catalogue keeps them (``listing_match_keys``): one row per record, by id."""
     con = _connect()
     try:
-        raw = pd.DataFrame({c: df[c] if c in df else None for c in ["id", *STANDARD_COLUMNS[1:]]})
-        con.register("match_raw", pa.Table.from_pandas(raw.assign(rid=np.arange(len(raw), dtype=np.int64), side=0,
-                                                                   org_code=-1, block_org=-1), preserve_index=False))
-        _input_views(con, None)
-        con.execute(clean_title_macro(AFFIXES))
-        warehouse.create_temp(con, "match_keys")
-        return con.execute(f"select r.id, {', '.join(f'k.{c}' for c in blocking.STORED)} "
-                           "from match_keys as k join match_raw as r using (rid) order by k.rid").to_arrow_table()
+        raw = pd.DataFrame({c: df[c] if c in df else None for c in ["id", *blocking.KEY_INPUTS]})
+        con.register("stored_keys_input", pa.Table.from_pandas(raw, preserve_index=False))
+        return con.execute(keys_model(con, "stored_keys_input")).to_arrow_table()
     finally:
         con.close()
+
+
+def keys_model(con: duckdb.DuckDBPyConnection, source: str) -> str:
+    """Run the keys model in ``con`` over the relation ``source`` (id and ``blocking.KEY_INPUTS``) into the
+    temp table ``match_keys``; returns the query of its stored keys (id, ``blocking.STORED``, by id). Inside
+    the caller's connection, so that a refresh keys its listings without handing them to another database."""
+    inputs = ", ".join(f"cast({c} as varchar) as {c}" for c in blocking.KEY_INPUTS)
+    con.execute(f"""create or replace temp table match_raw as
+        select (row_number() over (order by id) - 1)::bigint as rid, 0 as side, cast(id as varchar) as id, {inputs},
+               null::varchar as description, null::double as duration_hours, -1::bigint as org_code,
+               -1::bigint as block_org
+        from {source}""")
+    _input_views(con, None)
+    con.execute(clean_title_macro(AFFIXES))
+    warehouse.create_temp(con, "match_keys")
+    for view in ("match_input", "match_input_all"):
+        con.execute(f"drop view {view}")
+    con.execute("drop table match_stored")
+    return (f"select r.id, {', '.join(f'k.{c}' for c in blocking.STORED)} "
+            "from match_keys as k join match_raw as r using (rid) order by k.rid")
 
 
 class Matcher:
