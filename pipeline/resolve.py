@@ -81,16 +81,6 @@ def build_match_keys(con: duckdb.DuckDBPyConnection, published_path: Path | None
     return {"keys_reused": n_reused, "keys_computed": n_computed, "keys_why": why}
 
 
-def type_keys(con: duckdb.DuckDBPyConnection, ctype):
-    """The stored match keys of one credential type's listings (a pyarrow table: id, blocking.STORED)."""
-    from pipeline import reuse
-    from pipeline.matching.blocking import STORED
-
-    return con.execute(f"""select k.uid as id, {', '.join(f'k.{c}' for c in STORED)} from {reuse.KEYS_TABLE} as k
-        join listings as l using (uid) where l.credential_type is not distinct from ? order by k.uid""",
-                       [ctype]).to_arrow_table()
-
-
 def dedupe_listings(con: duckdb.DuckDBPyConnection, previous: pd.DataFrame | None = None, published: dict | None = None):
     """Run the matcher per credential type: an exam and the course that prepares for it share a title and an
     organisation but are different offerings, so only listings of the same type can be duplicates.
@@ -111,9 +101,9 @@ def dedupe_listings(con: duckdb.DuckDBPyConnection, previous: pd.DataFrame | Non
         if pub is not None and not pub.changed and pub.earlier.empty:
             parts.append(DedupeResult(pub.clusters, pub.links, pub.pairs, {"reused_listings": len(group)}))
         elif pub is not None and narrow_matching():
-            parts.append(rematch_touched(group, prev, pub, type_keys(con, ctype)))
+            parts.append(rematch_touched(con, group, prev, pub))
         else:
-            parts.append(_dedupe(group, prev, keys=type_keys(con, ctype)))
+            parts.append(_dedupe(con, group, prev))
     if not parts:
         empty = pd.DataFrame(columns=["id", "cluster_id"])
         return DedupeResult(empty, pd.DataFrame(columns=["cluster_id_l", "cluster_id_r", "left_id", "right_id",
@@ -138,19 +128,21 @@ def narrow_matching() -> bool:
     return os.environ.get("CREDCAT_INCREMENTAL_MATCH", "1").strip().lower() not in ("0", "false", "no", "off")
 
 
-def _dedupe(group: pd.DataFrame, prev: pd.DataFrame | None, org_context: list | None = None, keys=None,
-            seen_titles=None):
-    """The matcher over one type's listings (or the touched part of them), ``keys`` their stored keys.
+def _dedupe(con: duckdb.DuckDBPyConnection, group: pd.DataFrame, prev: pd.DataFrame | None,
+            org_context: list | None = None, seen_titles=None):
+    """The matcher over one type's listings (or the touched part of them), in the build's connection,
+    reading their stored keys from ``listing_match_keys``.
     Every matched pair is explained, however many there are: an explanation depends on its pair alone, so a
     narrowed run explains what a full run does (the library's "auto" limit would make it depend on the
     number of matched pairs of the whole type)."""
+    from pipeline import reuse
     from pipeline.matching.engine import dedupe_frame
 
     return dedupe_frame(group, prev, max_cluster_size=MAX_CLUSTER_SIZE, workers=2, explain_pairs=True,
-                        org_context=org_context, keys=keys, seen_titles=seen_titles)
+                        org_context=org_context, keys=reuse.KEYS_TABLE, seen_titles=seen_titles, con=con)
 
 
-def rematch_touched(group: pd.DataFrame, prev: pd.DataFrame | None, pub, keys=None):
+def rematch_touched(con: duckdb.DuckDBPyConnection, group: pd.DataFrame, prev: pd.DataFrame | None, pub):
     """One changed type: the matcher runs again over the records a change can reach
     (``engine.touched_records``: connected to a new, edited or removed record through a value the matcher
     compares, within an organisation where the matcher's blocks are), every other record keeps its published
@@ -158,31 +150,32 @@ def rematch_touched(group: pd.DataFrame, prev: pd.DataFrame | None, pub, keys=No
     the matcher computes across records, and the organisations' acronyms and the titles seen twice resolve
     over the whole type, as in a full run. When an organisation would resolve otherwise than in the published
     run, the whole type is matched again."""
+    from pipeline import reuse
     from pipeline.matching.engine import DedupeResult, isin, org_resolution, touched_records
 
     seeds = isin(group["id"], pub.changed)
     before = org_resolution([*group.loc[~seeds, "organisation"], *pub.earlier["organisation"]])
     now = org_resolution(group["organisation"])
     if any(now[o] != before[o] for o in set(now) & set(before)):
-        return _whole(group, prev, keys, "organisations_resolve_otherwise")
-    touched, seen = touched_records(group, pub.earlier, seeds, now, before, keys, pub.earlier_keys)
+        return _whole(con, group, prev, "organisations_resolve_otherwise")
+    touched, seen = touched_records(group, pub.earlier, seeds, now, before, reuse.KEYS_TABLE, pub.earlier_keys, con)
     if touched.all():
-        return _whole(group, prev, keys, "all_touched")
+        return _whole(con, group, prev, "all_touched")
     again = set(group.loc[touched, "id"])
     clusters = pub.clusters[~isin(pub.clusters["id"], again)]
     links = pub.links[~isin(pub.links["left_id"], again)]
     pairs = pub.pairs[~isin(pub.pairs["left_id"], again)]
-    part = _dedupe(group[touched].reset_index(drop=True), prev, org_context=list(group["organisation"]),
-                   keys=keys, seen_titles=seen)
+    part = _dedupe(con, group[touched].reset_index(drop=True), prev, org_context=list(group["organisation"]),
+                   seen_titles=seen)
     stats = {**part.stats, "reused_listings": int((~touched).sum()), "rematched_listings": int(touched.sum())}
     return DedupeResult(pd.concat([clusters, part.clusters], ignore_index=True),
                         pd.concat([links, part.links], ignore_index=True),
                         pd.concat([pairs, part.pairs], ignore_index=True), stats)
 
 
-def _whole(group: pd.DataFrame, prev: pd.DataFrame | None, keys, why: str):
+def _whole(con: duckdb.DuckDBPyConnection, group: pd.DataFrame, prev: pd.DataFrame | None, why: str):
     """A changed type matched whole, counted by why (``whole_type_<why>`` in the step's stats)."""
-    result = _dedupe(group, prev, keys=keys)
+    result = _dedupe(con, group, prev)
     result.stats[f"whole_type_{why}"] = 1
     return result
 
