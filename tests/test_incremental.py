@@ -180,7 +180,7 @@ def test_matching_only_what_a_change_reaches_equals_a_full_match(data, tmp_path,
     """Real offline-snapshot records: a member leaves the one merged credential (its title edited), a
     record is edited into a duplicate of another (joins its credential), a copy of a record arrives (a
     new duplicate), and a record with a same_as link is removed. The incremental build matches only the
-    records these edits can reach (CREDCAT_INCREMENTAL_MATCH=1), and publishes what a full build publishes,
+    records these edits can reach (narrowed matching, the default), and publishes what a full build publishes,
     table by table."""
     monkeypatch.setenv("CREDCAT_INCREMENTAL_MATCH", "1")
     was = credential_of(data / "catalogue.duckdb")
