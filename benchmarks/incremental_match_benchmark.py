@@ -1,7 +1,7 @@
 """The match step alone, incremental against full, in one process (docs/scaling.md, "Narrowed matching").
 
     python -m benchmarks.incremental_match_benchmark 100000 /tmp/match-bench   # N listings, a work dir
-    CREDCAT_INCREMENTAL_MATCH=1 ... (narrowed matching); PROFILE=1 prints a cProfile of the incremental run;
+    CREDCAT_INCREMENTAL_MATCH=0 ... (a changed type matched whole); PROFILE=1 prints a cProfile of the incremental run;
     REBUILD=1 rebuilds the published catalogue (needed after any change to the matcher's code)
 
 Generates N listings (benchmarks.refresh_benchmark.feed_records), matches them fully and keeps the result

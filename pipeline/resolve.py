@@ -17,6 +17,9 @@ import duckdb
 import pandas as pd
 
 MAX_CLUSTER_SIZE = 50
+# a changed type more than this share of whose records a change reaches is matched whole: the same result,
+# and cheaper than finding, narrowing and patching (300k generated listings, 1% changed: about half touched)
+MOSTLY_TOUCHED = 0.5
 MATCH_COLUMNS = "uid as id, title, organisation, platform, url, description, duration_hours, level, language"
 
 
@@ -55,37 +58,30 @@ def match_inputs() -> list[str]:
 
 def build_match_keys(con: duckdb.DuckDBPyConnection, published_path: Path | None) -> dict:
     """``listing_match_keys``: every listing's stored match keys (``blocking.STORED``) with the hash of their
-    inputs; the published ones where the inputs and matcher are unchanged, computed for the others only."""
+    inputs; the published ones where the inputs and matcher are unchanged, computed for the others only
+    (the keys model runs in the build's own connection: no hand-off of the listings)."""
     from pipeline import reuse
     from pipeline.matching.blocking import KEY_INPUTS, STORED
-    from pipeline.matching.engine import stored_keys
+    from pipeline.matching.engine import keys_model
 
     why = reuse.reuse_match_keys(con, published_path)
-    missing = con.execute(f"select uid as id, {', '.join(KEY_INPUTS)} from listings "
-                          "anti join match_keys_reused using (uid) order by uid").df()
-    con.register("computed_keys", stored_keys(missing))
+    con.execute(f"""create or replace temp view match_keys_missing as select uid as id, {', '.join(KEY_INPUTS)}
+                    from listings anti join match_keys_reused using (uid)""")
+    computed = keys_model(con, "match_keys_missing")
     try:
         cols = ", ".join(STORED)
         con.execute(f"""create or replace table {reuse.KEYS_TABLE} as
             select l.uid, {reuse.key_hash('l')} as key_hash, {', '.join(f'k.{c}' for c in STORED)}
             from listings as l join (select uid, {cols} from match_keys_reused
-                                     union all select id, {cols} from computed_keys) as k using (uid)
+                                     union all select id, {cols} from ({computed})) as k using (uid)
             order by l.uid""")
+        n_computed = con.execute("select count(*) from match_raw").fetchone()[0]
+        n_reused = con.execute("select count(*) from match_keys_reused").fetchone()[0]
     finally:
-        con.unregister("computed_keys")
-        con.execute("drop table match_keys_reused")
-    return {"keys_reused": len(con.execute(f"select 1 from {reuse.KEYS_TABLE}").fetchall()) - len(missing),
-            "keys_computed": len(missing), "keys_why": why}
-
-
-def type_keys(con: duckdb.DuckDBPyConnection, ctype):
-    """The stored match keys of one credential type's listings (a pyarrow table: id, blocking.STORED)."""
-    from pipeline import reuse
-    from pipeline.matching.blocking import STORED
-
-    return con.execute(f"""select k.uid as id, {', '.join(f'k.{c}' for c in STORED)} from {reuse.KEYS_TABLE} as k
-        join listings as l using (uid) where l.credential_type is not distinct from ? order by k.uid""",
-                       [ctype]).to_arrow_table()
+        for table in ("match_keys", "match_raw", "match_keys_reused"):
+            con.execute(f"drop table if exists {table}")
+        con.execute("drop view match_keys_missing")
+    return {"keys_reused": n_reused, "keys_computed": n_computed, "keys_why": why}
 
 
 def dedupe_listings(con: duckdb.DuckDBPyConnection, previous: pd.DataFrame | None = None, published: dict | None = None):
@@ -108,9 +104,9 @@ def dedupe_listings(con: duckdb.DuckDBPyConnection, previous: pd.DataFrame | Non
         if pub is not None and not pub.changed and pub.earlier.empty:
             parts.append(DedupeResult(pub.clusters, pub.links, pub.pairs, {"reused_listings": len(group)}))
         elif pub is not None and narrow_matching():
-            parts.append(rematch_touched(group, prev, pub, type_keys(con, ctype)))
+            parts.append(rematch_touched(con, group, prev, pub))
         else:
-            parts.append(_dedupe(group, prev, keys=type_keys(con, ctype)))
+            parts.append(_dedupe(con, group, prev))
     if not parts:
         empty = pd.DataFrame(columns=["id", "cluster_id"])
         return DedupeResult(empty, pd.DataFrame(columns=["cluster_id_l", "cluster_id_r", "left_id", "right_id",
@@ -129,28 +125,27 @@ def dedupe_listings(con: duckdb.DuckDBPyConnection, previous: pd.DataFrame | Non
 
 
 def narrow_matching() -> bool:
-    """``CREDCAT_INCREMENTAL_MATCH=1``: in a changed type, match again only the records a change can reach.
-    Exact (tests/test_incremental.py, and the 100k benchmark's tables), but off by default: at 100k
-    generated listings, 1% changed, the large type still falls back to a whole match (whether a full run
-    would explain its pairs cannot be told without the untouched records' matched-pair counts), and the
-    incremental step costs 1.4x the full one's CPU (docs/scaling.md, "Narrowed matching")."""
-    return os.environ.get("CREDCAT_INCREMENTAL_MATCH", "0").strip().lower() in ("1", "true", "yes", "on")
+    """In a changed type, match again only the records a change can reach (on by default;
+    ``CREDCAT_INCREMENTAL_MATCH=0`` matches a changed type whole). Exact: tests/test_incremental.py and the
+    match benchmark compare narrowed and full results table by table (docs/scaling.md, "Narrowed matching")."""
+    return os.environ.get("CREDCAT_INCREMENTAL_MATCH", "1").strip().lower() not in ("0", "false", "no", "off")
 
 
-def _dedupe(group: pd.DataFrame, prev: pd.DataFrame | None, org_context: list | None = None,
-            explain_pairs="auto", keys=None, seen_titles=None):
-    """The matcher over one type's listings (or the touched part of them), ``keys`` their stored keys."""
+def _dedupe(con: duckdb.DuckDBPyConnection, group: pd.DataFrame, prev: pd.DataFrame | None,
+            org_context: list | None = None, seen_titles=None):
+    """The matcher over one type's listings (or the touched part of them), in the build's connection,
+    reading their stored keys from ``listing_match_keys``.
+    Every matched pair is explained, however many there are: an explanation depends on its pair alone, so a
+    narrowed run explains what a full run does (the library's "auto" limit would make it depend on the
+    number of matched pairs of the whole type)."""
+    from pipeline import reuse
     from pipeline.matching.engine import dedupe_frame
 
-    return dedupe_frame(group, prev, max_cluster_size=MAX_CLUSTER_SIZE, workers=2, explain_pairs=explain_pairs,
-                        org_context=org_context, keys=keys, seen_titles=seen_titles)
+    return dedupe_frame(group, prev, max_cluster_size=MAX_CLUSTER_SIZE, workers=2, explain_pairs=True,
+                        org_context=org_context, keys=reuse.KEYS_TABLE, seen_titles=seen_titles, con=con)
 
 
-class _Undecided(Exception):
-    """Whether a full run would explain its pairs cannot be told from the touched part alone."""
-
-
-def rematch_touched(group: pd.DataFrame, prev: pd.DataFrame | None, pub, keys=None):
+def rematch_touched(con: duckdb.DuckDBPyConnection, group: pd.DataFrame, prev: pd.DataFrame | None, pub):
     """One changed type: the matcher runs again over the records a change can reach
     (``engine.touched_records``: connected to a new, edited or removed record through a value the matcher
     compares, within an organisation where the matcher's blocks are), every other record keeps its published
@@ -158,45 +153,32 @@ def rematch_touched(group: pd.DataFrame, prev: pd.DataFrame | None, pub, keys=No
     the matcher computes across records, and the organisations' acronyms and the titles seen twice resolve
     over the whole type, as in a full run. When an organisation would resolve otherwise than in the published
     run, the whole type is matched again."""
-    from pipeline.matching.engine import EXPLAIN_AUTO_LIMIT, DedupeResult, isin, org_resolution, touched_records
+    from pipeline import reuse
+    from pipeline.matching.engine import DedupeResult, isin, org_resolution, touched_records
 
     seeds = isin(group["id"], pub.changed)
     before = org_resolution([*group.loc[~seeds, "organisation"], *pub.earlier["organisation"]])
     now = org_resolution(group["organisation"])
     if any(now[o] != before[o] for o in set(now) & set(before)):
-        return _whole(group, prev, keys, "organisations_resolve_otherwise")
-    touched, untouched_pairs, seen = touched_records(group, pub.earlier, seeds, now, before, keys, pub.earlier_keys)
-    if touched.all():
-        return _whole(group, prev, keys, "all_touched")
+        return _whole(con, group, prev, "organisations_resolve_otherwise")
+    touched, seen = touched_records(group, pub.earlier, seeds, now, before, reuse.KEYS_TABLE, pub.earlier_keys, con)
+    if touched.mean() > MOSTLY_TOUCHED:
+        return _whole(con, group, prev, "mostly_touched")
     again = set(group.loc[touched, "id"])
     clusters = pub.clusters[~isin(pub.clusters["id"], again)]
     links = pub.links[~isin(pub.links["left_id"], again)]
     pairs = pub.pairs[~isin(pub.pairs["left_id"], again)]
-    # a full run explains its matched pairs only up to the auto limit: the untouched records' matched pairs
-    # are at least one per merge and link, at most their candidate pairs
-    least = len(clusters) - clusters["cluster_id"].nunique() + len(links)
-
-    def explain(matched: int) -> bool:
-        if matched + untouched_pairs <= EXPLAIN_AUTO_LIMIT:
-            return True
-        if matched + least > EXPLAIN_AUTO_LIMIT:
-            return False
-        raise _Undecided
-
-    try:
-        part = _dedupe(group[touched].reset_index(drop=True), prev, org_context=list(group["organisation"]),
-                       explain_pairs=explain, keys=keys, seen_titles=seen)
-    except _Undecided:
-        return _whole(group, prev, keys, "explanations_undecided")
+    part = _dedupe(con, group[touched].reset_index(drop=True), prev, org_context=list(group["organisation"]),
+                   seen_titles=seen)
     stats = {**part.stats, "reused_listings": int((~touched).sum()), "rematched_listings": int(touched.sum())}
     return DedupeResult(pd.concat([clusters, part.clusters], ignore_index=True),
                         pd.concat([links, part.links], ignore_index=True),
                         pd.concat([pairs, part.pairs], ignore_index=True), stats)
 
 
-def _whole(group: pd.DataFrame, prev: pd.DataFrame | None, keys, why: str):
+def _whole(con: duckdb.DuckDBPyConnection, group: pd.DataFrame, prev: pd.DataFrame | None, why: str):
     """A changed type matched whole, counted by why (``whole_type_<why>`` in the step's stats)."""
-    result = _dedupe(group, prev, keys=keys)
+    result = _dedupe(con, group, prev)
     result.stats[f"whole_type_{why}"] = 1
     return result
 

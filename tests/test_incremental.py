@@ -180,7 +180,7 @@ def test_matching_only_what_a_change_reaches_equals_a_full_match(data, tmp_path,
     """Real offline-snapshot records: a member leaves the one merged credential (its title edited), a
     record is edited into a duplicate of another (joins its credential), a copy of a record arrives (a
     new duplicate), and a record with a same_as link is removed. The incremental build matches only the
-    records these edits can reach (CREDCAT_INCREMENTAL_MATCH=1), and publishes what a full build publishes,
+    records these edits can reach (narrowed matching, the default), and publishes what a full build publishes,
     table by table."""
     monkeypatch.setenv("CREDCAT_INCREMENTAL_MATCH", "1")
     was = credential_of(data / "catalogue.duckdb")
@@ -248,3 +248,61 @@ def test_stored_match_keys_give_the_matchers_result():
     assert full.pairs.drop(columns="explanation").equals(again.pairs.drop(columns="explanation"))
     assert full.pairs["explanation"].tolist() == again.pairs["explanation"].tolist()
     assert full.stats["candidate_pairs"] == again.stats["candidate_pairs"] > 1000
+
+
+def test_narrowed_match_of_a_large_type_equals_a_full_match(tmp_path, monkeypatch):
+    """Generated listings of one type, more matched pairs than the library's explanation limit (lowered
+    here): a refresh explains every matched pair, so the narrowed run after 1% of the descriptions changed
+    gives the full run's clusters, links, evidence and keys, and most records are not matched again."""
+    import numpy as np
+
+    from pipeline import resolve
+    from pipeline.matching import engine
+    from pipeline.matching.synth import generate_catalogue
+
+    monkeypatch.setattr(engine, "EXPLAIN_AUTO_LIMIT", 10)
+    df, _ = generate_catalogue(4000, seed=11)
+    df = df[["id", "title", "organisation", "platform", "url", "description", "duration_hours", "level",
+             "language"]].rename(columns={"id": "uid"}).assign(credential_type="course")
+
+    def run(path, frame, published, env):
+        monkeypatch.setenv("CREDCAT_INCREMENTAL", env)
+        con = duckdb.connect(str(path))
+        con.register("f", frame)
+        con.execute("create table listings as select * from f")
+        stats = resolve.match(con, published)
+        return con, stats
+
+    con, _ = run(tmp_path / "pub.duckdb", df, None, "0")
+    con.execute("""create table credential_sources as select c.uid, c.credential_uid, p.score as match_score,
+        p.evidence as match_evidence from seed_clusters as c left join (select uid, arg_max(evidence, (score, evidence))
+        as evidence, max(score) as score from (select left_uid as uid, score, evidence from seed_duplicate_pairs
+        union all select right_uid, score, evidence from seed_duplicate_pairs) group by uid) as p using (uid)""")
+    assert con.execute("select count(*) from credential_sources where match_score is not null "
+                       "and match_evidence is null").fetchone()[0] == 0
+    con.execute("""create table credential_links as select credential_uid_l as credential_uid, credential_uid_r as
+        other_credential_uid, score, left_uid as evidence_uid, right_uid as other_evidence_uid, evidence from seed_links""")
+    con.execute("create table refreshes as select 1 as refresh_id, now() as refreshed_at, ?::varchar as versions",
+                [json.dumps(reuse.versions())])
+    con.close()
+    rng = np.random.default_rng(1)
+    idx = rng.choice(len(df), size=40, replace=False)
+    df.loc[idx, "description"] = df.loc[idx, "description"].fillna("") + " Updated syllabus."
+    out = {}
+    for name, env in (("full", "0"), ("narrowed", "1")):
+        con, stats = run(tmp_path / f"{name}.duckdb", df, tmp_path / "pub.duckdb", env)
+        rows = {t: sorted(con.execute(f"select * from {t}").fetchall(), key=repr) for t in
+                ("seed_clusters", "seed_links", "listing_match_keys")}
+        # what credential_sources keeps of the duplicate pairs: each member's best score and evidence
+        rows["evidence"] = sorted(con.execute("""select uid, max(score), arg_max(evidence, (score, evidence)) from (
+            select left_uid as uid, score, evidence from seed_duplicate_pairs union all
+            select right_uid, score, evidence from seed_duplicate_pairs) group by uid""").fetchall(), key=repr)
+        out[name] = stats, rows
+        con.close()
+    stats = out["narrowed"][0]
+    assert 0 < stats["rematched_listings"] < stats["reused_listings"], stats
+    assert not any(k.startswith("whole_type") for k in stats)
+    full, narrowed = out["full"][1], out["narrowed"][1]
+    assert len(full["evidence"]) > 100 and all(e for _, _, e in full["evidence"])
+    for table in full:
+        assert full[table] == narrowed[table], table

@@ -148,7 +148,7 @@ def _connect() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _input_views(con: duckdb.DuckDBPyConnection, keys: pa.Table | None) -> None:
+def _input_views(con: duckdb.DuckDBPyConnection, keys: pa.Table | str | None) -> None:
     """``match_input_all`` (every record of ``match_raw``), ``match_stored`` (the given keys by rid) and
     ``match_input`` (the records whose keys the keys model computes: those without stored keys)."""
     con.execute("""
@@ -160,10 +160,12 @@ def _input_views(con: duckdb.DuckDBPyConnection, keys: pa.Table | None) -> None:
         from match_raw
     """)
     con.execute(f"create or replace temp table match_stored (rid BIGINT, {blocking.STORED_DDL})")
-    if keys is not None and len(keys):
+    cols = ", ".join(f"k.{c}" for c in blocking.STORED)
+    if isinstance(keys, str):  # a table of the connection (uid, blocking.STORED): listing_match_keys
+        con.execute(f"insert into match_stored select r.rid, {cols} from match_raw as r join {keys} as k on k.uid = r.id")
+    elif keys is not None and len(keys):
         con.register("match_keys_given", keys)
-        con.execute(f"""insert into match_stored select r.rid, {', '.join(f'k.{c}' for c in blocking.STORED)}
-                        from match_raw as r join match_keys_given as k on k.id = r.id""")
+        con.execute(f"insert into match_stored select r.rid, {cols} from match_raw as r join match_keys_given as k on k.id = r.id")
         con.unregister("match_keys_given")
     con.execute("create or replace temp view match_input as select * from match_input_all anti join match_stored using (rid)")
 
@@ -173,16 +175,31 @@ def stored_keys(df: pd.DataFrame) -> pa.Table:
     ``blocking.KEY_INPUTS``), as the catalogue keeps them (``listing_match_keys``): one row per record, by id."""
     con = _connect()
     try:
-        raw = pd.DataFrame({c: df[c] if c in df else None for c in ["id", *STANDARD_COLUMNS[1:]]})
-        con.register("match_raw", pa.Table.from_pandas(raw.assign(rid=np.arange(len(raw), dtype=np.int64), side=0,
-                                                                   org_code=-1, block_org=-1), preserve_index=False))
-        _input_views(con, None)
-        con.execute(clean_title_macro(AFFIXES))
-        warehouse.create_temp(con, "match_keys")
-        return con.execute(f"select r.id, {', '.join(f'k.{c}' for c in blocking.STORED)} "
-                           "from match_keys as k join match_raw as r using (rid) order by k.rid").to_arrow_table()
+        raw = pd.DataFrame({c: df[c] if c in df else None for c in ["id", *blocking.KEY_INPUTS]})
+        con.register("stored_keys_input", pa.Table.from_pandas(raw, preserve_index=False))
+        return con.execute(keys_model(con, "stored_keys_input")).to_arrow_table()
     finally:
         con.close()
+
+
+def keys_model(con: duckdb.DuckDBPyConnection, source: str) -> str:
+    """Run the keys model in ``con`` over the relation ``source`` (id and ``blocking.KEY_INPUTS``) into the
+    temp table ``match_keys``; returns the query of its stored keys (id, ``blocking.STORED``, by id). Inside
+    the caller's connection, so that a refresh keys its listings without handing them to another database."""
+    inputs = ", ".join(f"cast({c} as varchar) as {c}" for c in blocking.KEY_INPUTS)
+    con.execute(f"""create or replace temp table match_raw as
+        select (row_number() over (order by id) - 1)::bigint as rid, 0 as side, cast(id as varchar) as id, {inputs},
+               null::varchar as description, null::double as duration_hours, -1::bigint as org_code,
+               -1::bigint as block_org
+        from {source}""")
+    _input_views(con, None)
+    con.execute(clean_title_macro(AFFIXES))
+    warehouse.create_temp(con, "match_keys")
+    for view in ("match_input", "match_input_all"):
+        con.execute(f"drop view {view}")
+    con.execute("drop table match_stored")
+    return (f"select r.id, {', '.join(f'k.{c}' for c in blocking.STORED)} "
+            "from match_keys as k join match_raw as r using (rid) order by k.rid")
 
 
 class Matcher:
@@ -192,16 +209,19 @@ class Matcher:
                  org_resolver: Callable[[str], str | None] | None = None, workers: int = 2,
                  con: duckdb.DuckDBPyConnection | None = None, skip_org_diff: bool = False,
                  keep_keys: bool = False, affixes: Affixes | None = None, org_context: list | None = None,
-                 keys: pa.Table | None = None, seen_titles: np.ndarray | None = None):
+                 keys: pa.Table | str | None = None, seen_titles: np.ndarray | None = None):
         """``org_context``: more organisation names that take part in acronym resolution without records of
         their own (a run over part of a table resolves them as the run over the whole table does).
         ``keys``: stored keys (id and ``blocking.STORED``, from :func:`stored_keys`) of some records, read
-        instead of computed. ``seen_titles``: the hashes of the titles seen twice or more in the whole table
+        instead of computed, or the name of a table of ``con`` that holds them by ``uid`` (a refresh's
+        ``listing_match_keys``, read in place). ``con``: a connection to work in (its temp tables are dropped
+        at :meth:`close`), else the matcher's own. ``seen_titles``: the hashes of the titles seen twice or more in the whole table
         (for a run over part of it; scoring's ``title_seen``)."""
         self.params = params or MatchParams.load()
         self.context: dict = {}  # what scoring learns from all candidate pairs (see scoring.compute_signals)
         self.workers = workers
         self.skip_org_diff = skip_org_diff
+        self.own_con = con is None
         self.con = con or _connect()
         parts = []
         for side, f in enumerate(frames):
@@ -245,7 +265,14 @@ class Matcher:
         return sig, predict_proba(sig, self.params)
 
     def close(self):
-        self.con.close()
+        if self.own_con:
+            self.con.close()
+            return
+        for view in ("match_blocking", "match_input", "match_input_all"):
+            self.con.execute(f"drop view if exists {view}")
+        for table in ("match_stored", "match_keys", "match_hashes", "match_codes", "match_blocks"):
+            self.con.execute(f"drop table if exists {table}")
+        self.con.unregister("match_raw")
 
 
 def _signal_mask(sig: pd.DataFrame) -> np.ndarray:
@@ -264,21 +291,14 @@ def render_explanations(pairs: pd.DataFrame, params: MatchParams | None = None) 
     """The explanation text of any rows of ``DedupeResult.pairs`` (from their signals bitmask and
     similarities): each signal that fired, with its value and its contribution in log-odds."""
     params = params or MatchParams.load()
-    out = []
-    for mask, ts, tss, os_, ds in zip(pairs["signals"].tolist(), pairs["title_sim"].tolist(),
-                                      pairs["title_set_sim"].tolist(), pairs["org_sim"].tolist(),
-                                      pairs["desc_sim"].tolist()):
-        sims = {"title_sim": ts, "title_set_sim": tss, "org_sim": os_, "desc_sim": ds}
-        parts = []
-        for f in FEATURES:
-            w = params.weights.get(f, 0.0)
-            if f in sims:
-                if sims[f]:
-                    parts.append(f"{f}={sims[f]:.2f}({w * sims[f]:+.2f})")
-            elif int(mask) & (1 << INDICATORS.index(f)):
-                parts.append(f"{f}({w:+.2f})")
-        out.append("; ".join(parts))
-    return out
+    mask = pairs["signals"].to_numpy(dtype=np.int64)
+    S = np.zeros((len(pairs), len(FEATURES)), dtype=np.float64)
+    for j, f in enumerate(FEATURES):
+        if f in ("title_sim", "title_set_sim", "org_sim", "desc_sim"):
+            S[:, j] = pairs[f].to_numpy(dtype=np.float64)
+        else:
+            S[:, j] = (mask >> INDICATORS.index(f)) & 1
+    return explain(S, params)
 
 
 def _say(progress: TextIO | None, msg: str) -> None:
@@ -300,8 +320,9 @@ def dedupe_frame(
     progress: TextIO | None = None,
     truth: np.ndarray | None = None,
     org_context: list | None = None,
-    keys: pa.Table | None = None,
+    keys: pa.Table | str | None = None,
     seen_titles: np.ndarray | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> DedupeResult:
     """Deduplicate one table of listings.
 
@@ -311,14 +332,14 @@ def dedupe_frame(
     ``explain_pairs``: True, False, "auto" (only up to EXPLAIN_AUTO_LIMIT matched pairs) or a function of the
     number of matched pairs. ``truth`` (a true cluster label per input row) only adds blocking recall to the
     stats. ``org_context``
-    (organisation names of records outside ``df``), ``keys`` (stored keys) and ``seen_titles``: see
+    (organisation names of records outside ``df``), ``keys`` (stored keys), ``seen_titles`` and ``con``: see
     :class:`Matcher`.
     """
     t0 = time.perf_counter()
     std = standardise(df, column_map)
     params = params or MatchParams.load()
     m = Matcher([std], params=params, org_resolver=org_resolver, workers=workers, skip_org_diff=True,
-                org_context=org_context, keys=keys, seen_titles=seen_titles)
+                org_context=org_context, keys=keys, seen_titles=seen_titles, con=con)
     t_keys = time.perf_counter()
     _say(progress, f"[dedupe] {len(std)} records: match keys built in {t_keys - t0:.1f}s")
     rid_l, rid_r, key_mask, skipped = m.candidates(link_mode=False, max_block=max_block)
@@ -390,16 +411,16 @@ def dedupe_frame(
 
 
 def touched_records(df: pd.DataFrame, earlier: pd.DataFrame, seeds: np.ndarray, now: dict, before: dict,
-                    keys: pa.Table | None = None, earlier_keys: pa.Table | None = None
-                    ) -> tuple[np.ndarray, int, np.ndarray]:
-    """Which records of ``df`` a dedupe run must see again after an edit (a boolean mask), a bound on the
-    candidate pairs among the others, and the hashes of the titles seen on two or more of ``df``'s records
-    (the ``seen_titles`` of the touched run, so that it reads them as the run over the whole of ``df``).
+                    keys: pa.Table | str | None = None, earlier_keys: pa.Table | None = None,
+                    con: duckdb.DuckDBPyConnection | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Which records of ``df`` a dedupe run must see again after an edit (a boolean mask) and the hashes of
+    the titles seen on two or more of ``df``'s records (the ``seen_titles`` of the touched run, so that it
+    reads them as the run over the whole of ``df``).
 
     Touched are the records connected to a seed (``seeds``: a mask over ``df``, the new and edited records)
     or to an ``earlier`` record (the last run's version of the edited and removed records) through a value
     the matcher compares across records, read from the stored keys (``keys``, ``earlier_keys``; computed
-    when missing): the canonical URL (blocks across organisations), and within one blocking organisation
+    when missing; ``keys`` may name a table of ``con`` as for :class:`Matcher`): the canonical URL (blocks across organisations), and within one blocking organisation
     (``now`` / ``before``: :func:`org_resolution` of this run and the last) the title, its core, slug,
     compact and skeleton forms and a head or tail of a title that is a title. A value some record without a
     blocking organisation holds, and a title seen once in one run and more often in the other, join across
@@ -408,9 +429,10 @@ def touched_records(df: pd.DataFrame, earlier: pd.DataFrame, seeds: np.ndarray, 
     caller checks that every organisation of both runs resolves as before."""
     n, cols = len(df), ", ".join(blocking.STORED)
 
-    def records(frame: pd.DataFrame, stored: pa.Table | None, resolution: dict, offset: int, seed, run_new: bool):
+    def records(frame: pd.DataFrame, stored, resolution: dict, offset: int, seed, run_new: bool):
         got = stored if stored is not None else stored_keys(frame.iloc[:0])
-        missing = frame[~isin(frame["id"].astype(str), got.column("id").to_pylist())]
+        missing = frame.iloc[:0] if isinstance(got, str) else \
+            frame[~isin(frame["id"].astype(str), got.column("id").to_pylist())]
         if len(missing):
             got = pa.concat_tables([got, stored_keys(missing).cast(got.schema)])
         org = [("", False) if pd.isna(o) else resolution[str(o)] for o in frame["organisation"]]
@@ -420,14 +442,19 @@ def touched_records(df: pd.DataFrame, earlier: pd.DataFrame, seeds: np.ndarray, 
                          "seed": np.broadcast_to(np.asarray(seed, dtype=bool), len(frame)),
                          "run_new": np.full(len(frame), run_new)}), got
 
-    con = _connect()
+    own = con is None
+    con = con or _connect()
     try:
         for name, (meta, stored) in {"now_records": records(df, keys, now, 0, seeds, True),
                                      "earlier_records": records(earlier, earlier_keys, before, n, True, False)}.items():
             con.register(f"{name}_meta", meta)
-            con.register(f"{name}_keys", stored)
-            con.execute(f"""create temp table {name} as select m.rid, m.borg, m.seed, m.run_new, {cols}
-                            from {name}_meta as m join {name}_keys as k using (id)""")
+            if isinstance(stored, str):
+                source = f"(select uid as id, {cols} from {stored})"
+            else:
+                con.register(f"{name}_keys", stored)
+                source = f"{name}_keys"
+            con.execute(f"""create or replace temp table {name} as select m.rid, m.borg, m.seed, m.run_new, {cols}
+                            from {name}_meta as m join {source} as k using (id)""")
         values = con.execute("""
             with r as (select * from now_records union all select * from earlier_records),
             v as (
@@ -459,16 +486,19 @@ def touched_records(df: pd.DataFrame, earlier: pd.DataFrame, seeds: np.ndarray, 
         seen = con.execute("select hash(title_norm) from now_records where title_norm <> '' "
                            "group by 1 having count(*) >= 2").fetchnumpy()
     finally:
-        con.close()
+        if own:
+            con.close()
+        else:
+            for name in ("now_records", "earlier_records"):
+                con.execute(f"drop table {name}")
+                for part in ("meta", "keys"):
+                    con.unregister(f"{name}_{part}")
     total = n + len(earlier)
     rid, node = np.asarray(values["rid"], dtype=np.int64), np.asarray(values["node"], dtype=np.int64) + total
     labels = connected_components(total + (int(node.max()) - total + 1 if len(node) else 0), rid, node)
     start = np.concatenate([np.asarray(seeds, dtype=bool), np.ones(len(earlier), dtype=bool)])
     touched = np.isin(labels[:n], labels[:total][start])
-    # candidate pairs never leave a group: the pairs inside the untouched groups bound theirs
-    _, sizes = np.unique(labels[:n][~touched], return_counts=True)
-    untouched_pairs = int((sizes.astype(np.int64) * (sizes - 1) // 2).sum())
-    return touched, untouched_pairs, np.asarray(next(iter(seen.values())), dtype=np.uint64)
+    return touched, np.asarray(next(iter(seen.values())), dtype=np.uint64)
 
 
 def _relations(sig: pd.DataFrame, proba: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:

@@ -332,23 +332,39 @@ def predict_proba(signals: pd.DataFrame, params: MatchParams) -> np.ndarray:
     return p
 
 
-def explain(signals: pd.DataFrame, params: MatchParams, rows: np.ndarray | None = None) -> list[str]:
-    """One line per pair: each signal that fired, its value and its contribution in log-odds."""
-    S = signals[FEATURES].to_numpy(dtype=np.float64)
+def explain(signals: pd.DataFrame | np.ndarray, params: MatchParams, rows: np.ndarray | None = None) -> list[str]:
+    """One line per pair: each signal that fired, its value and its contribution in log-odds.
+
+    ``signals``: the frame of :func:`compute_signals` or its FEATURES matrix. Vectorised (each distinct value
+    of a signal formatted once, the parts joined by Arrow), so every matched pair of a million records can
+    carry its explanation."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    S = signals if isinstance(signals, np.ndarray) else signals[FEATURES].to_numpy(dtype=np.float64)
     if rows is not None:
         S = S[rows]
+    if len(S) == 0:
+        return []
     w = params.vector()
-    out = []
-    for row in S:
-        parts = []
-        for j in np.flatnonzero(row):
-            contrib = w[j] * row[j]
-            if FEATURES[j].endswith("_sim"):
-                parts.append(f"{FEATURES[j]}={row[j]:.2f}({contrib:+.2f})")
-            else:
-                parts.append(f"{FEATURES[j]}({contrib:+.2f})")
-        out.append("; ".join(parts))
-    return out
+    parts = []
+    for j, f in enumerate(FEATURES):
+        fired = np.flatnonzero(S[:, j])
+        if not len(fired):
+            continue
+        values, inverse = np.unique(S[fired, j], return_inverse=True)
+        if f.endswith("_sim"):
+            text = [f"{f}={v:.2f}({w[j] * v:+.2f})" for v in values.tolist()]
+        else:
+            text = [f"{f}({w[j] * v:+.2f})" for v in values.tolist()]
+        col = np.full(len(S), None, dtype=object)
+        col[fired] = np.asarray(text, dtype=object)[inverse.ravel()]
+        parts.append(pa.array(col, pa.string()))
+    if not parts:
+        return [""] * len(S)
+    if len(parts) == 1:
+        return parts[0].fill_null("").to_pylist()
+    return pc.binary_join_element_wise(*parts, "; ", null_handling="skip").to_pylist()
 
 
 def fit_logistic(signals: pd.DataFrame, labels: np.ndarray, *, l2: float = 1.0, iters: int = 50,
