@@ -9,10 +9,10 @@ from pipeline.skills.lexical import STOPWORDS, normalise, tokens
 from pipeline.skills.mapping import (
     _STOP_PHRASES,
     FRAMEWORKS,
+    ORIGINS,
     VERSIONS,
     SkillMapper,
     SkillMatch,
-    _centrality,
     alignment_targets,
     text_key,
 )
@@ -93,3 +93,19 @@ def reference_rows(mapper: SkillMapper, rows: list[tuple], by_uri: dict, use_tit
                 add(m, description[:200], "description")
         _centrality(out[first:])
     return out
+
+
+def _centrality(rows: list[list]) -> None:
+    """Fill ``central`` and ``weight`` for one credential's rows: a concept is central when any origin that
+    says what the credential is about names it; its weight is its best score times the origin's factor,
+    plus a little for each further origin that names it."""
+    per: dict[str, list[list]] = {}
+    for r in rows:
+        if r[1] is not None:
+            per.setdefault(r[1], []).append(r)
+    for group in per.values():
+        central = any(ORIGINS[r[4]][0] for r in group)
+        weight = max((r[6] or 0.0) * ORIGINS[r[4]][1] for r in group)
+        weight = min(1.0, weight + 0.05 * (len({r[4] for r in group}) - 1))
+        for r in group:
+            r[10], r[11] = central, round(weight, 4)

@@ -69,17 +69,12 @@ def test_match_text_follows_the_mappers_longest_ngram(mapper, snapshot_credentia
     assert_same_matches(mapper, texts[:20])
 
 
-@pytest.mark.parametrize("batch,workers", [(None, 1), (7, 1), (None, 2), (7, 2)])
-def test_map_credential_skills_writes_the_reference_rows(mapper, snapshot_credentials, tmp_path, monkeypatch, batch,
-                                                         workers):
-    """The same rows in the same order, also when they are inserted a few at a time, and when a pool of
-    forked workers answers the strings (in batches of 50 credentials: tags answered in an earlier batch are
-    not asked again)."""
-    if batch:
-        monkeypatch.setattr(mapping, "_INSERT_BATCH", batch)
+@pytest.mark.parametrize("workers", [1, 2])
+def test_map_credential_skills_writes_the_reference_rows(mapper, snapshot_credentials, tmp_path, monkeypatch, workers):
+    """The same rows in the same order (DuckDB joins the answers back), also when a pool of forked workers
+    answers the strings."""
     monkeypatch.setenv(mapping.SKILL_WORKERS, str(workers))
     monkeypatch.setattr(mapping, "_POOL_MIN", 0)
-    monkeypatch.setattr(mapping, "_MAP_BATCH", 50)
     made, init = [], mapping._Answers.__init__
     monkeypatch.setattr(mapping._Answers, "__init__", lambda self, *a: init(self, *a) or made.append(self))
     con = duckdb.connect(str(tmp_path / "skills.duckdb"))
@@ -116,3 +111,39 @@ def test_match_text_equals_every_ngram_on_the_onet_labels(mapper):
     texts = [(c.label, "title") for c in mapper.concepts if c.framework == "onet"]
     assert len(texts) > 5000
     assert assert_same_matches(mapper, texts) > 5000
+
+
+def test_map_credential_skills_edge_cases_equal_the_reference(mapper, tmp_path):
+    """What the SQL assembly must get right as the row-by-row loop did: blank tags (a Unicode space too),
+    repeated tags and concepts, two unmapped tags with one text key, NULLs inside lists, outcomes, alignments
+    by URI and by name, descriptions longer than 4,000 characters with non-ASCII text, empty titles."""
+    esco_uri = next(c.public_id for c in mapper.concepts if c.framework == "esco" and c.public_id.startswith("http"))
+    long_desc = "Ünïcödé — " + "Python and SQL for data analysis. " * 150 + " Project management with Excel."
+    alignments = (f'[{{"url": "{esco_uri}/", "name": "x"}}, {{"name": "Active Listening", "url": "https://e.org/a"}}, '
+                  '{"name": "Statistics", "type": "Occupation"}, {"name": "Tableau"}, {"url": "https://nowhere"}]')
+    creds = [
+        ("u3", "Python for Data Science", ["Python", "python", "  ", "\u2003", None, "Python", "Zzqx Blorp",
+                                           "zzqx  blorp!", "Excel", "Microsoft Excel"],
+         ["Use SQL to query data", None, "", "Use SQL to query data"], alignments, long_desc),
+        ("u1", "", None, None, None, None),
+        ("u2", None, [], [], "[]", ""),
+        ("u0", "Project Management", ["Project Management", "Leadership"], None, None,
+         "Project management and leadership. Project management."),
+    ]
+    con = duckdb.connect()
+    try:
+        con.execute("CREATE TABLE credentials (uid VARCHAR, title VARCHAR, skills VARCHAR[], "
+                    "learning_outcomes VARCHAR[], alignments JSON, description VARCHAR)")
+        con.executemany("INSERT INTO credentials VALUES (?, ?, ?, ?, ?, ?)", creds)
+        map_credential_skills(con)
+        by_uri = {uri.rstrip("/"): (sid, fw, label) for sid, fw, label, uri in con.execute(
+            "SELECT skill_id, framework, label, uri FROM skills WHERE uri IS NOT NULL").fetchall()}
+        got = con.execute("SELECT * FROM credential_skills").fetchall()
+        rows = con.execute(f"SELECT {COLUMNS} FROM credentials ORDER BY uid").fetchall()
+    finally:
+        con.close()
+    expected = [tuple(r) for r in reference_rows(mapper, rows, by_uri)]
+    assert got == expected
+    origins = {r[4] for r in got}
+    assert {"skills", "alignment", "title", "learning_outcomes", "description"} <= origins, origins
+    assert any(r[5] == "unmapped" for r in got) and any(r[5] == "alignment_uri" for r in got)

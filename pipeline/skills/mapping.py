@@ -79,7 +79,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from .lexical import FILLER, GENERIC_VERBS, STOPWORDS, key_of, normalise, stem, stem_key, tokens, word_stems
-from .taxonomy import _VENDORS, ESCO_VERSION, GENERIC_WORDS as _GENERIC_WORDS, ONET_VERSION, insert_rows, load_taxonomy
+from .taxonomy import _VENDORS, ESCO_VERSION, GENERIC_WORDS as _GENERIC_WORDS, ONET_VERSION, load_taxonomy
 
 # Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
 # credential_skills rows (the incremental refresh) is keyed on it.
@@ -111,8 +111,6 @@ CREATE OR REPLACE TABLE credential_skills (
 )
 """
 # origin -> (central?, weight factor)
-_INSERT_BATCH = 200_000  # credential_skills rows held before they are inserted (memory at 1M credentials)
-_MAP_BATCH = 25_000  # credentials whose texts are answered together: memory, and the pool works while rows are built
 _POOL_MIN = 2_000  # credentials below which one process maps them all (a pool costs ~0.1 s to start)
 SKILL_WORKERS = "CREDCAT_SKILL_WORKERS"  # processes answering the distinct strings (default 1: see skill_workers)
 ORIGINS = {"skills": (True, 1.0), "alignment": (True, 1.0), "title": (True, 0.9),
@@ -1197,8 +1195,8 @@ def map_credential_skills(con, mapper: SkillMapper | None = None, use_titles: bo
     published catalogue keep its rows (pipeline.reuse) and only the others are mapped.
 
     Each distinct string is answered once (catalogues repeat their tags, titles, even descriptions), by a
-    pool of forked processes when there are enough of them (``_Answers``); the rows are then assembled here
-    in credential order, so the table is the same whichever process answered what."""
+    pool of forked processes when asked (``_Answers``); DuckDB joins the answers back to the credentials and
+    writes the rows in credential order (``_map_todo``), so the credentials themselves never come into Python."""
     from pipeline import reuse
 
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
@@ -1210,47 +1208,152 @@ def map_credential_skills(con, mapper: SkillMapper | None = None, use_titles: bo
     lo = "learning_outcomes" if "learning_outcomes" in cols else "CAST(NULL AS VARCHAR[])"
     al = "alignments" if "alignments" in cols else "CAST(NULL AS JSON)"
     de = "description" if "description" in cols else "CAST(NULL AS VARCHAR)"
-    rows = con.execute(f"SELECT uid, title, skills, {lo}, {al}, {de} FROM credentials "
-                       "ANTI JOIN skills_reused USING (uid) ORDER BY uid").fetchall()
-    if mapper is None and rows:
-        mapper = SkillMapper.from_vendored()
-    by_uri = {uri.rstrip("/"): (sid, fw, label) for sid, fw, label, uri in con.execute(
-        "SELECT skill_id, framework, label, uri FROM skills WHERE uri IS NOT NULL").fetchall()}
-    batches = [rows[i:i + _MAP_BATCH] for i in range(0, len(rows), _MAP_BATCH)]
-    if batches:
-        with _Answers(mapper, len(rows)) as answers:
-            # the next batch's strings are answered while this one's rows are assembled and inserted
-            pending = answers.submit(_strings_of(batches[0], by_uri, use_titles))
-            for k, batch in enumerate(batches):
-                known = pending.get()
-                if k + 1 < len(batches):
-                    pending = answers.submit(_strings_of(batches[k + 1], by_uri, use_titles))
-                _insert_batch(con, batch, known, by_uri, use_titles)
+    ti = "title" if use_titles else "CAST(NULL AS VARCHAR)"
+    # cn: the credential's place in uid order, the order its rows are written in
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _skill_todo AS
+        SELECT row_number() OVER (ORDER BY uid) AS cn, uid, {ti} AS title, skills, {lo} AS outcomes,
+               {al} AS alignments, {de} AS description
+        FROM credentials ANTI JOIN skills_reused USING (uid)""")
+    try:
+        n = con.execute("SELECT count(*) FROM _skill_todo").fetchone()[0]
+        if n:
+            _map_todo(con, mapper or SkillMapper.from_vendored(), n)
+    finally:
+        for t in _TEMP_TABLES:
+            con.execute(f"DROP TABLE IF EXISTS {t}")
     reused = con.execute("SELECT count(*) FROM skills_reused").fetchone()[0]
     con.execute("DROP TABLE skills_reused")
     total, mapped = con.execute("SELECT count(*), count(skill_id) FROM credential_skills").fetchone()
-    return {"credential_skills": total, "mapped": mapped, "unmapped": total - mapped, "credentials_mapped": len(rows),
+    return {"credential_skills": total, "mapped": mapped, "unmapped": total - mapped, "credentials_mapped": n,
             "credentials_reused": reused, "reuse": why}
 
 
-def _strings_of(rows: list[tuple], by_uri: dict, use_titles: bool) -> list[tuple[str | None, str]]:
-    """The distinct strings ``rows`` need answered, in first-seen order: (None, tag or alignment name) for
-    ``match_all``, (origin, text) for ``match_text``."""
-    todo: dict[tuple[str | None, str], None] = {}
-    for _uid, title, skills, outcomes, alignments, description in rows:
-        for raw in skills or []:
-            if raw and raw.strip():
-                todo[(None, raw)] = None
-        for a in alignment_targets(alignments):
-            if a.get("name") and (a.get("url") or "").rstrip("/") not in by_uri:
-                todo[(None, a["name"])] = None
-        if use_titles and title:
-            todo[("title", title)] = None
-        for outcome in outcomes or []:
-            todo[("outcome", outcome)] = None
-        if description:
-            todo[("description", description[:4000])] = None
-    return list(todo)
+_TEMP_TABLES = ("_skill_todo", "_skill_parts", "_skill_strings", "_skill_answers", "_skill_aligned", "_skill_kept",
+                "_skill_concepts", "_skill_weights")
+# What each credential asks, in the order of its rows: block (skills 0, alignments 1, title 2, outcomes 3,
+# description 4), then the place in its list. Blank tags are asked too; only Python's str.strip says which
+# are blank, and those get no answer (so no row).
+_PARTS_SQL = """
+CREATE OR REPLACE TEMP TABLE _skill_parts AS
+SELECT cn, 0 AS block, generate_subscripts(skills, 1) AS pos, 'tag' AS kind, unnest(skills) AS text FROM _skill_todo
+UNION ALL SELECT cn, 2, 0, 'title', title FROM _skill_todo WHERE title <> ''
+UNION ALL SELECT cn, 3, generate_subscripts(outcomes, 1), 'outcome', unnest(outcomes) FROM _skill_todo
+UNION ALL SELECT cn, 4, 0, 'description', description FROM _skill_todo WHERE description <> ''
+"""
+# Each part's answer (a string's concepts in order; an unmapped tag's one row), and the alignments' rows; of
+# each (credential, origin, concept) the first row only (``skill_key`` is the concept, or the unmapped text).
+_KEPT_SQL = """
+CREATE OR REPLACE TEMP TABLE _skill_kept AS
+SELECT * FROM (
+    SELECT p.cn, p.block, p.pos, a.ord, a.skill_id, a.framework, coalesce(a.raw, p.text) AS raw,
+           CASE p.kind WHEN 'tag' THEN 'skills' WHEN 'title' THEN 'title' WHEN 'outcome' THEN 'learning_outcomes'
+                ELSE 'description' END AS origin,
+           a.method, a.score, a.matched_label, a.skill_key
+    FROM _skill_parts AS p JOIN _skill_strings AS s USING (kind, text) JOIN _skill_answers AS a USING (id)
+    UNION ALL
+    SELECT cn, 1, pos, ord, skill_id, framework, raw, 'alignment', method, score, matched_label, skill_id
+    FROM _skill_aligned
+)
+QUALIFY row_number() OVER (PARTITION BY cn, origin, skill_key ORDER BY block, pos, ord) = 1
+"""
+# Per credential and concept (``ORIGINS``): central when an origin that says what the credential is about
+# names it; its weight is its best score times the origin's factor, plus 0.05 for each further origin that
+# names it, at most 1 (rounded by Python: ``_skill_weights``).
+_CONCEPTS_SQL = """
+CREATE OR REPLACE TEMP TABLE _skill_concepts AS
+SELECT cn, skill_id, bool_or(origin IN ({central})) AS central,
+       least(1.0::DOUBLE, max(score * CASE origin {factors} END)
+                          + 0.05::DOUBLE * (count(DISTINCT origin) - 1)::DOUBLE) AS unrounded
+FROM _skill_kept WHERE skill_id IS NOT NULL GROUP BY cn, skill_id
+""".format(central=", ".join(f"'{o}'" for o, (central, _) in ORIGINS.items() if central),
+           factors=" ".join(f"WHEN '{o}' THEN {f!r}::DOUBLE" for o, (_, f) in ORIGINS.items()))
+_ROWS_SQL = """
+INSERT INTO credential_skills
+SELECT t.uid, k.skill_id, k.framework, k.raw, k.origin, k.method, k.score, k.matched_label,
+       CASE k.framework WHEN 'esco' THEN $esco WHEN 'onet' THEN $onet END, k.skill_key,
+       CASE WHEN k.skill_id IS NULL THEN true ELSE c.central END, w.weight
+FROM _skill_kept AS k JOIN _skill_todo AS t USING (cn)
+LEFT JOIN _skill_concepts AS c USING (cn, skill_id)
+LEFT JOIN _skill_weights AS w USING (unrounded)
+ORDER BY k.cn, k.block, k.pos, k.ord
+"""
+
+
+def _map_todo(con, mapper: SkillMapper, credentials: int) -> None:
+    """Answer the distinct strings of ``_skill_todo`` and write their ``credential_skills`` rows."""
+    import pyarrow as pa
+
+    con.execute(_PARTS_SQL)
+    con.execute("""CREATE OR REPLACE TEMP TABLE _skill_strings AS
+        SELECT row_number() OVER () - 1 AS id, kind, text
+        FROM (SELECT DISTINCT kind, text FROM _skill_parts WHERE text IS NOT NULL)""")
+    strings = con.execute("SELECT kind, text FROM _skill_strings ORDER BY id").arrow().read_all()
+    kinds, texts = strings.column("kind").to_pylist(), strings.column("text").to_pylist()
+    del strings
+    # the items as _answer takes them (None: match_all); a description is read up to its 4,000th character
+    ask = [i for i, (k, t) in enumerate(zip(kinds, texts)) if k != "tag" or t.strip()]
+    items = [(None, texts[i]) if kinds[i] == "tag" else (kinds[i], texts[i][:4000] if kinds[i] == "description"
+                                                          else texts[i]) for i in ask]
+    cols: dict[str, list] = {c: [] for c in ("id", "ord", "skill_id", "framework", "method", "score",
+                                             "matched_label", "skill_key", "raw")}
+    with _Answers(mapper, credentials) as answers:
+        for i, found in zip(ask, answers.answer(items)):
+            kind, text = kinds[i], texts[i]
+            raw = text[:200] if kind == "description" else None  # the row's raw: the description's start
+            for o, (sid, fw, method, score, label) in enumerate(found):
+                for c, v in zip(cols.values(), (i, o, sid, fw, method, score, label, sid, raw)):
+                    c.append(v)
+            if not found and kind == "tag":
+                for c, v in zip(cols.values(), (i, 0, None, None, "unmapped", None, None, text_key(text), None)):
+                    c.append(v)
+        aligned = _aligned(con, answers)
+    del kinds, texts, items, ask
+    types = {"id": pa.int64(), "ord": pa.int32(), "score": pa.float64()}
+    _temp_table(con, "_skill_answers", pa.table({c: pa.array(v, type=types.get(c, pa.string()))
+                                                 for c, v in cols.items()}))
+    del cols
+    _temp_table(con, "_skill_aligned", pa.table({c: pa.array([r[i] for r in aligned], type=t) for i, (c, t) in enumerate((
+        ("cn", pa.int64()), ("pos", pa.int32()), ("ord", pa.int32()), ("skill_id", pa.string()),
+        ("framework", pa.string()), ("raw", pa.string()), ("method", pa.string()), ("score", pa.float64()),
+        ("matched_label", pa.string())))}))
+    con.execute(_KEPT_SQL)
+    con.execute(_CONCEPTS_SQL)
+    # DuckDB's round() is not always Python's round(x, 4) (the session-4 rows'); the distinct weights are few
+    unrounded = [r[0] for r in con.execute("SELECT DISTINCT unrounded FROM _skill_concepts").fetchall()]
+    _temp_table(con, "_skill_weights", pa.table({"unrounded": pa.array(unrounded, pa.float64()),
+                                                 "weight": pa.array([round(w, 4) for w in unrounded], pa.float64())}))
+    con.execute(_ROWS_SQL, {"esco": VERSIONS["esco"], "onet": VERSIONS["onet"]})
+
+
+def _temp_table(con, name: str, table) -> None:
+    """A temp table holding an Arrow table's rows."""
+    con.register("_skill_arrow", table)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _skill_arrow")
+    finally:
+        con.unregister("_skill_arrow")
+
+
+def _aligned(con, answers: _Answers) -> list[tuple]:
+    """The rows of the credentials' Open Badges alignments, (cn, pos, ord, skill_id, framework, raw, method,
+    score, matched_label): an alignment names a framework concept outright, by its URI when we hold the
+    concept, else by its name through the mapper (the few credentials with alignments, in Python)."""
+    found = con.execute("SELECT cn, alignments FROM _skill_todo WHERE alignments IS NOT NULL").fetchall()
+    if not found:
+        return []
+    by_uri = {uri.rstrip("/"): (sid, fw, label) for sid, fw, label, uri in con.execute(
+        "SELECT skill_id, framework, label, uri FROM skills WHERE uri IS NOT NULL").fetchall()}
+    out = []
+    for cn, alignments in found:
+        for pos, a in enumerate(alignment_targets(alignments)):
+            hit = by_uri.get((a.get("url") or "").rstrip("/"))
+            raw = a.get("name") or a.get("url") or ""
+            if hit:
+                out.append((cn, pos, 0, hit[0], hit[1], raw, "alignment_uri", 1.0, hit[2]))
+            elif a.get("name"):
+                for o, (sid, fw, method, score, label) in enumerate(next(answers.answer([(None, a["name"])]))):
+                    out.append((cn, pos, o, sid, fw, raw, method, score, label))
+    return out
 
 
 def _answer(mapper: SkillMapper, item: tuple[str | None, str]) -> tuple[tuple, ...]:
@@ -1283,17 +1386,15 @@ def _pool_answers(items: list[tuple[str | None, str]]) -> list[tuple[tuple, ...]
 
 
 class _Answers:
-    """Answers to distinct strings, each computed once: a tag's (and alignment name's) answer is kept for the
-    whole run (tags recur across the catalogue and cost ~1 ms each), a text's for its batch only (memory at
-    1M credentials). With more than one worker (``skill_workers``) and at least ``_POOL_MIN`` credentials, a pool of processes forked from this one answers them: the workers inherit
-    the mapper and its text index instead of loading them, and ``submit`` returns at once, so the caller
-    assembles one batch while the pool answers the next. The answers are pure functions of the string, so
-    the result does not depend on which process gave them."""
+    """Answers to distinct strings. With more than one worker (``skill_workers``) and at least ``_POOL_MIN``
+    credentials, a pool of processes forked from this one answers them: the workers inherit the mapper and
+    its text index instead of loading them. The answers are pure functions of the string, so the result does
+    not depend on which process gave them."""
 
     def __init__(self, mapper: SkillMapper, credentials: int):
         import multiprocessing
 
-        self.mapper, self.tags, self.pool = mapper, {}, None
+        self.mapper, self.pool = mapper, None
         workers = skill_workers()
         # no pool for a few credentials, with an encoder (its runtime's threads do not survive a fork), or
         # inside a daemonic process (which may not have children)
@@ -1319,89 +1420,11 @@ class _Answers:
             self.pool.join()
             _pool_mapper = None
 
-    def submit(self, items: list[tuple[str | None, str]]) -> _Pending:
-        """Start answering ``items`` (the strings of one batch); ``get()`` on the result waits for them."""
-        todo = [it for it in items if it[0] is not None or it not in self.tags]
-        if self.pool is None:
-            return _Pending(self, items, todo, [_answer(self.mapper, it) for it in todo])
+    def answer(self, items: list[tuple[str | None, str]]):
+        """The answers to ``items``, in their order (an iterator)."""
+        if self.pool is None or len(items) < 2:
+            return (_answer(self.mapper, it) for it in items)
         # small chunks: a tag costs ~1 ms, a title ~20 us, so large ones would leave a worker idle at the end
-        size = max(1, min(256, len(todo) // (self.workers * 64)))
-        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
-        return _Pending(self, items, todo, self.pool.map_async(_pool_answers, chunks, chunksize=1))
-
-
-class _Pending:
-    def __init__(self, answers: _Answers, items: list, todo: list, result):
-        self.answers, self.items, self.todo, self.result = answers, items, todo, result
-
-    def get(self) -> dict[tuple[str | None, str], tuple[tuple, ...]]:
-        """Every item's answer (a tag's from earlier batches too)."""
-        got = self.result if isinstance(self.result, list) else [a for chunk in self.result.get() for a in chunk]
-        tags = self.answers.tags
-        known = dict(zip(self.todo, got))
-        for item, found in known.items():
-            if item[0] is None:
-                tags[item] = found
-        for item in self.items:
-            if item[0] is None and item not in known:
-                known[item] = tags[item]
-        return known
-
-
-def _insert_batch(con, rows: list[tuple], known: dict, by_uri: dict, use_titles: bool) -> None:
-    """The ``credential_skills`` rows of ``rows``' credentials, in their order, from the strings' answers."""
-    out: list[list] = []
-    for uid, title, skills, outcomes, alignments, description in rows:
-        seen: set[tuple[str, str]] = set()
-        first = len(out)
-
-        def add(found: tuple[tuple, ...], raw: str, origin: str, uid=uid, seen=seen) -> None:
-            for sid, fw, method, score, label in found:
-                if (sid, origin) not in seen:
-                    seen.add((sid, origin))
-                    out.append([uid, sid, fw, raw, origin, method, score, label, VERSIONS[fw], sid, None, None])
-
-        for raw in dict.fromkeys(s for s in (skills or []) if s and s.strip()):
-            found = known[(None, raw)]
-            add(found, raw, "skills")
-            if not found:
-                key = text_key(raw)
-                if ("", key) not in seen:
-                    seen.add(("", key))
-                    out.append([uid, None, None, raw, "skills", "unmapped", None, None, None, key, True, None])
-        # Open Badges alignments name a framework concept outright: its URI when we hold the concept, else
-        # its name through the mapper
-        for a in alignment_targets(alignments):
-            hit = by_uri.get((a.get("url") or "").rstrip("/"))
-            raw = a.get("name") or a.get("url") or ""
-            if hit:
-                add(((hit[0], hit[1], "alignment_uri", 1.0, hit[2]),), raw, "alignment")
-            elif a.get("name"):
-                add(known[(None, a["name"])], raw, "alignment")
-        if use_titles and title:
-            add(known[("title", title)], title, "title")
-        for outcome in outcomes or []:
-            add(known[("outcome", outcome)], outcome, "learning_outcomes")
-        if description:
-            add(known[("description", description[:4000])], description[:200], "description")
-        _centrality(out[first:])
-        if len(out) >= _INSERT_BATCH:
-            insert_rows(con, "credential_skills", out)
-            out.clear()
-    insert_rows(con, "credential_skills", out)
-
-
-def _centrality(rows: list[list]) -> None:
-    """Fill ``central`` and ``weight`` for one credential's rows: a concept is central when any origin that
-    says what the credential is about names it; its weight is its best score times the origin's factor,
-    plus a little for each further origin that names it."""
-    per: dict[str, list[list]] = {}
-    for r in rows:
-        if r[1] is not None:
-            per.setdefault(r[1], []).append(r)
-    for group in per.values():
-        central = any(ORIGINS[r[4]][0] for r in group)
-        weight = max((r[6] or 0.0) * ORIGINS[r[4]][1] for r in group)
-        weight = min(1.0, weight + 0.05 * (len({r[4] for r in group}) - 1))
-        for r in group:
-            r[10], r[11] = central, round(weight, 4)
+        size = max(1, min(256, len(items) // (self.workers * 64)))
+        chunks = [items[i:i + size] for i in range(0, len(items), size)]
+        return (a for chunk in self.pool.imap(_pool_answers, chunks) for a in chunk)
