@@ -93,6 +93,7 @@ SEMANTIC_TOP = 40  # with an encoder the scorer sees more BM25 candidates: meani
 SEMANTIC_FEATURES = ("sim", "sim_pref", "sim_rank")
 TITLE_ZIPF = 3.5  # inside a title of four words or more a one-word name this common needs support too ("Zoom")
 COMMON_ZIPF = 3.9  # wordfreq Zipf frequency from which a word is everyday English ("spark" 3.99, "excel" 3.73)
+LOWER_ZIPF = 3.0  # a name the string writes in lower case is the English word from here ("angular momentum")
 
 CREDENTIAL_SKILLS_DDL = """
 CREATE OR REPLACE TABLE credential_skills (
@@ -152,6 +153,7 @@ class _Concept:
     context: frozenset[str] = field(default_factory=frozenset)  # stems of its labels, description, parent
     segmented: bool = False  # labels cut from a run-together string (scripts/build_esco_pillar.py): less sure
     parent_label: str = ""  # an O*NET technology's commodity ("Presentation software" of Microsoft PowerPoint)
+    hot: bool = False  # O*NET's hot technology: widely used, so an everyday word that is its name may mean it
 
 
 @dataclass
@@ -200,7 +202,7 @@ class SkillMapper:
 
     def __init__(self, rows: list[tuple], scorer: dict | None = None):
         """rows: (skill_id, framework, label, alt_labels, concept_type, description, parent label, uri, code,
-        collections)."""
+        collections[, hot_technology])."""
         self.concepts: list[_Concept] = []
         self.entries: dict[str, list[_Entry]] = {f: [] for f in FRAMEWORKS}
         self.keys: dict[str, dict[str, dict[object, list[int]]]] = {
@@ -220,7 +222,7 @@ class SkillMapper:
         # ESCO writes a skill's preferred label as a verb and its object: their first words are the verbs
         verbs = {stem(normalise(r[2]).split()[0]) for r in rows if r[1] == "esco" and r[4] == "skill/competence"
                  and normalise(r[2])}
-        for sid, fw, label, alts, ctype, desc, parent_label, uri, code, collections in rows:
+        for sid, fw, label, alts, ctype, desc, parent_label, uri, code, collections, *hot in rows:
             ci = len(self.concepts)
             segmented = "segmented-labels" in (collections or [])
             # a lower-case one-word cut of a run-together string is too unsure; an acronym ("GIS") is not
@@ -243,7 +245,7 @@ class SkillMapper:
             context.update(stem(w) for w in _WORD.findall((desc or "").lower()) if w not in STOPWORDS)
             public = uri if fw == "esco" and uri else (code if kind == "commodity" else label)
             self.concepts.append(_Concept(sid, fw, label, public, kind, frozenset(context), segmented,
-                                          parent_label or ""))
+                                          parent_label or "", bool(hot and hot[0])))
             self.by_id[sid] = ci
             for i, name in enumerate(names):
                 n = normalise(name)
@@ -251,7 +253,10 @@ class SkillMapper:
                     continue
                 ei = len(self.entries[fw])
                 st = name_stems[i]
-                self.entries[fw].append(_Entry(ci, name, i == 0, n, st, ambiguous_words(name, everyday),
+                amb = ambiguous_words(name, everyday)
+                if i and kind == "technology" and _bare_alias(n, label, bool(hot and hot[0])):
+                    amb |= set(st)  # "Persuasion" of *Adobe Persuasion*, "Autodesk" of *Autodesk VIZ*
+                self.entries[fw].append(_Entry(ci, name, i == 0, n, st, frozenset(amb),
                                                part=i >= len(names) - parts))
                 k = self.keys[fw]
                 k["norm"].setdefault(n, []).append(ei)
@@ -362,7 +367,7 @@ class SkillMapper:
     @staticmethod
     def _rows_sql() -> str:
         return """SELECT s.skill_id, s.framework, s.label, s.alt_labels, s.concept_type, s.description,
-                         p.label, s.uri, s.code, s.collections
+                         p.label, s.uri, s.code, s.collections, s.hot_technology
                   FROM skills s LEFT JOIN skills p ON p.skill_id = s.parent ORDER BY s.skill_id"""
 
     @classmethod
@@ -556,8 +561,10 @@ class SkillMapper:
                 continue  # "Software Developers" has the stems of "software development"
             if one_word and how in ("stem", "verb") and _agent_noun(words[0], e.norm.split()[-1]):
                 continue  # one word: "Transform" is not a "transformer" (the thing or person that does it)
-            if one_word and how == "stem" and " " not in e.norm and _suffix_kind(words[0]) != _suffix_kind(e.norm):
-                continue  # one word for one word: "Analytics" is no "Analytical", "Algorithms" no "Algorithmic"
+            if how in ("stem", "verb") and len(own := _content_words(words)) == len(its := _content_words(
+                    e.norm.split())) == 1 and _suffix_kind(own[0]) != _suffix_kind(its[0]):
+                continue  # one word for one word: "Analytics" is no "Analytical", "Specialized Skills" no "use of
+                # special"
             behind = lost[e.norm] = lost.get(e.norm, -1) + 1
             picks.append((e, _TIER_SCORE[how] - 0.03 * self.concepts[e.concept].segmented - 0.1 * behind,
                           "exact" if how == "exact" and e.pref else "alt_label",
@@ -684,6 +691,8 @@ class SkillMapper:
             qkey = stem_key(key)
             for ei in k["stem"].get(qkey, []) if qkey else []:
                 e = self.entries[fw][ei]
+                if not _name_words(e.label, self.concepts[e.concept].label, fw) <= _singulars(key):
+                    continue  # a name is its own word, never a stem: "Excellence" is no Excel, "Canva" no Canvas
                 hits.setdefault(ei, "stem" if key_of(e.stems) == qkey else "verb")
             for ei in k["object"].get(qkey, []) if len(qkey) >= 2 else []:
                 hits.setdefault(ei, "object")
@@ -735,7 +744,9 @@ class SkillMapper:
                     if size == 1 and (not _is_name(e.label, gram, fw, c.label) or
                                       e.ambiguous and not _named_as_product(raw, set(e.ambiguous))):
                         continue  # an everyday word alone inside a longer string needs "R Programming", "Go 1.22"
-                    if size == 1 and _zipf(gram) >= (TITLE_ZIPF if len(words) >= 4 else COMMON_ZIPF) and c.parent_label not in ("language", "languages") and \
+                    if size == 1 and _zipf(gram) >= (TITLE_ZIPF if len(words) >= 4 else LOWER_ZIPF if
+                                                     _written_lower(raw, gram) else COMMON_ZIPF) and \
+                            c.parent_label not in ("language", "languages") and \
                             not _named_as_product(raw, {stem(gram)}) and \
                             not any(t in c.context for t in qstems if t != stem(gram)):
                         continue  # a common word ("Swift Decisions") is the name only where the rest says so
@@ -951,6 +962,46 @@ _EDITION_WORDS = frozenset("pro professional enterprise edition software net sta
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]|[A-Z]-[A-Z]|[A-Za-z]\d|\d[A-Za-z]")  # "SketchUp", "V-Ray", "S3"
 
 
+def _name_words(label: str, concept_label: str, fw: str) -> set[str]:
+    """The words a label writes as names ("Excel", "GIS" of "use GIS"); not the capital of O*NET's sentence-case
+    labels ("Interviewer" of *Interviewer software*)."""
+    cased = _CASED.findall(label)
+    if cased and fw == "onet" and _sentence_case(concept_label) and label.split()[0] == cased[0]:
+        cased = cased[1:]
+    return {normalise(w) for w in cased if not w.isdigit()}
+
+
+def _bare_alias(alias: str, label: str, hot: bool) -> bool:
+    """A product's one-word alternative label that alone names something else: its vendor ("Autodesk" of
+    *Autodesk VIZ*) or, for a product O*NET does not mark as widely used (hot), a common abstract noun
+    ("Persuasion" of *Adobe Persuasion*; not "Excel" or "Outlook", which are hot, nor "Maya")."""
+    if " " in alias or alias == normalise(label):
+        return False
+    rest = normalise(label).split()[1:]
+    if alias in _VENDOR_NAMES:
+        return normalise(label).startswith(alias + " ") and not all(w in _GENERIC_WORDS for w in rest)
+    return not _sentence_case(label) and not hot and _zipf(alias) >= LOWER_ZIPF and re.search(r"(?:ion|ness|ment|ity|ance|ence|ship|ism)$", alias)
+
+
+def _singulars(text: str) -> set[str]:
+    """A normalised string's words and, for a plural, its singular ("notebooks": "notebook"); not the other way
+    ("Canva" is not "Canvas")."""
+    words = set(text.split())
+    return words | {re.sub(r"(?<=[^s])e?s$", "", w) for w in words} | {w[:-1] for w in words if w.endswith("s")}
+
+
+def _content_words(words: list[str]) -> list[str]:
+    """The words that say what a string or label is about: no stop word, filler or leading generic verb."""
+    return [w for i, w in enumerate(words) if w not in STOPWORDS and stem(w) not in _FILLER_STEM_SET
+            and not (i == 0 and w in GENERIC_VERBS)]
+
+
+def _written_lower(raw: str, word: str) -> bool:
+    """The string writes ``word`` in lower case ("angular momentum"), as an everyday word, not as a name (a slug
+    such as "azure-virtual-machines" is an identifier)."""
+    return " " in raw.strip() and re.search(r"(?<![A-Za-z])" + re.escape(word) + r"(?![A-Za-z])", raw) is not None
+
+
 def _suffix_kind(word: str) -> str:
     """The part of speech an English suffix marks, for one word matched by its stem: an adjective ("-al",
     "-ic", "-ive", "-ous"), else a noun or verb form (which stems may join: "coaching" and "coach")."""
@@ -977,7 +1028,8 @@ def _agent_noun(word: str, other: str) -> bool:
     """One of the two words is the other's doer ("transformer" of "transform", "editor" of "edit"): the same
     stem, another thing."""
     a, b = word.rstrip("s"), other.rstrip("s")
-    return a != b and any(re.fullmatch(re.escape(x.rstrip("e")) + r"e?(?:er|or)", y) for x, y in ((a, b), (b, a)))
+    return a != b and any(re.fullmatch(re.escape(x.rstrip("e")) + r"e?(?:er|or)", y) for x, y in (
+        (a, b), (b, a), (stem(a), b), (stem(b), a)))  # "interviewing" and "interviewer"
 
 
 def _inflection(word: str, label: str) -> bool:
@@ -1157,7 +1209,7 @@ def _build_vendored(scorer: dict) -> SkillMapper:
     concepts, _ = read_concepts()
     labels = {sid: c.label for sid, c in concepts.items()}
     rows = [(c.skill_id, c.framework, c.label, c.alt_labels, c.concept_type, c.description,
-             labels.get(c.parent or ""), c.uri, c.code, c.collections) for c in concepts.values()]
+             labels.get(c.parent or ""), c.uri, c.code, c.collections, c.hot_technology) for c in concepts.values()]
     rows.sort(key=lambda r: r[0])
     return SkillMapper(rows, scorer)
 
