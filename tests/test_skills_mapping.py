@@ -297,6 +297,8 @@ def test_session6_held_out_false_matches_get_nothing(mapper, text, fw):
     ("Excel", "onet", "Microsoft Excel"),              # a hot technology keeps its everyday-word name
     ("Jupyter notebooks", "onet", "Jupyter Notebook"),  # a plural of a name is the name
     ("Maya", "onet", "Autodesk Maya"),
+    ("Debugging", "esco", "debug software"),                    # a verb of software names the activity
+    ("Unit Testing", "esco", "perform software unit testing"),
 ])
 def test_names_that_stay_names(mapper, text, fw, label):
     assert mapper.best(text, fw).label == label

@@ -263,6 +263,10 @@ class SkillMapper:
                 k["joined"].setdefault(n.replace(" ", ""), []).append(ei)
                 for sk in _keys(st, n.split()[0] in GENERIC_VERBS):
                     k["stem"].setdefault(sk, []).append(ei)
+                if i == 0 and kind == "skill/competence" and name.islower() and st[0] in verbs and \
+                        (bare := key_of(t for j, t in enumerate(st) if t != _SOFTWARE_STEM and not (j == 0 and t in _VERB_STEMS))) \
+                        and len(bare) < len(key_of(st)) - (st[0] in _VERB_STEMS):
+                    k["stem"].setdefault(bare, []).append(ei)  # a verb of software: "debug software" is debugging
                 # an ESCO skill is a verb and its object ("analyse big data"): the object of its preferred label
                 # names it too (an alternative label's object is often another activity: "manage natural
                 # environments" of *manage habitats*)
@@ -909,6 +913,7 @@ _CASED = re.compile(r"[A-Za-z0-9]*[A-Z][A-Za-z0-9]*")  # a word with a capital: 
 
 
 _VERB_STEMS = frozenset(stem(w) for w in GENERIC_VERBS)
+_SOFTWARE_STEM = stem("software")
 
 
 _TIER_SCORE = {"exact": 0.99, "joined": 0.97, "stem": 0.95, "verb": 0.93, "object": 0.88}
