@@ -299,6 +299,7 @@ def test_session6_held_out_false_matches_get_nothing(mapper, text, fw):
     ("Maya", "onet", "Autodesk Maya"),
     ("Debugging", "esco", "debug software"),                    # a verb of software names the activity
     ("Unit Testing", "esco", "perform software unit testing"),
+    ("Epidemiology", "esco", "epidemiology disease aetiology"),  # a field leads its segmented label
 ])
 def test_names_that_stay_names(mapper, text, fw, label):
     assert mapper.best(text, fw).label == label

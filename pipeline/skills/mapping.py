@@ -208,6 +208,7 @@ class SkillMapper:
         self.keys: dict[str, dict[str, dict[object, list[int]]]] = {
             f: {"norm": {}, "joined": {}, "stem": {}, "object": {}} for f in FRAMEWORKS}
         self.by_id: dict[str, int] = {}
+        self.field_heads: dict[str, list[int]] = {}  # see _field_head
         # words ESCO's own labels write in lower case ("go to", "spark erosion") in at least two labels: one odd
         # label ("Db.linux") does not make a name an everyday word
         seen_lower: dict[str, int] = {}
@@ -247,6 +248,8 @@ class SkillMapper:
             self.concepts.append(_Concept(sid, fw, label, public, kind, frozenset(context), segmented,
                                           parent_label or "", bool(hot and hot[0])))
             self.by_id[sid] = ci
+            if segmented and _FIELD_DESC.match(desc or "") and (head := normalise(label).split()[:1]):
+                self.field_heads.setdefault(head[0], []).append(len(self.entries[fw]))  # its preferred label
             for i, name in enumerate(names):
                 n = normalise(name)
                 if not n or (i and {n.split()[0], n.split()[-1]} & STOPWORDS):  # a cut mid-phrase ("ethics of")
@@ -522,7 +525,7 @@ class SkillMapper:
         if picks is None:
             return ()
         if not picks and framework == "esco":
-            picks = self._via_product(raw)
+            picks = self._via_product(raw) or self._field_head(raw)
         if not picks and self.semantic is not None:
             picks = self._semantic(raw, framework)  # a close neighbour; the scorer (with its features) after
         if not picks or top > len(picks):
@@ -638,6 +641,19 @@ class SkillMapper:
         e = entries[best]
         return [(e, round(min(sim, 0.99) * 0.8, 4), "semantic",
                  f"semantic similarity {sim:.2f} to the label {e.label!r} (model {self.semantic.path.name})")]
+
+    def _field_head(self, raw: str) -> list:
+        """A one-word field of study ("Epidemiology", "Nutrition") is the segmented ESCO knowledge concept whose
+        run-together label starts with it and whose description says it is a field ("The branch of medicine
+        ...", "The science that ..."): the word leads the label it was cut from."""
+        words = normalise(strip_frames(raw)).split()
+        if len(words) != 1 or len(words[0]) < 5:
+            return []
+        hits = self.field_heads.get(words[0], [])
+        if len(hits) != 1:
+            return []
+        e = self.entries["esco"][hits[0]]
+        return [(e, 0.8, "field_head", f"{raw.strip()!r} leads the label {e.label!r}, a field by its description")]
 
     def _product_family(self, raw: str) -> bool:
         """The string starts with the name of an O*NET product family ("Azure Resource Manager"): the words
@@ -913,6 +929,7 @@ _CASED = re.compile(r"[A-Za-z0-9]*[A-Z][A-Za-z0-9]*")  # a word with a capital: 
 
 
 _VERB_STEMS = frozenset(stem(w) for w in GENERIC_VERBS)
+_FIELD_DESC = re.compile(r"(?:the |a )?(?:\w+ )?(?:branch|science|study|field|discipline|area of study)\b", re.I)
 _SOFTWARE_STEM = stem("software")
 
 
