@@ -426,6 +426,8 @@ class SkillMapper:
             c = self.concepts[e.concept]
             f = self._features(n, qstems, qkey, e, c, how, ranks.get(ei))
             refusal = self._false_friend(qstems, e, c, raw)
+            if refusal is None and how == "bm25" and _name_words(e.label, c.label, fw):
+                refusal = f"refused: {e.label!r} is a name, which only the label rules match"  # "angular momentum"
             evidence = _evidence(how, e, ranks.get(ei), f) if refusal is None else refusal
             f["refused"] = refusal is not None
             scored.append((e, f, evidence))
