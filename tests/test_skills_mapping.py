@@ -300,6 +300,8 @@ def test_session6_held_out_false_matches_get_nothing(mapper, text, fw):
     ("Debugging", "esco", "debug software"),                    # a verb of software names the activity
     ("Unit Testing", "esco", "perform software unit testing"),
     ("Epidemiology", "esco", "epidemiology disease aetiology"),  # a field leads its segmented label
+    ("Zoom", "esco", "video conferencing tool"),                 # O*NET's kind, whole, a segmented concept's label
+    ("Salesforce", "esco", "use customer relationship management software"),  # the kind without its acronym
 ])
 def test_names_that_stay_names(mapper, text, fw, label):
     assert mapper.best(text, fw).label == label

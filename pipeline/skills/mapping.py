@@ -677,13 +677,15 @@ class SkillMapper:
         if _JS_NAME.search(raw.strip()):
             kinds.append(("JavaScript framework", f"{raw.strip()!r} is named as a JavaScript library"))
         for kind, why in kinds:
+            kind = re.sub(r"\s[A-Z]{2,}(?=\s|$)", "", kind)  # "Customer relationship management CRM software"
             qstems = tokens(kind)
             bare = re.sub(r"\s+software$", "", kind)
             for target in (kind, bare) if " " in bare else (kind,):
                 # the same words, a plural aside ("Spreadsheet software" -> "use spreadsheets software")
                 hits = [(h, how) for h, how in self._equal(target, "esco", qstems, target)
                         if (how in ("exact", "joined", "verb") or how == "stem" and _inflection(target, h.label))
-                        and not self.concepts[h.concept].segmented]
+                        and (not self.concepts[h.concept].segmented or how == "exact" and target == kind)]
+                # (a segmented concept only by the kind's whole name: "video conferencing software")
                 if hits:
                     h = hits[0][0]
                     return [(h, 0.8, "product", f"{why}, ESCO's {h.label!r}")]
