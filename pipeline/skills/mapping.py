@@ -248,7 +248,8 @@ class SkillMapper:
             self.concepts.append(_Concept(sid, fw, label, public, kind, frozenset(context), segmented,
                                           parent_label or "", bool(hot and hot[0])))
             self.by_id[sid] = ci
-            if segmented and _FIELD_DESC.match(desc or "") and (head := normalise(label).split()[:1]):
+            if segmented and (head := normalise(label).split()[:1]) and (
+                    _FIELD_DESC.match(desc or "") or _FIELD_NAME.search(head[0])):
                 self.field_heads.setdefault(head[0], []).append(len(self.entries[fw]))  # its preferred label
             for i, name in enumerate(names):
                 n = normalise(name)
@@ -647,7 +648,8 @@ class SkillMapper:
     def _field_head(self, raw: str) -> list:
         """A one-word field of study ("Epidemiology", "Nutrition") is the segmented ESCO knowledge concept whose
         run-together label starts with it and whose description says it is a field ("The branch of medicine
-        ...", "The science that ..."): the word leads the label it was cut from."""
+        ...", "The science that ...") or whose first word is named as one ("immunology", "dentistry"): the word
+        leads the label it was cut from."""
         words = normalise(strip_frames(raw)).split()
         if len(words) != 1 or len(words[0]) < 5:
             return []
@@ -933,6 +935,7 @@ _CASED = re.compile(r"[A-Za-z0-9]*[A-Z][A-Za-z0-9]*")  # a word with a capital: 
 
 
 _VERB_STEMS = frozenset(stem(w) for w in GENERIC_VERBS)
+_FIELD_NAME = re.compile(r"(?:ology|istry|graphy|onomy|iatrics|ostics)$")  # named as a field: "immunology", "dentistry"
 _FIELD_DESC = re.compile(r"(?:the |a )?(?:\w+ )?(?:branch|science|study|field|discipline|area of study)\b", re.I)
 _SOFTWARE_STEM = stem("software")
 
