@@ -765,8 +765,9 @@ class SkillMapper:
                 for ei in dict.fromkeys(eis):
                     e = self.entries[fw][ei]
                     c = self.concepts[e.concept]
-                    if e.norm != gram and e.stems != gstems:
-                        continue  # inside a string only the same words in the same order: not "manage resources"
+                    if e.norm != gram and (e.stems != gstems or not _inflection(gram, e.label)):
+                        continue  # inside a string only the same words in the same order, a plural aside: not
+                        # "manage resources", nor "production software" for "Productivity Software"
                     if size == 1 and (not _is_name(e.label, gram, fw, c.label) or
                                       e.ambiguous and not _named_as_product(raw, set(e.ambiguous))):
                         continue  # an everyday word alone inside a longer string needs "R Programming", "Go 1.22"
