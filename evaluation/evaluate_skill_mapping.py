@@ -191,7 +191,7 @@ def cross_validate(mapper, labels_path: Path = LABELS, k: int = 5, seed: int = 1
     fold_of = {s: i % k for i, s in enumerate(strings)}
     kept = mapper.scorer
     stats = {}
-    ff = 0
+    ff, errors = 0, []
     try:
         for i in range(k):
             train = [r for r in rows if fold_of[r["raw"].casefold()] != i]
@@ -199,6 +199,7 @@ def cross_validate(mapper, labels_path: Path = LABELS, k: int = 5, seed: int = 1
             mapper.use_scorer(fit(labels_path, mapper=mapper, rows=train))
             res = evaluate(mapper, labels_path, rows=test)
             ff += res["false_friend_matches"]
+            errors += res["errors"]
             for g, v in res.items():
                 if isinstance(v, dict):
                     acc = stats.setdefault(g, {"tp": 0, "fp": 0, "fn": 0, "tn": 0})
@@ -207,7 +208,7 @@ def cross_validate(mapper, labels_path: Path = LABELS, k: int = 5, seed: int = 1
     finally:
         mapper.use_scorer(kept)
     return {"pairs": len(rows), "false_friend_matches": ff, **{g: _ratios(s) for g, s in stats.items()},
-            "errors": []}
+            "errors": errors}
 
 
 def _print(res: dict, labels_path: Path, title: str | None, errors: bool) -> None:
@@ -258,10 +259,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.cv:
         res = cross_validate(mapper, args.labels or LABELS, args.cv)
         if args.json:
-            res.pop("errors")
+            if not args.errors:
+                res.pop("errors")
             print(json.dumps(res, indent=2))
         else:
-            _print(res, args.labels or LABELS, f"{args.cv}-fold cross-validation of the fitted scorer", False)
+            _print(res, args.labels or LABELS, f"{args.cv}-fold cross-validation of the fitted scorer", args.errors)
         return 0
     sets = [(None, args.labels, None)] if args.labels is not None else list(LABEL_SETS)
     results = []

@@ -17,8 +17,12 @@ import pytest
 from evaluation.evaluate_skill_mapping import HELDOUT, KINDS, LABEL_SETS, LABELS
 from pipeline.skills.taxonomy import read_concepts
 
-# Session 5's held-out set, replaced in session 6; its rows became tuning rows, so no new held-out string may be one.
-SESSION5_HELDOUT = ("98595b9", "evaluation/skill_mapping_heldout.csv")
+# Earlier held-out sets (commit, path), each replaced by the next session's; their rows became tuning rows (marked
+# in ``source``), so no new held-out string may be one. Session 6's rows moved to tuning in session 7, while its
+# file was still the held-out file (the labels lane replaces it on its own branch).
+OLD_HELDOUT = {5: ("98595b9", "evaluation/skill_mapping_heldout.csv"),
+               6: ("33fa16b", "evaluation/skill_mapping_heldout.csv")}
+MOVED_SESSION6 = "[old held-out set, session 6; moved to tuning in session 7]"
 COLUMNS = ["raw", "framework", "expected", "expected_label", "kind", "source"]
 
 
@@ -56,18 +60,40 @@ def test_each_pair_is_labelled_once_and_never_contradicted(path):
         assert seen.setdefault(key, (r["expected"], r["kind"])) == (r["expected"], r["kind"]), r["raw"]
 
 
+def _moved_session6() -> set[str]:
+    return {r["raw"].casefold() for r in _rows(LABELS) if MOVED_SESSION6 in r["source"]}
+
+
 def test_held_out_strings_are_not_in_the_tuning_set():
-    tuning = {r["raw"].casefold() for r in _rows(LABELS)}
-    assert not tuning & {r["raw"].casefold() for r in _rows(HELDOUT)}
+    held = {r["raw"].casefold() for r in _rows(HELDOUT)}
+    overlap = {r["raw"].casefold() for r in _rows(LABELS)} & held
+    # until the new held-out set lands, the held-out file is session 6's, whose rows are all in tuning now
+    assert not overlap or held == _moved_session6(), sorted(overlap)[:10]
 
 
-def test_held_out_strings_are_not_in_the_session_5_held_out_set():
-    commit, path = SESSION5_HELDOUT
+@pytest.mark.parametrize("session", sorted(OLD_HELDOUT))
+def test_held_out_strings_are_not_in_an_earlier_held_out_set(session):
+    commit, path = OLD_HELDOUT[session]
     try:
         text = subprocess.run(["git", "show", f"{commit}:{path}"], cwd=Path(__file__).parent, capture_output=True,
                               text=True, encoding="utf-8", check=True).stdout
     except (OSError, subprocess.CalledProcessError):
-        pytest.skip("needs the git history (commit 98595b9) to read session 5's held-out set")
+        pytest.skip(f"needs the git history (commit {commit}) to read session {session}'s held-out set")
     old = {r["raw"].casefold() for r in csv.DictReader(io.StringIO(text))}
     assert len(old) > 200
-    assert not old & {r["raw"].casefold() for r in _rows(HELDOUT)}
+    held = {r["raw"].casefold() for r in _rows(HELDOUT)}
+    if session == 6 and held == old:
+        pytest.skip("the held-out file is still session 6's (its rows moved to tuning; a new set replaces it)")
+    assert not old & held
+
+
+def test_session_6_held_out_rows_were_moved_to_tuning_unchanged():
+    commit, path = OLD_HELDOUT[6]
+    try:
+        text = subprocess.run(["git", "show", f"{commit}:{path}"], cwd=Path(__file__).parent, capture_output=True,
+                              text=True, encoding="utf-8", check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip(f"needs the git history (commit {commit}) to read session 6's held-out set")
+    old = [{**r, "source": f"{r['source']} {MOVED_SESSION6}"} for r in csv.DictReader(io.StringIO(text))]
+    moved = [r for r in _rows(LABELS) if MOVED_SESSION6 in r["source"]]
+    assert moved == old

@@ -280,6 +280,33 @@ def test_strings_that_name_no_skill_get_nothing(text):
     assert match_skills([text]) == [[]]
 
 
+@pytest.mark.parametrize("text, fw", [
+    ("Excellence", "onet"),            # a name is its own word, never a stem: no Excel
+    ("Canva", "esco"),                 # no Canvas
+    ("Autodesk", "onet"),              # a vendor alone is no product of it (Autodesk VIZ)
+    ("Persuasion", "onet"),            # an abstract noun, not the rarely used Adobe Persuasion
+    ("angular momentum", "onet"),      # written in lower case, the English word: no Angular
+    ("Specialized Skills", "esco"),    # "special" of "use of special equipment ..." is another part of speech
+    ("interviewing", "onet"),          # not the doer: Interviewer software
+])
+def test_session6_held_out_false_matches_get_nothing(mapper, text, fw):
+    assert mapper.best(text, fw) is None
+
+
+@pytest.mark.parametrize("text, fw, label", [
+    ("Excel", "onet", "Microsoft Excel"),              # a hot technology keeps its everyday-word name
+    ("Jupyter notebooks", "onet", "Jupyter Notebook"),  # a plural of a name is the name
+    ("Maya", "onet", "Autodesk Maya"),
+    ("Debugging", "esco", "debug software"),                    # a verb of software names the activity
+    ("Unit Testing", "esco", "perform software unit testing"),
+    ("Epidemiology", "esco", "epidemiology disease aetiology"),  # a field leads its segmented label
+    ("Zoom", "esco", "video conferencing tool"),                 # O*NET's kind, whole, a segmented concept's label
+    ("Salesforce", "esco", "use customer relationship management software"),  # the kind without its acronym
+])
+def test_names_that_stay_names(mapper, text, fw, label):
+    assert mapper.best(text, fw).label == label
+
+
 def test_mapper_version_is_exposed():
     from pipeline.skills.mapping import MAPPER_VERSION
 

@@ -93,6 +93,7 @@ SEMANTIC_TOP = 40  # with an encoder the scorer sees more BM25 candidates: meani
 SEMANTIC_FEATURES = ("sim", "sim_pref", "sim_rank")
 TITLE_ZIPF = 3.5  # inside a title of four words or more a one-word name this common needs support too ("Zoom")
 COMMON_ZIPF = 3.9  # wordfreq Zipf frequency from which a word is everyday English ("spark" 3.99, "excel" 3.73)
+LOWER_ZIPF = 3.0  # a name the string writes in lower case is the English word from here ("angular momentum")
 
 CREDENTIAL_SKILLS_DDL = """
 CREATE OR REPLACE TABLE credential_skills (
@@ -150,6 +151,7 @@ class _Concept:
     context: frozenset[str] = field(default_factory=frozenset)  # stems of its labels, description, parent
     segmented: bool = False  # labels cut from a run-together string (scripts/build_esco_pillar.py): less sure
     parent_label: str = ""  # an O*NET technology's commodity ("Presentation software" of Microsoft PowerPoint)
+    hot: bool = False  # O*NET's hot technology: widely used, so an everyday word that is its name may mean it
 
 
 @dataclass
@@ -198,12 +200,13 @@ class SkillMapper:
 
     def __init__(self, rows: list[tuple], scorer: dict | None = None):
         """rows: (skill_id, framework, label, alt_labels, concept_type, description, parent label, uri, code,
-        collections)."""
+        collections[, hot_technology])."""
         self.concepts: list[_Concept] = []
         self.entries: dict[str, list[_Entry]] = {f: [] for f in FRAMEWORKS}
         self.keys: dict[str, dict[str, dict[object, list[int]]]] = {
             f: {"norm": {}, "joined": {}, "stem": {}, "object": {}} for f in FRAMEWORKS}
         self.by_id: dict[str, int] = {}
+        self.field_heads: dict[str, list[int]] = {}  # see _field_head
         # words ESCO's own labels write in lower case ("go to", "spark erosion") in at least two labels: one odd
         # label ("Db.linux") does not make a name an everyday word
         seen_lower: dict[str, int] = {}
@@ -218,7 +221,7 @@ class SkillMapper:
         # ESCO writes a skill's preferred label as a verb and its object: their first words are the verbs
         verbs = {stem(normalise(r[2]).split()[0]) for r in rows if r[1] == "esco" and r[4] == "skill/competence"
                  and normalise(r[2])}
-        for sid, fw, label, alts, ctype, desc, parent_label, uri, code, collections in rows:
+        for sid, fw, label, alts, ctype, desc, parent_label, uri, code, collections, *hot in rows:
             ci = len(self.concepts)
             segmented = "segmented-labels" in (collections or [])
             # a lower-case one-word cut of a run-together string is too unsure; an acronym ("GIS") is not
@@ -241,21 +244,31 @@ class SkillMapper:
             context.update(stem(w) for w in _WORD.findall((desc or "").lower()) if w not in STOPWORDS)
             public = uri if fw == "esco" and uri else (code if kind == "commodity" else label)
             self.concepts.append(_Concept(sid, fw, label, public, kind, frozenset(context), segmented,
-                                          parent_label or ""))
+                                          parent_label or "", bool(hot and hot[0])))
             self.by_id[sid] = ci
+            if segmented and (head := normalise(label).split()[:1]) and (
+                    _FIELD_DESC.match(desc or "") or _FIELD_NAME.search(head[0])):
+                self.field_heads.setdefault(head[0], []).append(len(self.entries[fw]))  # its preferred label
             for i, name in enumerate(names):
                 n = normalise(name)
                 if not n or (i and {n.split()[0], n.split()[-1]} & STOPWORDS):  # a cut mid-phrase ("ethics of")
                     continue
                 ei = len(self.entries[fw])
                 st = name_stems[i]
-                self.entries[fw].append(_Entry(ci, name, i == 0, n, st, ambiguous_words(name, everyday),
+                amb = ambiguous_words(name, everyday)
+                if i and kind == "technology" and _bare_alias(n, label, bool(hot and hot[0])):
+                    amb |= set(st)  # "Persuasion" of *Adobe Persuasion*, "Autodesk" of *Autodesk VIZ*
+                self.entries[fw].append(_Entry(ci, name, i == 0, n, st, frozenset(amb),
                                                part=i >= len(names) - parts))
                 k = self.keys[fw]
                 k["norm"].setdefault(n, []).append(ei)
                 k["joined"].setdefault(n.replace(" ", ""), []).append(ei)
                 for sk in _keys(st, n.split()[0] in GENERIC_VERBS):
                     k["stem"].setdefault(sk, []).append(ei)
+                if i == 0 and kind == "skill/competence" and name.islower() and st[0] in verbs and \
+                        (bare := key_of(t for j, t in enumerate(st) if t != _SOFTWARE_STEM and not (j == 0 and t in _VERB_STEMS))) \
+                        and len(bare) < len(key_of(st)) - (st[0] in _VERB_STEMS):
+                    k["stem"].setdefault(bare, []).append(ei)  # a verb of software: "debug software" is debugging
                 # an ESCO skill is a verb and its object ("analyse big data"): the object of its preferred label
                 # names it too (an alternative label's object is often another activity: "manage natural
                 # environments" of *manage habitats*)
@@ -360,7 +373,7 @@ class SkillMapper:
     @staticmethod
     def _rows_sql() -> str:
         return """SELECT s.skill_id, s.framework, s.label, s.alt_labels, s.concept_type, s.description,
-                         p.label, s.uri, s.code, s.collections
+                         p.label, s.uri, s.code, s.collections, s.hot_technology
                   FROM skills s LEFT JOIN skills p ON p.skill_id = s.parent ORDER BY s.skill_id"""
 
     @classmethod
@@ -412,6 +425,8 @@ class SkillMapper:
             c = self.concepts[e.concept]
             f = self._features(n, qstems, qkey, e, c, how, ranks.get(ei))
             refusal = self._false_friend(qstems, e, c, raw)
+            if refusal is None and how == "bm25" and _name_words(e.label, c.label, fw):
+                refusal = f"refused: {e.label!r} is a name, which only the label rules match"  # "angular momentum"
             evidence = _evidence(how, e, ranks.get(ei), f) if refusal is None else refusal
             f["refused"] = refusal is not None
             scored.append((e, f, evidence))
@@ -511,7 +526,7 @@ class SkillMapper:
         if picks is None:
             return ()
         if not picks and framework == "esco":
-            picks = self._via_product(raw)
+            picks = self._via_product(raw) or self._field_head(raw)
         if not picks and self.semantic is not None:
             picks = self._semantic(raw, framework)  # a close neighbour; the scorer (with its features) after
         if not picks or top > len(picks):
@@ -554,8 +569,10 @@ class SkillMapper:
                 continue  # "Software Developers" has the stems of "software development"
             if one_word and how in ("stem", "verb") and _agent_noun(words[0], e.norm.split()[-1]):
                 continue  # one word: "Transform" is not a "transformer" (the thing or person that does it)
-            if one_word and how == "stem" and " " not in e.norm and _suffix_kind(words[0]) != _suffix_kind(e.norm):
-                continue  # one word for one word: "Analytics" is no "Analytical", "Algorithms" no "Algorithmic"
+            if how in ("stem", "verb") and len(own := _content_words(words)) == len(its := _content_words(
+                    e.norm.split())) == 1 and _suffix_kind(own[0]) != _suffix_kind(its[0]):
+                continue  # one word for one word: "Analytics" is no "Analytical", "Specialized Skills" no "use of
+                # special"
             behind = lost[e.norm] = lost.get(e.norm, -1) + 1
             picks.append((e, _TIER_SCORE[how] - 0.03 * self.concepts[e.concept].segmented - 0.1 * behind,
                           "exact" if how == "exact" and e.pref else "alt_label",
@@ -626,6 +643,20 @@ class SkillMapper:
         return [(e, round(min(sim, 0.99) * 0.8, 4), "semantic",
                  f"semantic similarity {sim:.2f} to the label {e.label!r} (model {self.semantic.path.name})")]
 
+    def _field_head(self, raw: str) -> list:
+        """A one-word field of study ("Epidemiology", "Nutrition") is the segmented ESCO knowledge concept whose
+        run-together label starts with it and whose description says it is a field ("The branch of medicine
+        ...", "The science that ...") or whose first word is named as one ("immunology", "dentistry"): the word
+        leads the label it was cut from."""
+        words = normalise(strip_frames(raw)).split()
+        if len(words) != 1 or len(words[0]) < 5:
+            return []
+        hits = self.field_heads.get(words[0], [])
+        if len(hits) != 1:
+            return []
+        e = self.entries["esco"][hits[0]]
+        return [(e, 0.8, "field_head", f"{raw.strip()!r} leads the label {e.label!r}, a field by its description")]
+
     def _product_family(self, raw: str) -> bool:
         """The string starts with the name of an O*NET product family ("Azure Resource Manager"): the words
         after it are part of a product's name, not skills of their own."""
@@ -646,13 +677,15 @@ class SkillMapper:
         if _JS_NAME.search(raw.strip()):
             kinds.append(("JavaScript framework", f"{raw.strip()!r} is named as a JavaScript library"))
         for kind, why in kinds:
+            kind = re.sub(r"\s[A-Z]{2,}(?=\s|$)", "", kind)  # "Customer relationship management CRM software"
             qstems = tokens(kind)
             bare = re.sub(r"\s+software$", "", kind)
             for target in (kind, bare) if " " in bare else (kind,):
                 # the same words, a plural aside ("Spreadsheet software" -> "use spreadsheets software")
                 hits = [(h, how) for h, how in self._equal(target, "esco", qstems, target)
                         if (how in ("exact", "joined", "verb") or how == "stem" and _inflection(target, h.label))
-                        and not self.concepts[h.concept].segmented]
+                        and (not self.concepts[h.concept].segmented or how == "exact" and target == kind)]
+                # (a segmented concept only by the kind's whole name: "video conferencing software")
                 if hits:
                     h = hits[0][0]
                     return [(h, 0.8, "product", f"{why}, ESCO's {h.label!r}")]
@@ -682,6 +715,8 @@ class SkillMapper:
             qkey = stem_key(key)
             for ei in k["stem"].get(qkey, []) if qkey else []:
                 e = self.entries[fw][ei]
+                if not _name_words(e.label, self.concepts[e.concept].label, fw) <= _singulars(key):
+                    continue  # a name is its own word, never a stem: "Excellence" is no Excel, "Canva" no Canvas
                 hits.setdefault(ei, "stem" if key_of(e.stems) == qkey else "verb")
             for ei in k["object"].get(qkey, []) if len(qkey) >= 2 else []:
                 hits.setdefault(ei, "object")
@@ -728,12 +763,15 @@ class SkillMapper:
                 for ei in dict.fromkeys(eis):
                     e = self.entries[fw][ei]
                     c = self.concepts[e.concept]
-                    if e.norm != gram and e.stems != gstems:
-                        continue  # inside a string only the same words in the same order: not "manage resources"
+                    if e.norm != gram and (e.stems != gstems or not _inflection(gram, e.label)):
+                        continue  # inside a string only the same words in the same order, a plural aside: not
+                        # "manage resources", nor "production software" for "Productivity Software"
                     if size == 1 and (not _is_name(e.label, gram, fw, c.label) or
                                       e.ambiguous and not _named_as_product(raw, set(e.ambiguous))):
                         continue  # an everyday word alone inside a longer string needs "R Programming", "Go 1.22"
-                    if size == 1 and _zipf(gram) >= (TITLE_ZIPF if len(words) >= 4 else COMMON_ZIPF) and c.parent_label not in ("language", "languages") and \
+                    if size == 1 and _zipf(gram) >= (TITLE_ZIPF if len(words) >= 4 else LOWER_ZIPF if
+                                                     _written_lower(raw, gram) else COMMON_ZIPF) and \
+                            c.parent_label not in ("language", "languages") and \
                             not _named_as_product(raw, {stem(gram)}) and \
                             not any(t in c.context for t in qstems if t != stem(gram)):
                         continue  # a common word ("Swift Decisions") is the name only where the rest says so
@@ -896,6 +934,9 @@ _CASED = re.compile(r"[A-Za-z0-9]*[A-Z][A-Za-z0-9]*")  # a word with a capital: 
 
 
 _VERB_STEMS = frozenset(stem(w) for w in GENERIC_VERBS)
+_FIELD_NAME = re.compile(r"(?:ology|istry|graphy|onomy|iatrics|ostics)$")  # named as a field: "immunology", "dentistry"
+_FIELD_DESC = re.compile(r"(?:the |a )?(?:\w+ )?(?:branch|science|study|field|discipline|area of study)\b", re.I)
+_SOFTWARE_STEM = stem("software")
 
 
 _TIER_SCORE = {"exact": 0.99, "joined": 0.97, "stem": 0.95, "verb": 0.93, "object": 0.88}
@@ -949,6 +990,46 @@ _EDITION_WORDS = frozenset("pro professional enterprise edition software net sta
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]|[A-Z]-[A-Z]|[A-Za-z]\d|\d[A-Za-z]")  # "SketchUp", "V-Ray", "S3"
 
 
+def _name_words(label: str, concept_label: str, fw: str) -> set[str]:
+    """The words a label writes as names ("Excel", "GIS" of "use GIS"); not the capital of O*NET's sentence-case
+    labels ("Interviewer" of *Interviewer software*)."""
+    cased = _CASED.findall(label)
+    if cased and fw == "onet" and _sentence_case(concept_label) and label.split()[0] == cased[0]:
+        cased = cased[1:]
+    return {normalise(w) for w in cased if not w.isdigit()}
+
+
+def _bare_alias(alias: str, label: str, hot: bool) -> bool:
+    """A product's one-word alternative label that alone names something else: its vendor ("Autodesk" of
+    *Autodesk VIZ*) or, for a product O*NET does not mark as widely used (hot), a common abstract noun
+    ("Persuasion" of *Adobe Persuasion*; not "Excel" or "Outlook", which are hot, nor "Maya")."""
+    if " " in alias or alias == normalise(label):
+        return False
+    rest = normalise(label).split()[1:]
+    if alias in _VENDOR_NAMES:
+        return normalise(label).startswith(alias + " ") and not all(w in _GENERIC_WORDS for w in rest)
+    return not _sentence_case(label) and not hot and _zipf(alias) >= LOWER_ZIPF and re.search(r"(?:ion|ness|ment|ity|ance|ence|ship|ism)$", alias)
+
+
+def _singulars(text: str) -> set[str]:
+    """A normalised string's words and, for a plural, its singular ("notebooks": "notebook"); not the other way
+    ("Canva" is not "Canvas")."""
+    words = set(text.split())
+    return words | {re.sub(r"(?<=[^s])e?s$", "", w) for w in words} | {w[:-1] for w in words if w.endswith("s")}
+
+
+def _content_words(words: list[str]) -> list[str]:
+    """The words that say what a string or label is about: no stop word, filler or leading generic verb."""
+    return [w for i, w in enumerate(words) if w not in STOPWORDS and stem(w) not in _FILLER_STEM_SET
+            and not (i == 0 and w in GENERIC_VERBS)]
+
+
+def _written_lower(raw: str, word: str) -> bool:
+    """The string writes ``word`` in lower case ("angular momentum"), as an everyday word, not as a name (a slug
+    such as "azure-virtual-machines" is an identifier)."""
+    return " " in raw.strip() and re.search(r"(?<![A-Za-z])" + re.escape(word) + r"(?![A-Za-z])", raw) is not None
+
+
 def _suffix_kind(word: str) -> str:
     """The part of speech an English suffix marks, for one word matched by its stem: an adjective ("-al",
     "-ic", "-ive", "-ous"), else a noun or verb form (which stems may join: "coaching" and "coach")."""
@@ -975,7 +1056,8 @@ def _agent_noun(word: str, other: str) -> bool:
     """One of the two words is the other's doer ("transformer" of "transform", "editor" of "edit"): the same
     stem, another thing."""
     a, b = word.rstrip("s"), other.rstrip("s")
-    return a != b and any(re.fullmatch(re.escape(x.rstrip("e")) + r"e?(?:er|or)", y) for x, y in ((a, b), (b, a)))
+    return a != b and any(re.fullmatch(re.escape(x.rstrip("e")) + r"e?(?:er|or)", y) for x, y in (
+        (a, b), (b, a), (stem(a), b), (stem(b), a)))  # "interviewing" and "interviewer"
 
 
 def _inflection(word: str, label: str) -> bool:
@@ -1155,7 +1237,7 @@ def _build_vendored(scorer: dict) -> SkillMapper:
     concepts, _ = read_concepts()
     labels = {sid: c.label for sid, c in concepts.items()}
     rows = [(c.skill_id, c.framework, c.label, c.alt_labels, c.concept_type, c.description,
-             labels.get(c.parent or ""), c.uri, c.code, c.collections) for c in concepts.values()]
+             labels.get(c.parent or ""), c.uri, c.code, c.collections, c.hot_technology) for c in concepts.values()]
     rows.sort(key=lambda r: r[0])
     return SkillMapper(rows, scorer)
 
