@@ -18,8 +18,8 @@ from evaluation.evaluate_skill_mapping import HELDOUT, KINDS, LABEL_SETS, LABELS
 from pipeline.skills.taxonomy import read_concepts
 
 # Earlier held-out sets (commit, path), each replaced by the next session's; their rows became tuning rows (marked
-# in ``source``), so no new held-out string may be one. Session 6's rows moved to tuning in session 7, while its
-# file was still the held-out file (the labels lane replaces it on its own branch).
+# in ``source``), so no new held-out string may be one. Session 6's rows moved to tuning in session 7, when session
+# 7's new held-out set replaced its file.
 OLD_HELDOUT = {5: ("98595b9", "evaluation/skill_mapping_heldout.csv"),
                6: ("33fa16b", "evaluation/skill_mapping_heldout.csv")}
 MOVED_SESSION6 = "[old held-out set, session 6; moved to tuning in session 7]"
@@ -60,15 +60,10 @@ def test_each_pair_is_labelled_once_and_never_contradicted(path):
         assert seen.setdefault(key, (r["expected"], r["kind"])) == (r["expected"], r["kind"]), r["raw"]
 
 
-def _moved_session6() -> set[str]:
-    return {r["raw"].casefold() for r in _rows(LABELS) if MOVED_SESSION6 in r["source"]}
-
-
 def test_held_out_strings_are_not_in_the_tuning_set():
     held = {r["raw"].casefold() for r in _rows(HELDOUT)}
     overlap = {r["raw"].casefold() for r in _rows(LABELS)} & held
-    # until the new held-out set lands, the held-out file is session 6's, whose rows are all in tuning now
-    assert not overlap or held == _moved_session6(), sorted(overlap)[:10]
+    assert not overlap, sorted(overlap)[:10]
 
 
 @pytest.mark.parametrize("session", sorted(OLD_HELDOUT))
@@ -81,10 +76,7 @@ def test_held_out_strings_are_not_in_an_earlier_held_out_set(session):
         pytest.skip(f"needs the git history (commit {commit}) to read session {session}'s held-out set")
     old = {r["raw"].casefold() for r in csv.DictReader(io.StringIO(text))}
     assert len(old) > 200
-    held = {r["raw"].casefold() for r in _rows(HELDOUT)}
-    if session == 6 and held == old:
-        pytest.skip("the held-out file is still session 6's (its rows moved to tuning; a new set replaces it)")
-    assert not old & held
+    assert not old & {r["raw"].casefold() for r in _rows(HELDOUT)}
 
 
 def test_session_6_held_out_rows_were_moved_to_tuning_unchanged():
