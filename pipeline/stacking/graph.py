@@ -100,17 +100,17 @@ def load_ctdl_pathways(con, source: str = "ctdl") -> dict[str, int]:
     ensure_inputs(con, ("stack_edges_external", "stack_conditions"))
     for ddl in MODEL_DDL.values():
         con.execute(ddl)
+    loaded = {"pathways": 0, "edges": 0, "conditions": 0, "components": 0, "defects": 0}
+    rows = con.execute("SELECT uid, raw FROM credentials WHERE source = ? AND raw IS NOT NULL ORDER BY uid",
+                       [source]).fetchall()
+    docs = [(uid, doc) for uid, raw in rows if is_pathway(doc := json.loads(raw) if isinstance(raw, str) else raw)]
+    if not docs:  # the per-credential look-ups below read every credential: only for pathways that use them
+        return loaded
     figures = {r[0]: r[1:] for r in con.execute(
         "SELECT uid, hours, cost, cost_currency, cost_basis FROM int_step_figures").fetchall()}
     known = {r[0]: r[1:] for r in con.execute(
         "SELECT uid, title, credential_type, credits_text FROM credentials").fetchall()}
-    loaded = {"pathways": 0, "edges": 0, "conditions": 0, "components": 0, "defects": 0}
-    rows = con.execute("SELECT uid, raw FROM credentials WHERE source = ? AND raw IS NOT NULL ORDER BY uid",
-                       [source]).fetchall()
-    for uid, raw in rows:
-        doc = json.loads(raw) if isinstance(raw, str) else raw
-        if not is_pathway(doc):
-            continue
+    for uid, doc in docs:
         rec = pathway_records(doc, source=source, resolve_proxies=True)
         for c in rec["conditions"]:
             c["pathway_uid"] = uid
