@@ -496,7 +496,7 @@ environment:
   CREDCAT_CATALOGUE      the published catalogue file (default $CREDCAT_DATA_DIR/catalogue.duckdb)
   CREDCAT_EXPORTS_KEEP   how many exports `credcat export` keeps (default 10)
   CREDCAT_DUCKDB_MEMORY  DuckDB memory cap for builds (default 2500MB; spills to disk beyond it; `default`: DuckDB's own, 80% of RAM)
-  CREDCAT_STEP_DUCKDB_MEMORY  the build's cap while the matcher or the skill mapper runs (default 1GB)
+  CREDCAT_STEP_DUCKDB_MEMORY  the build's cap while the skill mapper runs (default 1GB)
   DAGSTER_HOME           Dagster's run history (`make dagster` sets it)
 
 exit status: 0 done; 1 done but not clean (checks failed, stale providers, no feasible plan);

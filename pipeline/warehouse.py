@@ -45,11 +45,11 @@ class Build:
 # the cap (the survivorship since session 7), so the cap is what the build's DuckDB may hold:
 # ``CREDCAT_DUCKDB_MEMORY`` sets another (``default``: DuckDB's own).
 DEFAULT_DUCKDB_MEMORY = "2500MB"
-# Python steps whose memory is mostly their own: the matcher (its own DuckDB, ``CREDCAT_MATCH_MEMORY``, and its
-# frames) and the skill mapper (its index). While one runs the build connection is capped at
-# ``CREDCAT_STEP_DUCKDB_MEMORY`` (``default``: not lowered), so the two pools do not add up; lowering the cap
-# evicts the pool's cached blocks (they are in the file) and the memory goes back to the system.
-OWN_MEMORY_STEPS = frozenset({"match_listings", "map_skills"})
+# Python steps whose memory is mostly their own: the skill mapper (its index and answers). While one runs the build
+# connection is capped at ``CREDCAT_STEP_DUCKDB_MEMORY`` (``default``: not lowered), so the two do not add up;
+# lowering the cap evicts the pool's cached blocks (they are in the file) and the memory goes back to the system.
+# The matcher is not one since session 7: it works in the build's connection, under the build's cap.
+OWN_MEMORY_STEPS = frozenset({"map_skills"})
 DEFAULT_STEP_DUCKDB_MEMORY = "1GB"
 
 
