@@ -151,15 +151,22 @@ def build_index(con: duckdb.DuckDBPyConnection, previous: Path | None = None) ->
     return {"indexed": con.execute("select count(*) from search_documents").fetchone()[0], "reused": reused}
 
 
-def _attach_previous(con: duckdb.DuckDBPyConnection, previous: Path | None) -> bool:
-    """Attach ``previous`` read-only when its index can be reused: built by this version (the ``dict``
-    comment), over the same fields and macros, with one document per uid in both catalogues."""
-    if not previous or not Path(previous).exists():
+def _attach_read_only(con: duckdb.DuckDBPyConnection, path: Path | None) -> bool:
+    """Attach the catalogue at ``path`` read-only as the previous one; False when there is none or it cannot be."""
+    if not path or not Path(path).exists():
         return False
-    literal = str(previous).replace("'", "''")  # ATTACH takes no parameters; our own path, quoted
+    literal = str(path).replace("'", "''")  # ATTACH takes no parameters; our own path, quoted
     try:
         con.execute(f"attach '{literal}' as {_PREVIOUS} (read_only)")
     except duckdb.Error:
+        return False
+    return True
+
+
+def _attach_previous(con: duckdb.DuckDBPyConnection, previous: Path | None) -> bool:
+    """Attach ``previous`` read-only when its index can be reused: built by this version (the ``dict``
+    comment), over the same fields and macros, with one document per uid in both catalogues."""
+    if not _attach_read_only(con, previous):
         return False
     db = con.execute("select current_database()").fetchone()[0].replace("'", "''")
     # literals, not parameters: binding Python parameters makes DuckDB import pandas (seconds, once)
@@ -244,12 +251,7 @@ def build_terms(con: duckdb.DuckDBPyConnection, published_path: Path | None = No
 def _attach_terms(con: duckdb.DuckDBPyConnection, published_path: Path | None, version: str) -> bool:
     """Attach the published catalogue when its ``search_terms`` can be corrected: built by this rule and
     version (the table comment), with one search document per uid."""
-    if not published_path or not Path(published_path).exists():
-        return False
-    literal = str(published_path).replace("'", "''")  # ATTACH takes no parameters; our own path, quoted
-    try:
-        con.execute(f"attach '{literal}' as {_PREVIOUS} (read_only)")
-    except duckdb.Error:
+    if not _attach_read_only(con, published_path):
         return False
     try:
         ok = con.execute(f"select comment = '{version}' from duckdb_tables() where database_name = '{_PREVIOUS}' "
