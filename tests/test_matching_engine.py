@@ -195,3 +195,34 @@ def test_urls_mangled_or_numbered():
     assert c["n1"] != c["n2"]  # two courses whose slugs differ by a number
     pair = res.pairs[(res.pairs["left_id"] == "u1") & (res.pairs["right_id"] == "u2")]
     assert "url_exact" in pair["explanation"].iloc[0]
+
+
+
+def test_score_does_not_depend_on_row_order():
+    """A pair's score and explanation are the same whichever record comes first. A cut pair whose strings are
+    not compared (two organisations sharing a URL) used to name record 0 as its shorter title, so two such
+    pairs made record 0's title read as a head continued in two ways ("vague"): a narrowed re-match, whose
+    record 0 is another, then scored a same_as link otherwise than a full run."""
+    df = frame([
+        ("run", "Mastering Climate Change: A Practical Introduction", "Tsinghua University", "coursera",
+         "https://www.coursera.org/learn/mastering-climate-change-1050", None, 10, None, "en"),
+        ("run2024", "Mastering Climate Change: A Practical Introduction (2024)", "Tsinghua University", "coursera",
+         "https://www.coursera.org/learn/mastering-climate-change-1050-2024", None, 10, None, "en"),
+        ("a", "Introduction to Data Analysis Tools", "University of Leeds", "futurelearn",
+         "https://example.org/shared-page", None, None, None, "en"),
+        ("b", "Introduction to Data Analysis Tools (2023)", "Monash University", "futurelearn",
+         "https://example.org/shared-page", None, None, None, "en"),
+        ("c", "Foundations of Cloud Security Design", "University of Glasgow", "edx",
+         "https://example.org/another-page", None, None, None, "en"),
+        ("d", "Foundations of Cloud Security Design (2022)", "Rice University", "edx",
+         "https://example.org/another-page", None, None, None, "en"),
+    ])
+
+    def pair(frame_):
+        p = dedupe_frame(frame_, explain_pairs=True).pairs
+        p = p[p["left_id"].isin(["run", "run2024"]) & p["right_id"].isin(["run", "run2024"])]
+        return p[["score", "explanation"]].to_dict("records")
+
+    first = pair(df)
+    assert first and "title_vague" not in first[0]["explanation"], first
+    assert pair(df.iloc[[2, 3, 4, 5, 0, 1]].reset_index(drop=True)) == first

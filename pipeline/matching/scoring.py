@@ -205,8 +205,8 @@ def compute_signals(K: dict[str, np.ndarray], rid_l: np.ndarray, rid_r: np.ndarr
 
     # --- title
     exact = eq("h_title_norm") | eq("h_title_compact")  # spaces are no identity: "FrontEnd" / "Front-End"
-    cut = ~exact & (((K["h_title_norm"][rid_l] == K["h_title_core"][rid_r]) & (K["h_title_norm"][rid_l] != 0))
-                    | ((K["h_title_norm"][rid_r] == K["h_title_core"][rid_l]) & (K["h_title_norm"][rid_r] != 0)))
+    cut_l = (K["h_title_norm"][rid_l] == K["h_title_core"][rid_r]) & (K["h_title_norm"][rid_l] != 0)
+    cut = ~exact & (cut_l | ((K["h_title_norm"][rid_r] == K["h_title_core"][rid_l]) & (K["h_title_norm"][rid_r] != 0)))
     tsim = np.where(exact, 1.0, 0.0)
     tset = tsim.copy()
     idx = np.flatnonzero(~exact & scored)
@@ -218,7 +218,9 @@ def compute_signals(K: dict[str, np.ndarray], rid_l: np.ndarray, rid_r: np.ndarr
     contained = np.zeros(n, dtype=bool)
     differ = np.zeros(n, dtype=bool)
     inserted = np.zeros(n, dtype=bool)
-    short = np.zeros(n, dtype=np.int64)
+    # the shorter title's record: for a cut, the one whose title is the other's core (pairs whose strings are
+    # not compared are still cuts, and must not name record 0); compared pairs by their words below
+    short = np.where(cut_l, rid_l, rid_r).astype(np.int64)
     cont = np.zeros(n, dtype=np.int64)
     at_tail = np.zeros(n, dtype=bool)
     if len(idx):
