@@ -206,6 +206,7 @@ def child_refresh() -> int:
     producers_cpu: dict[str, float] = {}
     peak_after: dict[str, int] = {}  # peak RSS (MB) of the process once each producer has run: who raised it
     peak_during: dict[str, int] = {}  # the highest RSS (MB) sampled while each producer ran: what it holds
+    rss_start: dict[str, int] = {}  # the RSS (MB) as each producer started: what earlier steps left behind
     sampled = [0]
     run_producer = warehouse.run_producer
 
@@ -233,7 +234,7 @@ def child_refresh() -> int:
 
     def timed(con, producer, inputs):
         t0, c0 = time.perf_counter(), cpu()
-        sampled[0] = rss_mb()
+        sampled[0] = rss_start[producer.name] = rss_mb()
         try:
             return run_producer(con, producer, inputs)
         finally:
@@ -250,7 +251,7 @@ def child_refresh() -> int:
 
         def wrapped(*args, **kwargs):
             c0 = cpu()
-            sampled[0] = rss_mb()
+            sampled[0] = rss_start[label] = rss_mb()
             try:
                 return function(*args, **kwargs)
             finally:
@@ -283,7 +284,8 @@ def child_refresh() -> int:
     peak = max(hwm_kb(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     print("BENCH_JSON " + json.dumps({"peak_rss_kb": peak, "steps": steps, "producers": producers,
                                       "producers_cpu": producers_cpu, "calls_cpu": calls_cpu, "cpu": round(cpu(), 1),
-                                      "peak_after": peak_after, "peak_during": peak_during}),
+                                      "peak_after": peak_after, "peak_during": peak_during,
+                                      "rss_start": rss_start}),
           file=sys.stderr)
     return 0 if report.published else 1
 
@@ -299,7 +301,7 @@ def run_refresh(data: Path, config: Path, timeout: float) -> dict:
                           capture_output=True, text=True, timeout=timeout, cwd=paths.PROJECT_ROOT)
     seconds = time.perf_counter() - t0
     found = {"peak_rss_kb": 0, "steps": {}, "producers": {}, "producers_cpu": {}, "calls_cpu": {}, "cpu": 0.0,
-             "peak_after": {}, "peak_during": {}}
+             "peak_after": {}, "peak_during": {}, "rss_start": {}}
     for line in proc.stderr.splitlines():
         if line.startswith("BENCH_JSON "):
             found = json.loads(line.split(" ", 1)[1])
@@ -309,7 +311,7 @@ def run_refresh(data: Path, config: Path, timeout: float) -> dict:
     return {"seconds": seconds, "peak_rss_mb": found["peak_rss_kb"] // 1024, "published": proc.returncode == 0,
             "steps": found["steps"], "producers": found["producers"], "producers_cpu": found["producers_cpu"],
             "calls_cpu": found["calls_cpu"], "cpu": found["cpu"], "peak_after": found["peak_after"],
-            "peak_during": found["peak_during"]}
+            "peak_during": found["peak_during"], "rss_start": found.get("rss_start", {})}
 
 
 def print_timings(result: dict, top: int = 12) -> None:
@@ -327,6 +329,10 @@ def print_timings(result: dict, top: int = 12) -> None:
     during = sorted(result.get("peak_during", {}).items(), key=lambda kv: -kv[1])
     if during:  # sampled while each producer ran (the high-water mark above only says who raised it first)
         print("    RSS (MB) while running, highest: " + ", ".join(f"{k} {v:,}" for k, v in during[:top]))
+        start = result.get("rss_start", {})  # what each step added over the RSS it started with
+        added = sorted(((k, v - start.get(k, v)) for k, v in during), key=lambda kv: -kv[1])
+        print("    RSS (MB) added while running (highest - at start): "
+              + ", ".join(f"{k} {v:+,}" for k, v in added[:top]))
     for label, key in (("s", "producers"), ("CPU s", "producers_cpu")):  # CPU: what load does not inflate
         slow = sorted(result.get(key, {}).items(), key=lambda kv: -kv[1])
         print(f"    build producers ({label}): " + ", ".join(f"{k} {v:.1f}" for k, v in slow[:top])

@@ -165,11 +165,13 @@ def export_catalogue(con_or_path, out_dir: str | os.PathLike, refresh_id: str | 
     """Export ``tables`` (default: every published table) to ``out_dir/<refresh_id>/``, point ``latest`` at
     it once all of it is written, then keep only the newest ``keep`` exports (default ``CREDCAT_EXPORTS_KEEP``
     or 10)."""
-    import duckdb
+    from pipeline import warehouse
 
     keep = keep_setting(keep)
     own = not hasattr(con_or_path, "execute")
-    con = duckdb.connect(str(con_or_path), read_only=True) if own else con_or_path
+    # capped like the build (pipeline.warehouse.connect): uncapped, DuckDB's pool kept every block the COPYs and
+    # content hashes read (80% of RAM allowed; 6 GB RSS at 1M in session 7)
+    con = warehouse.connect(con_or_path, read_only=True) if own else con_or_path
     try:
         refresh_id = refresh_id or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         if "/" in refresh_id or refresh_id.startswith(".") or refresh_id in ("latest", "latest.json"):
