@@ -73,8 +73,8 @@ def build_match_keys(con: duckdb.DuckDBPyConnection, published_path: Path | None
         con.execute(f"""create or replace table {reuse.KEYS_TABLE} as
             select l.uid, {reuse.key_hash('l')} as key_hash, {', '.join(f'k.{c}' for c in STORED)}
             from listings as l join (select uid, {cols} from match_keys_reused
-                                     union all select id, {cols} from ({computed})) as k using (uid)
-            order by l.uid""")
+                                     union all select id, {cols} from ({computed})) as k using (uid)""")
+        # (no ORDER BY: sorting the wide rows cost 1.4 of 2.0 CPU s at 100k; every reader joins by uid)
         n_computed = con.execute("select count(*) from match_raw").fetchone()[0]
         n_reused = con.execute("select count(*) from match_keys_reused").fetchone()[0]
     finally:
