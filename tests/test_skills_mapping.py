@@ -84,6 +84,16 @@ def test_products_and_verb_phrases(mapper):
     assert mapper.best("use spreadsheets software", "esco").label == "use spreadsheets software"
 
 
+def test_javascript_library_spellings(mapper):
+    """Tags spell a JavaScript library "reactjs" or drop O*NET's ".js" ("Vue"); a bare name that is an English
+    word ("Node", "Backbone") is not taken for the library."""
+    assert mapper.best("reactjs", "onet").skill_id == "onet:tech/react"
+    assert mapper.best("Vue", "onet").skill_id == "onet:tech/vue-js"
+    assert mapper.best("Vue", "esco").label == "JavaScript Framework"  # O*NET's *Vue.js* is a JavaScript library
+    for word in ("Node", "Backbone"):
+        assert mapper.best(word, "onet") is None and mapper.best(word, "esco") is None
+
+
 @pytest.mark.parametrize("text", ["First Aid", "Power Apps", "Build Your First Mobile Game", "Go", "Spark", "R",
                                   "The Complete Adobe Spark Course", "First Step Korean", "Apps", "FIRST"])
 def test_false_friends_never_match_on_the_short_or_everyday_word(mapper, text):

@@ -83,7 +83,7 @@ from .taxonomy import _VENDORS, ESCO_VERSION, GENERIC_WORDS as _GENERIC_WORDS, O
 
 # Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
 # credential_skills rows (the incremental refresh) is keyed on it.
-MAPPER_VERSION = "2026-12-02.3"
+MAPPER_VERSION = "2026-12-02.4"
 FRAMEWORKS = ("esco", "onet")
 VERSIONS = {"esco": ESCO_VERSION, "onet": ONET_VERSION}
 SCORER_PATH = Path(__file__).with_name("data") / "scorer.json"
@@ -237,6 +237,9 @@ class SkillMapper:
                 words = label.split()
                 names += [" ".join(words[:k]) for k in range(len(words) - 1, 0, -1)
                           if k >= 2 or not words[0].islower()]
+            if fw == "onet" and kind == "technology" and (bare := re.sub(r"\.js$", "", label, flags=re.I)) != label \
+                    and bare not in names and _zipf(bare.lower()) < LOWER_ZIPF:
+                names.append(bare)  # a JavaScript library is named without ".js" too ("Vue"; not "Node" nor "Backbone": words)
             name_stems = [tuple(tokens(name)) for name in names]
             context = set(tokens(parent_label or ""))
             for st in name_stems:
@@ -674,8 +677,9 @@ class SkillMapper:
             c = self.concepts[e.concept]
             if c.kind == "technology" and c.parent_label and method in ("exact", "alt_label", "phrase", "product_name"):
                 kinds.append((c.parent_label, f"O*NET files {c.label!r} under {c.parent_label!r}"))
-        if _JS_NAME.search(raw.strip()):
-            kinds.append(("JavaScript framework", f"{raw.strip()!r} is named as a JavaScript library"))
+        named = [raw.strip()] + [self.concepts[e.concept].label for e, *_ in (self._lexical(raw, "onet") or [])[:1]]
+        if js := next((n for n in named if _JS_NAME.search(n)), None):  # "Vue" is O*NET's *Vue.js*
+            kinds.append(("JavaScript framework", f"{js!r} is named as a JavaScript library"))
         for kind, why in kinds:
             kind = re.sub(r"\s[A-Z]{2,}(?=\s|$)", "", kind)  # "Customer relationship management CRM software"
             qstems = tokens(kind)
@@ -985,7 +989,8 @@ def _parts(raw: str) -> list[str]:
     return out
 
 
-_JS_NAME = re.compile(r"(?<=\w)(?:\.[jJ][sS]|JS)$")  # a JavaScript library's name: "React.js", "AngularJS"
+_JS_NAME = re.compile(r"(?<=\w)(?:\.[jJ][sS]|JS|(?<=[a-z]{3})js)$")  # a JavaScript library's name: "React.js", "AngularJS",
+# "reactjs" (a tag's spelling)
 _EDITION_WORDS = frozenset("pro professional enterprise edition software net standard premium suite".split())
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]|[A-Z]-[A-Z]|[A-Za-z]\d|\d[A-Za-z]")  # "SketchUp", "V-Ray", "S3"
 
