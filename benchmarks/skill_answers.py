@@ -29,15 +29,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def strings(n: int) -> dict[str, list[str]]:
+def strings(n: int) -> tuple[dict[str, list[str]], object]:
+    """The fixed strings: they depend only on ``n`` and on whether the shared MOOC catalogues are present
+    (``source`` says which; ``compare`` refuses dumps of different sets)."""
     from benchmarks.skill_mapping_benchmark import credentials
+    from pipeline.matching.synth import shared_data_dir
 
     frame = credentials(n, 42)
     raws: list[str] = []
     for name in ("skill_mapping_labels.csv", "skill_mapping_heldout.csv"):
         with open(ROOT / "evaluation" / name, encoding="utf-8", newline="") as fh:
             raws += [r["raw"] for r in csv.DictReader(fh)]
+    shared = shared_data_dir()
+    moocs = shared / "mooc_catalogs" if shared else None
+    subjects: list[str] = []
+    if moocs and moocs.is_dir():  # the real catalogues' subject tags, as published
+        for name, col in (("edx_courses.csv", "subject"), ("udemy_courses.csv", "subject")):
+            if (moocs / name).is_file():
+                with open(moocs / name, encoding="utf-8", newline="") as fh:
+                    subjects += [r.get(col) or "" for r in csv.DictReader(fh)]
     return {
+        "source": [f"n={n}", f"mooc_catalogs={'yes' if subjects else 'no'}"],
+        "subjects": list(dict.fromkeys(s for s in subjects if s.strip())),
         "tags": list(dict.fromkeys(t for ts in frame["skills"] for t in ts if t and t.strip())),
         "raws": list(dict.fromkeys(raws)),
         "titles": list(dict.fromkeys(t for t in frame["title"] if isinstance(t, str) and t)),
@@ -54,9 +67,9 @@ def dump(out: Path, n: int, rows_n: int) -> None:
     mapper = SkillMapper.from_vendored()
     t = time.perf_counter()
     answers: dict[str, list] = {}
-    answers["match_all"] = [tuple(map(astuple, mapper.match_all(s))) for s in texts["tags"] + texts["raws"]]
+    answers["match_all"] = [tuple(map(astuple, mapper.match_all(s))) for s in texts["tags"] + texts["raws"] + texts["subjects"]]
     answers["match_top5"] = [tuple(astuple(m) for fw in FRAMEWORKS for m in mapper.match(s, fw, 5))
-                             for s in texts["tags"] + texts["raws"]]
+                             for s in texts["tags"] + texts["raws"] + texts["subjects"]]
     answers["rule_matches"] = [tuple(mapper.rule_matches(s, fw) for fw in FRAMEWORKS) for s in texts["raws"]]
     answers["text_raws"] = [tuple(map(astuple, mapper.match_text(s, "title"))) for s in texts["raws"]]
     answers["text_titles"] = [tuple(map(astuple, mapper.match_text(s, "title"))) for s in texts["titles"]]
@@ -95,8 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("command", choices=("dump", "compare"))
     ap.add_argument("files", nargs="+", type=Path)
-    ap.add_argument("--n", type=int, default=100_000, help="generated credentials whose strings are answered")
-    ap.add_argument("--rows", type=int, default=30_000, help="credentials whose credential_skills rows are compared")
+    ap.add_argument("--n", type=int, default=20_000, help="generated credentials whose strings are answered")
+    ap.add_argument("--rows", type=int, default=10_000, help="credentials whose credential_skills rows are compared")
     args = ap.parse_args(argv)
     if args.command == "dump":
         dump(args.files[0], args.n, args.rows)
