@@ -67,9 +67,9 @@ def dump(out: Path, n: int, rows_n: int) -> None:
     mapper = SkillMapper.from_vendored()
     t = time.perf_counter()
     answers: dict[str, list] = {}
-    answers["match_all"] = [tuple(map(astuple, mapper.match_all(s))) for s in texts["tags"] + texts["raws"] + texts["subjects"]]
-    answers["match_top5"] = [tuple(astuple(m) for fw in FRAMEWORKS for m in mapper.match(s, fw, 5))
-                             for s in texts["tags"] + texts["raws"] + texts["subjects"]]
+    queries = texts["tags"] + texts["raws"] + texts["subjects"]
+    answers["match_all"] = [tuple(map(astuple, mapper.match_all(s))) for s in queries]
+    answers["match_top5"] = [tuple(astuple(m) for fw in FRAMEWORKS for m in mapper.match(s, fw, 5)) for s in queries]
     answers["rule_matches"] = [tuple(mapper.rule_matches(s, fw) for fw in FRAMEWORKS) for s in texts["raws"]]
     answers["text_raws"] = [tuple(map(astuple, mapper.match_text(s, "title"))) for s in texts["raws"]]
     answers["text_titles"] = [tuple(map(astuple, mapper.match_text(s, "title"))) for s in texts["titles"]]

@@ -197,7 +197,6 @@ def test_urls_mangled_or_numbered():
     assert "url_exact" in pair["explanation"].iloc[0]
 
 
-
 def test_score_does_not_depend_on_row_order():
     """A pair's score and explanation are the same whichever record comes first. A cut pair whose strings are
     not compared (two organisations sharing a URL) used to name record 0 as its shorter title, so two such

@@ -206,7 +206,8 @@ def compute_signals(K: dict[str, np.ndarray], rid_l: np.ndarray, rid_r: np.ndarr
     # --- title
     exact = eq("h_title_norm") | eq("h_title_compact")  # spaces are no identity: "FrontEnd" / "Front-End"
     cut_l = (K["h_title_norm"][rid_l] == K["h_title_core"][rid_r]) & (K["h_title_norm"][rid_l] != 0)
-    cut = ~exact & (cut_l | ((K["h_title_norm"][rid_r] == K["h_title_core"][rid_l]) & (K["h_title_norm"][rid_r] != 0)))
+    cut_r = (K["h_title_norm"][rid_r] == K["h_title_core"][rid_l]) & (K["h_title_norm"][rid_r] != 0)
+    cut = ~exact & (cut_l | cut_r)
     tsim = np.where(exact, 1.0, 0.0)
     tset = tsim.copy()
     idx = np.flatnonzero(~exact & scored)

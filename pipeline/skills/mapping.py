@@ -673,11 +673,12 @@ class SkillMapper:
     def _via_product(self, raw: str) -> list:
         """ESCO concepts for a product: the ESCO label equal to the kind of software O*NET files it under."""
         kinds = []
-        for e, _score, method, _ev in (self._lexical(raw, "onet") or [])[:1]:
+        onet = (self._lexical(raw, "onet") or [])[:1]
+        for e, _score, method, _ev in onet:
             c = self.concepts[e.concept]
             if c.kind == "technology" and c.parent_label and method in ("exact", "alt_label", "phrase", "product_name"):
                 kinds.append((c.parent_label, f"O*NET files {c.label!r} under {c.parent_label!r}"))
-        named = [raw.strip()] + [self.concepts[e.concept].label for e, *_ in (self._lexical(raw, "onet") or [])[:1]]
+        named = [raw.strip()] + [self.concepts[e.concept].label for e, *_ in onet]
         if js := next((n for n in named if _JS_NAME.search(n)), None):  # "Vue" is O*NET's *Vue.js*
             kinds.append(("JavaScript framework", f"{js!r} is named as a JavaScript library"))
         for kind, why in kinds:
