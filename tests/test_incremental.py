@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from pipeline import registry, reuse, warehouse
@@ -307,3 +308,25 @@ def test_narrowed_match_of_a_large_type_equals_a_full_match(tmp_path, monkeypatc
     assert len(full["evidence"]) > 100 and all(e for _, _, e in full["evidence"])
     for table in full:
         assert full[table] == narrowed[table], table
+
+
+def test_match_keys_computed_in_chunks_equal_one_pass(monkeypatch):
+    """The keys model runs over KEYS_CHUNK listings at a time (its working memory grows with its input);
+    a listing's keys are its own, so any chunking gives the same ``listing_match_keys``."""
+    from pipeline import resolve
+    from pipeline.matching.synth import generate_catalogue
+
+    df, _ = generate_catalogue(400, seed=7, data_dir="/nonexistent")
+    listings = pd.DataFrame({"uid": df["id"].astype(str), "title": df["title"], "url": df["url"],
+                             "platform": df["platform"], "level": df["level"], "language": df["language"]})
+    tables = []
+    for chunk in (10_000, 37):
+        monkeypatch.setattr(resolve, "KEYS_CHUNK", chunk)
+        con = duckdb.connect()
+        con.register("frame", listings)
+        con.execute("create table listings as select * from frame")
+        stats = resolve.build_match_keys(con, None)
+        assert stats["keys_computed"] == len(listings) and stats["keys_reused"] == 0
+        tables.append(con.execute("select * from listing_match_keys order by uid").fetchall())
+        con.close()
+    assert len(tables[0]) == len(listings) and tables[0] == tables[1]
