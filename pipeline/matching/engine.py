@@ -159,15 +159,27 @@ def _input_views(con: duckdb.DuckDBPyConnection, keys: pa.Table | str | None) ->
                cast(platform as varchar) as platform, org_code, block_org
         from match_raw
     """)
-    con.execute(f"create or replace temp table match_stored (rid BIGINT, {blocking.STORED_DDL})")
+    drop_relation(con, "match_stored")
     cols = ", ".join(f"k.{c}" for c in blocking.STORED)
-    if isinstance(keys, str):  # a table of the connection (uid, blocking.STORED): listing_match_keys
-        con.execute(f"insert into match_stored select r.rid, {cols} from match_raw as r join {keys} as k on k.uid = r.id")
-    elif keys is not None and len(keys):
+    if isinstance(keys, str):  # a table of the connection (uid, blocking.STORED): listing_match_keys, read in
+        # place (a copy of a million listings' wide keys held ~0.5 GB while the matcher ran)
+        con.execute(f"create temp view match_stored as select r.rid, {cols} from match_raw as r join {keys} as k on k.uid = r.id")
+        con.execute("create or replace temp view match_input as select * from match_input_all anti join match_stored using (rid)")
+        return
+    con.execute(f"create temp table match_stored (rid BIGINT, {blocking.STORED_DDL})")
+    if keys is not None and len(keys):
         con.register("match_keys_given", keys)
         con.execute(f"insert into match_stored select r.rid, {cols} from match_raw as r join match_keys_given as k on k.id = r.id")
         con.unregister("match_keys_given")
     con.execute("create or replace temp view match_input as select * from match_input_all anti join match_stored using (rid)")
+
+
+def drop_relation(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop the temporary table or view ``name`` if there is one (DuckDB's DROP names the kind)."""
+    kinds = con.execute("select table_type from information_schema.tables where table_name = ? "
+                        "and table_catalog = 'temp'", [name]).fetchall()
+    for (kind,) in kinds:
+        con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} {name}")
 
 
 def stored_keys(df: pd.DataFrame) -> pa.Table:
@@ -197,7 +209,7 @@ def keys_model(con: duckdb.DuckDBPyConnection, source: str) -> str:
     warehouse.create_temp(con, "match_keys")
     for view in ("match_input", "match_input_all"):
         con.execute(f"drop view {view}")
-    con.execute("drop table match_stored")
+    drop_relation(con, "match_stored")
     return (f"select r.id, {', '.join(f'k.{c}' for c in blocking.STORED)} "
             "from match_keys as k join match_raw as r using (rid) order by k.rid")
 
@@ -270,7 +282,8 @@ class Matcher:
             return
         for view in ("match_blocking", "match_input", "match_input_all"):
             self.con.execute(f"drop view if exists {view}")
-        for table in ("match_stored", "match_keys", "match_hashes", "match_codes", "match_blocks"):
+        drop_relation(self.con, "match_stored")
+        for table in ("match_keys", "match_hashes", "match_codes", "match_blocks"):
             self.con.execute(f"drop table if exists {table}")
         self.con.unregister("match_raw")
 
