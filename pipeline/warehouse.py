@@ -43,21 +43,22 @@ class Build:
 # process grew to 19 GB and the kernel killed it; under 4GB it published with a peak RSS of 6.9 GB (DuckDB's pool
 # fills to its cap as a cache, and the matcher's own database and Python come on top). Every model spills beyond
 # the cap (the survivorship since session 7), so the cap is what the build's DuckDB may hold:
-# ``CREDCAT_DUCKDB_MEMORY`` sets another (``default``: DuckDB's own).
-DEFAULT_DUCKDB_MEMORY = "2500MB"
-# Python steps whose memory is mostly their own: the skill mapper (its index and answers). While one runs the build
-# connection is capped at ``CREDCAT_STEP_DUCKDB_MEMORY`` (``default``: not lowered), so the two do not add up;
-# lowering the cap evicts the pool's cached blocks (they are in the file) and the memory goes back to the system.
-# The matcher is not one since session 7: it works in the build's connection, under the build's cap.
-OWN_MEMORY_STEPS = frozenset({"map_skills"})
-DEFAULT_STEP_DUCKDB_MEMORY = "1GB"
+# ``CREDCAT_DUCKDB_MEMORY`` sets another (``default``: DuckDB's own). Session 9, 1M: 2000MB took 382 s and peaked
+# at 4.3 GB where 2500MB took 386 s and 4.6 GB.
+DEFAULT_DUCKDB_MEMORY = "2000MB"
+# Steps with much memory of their own, and the build connection's cap while each runs (``CREDCAT_STEP_DUCKDB_MEMORY``
+# sets one for all of them; ``default``: not lowered), so that the two do not add up; lowering the cap evicts the
+# pool's cached blocks (they are in the file) and the memory goes back to the system. The skill mapper's is its
+# index and answers; the matcher's its Python arrays and frames (~2 GB at 1M listings) beside the DuckDB work it
+# does in the build's connection (1500MB cost it ~5% more CPU at 1M, measured alone).
+OWN_MEMORY_STEPS = {"map_skills": "1GB", "match_listings": "1500MB"}
 
 
-def memory_limit(step: bool = False) -> str | None:
-    """The build's DuckDB cap (``step``: while an :data:`OWN_MEMORY_STEPS` step runs), None for DuckDB's own."""
+def memory_limit(step: str | None = None) -> str | None:
+    """The build's DuckDB cap (``step``: while that :data:`OWN_MEMORY_STEPS` step runs), None for DuckDB's own."""
     limit = (os.environ.get("CREDCAT_DUCKDB_MEMORY") or DEFAULT_DUCKDB_MEMORY).strip()
-    if step and limit.lower() != "default":
-        limit = (os.environ.get("CREDCAT_STEP_DUCKDB_MEMORY") or DEFAULT_STEP_DUCKDB_MEMORY).strip()
+    if step in OWN_MEMORY_STEPS and limit.lower() != "default":
+        limit = (os.environ.get("CREDCAT_STEP_DUCKDB_MEMORY") or OWN_MEMORY_STEPS[step]).strip()
     return None if limit.lower() == "default" else limit
 
 
@@ -165,7 +166,7 @@ def build(con: duckdb.DuckDBPyConnection, targets: Iterable[str] | None = None, 
         working = not any(registry.is_published(t) for t in producer.outputs)
         if working:
             con.execute("set force_compression = 'uncompressed'")
-        lowered = producer.name in OWN_MEMORY_STEPS and _cap(con, memory_limit(step=True))
+        lowered = producer.name in OWN_MEMORY_STEPS and _cap(con, memory_limit(producer.name))
         try:
             meta = run_producer(con, producer, inputs)
         finally:
