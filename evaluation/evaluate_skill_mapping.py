@@ -48,7 +48,11 @@ LABEL_SETS = (
 KINDS = ("exact", "synonym", "paraphrase", "product", "broad", "not_skill", "false_friend")
 
 
-def read_labels(path: Path) -> list[dict]:
+def read_labels(path: Path | list[Path]) -> list[dict]:
+    """The rows of one label file, or of several merged in memory (``--labels A B``: e.g. the tuning set and an
+    earlier held-out file that has since become tuning data)."""
+    if isinstance(path, (list, tuple)):
+        return [r for p in path for r in read_labels(p)]
     with open(path, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     for r in rows:
@@ -172,7 +176,7 @@ def fit(labels_path: Path = LABELS, min_precision: float = 0.92, mapper=None, ro
         if best is None or key > best[0]:
             best = (key, round(float(t), 2), s)
     scorer["threshold"] = best[1]
-    scorer["fitted_on"] = f"{labels_path.name}: {len(rows)} open pairs, {len(y)} candidates" + (
+    scorer["fitted_on"] = f"{_names(labels_path)}: {len(rows)} open pairs, {len(y)} candidates" + (
         f", encoder {mapper.semantic.path.parent.name}" if mapper.semantic is not None else "")
     scorer["tuning_figures"] = {k: best[2][k] for k in ("precision", "recall", "f1")}
     return scorer
@@ -211,8 +215,12 @@ def cross_validate(mapper, labels_path: Path = LABELS, k: int = 5, seed: int = 1
             "errors": errors}
 
 
-def _print(res: dict, labels_path: Path, title: str | None, errors: bool) -> None:
-    head = f"skill mapping evaluation on {res['pairs']} labelled pairs ({labels_path.name})"
+def _names(paths: Path | list[Path]) -> str:
+    return " + ".join(p.name for p in paths) if isinstance(paths, (list, tuple)) else paths.name
+
+
+def _print(res: dict, labels_path: Path | list[Path], title: str | None, errors: bool) -> None:
+    head = f"skill mapping evaluation on {res['pairs']} labelled pairs ({_names(labels_path)})"
     print(f"{head}: {title}" if title else head)
     print(f"{'group':<20}{'precision':>10}{'recall':>10}{'f1':>8}{'tp':>6}{'fp':>6}{'fn':>6}{'tn':>6}")
     for key in ["esco", "onet", "all"] + [f"kind:{k}" for k in KINDS]:
@@ -230,8 +238,9 @@ def _print(res: dict, labels_path: Path, title: str | None, errors: bool) -> Non
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--labels", type=Path, default=None, metavar="PATH",
-                    help=f"labelled pairs to score (default: both {LABELS.name} and {HELDOUT.name})")
+    ap.add_argument("--labels", type=Path, nargs="+", default=None, metavar="PATH",
+                    help=f"labelled pairs to score (default: both {LABELS.name} and {HELDOUT.name}, each on its "
+                         "own); several files are merged in memory (for --cv and --fit too)")
     ap.add_argument("--errors", action="store_true", help="list every wrong or missed pair")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--semantic", type=Path, default=None, metavar="DIR",
@@ -243,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cv", type=int, default=0, metavar="K",
                     help="K-fold cross-validation of the fitted scorer on the tuning set (by raw string)")
     args = ap.parse_args(argv)
+    if args.labels is not None and len(args.labels) == 1:
+        args.labels = args.labels[0]
     from pipeline.skills.mapping import SCORER_PATH, SEMANTIC_SCORER_PATH, SkillMapper
 
     mapper = SkillMapper.from_vendored()
