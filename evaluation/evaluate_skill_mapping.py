@@ -138,17 +138,16 @@ def fit(labels_path: Path = LABELS, min_precision: float = 0.92, mapper=None, ro
     rows = [r for r in rows if not mapper.rule_matches(r["raw"], r["framework"])]
     X, y = [], []
     for row in rows:
-        for e, f, _ in mapper.candidates(row["raw"], row["framework"]):
-            if not f["refused"]:
-                X.append([f[n] for n in names_w])
-                y.append(float(mapper.concepts[e.concept].skill_id in row["accept"]))
+        for e, f, _ in mapper.ranked(row["raw"], row["framework"]):
+            X.append([f[n] for n in names_w])
+            y.append(float(mapper.concepts[e.concept].skill_id in row["accept"]))
     w = _logistic(np.array(X), np.array(y))
     scorer = {"weights": {n: round(float(v), 4) for n, v in zip(names_w, w)}}
     mapper.use_scorer({**scorer, "threshold": 0.5})
     A, ya, tops = [], [], []
     names = None
     for row in rows:
-        ranked = [t for t in mapper.candidates(row["raw"], row["framework"]) if not t[1]["refused"]]
+        ranked = mapper.ranked(row["raw"], row["framework"])
         if not ranked:
             tops.append((row, None, None))
             continue

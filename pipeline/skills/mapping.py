@@ -78,7 +78,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from .lexical import FILLER, GENERIC_VERBS, STOPWORDS, key_of, normalise, stem, stem_key, tokens, word_stems
+from .lexical import FILLER, GENERIC_VERBS, STOPWORDS, key_of, normalise, stem, stem_key, tokens, variant_of, word_stems
 from .taxonomy import _VENDORS, ESCO_VERSION, GENERIC_WORDS as _GENERIC_WORDS, ONET_VERSION, load_taxonomy
 
 # Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
@@ -204,7 +204,7 @@ class SkillMapper:
         self.concepts: list[_Concept] = []
         self.entries: dict[str, list[_Entry]] = {f: [] for f in FRAMEWORKS}
         self.keys: dict[str, dict[str, dict[object, list[int]]]] = {
-            f: {"norm": {}, "joined": {}, "stem": {}, "object": {}} for f in FRAMEWORKS}
+            f: {"norm": {}, "joined": {}, "stem": {}, "object": {}, "kind": {}} for f in FRAMEWORKS}
         self.by_id: dict[str, int] = {}
         self.field_heads: dict[str, list[int]] = {}  # see _field_head
         # words ESCO's own labels write in lower case ("go to", "spark erosion") in at least two labels: one odd
@@ -278,6 +278,19 @@ class SkillMapper:
                 if i == 0 and kind == "skill/competence" and len(st) >= 3 and name.islower() and st[0] in verbs and \
                         n.split()[0] not in GENERIC_VERBS and len(obj := key_of(st[1:])) == len(set(st[1:])) >= 2:
                     k["object"].setdefault(obj, []).append(ei)
+                # ESCO ends many a skill with the kind of thing its object is ("perform cost accounting activities",
+                # "implement data warehousing techniques", "use back-up and recovery tools"): without its verb and
+                # that kind word, the label is the subject a tag names ("Cost Accounting")
+                # (an activity's kind after any verb but "teach", which makes the subject another skill; a thing's
+                # kind, "software", "equipment", only after a verb of using it or none: "maintain robotic
+                # equipment" is no robotics)
+                verb = st[0] in verbs and len(st) >= 3
+                if i == 0 and fw == "esco" and kind in ("skill/competence", "knowledge") and name.islower() and \
+                        len(st) >= 3 and (st[-1] in _ACTIVITY_KINDS and not (verb and st[0] == _TEACH) or
+                                          st[-1] in _THING_KINDS and not (verb and st[0] not in _VERB_STEMS)) and \
+                        len(core := key_of(st[1:-1] if verb else st[:-1])) >= 2 and \
+                        not set(core) <= _GENERIC_STEMS | _VERB_STEMS:
+                    k["kind"].setdefault(core, []).append(ei)
         self._share_context()
         self.names = {fw: self._name_index(fw) for fw in FRAMEWORKS}
         self.bm25 = {fw: BM25([e.stems for e in self.entries[fw]]) for fw in FRAMEWORKS}
@@ -530,11 +543,13 @@ class SkillMapper:
             return ()
         if not picks and framework == "esco":
             picks = self._via_product(raw) or self._field_head(raw)
+        if not picks and (alt := variant_of(raw)):
+            picks = self._variant_picks(raw, alt, framework, top)
         if not picks and self.semantic is not None:
             picks = self._semantic(raw, framework)  # a close neighbour; the scorer (with its features) after
         if not picks or top > len(picks):
             threshold = self.scorer["threshold"]
-            ranked = [t for t in self.candidates(raw, framework) if not t[1]["refused"]]
+            ranked = self.ranked(raw, framework)
             for i, (e, _f, evidence) in enumerate(ranked[:top]):
                 score = self.accept_prob(ranked, i)
                 if score < threshold:
@@ -557,7 +572,32 @@ class SkillMapper:
         picks = self._lexical(raw, framework)
         if picks is None:
             return None
-        return bool(picks or (framework == "esco" and self._via_product(raw)))
+        return bool(picks or (framework == "esco" and self._via_product(raw)) or
+                    ((alt := variant_of(raw)) and self._variant_picks(raw, alt, framework, 1)))
+
+    def _variant_picks(self, raw: str, alt: str, framework: str, top: int) -> list:
+        """Tiers 1-3 on the string in the frameworks' words (``lexical.variant_of``: "IT Project Management"
+        -> "ICT Project Management"), a little less sure than on its own words."""
+        kept = _kept_stems(raw, alt)
+        found = self._lexical(alt, framework, top) or [] if kept else []
+        # the match must hold a word of the string's own: the table's word alone is no subject ("Apps" is no
+        # "software", "Resolving technical IT issues" no "ICT")
+        return [(e, score - 0.02, method, f"{evidence} (as {alt!r}, in the framework's words)")
+                for e, score, method, evidence in found if kept & set(e.stems)]
+
+    def ranked(self, raw: str, framework: str) -> list[tuple[_Entry, dict, str]]:
+        """The scorer's candidates, best first, refused ones left out: those of the string and, when it has
+        one, of its variant in the frameworks' words (the better of the two per concept)."""
+        found = [t for t in self.candidates(raw, framework) if not t[1]["refused"]]
+        alt = variant_of(raw)
+        if alt is None:
+            return found
+        best = {e.concept: (e, f, ev) for e, f, ev in found}
+        kept = _kept_stems(raw, alt)
+        for e, f, ev in self.candidates(alt, framework) if kept else ():
+            if not f["refused"] and kept & set(e.stems) and (e.concept not in best or f["p"] > best[e.concept][1]["p"]):
+                best[e.concept] = (e, f, f"{ev} (as {alt!r})")
+        return sorted(best.values(), key=lambda t: (-t[1]["p"], t[0].label))
 
     def _lexical(self, raw: str, framework: str, top: int = 1) -> list | None:
         """Tiers 1-3 as (entry, score, method, evidence); None for an occupation (nothing else may match)."""
@@ -570,9 +610,9 @@ class SkillMapper:
         for e, how in self._equal(raw, framework, qstems, raw):
             if occupation and how != "exact":
                 continue  # "Software Developers" has the stems of "software development"
-            if one_word and how in ("stem", "verb") and _agent_noun(words[0], e.norm.split()[-1]):
+            if one_word and how in ("stem", "verb", "kind") and _agent_noun(words[0], e.norm.split()[-1]):
                 continue  # one word: "Transform" is not a "transformer" (the thing or person that does it)
-            if how in ("stem", "verb") and len(own := _content_words(words)) == len(its := _content_words(
+            if how in ("stem", "verb", "kind") and len(own := _content_words(words)) == len(its := _content_words(
                     e.norm.split())) == 1 and _suffix_kind(own[0]) != _suffix_kind(its[0]):
                 continue  # one word for one word: "Analytics" is no "Analytical", "Specialized Skills" no "use of
                 # special"
@@ -590,7 +630,7 @@ class SkillMapper:
                 if normalise(part) in qualifiers:
                     continue  # "Docker (Software)", "Go (Programming Language)": the kind of thing the name is
                 for e, how in self._equal(part, framework, qstems, raw):
-                    if how == "object":
+                    if how in ("object", "kind"):
                         continue  # a part is a subject of its own: "Medical Science" is no "teach medical science"
                     if " " not in part.strip() and (how in ("verb", "object") or e.part or
                                                     how == "stem" and not _inflection(part, e.label)):
@@ -725,6 +765,8 @@ class SkillMapper:
                 hits.setdefault(ei, "stem" if key_of(e.stems) == qkey else "verb")
             for ei in k["object"].get(qkey, []) if len(qkey) >= 2 else []:
                 hits.setdefault(ei, "object")
+            for ei in k["kind"].get(qkey, []) if qkey else []:
+                hits.setdefault(ei, "kind")
         ranked = []
         for ei, how in hits.items():
             e = self.entries[fw][ei]
@@ -944,9 +986,13 @@ _FIELD_DESC = re.compile(r"(?:the |a )?(?:\w+ )?(?:branch|science|study|field|di
 _SOFTWARE_STEM = stem("software")
 
 
-_TIER_SCORE = {"exact": 0.99, "joined": 0.97, "stem": 0.95, "verb": 0.93, "object": 0.88}
+_TIER_SCORE = {"exact": 0.99, "joined": 0.97, "stem": 0.95, "verb": 0.93, "object": 0.88, "kind": 0.87}
 # verb: equal once a leading generic verb is dropped; object: the object of a skill's verb ("analyse big data")
-_HOW_RANK = {"exact": 0, "joined": 1, "stem": 2, "verb": 3, "object": 4}
+_HOW_RANK = {"exact": 0, "joined": 1, "stem": 2, "verb": 3, "object": 4, "kind": 5}
+# the kind of thing an ESCO skill's object is, written after it ("perform cost accounting activities")
+_ACTIVITY_KINDS = frozenset(stem(w) for w in "activities techniques operations procedures practices problems tasks".split())
+_THING_KINDS = frozenset(stem(w) for w in "software tools tool equipment systems system".split())
+_TEACH = stem("teach")
 # words a concept's label may add without naming anything more specific ("Business intelligence software")
 _GENERIC_STEMS = frozenset(stem(w) for w in "software system systems service services tool tools program".split())
 _VERSION = re.compile(r"(?<=[a-z])\s*\d+(?:\s\d+)*$|(?<=\s)v?\d+(?:\s\d+)*$")  # "css3", "windows 11", "python 3"
@@ -1122,6 +1168,11 @@ _NOT_ROLES = frozenset("services occupations securities models servers guides ma
 
 
 
+def _kept_stems(raw: str, alt: str) -> set[str]:
+    """The stems of the words a string keeps in its variant in the frameworks' words (not the table's)."""
+    return set(tokens(raw)) & set(tokens(alt))
+
+
 def _first_per_concept(ranked: list[tuple[tuple, _Entry, str]]) -> list[tuple[_Entry, str]]:
     """(entry, how) in the order of the sort keys, the best entry of each concept only."""
     out, seen = [], set()
@@ -1170,6 +1221,8 @@ def _evidence(how: str, e: _Entry, rank: int | None, f: dict) -> str:
         return f"same word stems as the {kind} {e.label!r} without its leading verb"
     if how == "object":
         return f"the object of the {kind} {e.label!r}"
+    if how == "kind":
+        return f"the {kind} {e.label!r} without its verb and the kind of thing it names"
     return (f"BM25 rank {rank + 1 if rank is not None else '-'} on the {kind} {e.label!r}; covers "
             f"{f['cov_query']:.0%} of the string's words and {f['cov_label']:.0%} of the label's")
 
