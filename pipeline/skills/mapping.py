@@ -167,7 +167,7 @@ class _Entry:
 
 FEATURES = ("bias", "exact", "joined", "stem_eq", "cov_query", "cov_label", "pref", "fuzzy", "bm25_rank",
             "extra_words", "single_word_query", "group", "knowledge", "commodity", "segmented", "same_words",
-            "ctx_cov")
+            "ctx_cov", "head", "light_extra")
 
 
 @lru_cache(maxsize=65536)
@@ -221,6 +221,9 @@ class SkillMapper:
         # ESCO writes a skill's preferred label as a verb and its object: their first words are the verbs
         verbs = {stem(normalise(r[2]).split()[0]) for r in rows if r[1] == "esco" and r[4] == "skill/competence"
                  and normalise(r[2])}
+        # words a label may add to a string's without saying more: a verb, the kind of thing (the scorer's
+        # "light_extra")
+        self.light_words = frozenset(verbs | _GENERIC_STEMS | _ACTIVITY_KINDS | _THING_KINDS)
         for sid, fw, label, alts, ctype, desc, parent_label, uri, code, collections, *hot in rows:
             ci = len(self.concepts)
             segmented = "segmented-labels" in (collections or [])
@@ -478,6 +481,11 @@ class SkillMapper:
             "same_words": (inter / len(qs) if qs else 0.0) * (inter / len(ls) if ls else 0.0),
             # the string's words in the concept's labels, description and parent: what a paraphrase shares
             "ctx_cov": len(qs & c.context) / len(qs) if qs else 0.0,
+            # the string's head (its last content word: "Spatial *Statistics*") is a word of the label
+            "head": float(bool(qs) and _head(qstems, qs) in ls),
+            # the label holds all the string's words and adds only a verb or a kind of thing ("perform cost
+            # accounting activities")
+            "light_extra": float(bool(qs) and inter == len(qs) and ls - qs <= self.light_words),
         }
 
     def _false_friend(self, qstems: list[str], e: _Entry, c: _Concept, raw: str = "") -> str | None:
@@ -524,7 +532,7 @@ class SkillMapper:
         out = {"bias": 1.0, "rank_logit": math.log(p / (1 - p)), "margin": f["p"] - nxt,
                **{k: f[k] for k in ("exact", "joined", "stem_eq", "cov_query", "cov_label", "pref",
                                     "single_word_query", "group", "segmented", "bm25_rank", "same_words",
-                                    "ctx_cov")}}
+                                    "ctx_cov", "head", "light_extra")}}
         if "sim" in f:
             out.update(sim=f["sim"], sim_pref=f["sim_pref"], sim_rank=f["sim_rank"])
         return out
@@ -538,6 +546,8 @@ class SkillMapper:
     def _match(self, raw: str, framework: str, top: int = 1) -> tuple[SkillMatch, ...]:
         """The tiers of the module docstring: the first that yields concepts leads, later ones only fill ``top``
         (a string naming an occupation gets nothing but an exact label)."""
+        if (core := _EXAMPLES.sub("", raw).strip()) and core != raw:
+            raw = core  # "Hot work (e.g., welding, cutting, brazing)": the examples are not the subject
         picks = self._lexical(raw, framework, top)
         if picks is None:
             return ()
@@ -820,8 +830,11 @@ class SkillMapper:
                                                      _written_lower(raw, gram) else COMMON_ZIPF) and \
                             c.parent_label not in ("language", "languages") and \
                             not _named_as_product(raw, {stem(gram)}) and \
-                            not any(t in c.context for t in qstems if t != stem(gram)):
-                        continue  # a common word ("Swift Decisions") is the name only where the rest says so
+                            not any(t in c.context for t in qstems if t != stem(gram)) and \
+                            not (c.kind == "technology" and not e.ambiguous and len(words) <= 3 and
+                                 set(qstems) & _SOFTWARE_WORK):
+                        continue  # a common word ("Swift Decisions") is the name only where the rest says so, or
+                        # where the rest is work done on software ("Linux administration", "Android SDK")
                     if size == 1 and i > 0 and words[i - 1] == "in" and c.parent_label in ("language", "languages"):
                         continue  # "Critical Thinking in French": the language it is taught in
                     if c.segmented and not e.pref:
@@ -993,6 +1006,9 @@ _HOW_RANK = {"exact": 0, "joined": 1, "stem": 2, "verb": 3, "object": 4, "kind":
 _ACTIVITY_KINDS = frozenset(stem(w) for w in "activities techniques operations procedures practices problems tasks".split())
 _THING_KINDS = frozenset(stem(w) for w in "software tools tool equipment systems system".split())
 _TEACH = stem("teach")
+# work done on or with software: beside a product's one-word name it says the word is the product
+_SOFTWARE_WORK = frozenset(stem(w) for w in """administration administering scripting programming development sdk
+    api framework server kernel shell cluster deployment configuration""".split())
 # words a concept's label may add without naming anything more specific ("Business intelligence software")
 _GENERIC_STEMS = frozenset(stem(w) for w in "software system systems service services tool tools program".split())
 _VERSION = re.compile(r"(?<=[a-z])\s*\d+(?:\s\d+)*$|(?<=\s)v?\d+(?:\s\d+)*$")  # "css3", "windows 11", "python 3"
@@ -1008,7 +1024,12 @@ _FRAME_HEAD = re.compile(
 _FRAME_TAIL = re.compile(
     r"\s+(?:for\s+(?:everyone|everybody|beginners|dummies|all|business|professionals)|part\s+\d+|a\s+first\s+course|"
     r"made\s+easy|in\s+practice|in\s+action|crash\s+course|course|specialization|basics|essentials|fundamentals|"
-    r"bootcamp|masterclass|programming|101|\d+|i{1,3}|iv)$", re.I)
+    r"bootcamp|masterclass|programming|101|\d+|i{1,3}|iv|"
+    r"in\s+(?:english|french|spanish|german|italian|portuguese|chinese|mandarin|arabic|japanese|korean|russian|dutch))$",
+    re.I)  # (the last: the language a course is taught in, "Critical Thinking in French")
+# examples of the subject in parentheses ("Hot work (e.g., welding, cutting, brazing)"): instances, not the subject
+_EXAMPLES = re.compile(r"\s*\(\s*(?:e\.\s?g\.?|i\.\s?e\.?|eg|ie|for example|for instance|such as|including)[\s,:][^()]*\)",
+                       re.I)
 _QUALIFIER = re.compile(r"(?:^|(?<=\())[^()]*\S\s*\(([^()]+)\)")  # "Name (kind)": the kind in parentheses
 _SPLIT = re.compile(r"\s*(?:[:;,|()\[\]!?]|\s[-–—]\s|\band\b|&|\s\+\s)\s*", re.I)
 
@@ -1126,9 +1147,10 @@ def _named_as_product(raw: str, shared: set[str]) -> bool:
         if stem(w) in shared and i + 1 < len(words) and re.fullmatch(r"v?\d+|programming|language", words[i + 1]):
             return True  # "Windows 11", "R Programming", "Go language"
     for part in _SPLIT.split(raw):
-        subject = normalise(strip_frames(part))
-        if subject != normalise(part) and " " not in subject and stem(subject) in shared:
-            return True
+        bare = strip_frames(part)
+        subject = normalise(bare)
+        if subject != normalise(part) and " " not in subject and stem(subject) in shared and not bare.islower():
+            return True  # (the subject written in lower case is the everyday word: "learn fast" is no FAST)
     return False
 
 
@@ -1142,7 +1164,9 @@ def _is_name(label: str, word: str, fw: str, concept_label: str = "") -> bool:
     if label.isupper() or fw == "esco":
         return True
     names = concept_label.split()
-    if len(names) == 1 or (len(names) > 1 and not names[1].islower()):
+    if len(names) == 1:
+        return True  # a one-word product ("Linux", "Java"): how common the word is, the caller weighs
+    if len(names) > 1 and not names[1].islower():
         return _zipf(word) < COMMON_ZIPF
     return any(w.lower() == word and not w.islower() for w in names[1:]) and _zipf(word) < COMMON_ZIPF
 
@@ -1166,6 +1190,11 @@ def _occupation_words() -> frozenset[str]:
 _NOT_ROLES = frozenset("services occupations securities models servers guides markers forces monitors readers "
                        "runners builders leaders".split())
 
+
+
+def _head(qstems: list[str], qs: set[str]) -> str:
+    """The head of an English noun phrase: its last content word ("Convolutional Neural *Network*")."""
+    return next((t for t in reversed(qstems) if t in qs), "")
 
 
 def _kept_stems(raw: str, alt: str) -> set[str]:
