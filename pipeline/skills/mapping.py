@@ -83,7 +83,7 @@ from .taxonomy import _VENDORS, ESCO_VERSION, GENERIC_WORDS as _GENERIC_WORDS, O
 
 # Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
 # credential_skills rows (the incremental refresh) is keyed on it.
-MAPPER_VERSION = "2026-12-02.4"
+MAPPER_VERSION = "2026-12-02.5"
 FRAMEWORKS = ("esco", "onet")
 VERSIONS = {"esco": ESCO_VERSION, "onet": ONET_VERSION}
 SCORER_PATH = Path(__file__).with_name("data") / "scorer.json"
@@ -552,7 +552,7 @@ class SkillMapper:
         if picks is None:
             return ()
         if not picks and framework == "esco":
-            picks = self._via_product(raw) or self._field_head(raw)
+            picks = self._via_product(raw) or self._field_head(raw) or self._language_fallback(raw)
         if not picks and (alt := variant_of(raw)):
             picks = self._variant_picks(raw, alt, framework, top)
         if not picks and self.semantic is not None:
@@ -709,6 +709,24 @@ class SkillMapper:
             return []
         e = self.entries["esco"][hits[0]]
         return [(e, 0.8, "field_head", f"{raw.strip()!r} leads the label {e.label!r}, a field by its description")]
+
+    def _language_fallback(self, raw: str) -> list:
+        """A programming language ESCO does not name is, in ESCO, *computer programming*: ESCO files every
+        language it names under it ("Python (computer programming)"). Only for a string that says it is a
+        language ("Rust (Programming Language)", "C Programming") and names one of O*NET's technologies (so not
+        "Linear Programming")."""
+        m = _LANGUAGE_KIND.fullmatch(raw)
+        if not m or not m.group(1).strip() or len(m.group(1).split()) > 3 or m.group(1).islower():
+            return []
+        onet = (self._lexical(raw, "onet") or [])[:1]
+        if not onet or self.concepts[onet[0][0].concept].kind != "technology":
+            return []
+        for ei in self.keys["esco"]["norm"].get("computer programming", []):
+            e = self.entries["esco"][ei]
+            if e.pref:
+                return [(e, 0.8, "kind", f"{m.group(1).strip()!r} is a programming language (O*NET's "
+                                         f"{self.concepts[onet[0][0].concept].label!r}), which ESCO files under {e.label!r}")]
+        return []
 
     def _product_family(self, raw: str) -> bool:
         """The string starts with the name of an O*NET product family ("Azure Resource Manager"): the words
@@ -1030,6 +1048,7 @@ _FRAME_TAIL = re.compile(
 # examples of the subject in parentheses ("Hot work (e.g., welding, cutting, brazing)"): instances, not the subject
 _EXAMPLES = re.compile(r"\s*\(\s*(?:e\.\s?g\.?|i\.\s?e\.?|eg|ie|for example|for instance|such as|including)[\s,:][^()]*\)",
                        re.I)
+_LANGUAGE_KIND = re.compile(r"\s*(.+?)\s*(?:\(\s*programming\s+language\s*\)|\bprogramming(?:\s+language)?)\s*", re.I)
 _QUALIFIER = re.compile(r"(?:^|(?<=\())[^()]*\S\s*\(([^()]+)\)")  # "Name (kind)": the kind in parentheses
 _SPLIT = re.compile(r"\s*(?:[:;,|()\[\]!?]|\s[-–—]\s|\band\b|&|\s\+\s)\s*", re.I)
 
