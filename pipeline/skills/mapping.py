@@ -791,6 +791,12 @@ class SkillMapper:
                 if not _name_words(e.label, self.concepts[e.concept].label, fw) <= _singulars(key):
                     continue  # a name is its own word, never a stem: "Excellence" is no Excel, "Canva" no Canvas
                 hits.setdefault(ei, "stem" if key_of(e.stems) == qkey else "verb")
+            words = key.split()
+            if len(words) > 2 and words[0] in GENERIC_VERBS and (vkey := stem_key(" ".join(words[1:]))):
+                for ei in k["stem"].get(vkey, []):  # "Conduct root cause analyses" == "Root cause analysis"
+                    e = self.entries[fw][ei]
+                    if _name_words(e.label, self.concepts[e.concept].label, fw) <= _singulars(key):
+                        hits.setdefault(ei, "verb")
             for ei in k["object"].get(qkey, []) if len(qkey) >= 2 else []:
                 hits.setdefault(ei, "object")
             for ei in k["kind"].get(qkey, []) if qkey else []:
@@ -1183,10 +1189,8 @@ def _is_name(label: str, word: str, fw: str, concept_label: str = "") -> bool:
     if label.isupper() or fw == "esco":
         return True
     names = concept_label.split()
-    if len(names) == 1:
-        return True  # a one-word product ("Linux", "Java"): how common the word is, the caller weighs
-    if len(names) > 1 and not names[1].islower():
-        return _zipf(word) < COMMON_ZIPF
+    if len(names) == 1 or not names[1].islower():
+        return True  # a product's name ("Linux", "Android" of *Google Android*): how common it is, the caller weighs
     return any(w.lower() == word and not w.islower() for w in names[1:]) and _zipf(word) < COMMON_ZIPF
 
 
