@@ -423,3 +423,31 @@ def test_evaluation_merges_several_label_files():
     from evaluation.evaluate_skill_mapping import HELDOUT, LABELS, read_labels
 
     assert len(read_labels([LABELS, HELDOUT])) == len(read_labels(LABELS)) + len(read_labels(HELDOUT))
+
+
+@pytest.mark.parametrize("text, wrong", [
+    ("software development lifecycle", "computer programming"),  # a lifecycle, not software development
+    ("Strategic Public Relations Planning", "public relations"),   # planning
+    ("Software Development Tools", "computer programming"),        # tools (and "tools" is not made "software" twice)
+])
+def test_a_term_before_a_noun_of_the_string_modifies_it(mapper, text, wrong):
+    hit = mapper.best(text, "esco")
+    assert hit is None or hit.label != wrong
+
+
+@pytest.mark.parametrize("text, label", [
+    ("Scikit Learn (Machine Learning Library)", "machine learning"),  # the kind in parentheses is its field
+    ("Creating Virtual Reality (VR) Apps", "virtual reality"),        # the phrase's own acronym follows it
+    ("Data Science Methodology", "data science"),                     # a kind of knowledge of it
+])
+def test_a_term_before_its_acronym_or_its_methods_still_names_it(mapper, text, label):
+    assert mapper.best(text, "esco").label == label
+
+
+def test_a_leading_generic_verb_of_the_string_aside(mapper):
+    assert mapper.best("Conduct root cause analyses", "onet").skill_id == "onet:tech/root-cause-analysis-software"
+    assert mapper.best("Conduct root cause analyses", "esco").label == "root cause analysis"
+
+
+def test_a_capitalised_name_inside_a_product_label(mapper):
+    assert mapper.best("Android SDK", "onet").skill_id == "onet:tech/google-android"

@@ -139,7 +139,9 @@ def variant_of(raw: str) -> str | None:
     "Collaboration apps" -> "Collaboration software"), or None when it has no such word."""
     if not raw or not _VARIANT_RE.search(raw):
         return None
-    out = _VARIANT_RE.sub(lambda m: _VARIANTS.get(m.group(0)) or _VARIANT_LOWER[m.group(0).lower()], raw)
+    own = set(words(raw))
+    out = _VARIANT_RE.sub(lambda m: m.group(0) if set(words(to := _VARIANTS.get(m.group(0)) or _VARIANT_LOWER[
+        m.group(0).lower()])) & own else to, raw)  # not twice: "Software Development Tools" is no "... software"
     return out if out != raw else None
 
 

@@ -865,6 +865,11 @@ class SkillMapper:
                         continue  # a cut of a run-together label is too unsure inside a longer string
                     if self._false_friend(qstems, e, c, raw) is not None:
                         continue
+                    if fw == "esco" and e.label.islower() and i + size < len(words) and \
+                            _modifier_of(words[i + size:], gram_words) and \
+                            not any(f" {gram} " in f" {normalise(q)} " for q in _QUALIFIER.findall(raw)):
+                        continue  # a lower-case term before a noun of the string modifies it: "software development
+                        # lifecycle" is a lifecycle, "Law Enforcement Access" access
                     lead = not (family and size == 1 and i == 0)
                     found.append(((lead, -size, i, self._preference(e, "exact" if e.norm == gram else "stem", qstems)),
                                   e, gram))
@@ -1218,6 +1223,20 @@ _NOT_ROLES = frozenset("services occupations securities models servers guides ma
 def _head(qstems: list[str], qs: set[str]) -> str:
     """The head of an English noun phrase: its last content word ("Convolutional Neural *Network*")."""
     return next((t for t in reversed(qstems) if t in qs), "")
+
+
+def _modifier_of(rest: list[str], phrase: list[str]) -> bool:
+    """The words after a phrase make it a modifier: they start with a content word (a noun it qualifies), not a
+    preposition, a filler or frame word ("skills", "course"), a kind of knowledge of it ("methodology",
+    "principles"), a number, or the phrase's acronym ("Virtual Reality (VR) Apps")."""
+    w = rest[0]
+    return w not in STOPWORDS and stem(w) not in _FILLER_STEM_SET and not w.isdigit() and w not in _NOT_HEADS \
+        and w != "".join(p[0] for p in phrase)
+
+
+_NOT_HEADS = frozenset("""course specialization bootcamp masterclass programming part certificate certification
+    training workshop class methodology methodologies methods method principles theory theories techniques
+    technique concepts""".split())
 
 
 def _kept_stems(raw: str, alt: str) -> set[str]:
