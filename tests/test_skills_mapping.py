@@ -451,3 +451,12 @@ def test_a_leading_generic_verb_of_the_string_aside(mapper):
 
 def test_a_capitalised_name_inside_a_product_label(mapper):
     assert mapper.best("Android SDK", "onet").skill_id == "onet:tech/google-android"
+
+
+@pytest.mark.parametrize("text, sid", [("K8s", "onet:tech/kubernetes"), ("golang", "onet:tech/go")])
+def test_acronyms_and_other_names_in_the_frameworks_words(mapper, text, sid):
+    assert mapper.best(text, "onet").skill_id == sid  # job-ad spans (SkillSpan) of session 7's file
+
+
+def test_an_acronym_expansion_keeps_go_a_false_friend(mapper):
+    assert mapper.best("Go", "onet") is None and mapper.best("golang", "onet").label == "Go"

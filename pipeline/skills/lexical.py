@@ -107,16 +107,19 @@ def _americanise(word: str) -> str:
 VOCABULARY = Path(__file__).with_name("data") / "vocabulary.csv"
 
 
-def _read_vocabulary() -> tuple[dict[str, str], dict[str, str]]:
-    """``data/vocabulary.csv``: (word forms folded into one stem, word -> the word the frameworks write)."""
-    forms, variants = {}, {}
+def _read_vocabulary() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
+    """``data/vocabulary.csv``: (word forms folded into one stem, word -> the words the frameworks write, the
+    words of those that are acronyms or other names of the thing, "K8s" of Kubernetes)."""
+    forms, variants, acronyms = {}, {}, set()
     with open(VOCABULARY, encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             (forms if row["kind"] == "form" else variants)[row["word"]] = row["to"]
-    return forms, variants
+            if row["kind"] == "acronym":
+                acronyms.add(row["word"].lower())
+    return forms, variants, frozenset(acronyms)
 
 
-_FORMS, _VARIANTS = _read_vocabulary()
+_FORMS, _VARIANTS, _ACRONYMS = _read_vocabulary()
 _FORM_STEMS = {_STEMMER.stemWord(_americanise(w)): _STEMMER.stemWord(_americanise(t)) for w, t in _FORMS.items()}
 
 
@@ -179,3 +182,14 @@ def key_of(stems) -> tuple[str, ...]:
 
 
 _FILLER_STEMS = frozenset(stem(w) for w in FILLER)
+
+
+def expansion_stems(raw: str) -> set[str]:
+    """The stems of the expansions of the acronyms the string writes (``data/vocabulary.csv``, kind acronym): a
+    variant's words that stand for the string's own ("K8s" -> Kubernetes)."""
+    out: set[str] = set()
+    for m in _VARIANT_RE.finditer(raw):
+        w = m.group(0)
+        if w.lower() in _ACRONYMS:
+            out.update(tokens(_VARIANTS.get(w) or _VARIANT_LOWER[w.lower()]))
+    return out

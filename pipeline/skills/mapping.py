@@ -78,7 +78,9 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from .lexical import FILLER, GENERIC_VERBS, STOPWORDS, key_of, normalise, stem, stem_key, tokens, variant_of, word_stems
+from .lexical import (
+    FILLER, GENERIC_VERBS, STOPWORDS, expansion_stems, key_of, normalise, stem, stem_key, tokens, variant_of, word_stems,
+)
 from .taxonomy import _VENDORS, ESCO_VERSION, GENERIC_WORDS as _GENERIC_WORDS, ONET_VERSION, load_taxonomy
 
 # Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
@@ -1241,7 +1243,7 @@ _NOT_HEADS = frozenset("""course specialization bootcamp masterclass programming
 
 def _kept_stems(raw: str, alt: str) -> set[str]:
     """The stems of the words a string keeps in its variant in the frameworks' words (not the table's)."""
-    return set(tokens(raw)) & set(tokens(alt))
+    return set(tokens(raw)) & set(tokens(alt)) | expansion_stems(raw)
 
 
 def _first_per_concept(ranked: list[tuple[tuple, _Entry, str]]) -> list[tuple[_Entry, str]]:
