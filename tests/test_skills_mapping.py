@@ -460,3 +460,15 @@ def test_acronyms_and_other_names_in_the_frameworks_words(mapper, text, sid):
 
 def test_an_acronym_expansion_keeps_go_a_false_friend(mapper):
     assert mapper.best("Go", "onet") is None and mapper.best("golang", "onet").label == "Go"
+
+
+@pytest.mark.parametrize("text, sid", [("Pentaho", "onet:tech/pentaho-kettle"), ("Aruba", "onet:tech/aruba-networks-airwave"),
+                                       ("Microservices", "onet:tech/microservices-architecture")])
+def test_a_name_that_starts_one_products_label(mapper, text, sid):
+    assert mapper.best(text, "onet").skill_id == sid
+
+
+@pytest.mark.parametrize("text", ["Robotics", "Ingenuity", "Cisco"])
+def test_english_words_and_vendors_do_not_start_a_product(mapper, text):
+    hit = mapper.best(text, "onet")
+    assert hit is None or hit.method != "product_name"

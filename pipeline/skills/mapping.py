@@ -298,6 +298,13 @@ class SkillMapper:
                     k["kind"].setdefault(core, []).append(ei)
         self._share_context()
         self.names = {fw: self._name_index(fw) for fw in FRAMEWORKS}
+        # the first word of an O*NET product named after itself ("Splunk Enterprise", "Pentaho Kettle"): concepts
+        self.leads: dict[str, list[int]] = {}
+        for ei, e in enumerate(self.entries["onet"]):
+            c = self.concepts[e.concept]
+            if e.pref and c.kind == "technology" and " " in e.label and not _sentence_case(e.label) and \
+                    e.label.split()[0][:1].isupper():
+                self.leads.setdefault(normalise(e.label.split()[0]), []).append(ei)
         self.bm25 = {fw: BM25([e.stems for e in self.entries[fw]]) for fw in FRAMEWORKS}
         self.scorer = scorer if scorer is not None else load_scorer()
         self.match = lru_cache(maxsize=65536)(self._match)
@@ -338,6 +345,20 @@ class SkillMapper:
                         before = frozenset(normalise(" ".join(raw[:i])).split())
                         out.setdefault(normalise(" ".join(raw[i:j])), []).append((ei, before))
         return out
+
+    def _lead_product(self, raw: str, word: str) -> tuple | None:
+        """A one-word name that is no English word (wordfreq Zipf < 3.0) and starts O*NET's label of one product named after itself ("Splunk" of
+        *Splunk Enterprise*, "Pentaho" of *Pentaho Kettle*), or of several of which O*NET marks one as widely
+        used (hot); never a vendor's name ("Cisco", "Oracle") nor a term."""
+        hits = self.leads.get(word, [])
+        if not hits or word in _VENDOR_NAMES or _zipf(word) >= LOWER_ZIPF or self._is_term(word):
+            return None
+        hot = [ei for ei in hits if self.concepts[self.entries["onet"][ei].concept].hot]
+        pick = hits if len(hits) == 1 else hot if len(hot) == 1 else []
+        if not pick:
+            return None
+        e = self.entries["onet"][pick[0]]
+        return (e, 0.84, "product_name", f"{raw.strip()!r} is the name the label {e.label!r} starts with")
 
     def _is_term(self, name: str) -> bool:
         """A name that is also a concept's label of its own ("DevOps", "ERP") or words ESCO writes in lower
@@ -659,6 +680,8 @@ class SkillMapper:
                                   f"{part!r} is the product's own name in the label {e.label!r}"))
                 if picks:
                     break
+        if not picks and framework == "onet" and len(words) == 1 and (lead := self._lead_product(raw, words[0])):
+            picks.append(lead)
         if not picks or top > len(picks):
             family = framework == "esco" and self._product_family(raw)
             kinds = [normalise(q) for q in _QUALIFIER.findall(raw)]
