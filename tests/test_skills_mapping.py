@@ -453,7 +453,8 @@ def test_a_capitalised_name_inside_a_product_label(mapper):
     assert mapper.best("Android SDK", "onet").skill_id == "onet:tech/google-android"
 
 
-@pytest.mark.parametrize("text, sid", [("K8s", "onet:tech/kubernetes"), ("golang", "onet:tech/go")])
+@pytest.mark.parametrize("text, sid", [("K8s", "onet:tech/kubernetes"), ("golang", "onet:tech/go"),
+                                       ("MS Office", "onet:tech/microsoft-office-software")])
 def test_acronyms_and_other_names_in_the_frameworks_words(mapper, text, sid):
     assert mapper.best(text, "onet").skill_id == sid  # job-ad spans (SkillSpan) of session 7's file
 
