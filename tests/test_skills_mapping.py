@@ -473,3 +473,13 @@ def test_a_name_that_starts_one_products_label(mapper, text, sid):
 def test_english_words_and_vendors_do_not_start_a_product(mapper, text):
     hit = mapper.best(text, "onet")
     assert hit is None or hit.method != "product_name"
+
+
+@pytest.mark.parametrize("text, label", [("Infectious Diseases", "communicable diseases infectious diseases"),
+                                         ("Image Processing", "digital image processing")])
+def test_a_term_an_adjective_narrows_when_nothing_else_fits(mapper, text, label):
+    assert mapper.best(text, "esco").label == label
+
+
+def test_the_narrowed_term_comes_after_a_part(mapper):
+    assert mapper.best("Nature & Environment", "esco").label != "synthetic natural environment"

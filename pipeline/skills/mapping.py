@@ -206,7 +206,7 @@ class SkillMapper:
         self.concepts: list[_Concept] = []
         self.entries: dict[str, list[_Entry]] = {f: [] for f in FRAMEWORKS}
         self.keys: dict[str, dict[str, dict[object, list[int]]]] = {
-            f: {"norm": {}, "joined": {}, "stem": {}, "object": {}, "kind": {}} for f in FRAMEWORKS}
+            f: {"norm": {}, "joined": {}, "stem": {}, "object": {}, "kind": {}, "narrow": {}} for f in FRAMEWORKS}
         self.by_id: dict[str, int] = {}
         self.field_heads: dict[str, list[int]] = {}  # see _field_head
         # words ESCO's own labels write in lower case ("go to", "spark erosion") in at least two labels: one odd
@@ -296,6 +296,13 @@ class SkillMapper:
                         len(core := key_of(st[1:-1] if verb else st[:-1])) >= 2 and \
                         not set(core) <= _GENERIC_STEMS | _VERB_STEMS:
                     k["kind"].setdefault(core, []).append(ei)
+                # a term narrowed by an adjective ("pharmaceutical drug development", "artificial neural networks"):
+                # the tag that leaves the adjective out names it when nothing else does
+                ws = n.split()
+                if fw == "esco" and name.islower() and len(ws) >= 3 and _ADJECTIVE.search(ws[0]) and \
+                        ws[1] not in STOPWORDS and len(core := key_of(st[1:])) >= 2 and \
+                        not set(core) <= _GENERIC_STEMS | _VERB_STEMS:
+                    k["narrow"].setdefault(core, []).append(ei)
         self._share_context()
         self.names = {fw: self._name_index(fw) for fw in FRAMEWORKS}
         # the first word of an O*NET product named after itself ("Splunk Enterprise", "Pentaho Kettle"): concepts
@@ -575,7 +582,8 @@ class SkillMapper:
         if picks is None:
             return ()
         if not picks and framework == "esco":
-            picks = self._via_product(raw) or self._field_head(raw) or self._language_fallback(raw)
+            picks = self._via_product(raw) or self._field_head(raw) or self._language_fallback(raw) or \
+                self._narrowed(raw)
         if not picks and (alt := variant_of(raw)):
             picks = self._variant_picks(raw, alt, framework, top)
         if not picks and self.semantic is not None:
@@ -601,11 +609,13 @@ class SkillMapper:
         return tuple(out)
 
     def rule_matches(self, raw: str, framework: str) -> bool | None:
-        """Whether tiers 1-4 decide the string (True: a concept; None: refused as an occupation)."""
+        """Whether the rules (tiers 1-4 and the ESCO fallbacks) decide the string (True: a concept; None: refused
+        as an occupation)."""
         picks = self._lexical(raw, framework)
         if picks is None:
             return None
-        return bool(picks or (framework == "esco" and self._via_product(raw)) or
+        return bool(picks or (framework == "esco" and (self._via_product(raw) or self._field_head(raw) or
+                                                        self._language_fallback(raw) or self._narrowed(raw))) or
                     ((alt := variant_of(raw)) and self._variant_picks(raw, alt, framework, 1)))
 
     def _variant_picks(self, raw: str, alt: str, framework: str, top: int) -> list:
@@ -663,7 +673,7 @@ class SkillMapper:
                 if normalise(part) in qualifiers:
                     continue  # "Docker (Software)", "Go (Programming Language)": the kind of thing the name is
                 for e, how in self._equal(part, framework, qstems, raw):
-                    if how in ("object", "kind"):
+                    if how in ("object", "kind", "narrow"):
                         continue  # a part is a subject of its own: "Medical Science" is no "teach medical science"
                     if " " not in part.strip() and (how in ("verb", "object") or e.part or
                                                     how == "stem" and not _inflection(part, e.label)):
@@ -734,6 +744,21 @@ class SkillMapper:
             return []
         e = self.entries["esco"][hits[0]]
         return [(e, 0.8, "field_head", f"{raw.strip()!r} leads the label {e.label!r}, a field by its description")]
+
+    def _narrowed(self, raw: str) -> list:
+        """When nothing else fits, the ESCO term the whole string names once an adjective narrows it
+        ("Drug Development" -> *pharmaceutical drug development*, "Infectious Diseases" -> *communicable
+        diseases infectious diseases*): one concept only."""
+        qkey = stem_key(raw)
+        qstems = tokens(raw)
+        found = [(self._preference(e, "stem", qstems), e, "narrow") for ei in self.keys["esco"]["narrow"].get(qkey, [])
+                 if self._false_friend(qstems, e := self.entries["esco"][ei], self.concepts[e.concept], raw) is None]
+        picks = _first_per_concept(found)
+        if len(picks) != 1:
+            return []
+        e = picks[0][0]
+        return [(e, _TIER_SCORE["narrow"] - 0.03 * self.concepts[e.concept].segmented, "alt_label",
+                 _evidence("narrow", e, None, {}))]
 
     def _language_fallback(self, raw: str) -> list:
         """A programming language ESCO does not name is, in ESCO, *computer programming*: ESCO files every
@@ -1053,9 +1078,9 @@ _FIELD_DESC = re.compile(r"(?:the |a )?(?:\w+ )?(?:branch|science|study|field|di
 _SOFTWARE_STEM = stem("software")
 
 
-_TIER_SCORE = {"exact": 0.99, "joined": 0.97, "stem": 0.95, "verb": 0.93, "object": 0.88, "kind": 0.87}
+_TIER_SCORE = {"exact": 0.99, "joined": 0.97, "stem": 0.95, "verb": 0.93, "object": 0.88, "kind": 0.87, "narrow": 0.86}
 # verb: equal once a leading generic verb is dropped; object: the object of a skill's verb ("analyse big data")
-_HOW_RANK = {"exact": 0, "joined": 1, "stem": 2, "verb": 3, "object": 4, "kind": 5}
+_HOW_RANK = {"exact": 0, "joined": 1, "stem": 2, "verb": 3, "object": 4, "kind": 5, "narrow": 6}
 # the kind of thing an ESCO skill's object is, written after it ("perform cost accounting activities")
 _ACTIVITY_KINDS = frozenset(stem(w) for w in "activities techniques operations procedures practices problems tasks".split())
 _THING_KINDS = frozenset(stem(w) for w in "software tools tool equipment systems system".split())
@@ -1084,6 +1109,9 @@ _FRAME_TAIL = re.compile(
 # examples of the subject in parentheses ("Hot work (e.g., welding, cutting, brazing)"): instances, not the subject
 _EXAMPLES = re.compile(r"\s*\(\s*(?:e\.\s?g\.?|i\.\s?e\.?|eg|ie|for example|for instance|such as|including)[\s,:][^()]*\)",
                        re.I)
+_ADJECTIVE = re.compile(r"(?:[^aeiou]al|ic|ive|ous|ary|ian|ful|able|ible)$")  # by its suffix: "pharmaceutical"
+
+
 _LANGUAGE_KIND = re.compile(r"\s*(.+?)\s*(?:\(\s*programming\s+language\s*\)|\bprogramming(?:\s+language)?)\s*", re.I)
 _QUALIFIER = re.compile(r"(?:^|(?<=\())[^()]*\S\s*\(([^()]+)\)")  # "Name (kind)": the kind in parentheses
 _SPLIT = re.compile(r"\s*(?:[:;,|()\[\]!?]|\s[-–—]\s|\band\b|&|\s\+\s)\s*", re.I)
@@ -1317,6 +1345,8 @@ def _evidence(how: str, e: _Entry, rank: int | None, f: dict) -> str:
         return f"same word stems as the {kind} {e.label!r} without its leading verb"
     if how == "object":
         return f"the object of the {kind} {e.label!r}"
+    if how == "narrow":
+        return f"the {kind} {e.label!r} without the adjective that narrows it"
     if how == "kind":
         return f"the {kind} {e.label!r} without its verb and the kind of thing it names"
     return (f"BM25 rank {rank + 1 if rank is not None else '-'} on the {kind} {e.label!r}; covers "
