@@ -469,28 +469,33 @@ class SkillMapper:
             ranks[ei] = r
             hits.setdefault(ei, "bm25")
         scored = []
+        qs = set(qkey) or set(qstems)
+        head = _head(qstems, qs)
         for ei, how in hits.items():
             e = self.entries[fw][ei]
             c = self.concepts[e.concept]
-            f = self._features(n, qstems, qkey, e, c, how, ranks.get(ei))
             refusal = self._false_friend(qstems, e, c, raw)
             if refusal is None and how == "bm25" and _name_words(e.label, c.label, fw):
                 refusal = f"refused: {e.label!r} is a name, which only the label rules match"  # "angular momentum"
-            evidence = _evidence(how, e, ranks.get(ei), f) if refusal is None else refusal
-            f["refused"] = refusal is not None
-            scored.append((e, f, evidence))
+            if refusal is None:  # (a refused candidate is never scored: no features)
+                f = self._features(n, qs, qkey, head, e, c, how, ranks.get(ei))
+                f["refused"] = False
+                scored.append((e, f, _evidence(how, e, ranks.get(ei), f)))
+            else:
+                scored.append((e, {"refused": True}, refusal))
         if self.semantic is not None and scored:
             self._add_similarity(raw, scored)
         best: dict[int, tuple[_Entry, dict, str]] = {}
+        weights = [(name, v) for name, v in self.scorer["weights"].items() if v]
         for e, f, evidence in scored:
-            f["p"] = 0.0 if f["refused"] else self._prob(f)
+            f["p"] = 0.0 if f["refused"] else 1.0 / (1.0 + math.exp(-sum(v * f.get(name, 0.0) for name, v in weights)))
             old = best.get(e.concept)
             if old is None or f["p"] > old[1]["p"]:
                 best[e.concept] = (e, f, evidence)
         return sorted(best.values(), key=lambda t: (-t[1]["p"], t[0].label))
 
-    def _features(self, n, qstems, qkey, e: _Entry, c: _Concept, how: str, rank: int | None) -> dict:
-        qs, ls = set(qkey) or set(qstems), set(key_of(e.stems)) or set(e.stems)
+    def _features(self, n, qs, qkey, head, e: _Entry, c: _Concept, how: str, rank: int | None) -> dict:
+        ls = set(key_of(e.stems)) or set(e.stems)
         inter = len(qs & ls)
         return {
             "bias": 1.0,
@@ -512,7 +517,7 @@ class SkillMapper:
             # the string's words in the concept's labels, description and parent: what a paraphrase shares
             "ctx_cov": len(qs & c.context) / len(qs) if qs else 0.0,
             # the string's head (its last content word: "Spatial *Statistics*") is a word of the label
-            "head": float(bool(qs) and _head(qstems, qs) in ls),
+            "head": float(head in ls),
             # the label holds all the string's words and adds only a verb or a kind of thing ("perform cost
             # accounting activities")
             "light_extra": float(bool(qs) and inter == len(qs) and ls - qs <= self.light_words),
@@ -548,10 +553,6 @@ class SkillMapper:
             f["sim"] = float(sims[2 * i])
             f["sim_pref"] = float(sims[2 * i + 1])
             f["sim_rank"] = 1.0 / (1 + r)
-
-    def _prob(self, f: dict) -> float:
-        z = sum(v * f.get(name, 0.0) for name, v in self.scorer["weights"].items())
-        return 1.0 / (1.0 + math.exp(-z))
 
     # -- public lookups --------------------------------------------------------------------------------
     def accept_features(self, ranked: list, i: int) -> dict:
