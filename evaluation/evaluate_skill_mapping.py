@@ -23,9 +23,10 @@ Two label sets (columns raw, framework, expected, expected_label, kind, source):
     skill_mapping_heldout.csv  the HELD-OUT set: labelled by someone who never ran the mapper, merged only after
                                the mapper was frozen (commit "skills: freeze mapper"); never tuned on.
 
-Run:  python -m evaluation.evaluate_skill_mapping [--labels PATH] [--errors] [--json] [--fit] [--cv K] [--semantic DIR]
+Run:  python -m evaluation.evaluate_skill_mapping [--labels PATH [PATH ...]] [--errors] [--json] [--fit] [--cv K] [--semantic DIR]
 
-``--cv K`` refits the scorer K times, each time without one fold of the tuning strings, and scores the mapper on
+Several ``--labels`` files are merged in memory (session 9 fits and cross-validates on the tuning set plus
+session 7's held-out file, which sessions 8 and 9 looked at). ``--cv K`` refits the scorer K times, each time without one fold of the tuning strings, and scores the mapper on
 that fold: the honest estimate of what the fitted scorer adds (the rules were still written on these strings).
 ``--semantic DIR`` measures with the optional semantic matching on (a local ONNX sentence encoder, see
 ``pipeline/skills/semantic.py``); the default figures are those of the shipped default, lexical only.

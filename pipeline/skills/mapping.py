@@ -53,6 +53,15 @@ is not *Amazon Web Services*); inside a title of four words or more a one-word n
 support. A string naming an occupation ("Software Developers", from O*NET's occupation titles) gets nothing
 but an exact label. ``MAPPER_VERSION`` changes whenever any of this does.
 
+**The frameworks' words** (session 9): word forms of one activity share a stem and a string with a tag word
+the frameworks write otherwise is also tried in their words ("IT Project Management" -> "ICT ...", "K8s" ->
+"Kubernetes"; ``lexical.variant_of``, the documented table ``data/vocabulary.csv``); an ESCO skill is also named
+without its verb and the kind of thing it names ("Cost Accounting" == "perform cost accounting activities"); a
+product's name beside work done on software is the product ("Linux administration"); examples in parentheses
+are not the subject; a lower-case ESCO term before a noun of the string modifies it ("software development
+lifecycle"); for ESCO, when nothing else fits, a programming language it does not name is *computer
+programming* and the one term an adjective narrows is the term ("Image Processing").
+
 Titles, outcomes and descriptions are running text: only whole labels found as word n-grams count, with
 the same false-friend rule and without one-word lower-case labels.
 
