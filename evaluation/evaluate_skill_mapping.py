@@ -23,9 +23,10 @@ Two label sets (columns raw, framework, expected, expected_label, kind, source):
     skill_mapping_heldout.csv  the HELD-OUT set: labelled by someone who never ran the mapper, merged only after
                                the mapper was frozen (commit "skills: freeze mapper"); never tuned on.
 
-Run:  python -m evaluation.evaluate_skill_mapping [--labels PATH] [--errors] [--json] [--fit] [--cv K] [--semantic DIR]
+Run:  python -m evaluation.evaluate_skill_mapping [--labels PATH [PATH ...]] [--errors] [--json] [--fit] [--cv K] [--semantic DIR]
 
-``--cv K`` refits the scorer K times, each time without one fold of the tuning strings, and scores the mapper on
+Several ``--labels`` files are merged in memory (session 9 fits and cross-validates on the tuning set plus
+session 7's held-out file, which sessions 8 and 9 looked at). ``--cv K`` refits the scorer K times, each time without one fold of the tuning strings, and scores the mapper on
 that fold: the honest estimate of what the fitted scorer adds (the rules were still written on these strings).
 ``--semantic DIR`` measures with the optional semantic matching on (a local ONNX sentence encoder, see
 ``pipeline/skills/semantic.py``); the default figures are those of the shipped default, lexical only.
@@ -48,7 +49,11 @@ LABEL_SETS = (
 KINDS = ("exact", "synonym", "paraphrase", "product", "broad", "not_skill", "false_friend")
 
 
-def read_labels(path: Path) -> list[dict]:
+def read_labels(path: Path | list[Path]) -> list[dict]:
+    """The rows of one label file, or of several merged in memory (``--labels A B``: e.g. the tuning set and an
+    earlier held-out file that has since become tuning data)."""
+    if isinstance(path, (list, tuple)):
+        return [r for p in path for r in read_labels(p)]
     with open(path, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     for r in rows:
@@ -134,17 +139,16 @@ def fit(labels_path: Path = LABELS, min_precision: float = 0.92, mapper=None, ro
     rows = [r for r in rows if not mapper.rule_matches(r["raw"], r["framework"])]
     X, y = [], []
     for row in rows:
-        for e, f, _ in mapper.candidates(row["raw"], row["framework"]):
-            if not f["refused"]:
-                X.append([f[n] for n in names_w])
-                y.append(float(mapper.concepts[e.concept].skill_id in row["accept"]))
+        for e, f, _ in mapper.ranked(row["raw"], row["framework"]):
+            X.append([f[n] for n in names_w])
+            y.append(float(mapper.concepts[e.concept].skill_id in row["accept"]))
     w = _logistic(np.array(X), np.array(y))
     scorer = {"weights": {n: round(float(v), 4) for n, v in zip(names_w, w)}}
     mapper.use_scorer({**scorer, "threshold": 0.5})
     A, ya, tops = [], [], []
     names = None
     for row in rows:
-        ranked = [t for t in mapper.candidates(row["raw"], row["framework"]) if not t[1]["refused"]]
+        ranked = mapper.ranked(row["raw"], row["framework"])
         if not ranked:
             tops.append((row, None, None))
             continue
@@ -172,7 +176,7 @@ def fit(labels_path: Path = LABELS, min_precision: float = 0.92, mapper=None, ro
         if best is None or key > best[0]:
             best = (key, round(float(t), 2), s)
     scorer["threshold"] = best[1]
-    scorer["fitted_on"] = f"{labels_path.name}: {len(rows)} open pairs, {len(y)} candidates" + (
+    scorer["fitted_on"] = f"{_names(labels_path)}: {len(rows)} open pairs, {len(y)} candidates" + (
         f", encoder {mapper.semantic.path.parent.name}" if mapper.semantic is not None else "")
     scorer["tuning_figures"] = {k: best[2][k] for k in ("precision", "recall", "f1")}
     return scorer
@@ -211,8 +215,12 @@ def cross_validate(mapper, labels_path: Path = LABELS, k: int = 5, seed: int = 1
             "errors": errors}
 
 
-def _print(res: dict, labels_path: Path, title: str | None, errors: bool) -> None:
-    head = f"skill mapping evaluation on {res['pairs']} labelled pairs ({labels_path.name})"
+def _names(paths: Path | list[Path]) -> str:
+    return " + ".join(p.name for p in paths) if isinstance(paths, (list, tuple)) else paths.name
+
+
+def _print(res: dict, labels_path: Path | list[Path], title: str | None, errors: bool) -> None:
+    head = f"skill mapping evaluation on {res['pairs']} labelled pairs ({_names(labels_path)})"
     print(f"{head}: {title}" if title else head)
     print(f"{'group':<20}{'precision':>10}{'recall':>10}{'f1':>8}{'tp':>6}{'fp':>6}{'fn':>6}{'tn':>6}")
     for key in ["esco", "onet", "all"] + [f"kind:{k}" for k in KINDS]:
@@ -230,8 +238,9 @@ def _print(res: dict, labels_path: Path, title: str | None, errors: bool) -> Non
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--labels", type=Path, default=None, metavar="PATH",
-                    help=f"labelled pairs to score (default: both {LABELS.name} and {HELDOUT.name})")
+    ap.add_argument("--labels", type=Path, nargs="+", default=None, metavar="PATH",
+                    help=f"labelled pairs to score (default: both {LABELS.name} and {HELDOUT.name}, each on its "
+                         "own); several files are merged in memory (for --cv and --fit too)")
     ap.add_argument("--errors", action="store_true", help="list every wrong or missed pair")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--semantic", type=Path, default=None, metavar="DIR",
@@ -243,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cv", type=int, default=0, metavar="K",
                     help="K-fold cross-validation of the fitted scorer on the tuning set (by raw string)")
     args = ap.parse_args(argv)
+    if args.labels is not None and len(args.labels) == 1:
+        args.labels = args.labels[0]
     from pipeline.skills.mapping import SCORER_PATH, SEMANTIC_SCORER_PATH, SkillMapper
 
     mapper = SkillMapper.from_vendored()

@@ -4,13 +4,20 @@ A label and a skill string are compared through three keys, from strict to loose
 ``normalise`` (lower case, accents and punctuation folded), ``joined`` (the same without spaces: "Power Apps"
 == "PowerApps") and ``stem_key`` (the sorted set of content-word stems, British spelling folded to American:
 "Active Listening" == "listen actively", "project management" == "manage projects").
+
+Word forms the Snowball stemmer keeps apart although they name one activity ("administration" / "administer",
+"analysis" / "analyse", "resolution" / "resolve") are folded into one stem, and tags' words that the frameworks
+write otherwise ("IT" / "ICT", "tools" / "software") give a string a variant in the frameworks' words
+(``variant_of``): both from the documented table ``data/vocabulary.csv``.
 """
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 import Stemmer
 
@@ -89,15 +96,56 @@ def joined(text: str) -> str:
 
 
 def _americanise(word: str) -> str:
+    if (m := re.fullmatch(r"(\w{3,})ys(e|es|ed|ing|er|ers)", word)) and not word.endswith("ysses"):
+        return f"{m.group(1)}yz{m.group(2)}"  # analyse -> analyze, paralysed -> paralyzed
     m = re.fullmatch(r"(\w{3,})is(e|es|ed|ing|er|ers|ation|ations)", word)
     if m and word not in _ISE_WORDS and not any(word.startswith(w) for w in _ISE_WORDS):
         return f"{m.group(1)}iz{m.group(2)}"
     return word.replace("tre", "ter") if word in ("centre", "centres", "metre", "metres") else word
 
 
+VOCABULARY = Path(__file__).with_name("data") / "vocabulary.csv"
+
+
+def _read_vocabulary() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
+    """``data/vocabulary.csv``: (word forms folded into one stem, word -> the words the frameworks write, the
+    words of those that are acronyms or other names of the thing, "K8s" of Kubernetes)."""
+    forms, variants, acronyms = {}, {}, set()
+    with open(VOCABULARY, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            (forms if row["kind"] == "form" else variants)[row["word"]] = row["to"]
+            if row["kind"] == "acronym":
+                acronyms.add(row["word"].lower())
+    return forms, variants, frozenset(acronyms)
+
+
+_FORMS, _VARIANTS, _ACRONYMS = _read_vocabulary()
+_FORM_STEMS = {_STEMMER.stemWord(_americanise(w)): _STEMMER.stemWord(_americanise(t)) for w, t in _FORMS.items()}
+
+
 @lru_cache(maxsize=262144)
 def stem(word: str) -> str:
-    return _STEMMER.stemWord(_americanise(word))
+    s = _STEMMER.stemWord(_americanise(word))
+    return _FORM_STEMS.get(s, s)
+
+
+# a table word as a word of the string: upper-case entries ("IT") only as written, the others in any case
+_VARIANT_RE = re.compile("|".join(
+    rf"(?<![\w-]){re.escape(w)}(?![\w-])" if w.isupper() else rf"(?i:(?<![\w-]){re.escape(w)}(?![\w-]))"
+    for w in sorted(_VARIANTS, key=len, reverse=True)))
+_VARIANT_LOWER = {w.lower(): t for w, t in _VARIANTS.items() if not w.isupper()}
+
+
+@lru_cache(maxsize=65536)
+def variant_of(raw: str) -> str | None:
+    """The string in the frameworks' words (``data/vocabulary.csv``: "IT Security" -> "ICT Security",
+    "Collaboration apps" -> "Collaboration software"), or None when it has no such word."""
+    if not raw or not _VARIANT_RE.search(raw):
+        return None
+    own = set(words(raw))
+    out = _VARIANT_RE.sub(lambda m: m.group(0) if set(words(to := _VARIANTS.get(m.group(0)) or _VARIANT_LOWER[
+        m.group(0).lower()])) & own else to, raw)  # not twice: "Software Development Tools" is no "... software"
+    return out if out != raw else None
 
 
 def tokens(text: str) -> list[str]:
@@ -134,3 +182,14 @@ def key_of(stems) -> tuple[str, ...]:
 
 
 _FILLER_STEMS = frozenset(stem(w) for w in FILLER)
+
+
+def expansion_stems(raw: str) -> set[str]:
+    """The stems of the expansions of the acronyms the string writes (``data/vocabulary.csv``, kind acronym): a
+    variant's words that stand for the string's own ("K8s" -> Kubernetes)."""
+    out: set[str] = set()
+    for m in _VARIANT_RE.finditer(raw):
+        w = m.group(0)
+        if w.lower() in _ACRONYMS:
+            out.update(tokens(_VARIANTS.get(w) or _VARIANT_LOWER[w.lower()]))
+    return out

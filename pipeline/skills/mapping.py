@@ -53,6 +53,15 @@ is not *Amazon Web Services*); inside a title of four words or more a one-word n
 support. A string naming an occupation ("Software Developers", from O*NET's occupation titles) gets nothing
 but an exact label. ``MAPPER_VERSION`` changes whenever any of this does.
 
+**The frameworks' words** (session 9): word forms of one activity share a stem and a string with a tag word
+the frameworks write otherwise is also tried in their words ("IT Project Management" -> "ICT ...", "K8s" ->
+"Kubernetes"; ``lexical.variant_of``, the documented table ``data/vocabulary.csv``); an ESCO skill is also named
+without its verb and the kind of thing it names ("Cost Accounting" == "perform cost accounting activities"); a
+product's name beside work done on software is the product ("Linux administration"); examples in parentheses
+are not the subject; a lower-case ESCO term before a noun of the string modifies it ("software development
+lifecycle"); for ESCO, when nothing else fits, a programming language it does not name is *computer
+programming* and the one term an adjective narrows is the term ("Image Processing").
+
 Titles, outcomes and descriptions are running text: only whole labels found as word n-grams count, with
 the same false-friend rule and without one-word lower-case labels.
 
@@ -78,12 +87,14 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from .lexical import FILLER, GENERIC_VERBS, STOPWORDS, key_of, normalise, stem, stem_key, tokens, word_stems
+from .lexical import (
+    FILLER, GENERIC_VERBS, STOPWORDS, expansion_stems, key_of, normalise, stem, stem_key, tokens, variant_of, word_stems,
+)
 from .taxonomy import _VENDORS, ESCO_VERSION, GENERIC_WORDS as _GENERIC_WORDS, ONET_VERSION, load_taxonomy
 
 # Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
 # credential_skills rows (the incremental refresh) is keyed on it.
-MAPPER_VERSION = "2026-12-02.4"
+MAPPER_VERSION = "2026-12-02.5"
 FRAMEWORKS = ("esco", "onet")
 VERSIONS = {"esco": ESCO_VERSION, "onet": ONET_VERSION}
 SCORER_PATH = Path(__file__).with_name("data") / "scorer.json"
@@ -167,7 +178,7 @@ class _Entry:
 
 FEATURES = ("bias", "exact", "joined", "stem_eq", "cov_query", "cov_label", "pref", "fuzzy", "bm25_rank",
             "extra_words", "single_word_query", "group", "knowledge", "commodity", "segmented", "same_words",
-            "ctx_cov")
+            "ctx_cov", "head", "light_extra")
 
 
 @lru_cache(maxsize=65536)
@@ -204,7 +215,7 @@ class SkillMapper:
         self.concepts: list[_Concept] = []
         self.entries: dict[str, list[_Entry]] = {f: [] for f in FRAMEWORKS}
         self.keys: dict[str, dict[str, dict[object, list[int]]]] = {
-            f: {"norm": {}, "joined": {}, "stem": {}, "object": {}} for f in FRAMEWORKS}
+            f: {"norm": {}, "joined": {}, "stem": {}, "object": {}, "kind": {}, "narrow": {}} for f in FRAMEWORKS}
         self.by_id: dict[str, int] = {}
         self.field_heads: dict[str, list[int]] = {}  # see _field_head
         # words ESCO's own labels write in lower case ("go to", "spark erosion") in at least two labels: one odd
@@ -221,6 +232,9 @@ class SkillMapper:
         # ESCO writes a skill's preferred label as a verb and its object: their first words are the verbs
         verbs = {stem(normalise(r[2]).split()[0]) for r in rows if r[1] == "esco" and r[4] == "skill/competence"
                  and normalise(r[2])}
+        # words a label may add to a string's without saying more: a verb, the kind of thing (the scorer's
+        # "light_extra")
+        self.light_words = frozenset(verbs | _GENERIC_STEMS | _ACTIVITY_KINDS | _THING_KINDS)
         for sid, fw, label, alts, ctype, desc, parent_label, uri, code, collections, *hot in rows:
             ci = len(self.concepts)
             segmented = "segmented-labels" in (collections or [])
@@ -278,8 +292,35 @@ class SkillMapper:
                 if i == 0 and kind == "skill/competence" and len(st) >= 3 and name.islower() and st[0] in verbs and \
                         n.split()[0] not in GENERIC_VERBS and len(obj := key_of(st[1:])) == len(set(st[1:])) >= 2:
                     k["object"].setdefault(obj, []).append(ei)
+                # ESCO ends many a skill with the kind of thing its object is ("perform cost accounting activities",
+                # "implement data warehousing techniques", "use back-up and recovery tools"): without its verb and
+                # that kind word, the label is the subject a tag names ("Cost Accounting")
+                # (an activity's kind after any verb but "teach", which makes the subject another skill; a thing's
+                # kind, "software", "equipment", only after a verb of using it or none: "maintain robotic
+                # equipment" is no robotics)
+                verb = st[0] in verbs and len(st) >= 3
+                if i == 0 and fw == "esco" and kind in ("skill/competence", "knowledge") and name.islower() and \
+                        len(st) >= 3 and (st[-1] in _ACTIVITY_KINDS and not (verb and st[0] == _TEACH) or
+                                          st[-1] in _THING_KINDS and not (verb and st[0] not in _VERB_STEMS)) and \
+                        len(core := key_of(st[1:-1] if verb else st[:-1])) >= 2 and \
+                        not set(core) <= _GENERIC_STEMS | _VERB_STEMS:
+                    k["kind"].setdefault(core, []).append(ei)
+                # a term narrowed by an adjective ("pharmaceutical drug development", "artificial neural networks"):
+                # the tag that leaves the adjective out names it when nothing else does
+                ws = n.split()
+                if fw == "esco" and name.islower() and len(ws) >= 3 and _ADJECTIVE.search(ws[0]) and \
+                        ws[1] not in STOPWORDS and len(core := key_of(st[1:])) >= 2 and \
+                        not set(core) <= _GENERIC_STEMS | _VERB_STEMS:
+                    k["narrow"].setdefault(core, []).append(ei)
         self._share_context()
         self.names = {fw: self._name_index(fw) for fw in FRAMEWORKS}
+        # the first word of an O*NET product named after itself ("Splunk Enterprise", "Pentaho Kettle"): concepts
+        self.leads: dict[str, list[int]] = {}
+        for ei, e in enumerate(self.entries["onet"]):
+            c = self.concepts[e.concept]
+            if e.pref and c.kind == "technology" and " " in e.label and not _sentence_case(e.label) and \
+                    e.label.split()[0][:1].isupper():
+                self.leads.setdefault(normalise(e.label.split()[0]), []).append(ei)
         self.bm25 = {fw: BM25([e.stems for e in self.entries[fw]]) for fw in FRAMEWORKS}
         self.scorer = scorer if scorer is not None else load_scorer()
         self.match = lru_cache(maxsize=65536)(self._match)
@@ -320,6 +361,20 @@ class SkillMapper:
                         before = frozenset(normalise(" ".join(raw[:i])).split())
                         out.setdefault(normalise(" ".join(raw[i:j])), []).append((ei, before))
         return out
+
+    def _lead_product(self, raw: str, word: str) -> tuple | None:
+        """A one-word name that is no English word (wordfreq Zipf < 3.0) and starts O*NET's label of one product named after itself ("Splunk" of
+        *Splunk Enterprise*, "Pentaho" of *Pentaho Kettle*), or of several of which O*NET marks one as widely
+        used (hot); never a vendor's name ("Cisco", "Oracle") nor a term."""
+        hits = self.leads.get(word, [])
+        if not hits or word in _VENDOR_NAMES or _zipf(word) >= LOWER_ZIPF or self._is_term(word):
+            return None
+        hot = [ei for ei in hits if self.concepts[self.entries["onet"][ei].concept].hot]
+        pick = hits if len(hits) == 1 else hot if len(hot) == 1 else []
+        if not pick:
+            return None
+        e = self.entries["onet"][pick[0]]
+        return (e, 0.84, "product_name", f"{raw.strip()!r} is the name the label {e.label!r} starts with")
 
     def _is_term(self, name: str) -> bool:
         """A name that is also a concept's label of its own ("DevOps", "ERP") or words ESCO writes in lower
@@ -423,28 +478,33 @@ class SkillMapper:
             ranks[ei] = r
             hits.setdefault(ei, "bm25")
         scored = []
+        qs = set(qkey) or set(qstems)
+        head = _head(qstems, qs)
         for ei, how in hits.items():
             e = self.entries[fw][ei]
             c = self.concepts[e.concept]
-            f = self._features(n, qstems, qkey, e, c, how, ranks.get(ei))
             refusal = self._false_friend(qstems, e, c, raw)
             if refusal is None and how == "bm25" and _name_words(e.label, c.label, fw):
                 refusal = f"refused: {e.label!r} is a name, which only the label rules match"  # "angular momentum"
-            evidence = _evidence(how, e, ranks.get(ei), f) if refusal is None else refusal
-            f["refused"] = refusal is not None
-            scored.append((e, f, evidence))
+            if refusal is None:  # (a refused candidate is never scored: no features)
+                f = self._features(n, qs, qkey, head, e, c, how, ranks.get(ei))
+                f["refused"] = False
+                scored.append((e, f, _evidence(how, e, ranks.get(ei), f)))
+            else:
+                scored.append((e, {"refused": True}, refusal))
         if self.semantic is not None and scored:
             self._add_similarity(raw, scored)
         best: dict[int, tuple[_Entry, dict, str]] = {}
+        weights = [(name, v) for name, v in self.scorer["weights"].items() if v]
         for e, f, evidence in scored:
-            f["p"] = 0.0 if f["refused"] else self._prob(f)
+            f["p"] = 0.0 if f["refused"] else 1.0 / (1.0 + math.exp(-sum(v * f.get(name, 0.0) for name, v in weights)))
             old = best.get(e.concept)
             if old is None or f["p"] > old[1]["p"]:
                 best[e.concept] = (e, f, evidence)
         return sorted(best.values(), key=lambda t: (-t[1]["p"], t[0].label))
 
-    def _features(self, n, qstems, qkey, e: _Entry, c: _Concept, how: str, rank: int | None) -> dict:
-        qs, ls = set(qkey) or set(qstems), set(key_of(e.stems)) or set(e.stems)
+    def _features(self, n, qs, qkey, head, e: _Entry, c: _Concept, how: str, rank: int | None) -> dict:
+        ls = set(key_of(e.stems)) or set(e.stems)
         inter = len(qs & ls)
         return {
             "bias": 1.0,
@@ -465,6 +525,11 @@ class SkillMapper:
             "same_words": (inter / len(qs) if qs else 0.0) * (inter / len(ls) if ls else 0.0),
             # the string's words in the concept's labels, description and parent: what a paraphrase shares
             "ctx_cov": len(qs & c.context) / len(qs) if qs else 0.0,
+            # the string's head (its last content word: "Spatial *Statistics*") is a word of the label
+            "head": float(head in ls),
+            # the label holds all the string's words and adds only a verb or a kind of thing ("perform cost
+            # accounting activities")
+            "light_extra": float(bool(qs) and inter == len(qs) and ls - qs <= self.light_words),
         }
 
     def _false_friend(self, qstems: list[str], e: _Entry, c: _Concept, raw: str = "") -> str | None:
@@ -498,10 +563,6 @@ class SkillMapper:
             f["sim_pref"] = float(sims[2 * i + 1])
             f["sim_rank"] = 1.0 / (1 + r)
 
-    def _prob(self, f: dict) -> float:
-        z = sum(v * f.get(name, 0.0) for name, v in self.scorer["weights"].items())
-        return 1.0 / (1.0 + math.exp(-z))
-
     # -- public lookups --------------------------------------------------------------------------------
     def accept_features(self, ranked: list, i: int) -> dict:
         """What the accept/refuse decision on the ``i``-th ranked candidate looks at."""
@@ -511,7 +572,7 @@ class SkillMapper:
         out = {"bias": 1.0, "rank_logit": math.log(p / (1 - p)), "margin": f["p"] - nxt,
                **{k: f[k] for k in ("exact", "joined", "stem_eq", "cov_query", "cov_label", "pref",
                                     "single_word_query", "group", "segmented", "bm25_rank", "same_words",
-                                    "ctx_cov")}}
+                                    "ctx_cov", "head", "light_extra")}}
         if "sim" in f:
             out.update(sim=f["sim"], sim_pref=f["sim_pref"], sim_rank=f["sim_rank"])
         return out
@@ -525,16 +586,21 @@ class SkillMapper:
     def _match(self, raw: str, framework: str, top: int = 1) -> tuple[SkillMatch, ...]:
         """The tiers of the module docstring: the first that yields concepts leads, later ones only fill ``top``
         (a string naming an occupation gets nothing but an exact label)."""
+        if (core := _EXAMPLES.sub("", raw).strip()) and core != raw:
+            raw = core  # "Hot work (e.g., welding, cutting, brazing)": the examples are not the subject
         picks = self._lexical(raw, framework, top)
         if picks is None:
             return ()
         if not picks and framework == "esco":
-            picks = self._via_product(raw) or self._field_head(raw)
+            picks = self._via_product(raw) or self._field_head(raw) or self._language_fallback(raw) or \
+                self._narrowed(raw)
+        if not picks and (alt := variant_of(raw)):
+            picks = self._variant_picks(raw, alt, framework, top)
         if not picks and self.semantic is not None:
             picks = self._semantic(raw, framework)  # a close neighbour; the scorer (with its features) after
         if not picks or top > len(picks):
             threshold = self.scorer["threshold"]
-            ranked = [t for t in self.candidates(raw, framework) if not t[1]["refused"]]
+            ranked = self.ranked(raw, framework)
             for i, (e, _f, evidence) in enumerate(ranked[:top]):
                 score = self.accept_prob(ranked, i)
                 if score < threshold:
@@ -553,11 +619,38 @@ class SkillMapper:
         return tuple(out)
 
     def rule_matches(self, raw: str, framework: str) -> bool | None:
-        """Whether tiers 1-4 decide the string (True: a concept; None: refused as an occupation)."""
+        """Whether the rules (tiers 1-4 and the ESCO fallbacks) decide the string (True: a concept; None: refused
+        as an occupation)."""
         picks = self._lexical(raw, framework)
         if picks is None:
             return None
-        return bool(picks or (framework == "esco" and self._via_product(raw)))
+        return bool(picks or (framework == "esco" and (self._via_product(raw) or self._field_head(raw) or
+                                                        self._language_fallback(raw) or self._narrowed(raw))) or
+                    ((alt := variant_of(raw)) and self._variant_picks(raw, alt, framework, 1)))
+
+    def _variant_picks(self, raw: str, alt: str, framework: str, top: int) -> list:
+        """Tiers 1-3 on the string in the frameworks' words (``lexical.variant_of``: "IT Project Management"
+        -> "ICT Project Management"), a little less sure than on its own words."""
+        kept = _kept_stems(raw, alt)
+        found = self._lexical(alt, framework, top) or [] if kept else []
+        # the match must hold a word of the string's own: the table's word alone is no subject ("Apps" is no
+        # "software", "Resolving technical IT issues" no "ICT")
+        return [(e, score - 0.02, method, f"{evidence} (as {alt!r}, in the framework's words)")
+                for e, score, method, evidence in found if kept & set(e.stems)]
+
+    def ranked(self, raw: str, framework: str) -> list[tuple[_Entry, dict, str]]:
+        """The scorer's candidates, best first, refused ones left out: those of the string and, when it has
+        one, of its variant in the frameworks' words (the better of the two per concept)."""
+        found = [t for t in self.candidates(raw, framework) if not t[1]["refused"]]
+        alt = variant_of(raw)
+        if alt is None:
+            return found
+        best = {e.concept: (e, f, ev) for e, f, ev in found}
+        kept = _kept_stems(raw, alt)
+        for e, f, ev in self.candidates(alt, framework) if kept else ():
+            if not f["refused"] and kept & set(e.stems) and (e.concept not in best or f["p"] > best[e.concept][1]["p"]):
+                best[e.concept] = (e, f, f"{ev} (as {alt!r})")
+        return sorted(best.values(), key=lambda t: (-t[1]["p"], t[0].label))
 
     def _lexical(self, raw: str, framework: str, top: int = 1) -> list | None:
         """Tiers 1-3 as (entry, score, method, evidence); None for an occupation (nothing else may match)."""
@@ -570,9 +663,9 @@ class SkillMapper:
         for e, how in self._equal(raw, framework, qstems, raw):
             if occupation and how != "exact":
                 continue  # "Software Developers" has the stems of "software development"
-            if one_word and how in ("stem", "verb") and _agent_noun(words[0], e.norm.split()[-1]):
+            if one_word and how in ("stem", "verb", "kind") and _agent_noun(words[0], e.norm.split()[-1]):
                 continue  # one word: "Transform" is not a "transformer" (the thing or person that does it)
-            if how in ("stem", "verb") and len(own := _content_words(words)) == len(its := _content_words(
+            if how in ("stem", "verb", "kind") and len(own := _content_words(words)) == len(its := _content_words(
                     e.norm.split())) == 1 and _suffix_kind(own[0]) != _suffix_kind(its[0]):
                 continue  # one word for one word: "Analytics" is no "Analytical", "Specialized Skills" no "use of
                 # special"
@@ -590,7 +683,7 @@ class SkillMapper:
                 if normalise(part) in qualifiers:
                     continue  # "Docker (Software)", "Go (Programming Language)": the kind of thing the name is
                 for e, how in self._equal(part, framework, qstems, raw):
-                    if how == "object":
+                    if how in ("object", "kind", "narrow"):
                         continue  # a part is a subject of its own: "Medical Science" is no "teach medical science"
                     if " " not in part.strip() and (how in ("verb", "object") or e.part or
                                                     how == "stem" and not _inflection(part, e.label)):
@@ -607,6 +700,8 @@ class SkillMapper:
                                   f"{part!r} is the product's own name in the label {e.label!r}"))
                 if picks:
                     break
+        if not picks and framework == "onet" and len(words) == 1 and (lead := self._lead_product(raw, words[0])):
+            picks.append(lead)
         if not picks or top > len(picks):
             family = framework == "esco" and self._product_family(raw)
             kinds = [normalise(q) for q in _QUALIFIER.findall(raw)]
@@ -659,6 +754,39 @@ class SkillMapper:
             return []
         e = self.entries["esco"][hits[0]]
         return [(e, 0.8, "field_head", f"{raw.strip()!r} leads the label {e.label!r}, a field by its description")]
+
+    def _narrowed(self, raw: str) -> list:
+        """When nothing else fits, the ESCO term the whole string names once an adjective narrows it
+        ("Drug Development" -> *pharmaceutical drug development*, "Infectious Diseases" -> *communicable
+        diseases infectious diseases*): one concept only."""
+        qkey = stem_key(raw)
+        qstems = tokens(raw)
+        found = [(self._preference(e, "stem", qstems), e, "narrow") for ei in self.keys["esco"]["narrow"].get(qkey, [])
+                 if self._false_friend(qstems, e := self.entries["esco"][ei], self.concepts[e.concept], raw) is None]
+        picks = _first_per_concept(found)
+        if len(picks) != 1:
+            return []
+        e = picks[0][0]
+        return [(e, _TIER_SCORE["narrow"] - 0.03 * self.concepts[e.concept].segmented, "alt_label",
+                 _evidence("narrow", e, None, {}))]
+
+    def _language_fallback(self, raw: str) -> list:
+        """A programming language ESCO does not name is, in ESCO, *computer programming*: ESCO files every
+        language it names under it ("Python (computer programming)"). Only for a string that says it is a
+        language ("Rust (Programming Language)", "C Programming") and names one of O*NET's technologies (so not
+        "Linear Programming")."""
+        m = _LANGUAGE_KIND.fullmatch(raw)
+        if not m or not m.group(1).strip() or len(m.group(1).split()) > 3 or m.group(1).islower():
+            return []
+        onet = (self._lexical(raw, "onet") or [])[:1]
+        if not onet or self.concepts[onet[0][0].concept].kind != "technology":
+            return []
+        for ei in self.keys["esco"]["norm"].get("computer programming", []):
+            e = self.entries["esco"][ei]
+            if e.pref:
+                return [(e, 0.8, "kind", f"{m.group(1).strip()!r} is a programming language (O*NET's "
+                                         f"{self.concepts[onet[0][0].concept].label!r}), which ESCO files under {e.label!r}")]
+        return []
 
     def _product_family(self, raw: str) -> bool:
         """The string starts with the name of an O*NET product family ("Azure Resource Manager"): the words
@@ -723,8 +851,16 @@ class SkillMapper:
                 if not _name_words(e.label, self.concepts[e.concept].label, fw) <= _singulars(key):
                     continue  # a name is its own word, never a stem: "Excellence" is no Excel, "Canva" no Canvas
                 hits.setdefault(ei, "stem" if key_of(e.stems) == qkey else "verb")
+            words = key.split()
+            if len(words) > 2 and words[0] in GENERIC_VERBS and (vkey := stem_key(" ".join(words[1:]))):
+                for ei in k["stem"].get(vkey, []):  # "Conduct root cause analyses" == "Root cause analysis"
+                    e = self.entries[fw][ei]
+                    if _name_words(e.label, self.concepts[e.concept].label, fw) <= _singulars(key):
+                        hits.setdefault(ei, "verb")
             for ei in k["object"].get(qkey, []) if len(qkey) >= 2 else []:
                 hits.setdefault(ei, "object")
+            for ei in k["kind"].get(qkey, []) if qkey else []:
+                hits.setdefault(ei, "kind")
         ranked = []
         for ei, how in hits.items():
             e = self.entries[fw][ei]
@@ -778,14 +914,22 @@ class SkillMapper:
                                                      _written_lower(raw, gram) else COMMON_ZIPF) and \
                             c.parent_label not in ("language", "languages") and \
                             not _named_as_product(raw, {stem(gram)}) and \
-                            not any(t in c.context for t in qstems if t != stem(gram)):
-                        continue  # a common word ("Swift Decisions") is the name only where the rest says so
+                            not any(t in c.context for t in qstems if t != stem(gram)) and \
+                            not (c.kind == "technology" and not e.ambiguous and len(words) <= 3 and
+                                 set(qstems) & _SOFTWARE_WORK):
+                        continue  # a common word ("Swift Decisions") is the name only where the rest says so, or
+                        # where the rest is work done on software ("Linux administration", "Android SDK")
                     if size == 1 and i > 0 and words[i - 1] == "in" and c.parent_label in ("language", "languages"):
                         continue  # "Critical Thinking in French": the language it is taught in
                     if c.segmented and not e.pref:
                         continue  # a cut of a run-together label is too unsure inside a longer string
                     if self._false_friend(qstems, e, c, raw) is not None:
                         continue
+                    if fw == "esco" and e.label.islower() and i + size < len(words) and \
+                            _modifier_of(words[i + size:], gram_words) and \
+                            not any(f" {gram} " in f" {normalise(q)} " for q in _QUALIFIER.findall(raw)):
+                        continue  # a lower-case term before a noun of the string modifies it: "software development
+                        # lifecycle" is a lifecycle, "Law Enforcement Access" access
                     lead = not (family and size == 1 and i == 0)
                     found.append(((lead, -size, i, self._preference(e, "exact" if e.norm == gram else "stem", qstems)),
                                   e, gram))
@@ -944,9 +1088,16 @@ _FIELD_DESC = re.compile(r"(?:the |a )?(?:\w+ )?(?:branch|science|study|field|di
 _SOFTWARE_STEM = stem("software")
 
 
-_TIER_SCORE = {"exact": 0.99, "joined": 0.97, "stem": 0.95, "verb": 0.93, "object": 0.88}
+_TIER_SCORE = {"exact": 0.99, "joined": 0.97, "stem": 0.95, "verb": 0.93, "object": 0.88, "kind": 0.87, "narrow": 0.86}
 # verb: equal once a leading generic verb is dropped; object: the object of a skill's verb ("analyse big data")
-_HOW_RANK = {"exact": 0, "joined": 1, "stem": 2, "verb": 3, "object": 4}
+_HOW_RANK = {"exact": 0, "joined": 1, "stem": 2, "verb": 3, "object": 4, "kind": 5, "narrow": 6}
+# the kind of thing an ESCO skill's object is, written after it ("perform cost accounting activities")
+_ACTIVITY_KINDS = frozenset(stem(w) for w in "activities techniques operations procedures practices problems tasks".split())
+_THING_KINDS = frozenset(stem(w) for w in "software tools tool equipment systems system".split())
+_TEACH = stem("teach")
+# work done on or with software: beside a product's one-word name it says the word is the product
+_SOFTWARE_WORK = frozenset(stem(w) for w in """administration administering scripting programming development sdk
+    api framework server kernel shell cluster deployment configuration""".split())
 # words a concept's label may add without naming anything more specific ("Business intelligence software")
 _GENERIC_STEMS = frozenset(stem(w) for w in "software system systems service services tool tools program".split())
 _VERSION = re.compile(r"(?<=[a-z])\s*\d+(?:\s\d+)*$|(?<=\s)v?\d+(?:\s\d+)*$")  # "css3", "windows 11", "python 3"
@@ -962,7 +1113,16 @@ _FRAME_HEAD = re.compile(
 _FRAME_TAIL = re.compile(
     r"\s+(?:for\s+(?:everyone|everybody|beginners|dummies|all|business|professionals)|part\s+\d+|a\s+first\s+course|"
     r"made\s+easy|in\s+practice|in\s+action|crash\s+course|course|specialization|basics|essentials|fundamentals|"
-    r"bootcamp|masterclass|programming|101|\d+|i{1,3}|iv)$", re.I)
+    r"bootcamp|masterclass|programming|101|\d+|i{1,3}|iv|"
+    r"in\s+(?:english|french|spanish|german|italian|portuguese|chinese|mandarin|arabic|japanese|korean|russian|dutch))$",
+    re.I)  # (the last: the language a course is taught in, "Critical Thinking in French")
+# examples of the subject in parentheses ("Hot work (e.g., welding, cutting, brazing)"): instances, not the subject
+_EXAMPLES = re.compile(r"\s*\(\s*(?:e\.\s?g\.?|i\.\s?e\.?|eg|ie|for example|for instance|such as|including)[\s,:][^()]*\)",
+                       re.I)
+_ADJECTIVE = re.compile(r"(?:[^aeiou]al|ic|ive|ous|ary|ian|ful|able|ible)$")  # by its suffix: "pharmaceutical"
+
+
+_LANGUAGE_KIND = re.compile(r"\s*(.+?)\s*(?:\(\s*programming\s+language\s*\)|\bprogramming(?:\s+language)?)\s*", re.I)
 _QUALIFIER = re.compile(r"(?:^|(?<=\())[^()]*\S\s*\(([^()]+)\)")  # "Name (kind)": the kind in parentheses
 _SPLIT = re.compile(r"\s*(?:[:;,|()\[\]!?]|\s[-–—]\s|\band\b|&|\s\+\s)\s*", re.I)
 
@@ -1080,9 +1240,10 @@ def _named_as_product(raw: str, shared: set[str]) -> bool:
         if stem(w) in shared and i + 1 < len(words) and re.fullmatch(r"v?\d+|programming|language", words[i + 1]):
             return True  # "Windows 11", "R Programming", "Go language"
     for part in _SPLIT.split(raw):
-        subject = normalise(strip_frames(part))
-        if subject != normalise(part) and " " not in subject and stem(subject) in shared:
-            return True
+        bare = strip_frames(part)
+        subject = normalise(bare)
+        if subject != normalise(part) and " " not in subject and stem(subject) in shared and not bare.islower():
+            return True  # (the subject written in lower case is the everyday word: "learn fast" is no FAST)
     return False
 
 
@@ -1096,8 +1257,8 @@ def _is_name(label: str, word: str, fw: str, concept_label: str = "") -> bool:
     if label.isupper() or fw == "esco":
         return True
     names = concept_label.split()
-    if len(names) == 1 or (len(names) > 1 and not names[1].islower()):
-        return _zipf(word) < COMMON_ZIPF
+    if len(names) == 1 or not names[1].islower():
+        return True  # a product's name ("Linux", "Android" of *Google Android*): how common it is, the caller weighs
     return any(w.lower() == word and not w.islower() for w in names[1:]) and _zipf(word) < COMMON_ZIPF
 
 
@@ -1120,6 +1281,30 @@ def _occupation_words() -> frozenset[str]:
 _NOT_ROLES = frozenset("services occupations securities models servers guides markers forces monitors readers "
                        "runners builders leaders".split())
 
+
+
+def _head(qstems: list[str], qs: set[str]) -> str:
+    """The head of an English noun phrase: its last content word ("Convolutional Neural *Network*")."""
+    return next((t for t in reversed(qstems) if t in qs), "")
+
+
+def _modifier_of(rest: list[str], phrase: list[str]) -> bool:
+    """The words after a phrase make it a modifier: they start with a content word (a noun it qualifies), not a
+    preposition, a filler or frame word ("skills", "course"), a kind of knowledge of it ("methodology",
+    "principles"), a number, or the phrase's acronym ("Virtual Reality (VR) Apps")."""
+    w = rest[0]
+    return w not in STOPWORDS and stem(w) not in _FILLER_STEM_SET and not w.isdigit() and w not in _NOT_HEADS \
+        and w != "".join(p[0] for p in phrase)
+
+
+_NOT_HEADS = frozenset("""course specialization bootcamp masterclass programming part certificate certification
+    training workshop class methodology methodologies methods method principles theory theories techniques
+    technique concepts""".split())
+
+
+def _kept_stems(raw: str, alt: str) -> set[str]:
+    """The stems of the words a string keeps in its variant in the frameworks' words (not the table's)."""
+    return set(tokens(raw)) & set(tokens(alt)) | expansion_stems(raw)
 
 
 def _first_per_concept(ranked: list[tuple[tuple, _Entry, str]]) -> list[tuple[_Entry, str]]:
@@ -1170,6 +1355,10 @@ def _evidence(how: str, e: _Entry, rank: int | None, f: dict) -> str:
         return f"same word stems as the {kind} {e.label!r} without its leading verb"
     if how == "object":
         return f"the object of the {kind} {e.label!r}"
+    if how == "narrow":
+        return f"the {kind} {e.label!r} without the adjective that narrows it"
+    if how == "kind":
+        return f"the {kind} {e.label!r} without its verb and the kind of thing it names"
     return (f"BM25 rank {rank + 1 if rank is not None else '-'} on the {kind} {e.label!r}; covers "
             f"{f['cov_query']:.0%} of the string's words and {f['cov_label']:.0%} of the label's")
 
