@@ -4,7 +4,7 @@ For every row: the raw string occurs verbatim as a value of the named column (CS
 language map such as {"en-US": ...} under the key counts) of its cited file under the shared data folder; every
 expected id exists in the vendored taxonomy and belongs to the row's framework and expected_label is its label;
 each (raw, framework) pair appears once and every raw string has both an ESCO and an O*NET row; no raw string
-(case-insensitively) is in the tuning set or in any earlier held-out set (evaluation/skill_mapping_heldout.csv at
+(compared casefolded) is in the tuning set or in any earlier held-out set (evaluation/skill_mapping_heldout.csv at
 commits 98595b9 and 33fa16b, the working-tree file, and every other version of it in this repository's history).
 It never runs or imports the mapper.
 
@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 SHARED = Path(os.environ.get("CREDCAT_SHARED_DATA", ROOT.parent / "shared" / "data"))
 HELDOUT = ROOT / "evaluation" / "skill_mapping_heldout_session9.csv"
 EARLIER = "evaluation/skill_mapping_heldout.csv"
+KINDS = ("exact", "synonym", "paraphrase", "product", "broad", "not_skill", "false_friend")
 SESSION8 = {"e979d04", "5dab2c3", "2e66260", "f5884a4"}  # labels2 commits: session 8's strings, reused on purpose
 
 
@@ -104,6 +105,8 @@ def main() -> int:
         if r["raw"] not in cache[key]:
             problems.append(f"not verbatim in {m.group(1)} [{m.group(2)}]: {r['raw']!r}")
         ids = [] if r["expected"] == "NONE" else r["expected"].split("|")
+        if len(ids) != len(set(ids)) or not all(ids) or r["kind"] not in KINDS or r["framework"] not in ("esco", "onet"):
+            problems.append(f"{r['raw']!r} {r['framework']}: malformed row (repeated id, bad kind or framework)")
         for i in ids:
             c = concepts.get(i)
             if c is None or c.framework != r["framework"]:
@@ -119,21 +122,21 @@ def main() -> int:
         for fw in ("esco", "onet"):
             if (raw, fw) not in pairs:
                 problems.append(f"{raw!r} has no {fw} row")
-    lower = Counter(raw.lower() for raw in raws)
+    lower = Counter(raw.casefold() for raw in raws)
     problems += [f"{s!r} appears in two spellings" for s, n in lower.items() if n > 1]
 
     with open(ROOT / "evaluation" / "skill_mapping_labels.csv", newline="", encoding="utf-8") as fh:
-        tuning = {r["raw"].lower() for r in csv.DictReader(fh)}
-    problems += [f"in the tuning set: {raw!r}" for raw in sorted(raws) if raw.lower() in tuning]
+        tuning = {r["raw"].casefold() for r in csv.DictReader(fh)}
+    problems += [f"in the tuning set: {raw!r}" for raw in sorted(raws) if raw.casefold() in tuning]
     earlier: dict[str, set[str]] = {}
     versions = git_versions(EARLIER)
     with open(ROOT / EARLIER, newline="", encoding="utf-8") as fh:
         versions.append(("worktree", fh.read()))
     for commit, text in versions:
         for r in csv.DictReader(io.StringIO(text)):
-            earlier.setdefault(r["raw"].lower(), set()).add(commit)
+            earlier.setdefault(r["raw"].casefold(), set()).add(commit)
     for raw in sorted(raws):
-        hits = earlier.get(raw.lower(), set()) - SESSION8
+        hits = earlier.get(raw.casefold(), set()) - SESSION8
         if hits:
             problems.append(f"in an earlier held-out set ({', '.join(sorted(hits))}): {raw!r}")
 
@@ -141,7 +144,7 @@ def main() -> int:
     print(f"{len(rows)} rows, {len(raws)} raw strings; {len(rows) - unchecked} rows checked against their source "
           f"files under {SHARED} ({unchecked} skipped: file absent)")
     print(f"earlier held-out versions read: {len(versions)}; tuning strings: {len(tuning)}")
-    for k in ("exact", "synonym", "paraphrase", "product", "broad", "not_skill", "false_friend"):
+    for k in KINDS:
         e, o = kinds[(k, "esco")], kinds[(k, "onet")]
         print(f"  {k:<13} esco {e:>3}  onet {o:>3}  pairs {e + o:>3} ({100 * (e + o) / len(rows):.1f}%)")
     none = Counter(r["framework"] for r in rows if r["expected"] == "NONE")
