@@ -98,12 +98,12 @@ def main() -> int:
         path = SHARED / m.group(1)
         if not path.exists():
             unchecked += 1
-            continue
-        key = (m.group(1), m.group(2))
-        if key not in cache:
-            cache[key] = values(path, m.group(2))
-        if r["raw"] not in cache[key]:
-            problems.append(f"not verbatim in {m.group(1)} [{m.group(2)}]: {r['raw']!r}")
+        else:
+            key = (m.group(1), m.group(2))
+            if key not in cache:
+                cache[key] = values(path, m.group(2))
+            if r["raw"] not in cache[key]:
+                problems.append(f"not verbatim in {m.group(1)} [{m.group(2)}]: {r['raw']!r}")
         ids = [] if r["expected"] == "NONE" else r["expected"].split("|")
         if len(ids) != len(set(ids)) or not all(ids) or r["kind"] not in KINDS or r["framework"] not in ("esco", "onet"):
             problems.append(f"{r['raw']!r} {r['framework']}: malformed row (repeated id, bad kind or framework)")
