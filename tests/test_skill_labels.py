@@ -18,11 +18,13 @@ from evaluation.evaluate_skill_mapping import HELDOUT, KINDS, LABEL_SETS, LABELS
 from pipeline.skills.taxonomy import read_concepts
 
 # Earlier held-out sets (commit, path), each replaced by the next session's; their rows became tuning rows (marked
-# in ``source``), so no new held-out string may be one. Session 6's rows moved to tuning in session 7, when session
+# in ``source``), so no new held-out string may be one. Session 6's rows moved to tuning in session 7 and session 7's in
 # 7's new held-out set replaced its file.
 OLD_HELDOUT = {5: ("98595b9", "evaluation/skill_mapping_heldout.csv"),
-               6: ("33fa16b", "evaluation/skill_mapping_heldout.csv")}
-MOVED_SESSION6 = "[old held-out set, session 6; moved to tuning in session 7]"
+               6: ("33fa16b", "evaluation/skill_mapping_heldout.csv"),
+               7: ("3ddeb67", "evaluation/skill_mapping_heldout.csv")}
+MOVED = {6: "[old held-out set, session 6; moved to tuning in session 7]",
+         7: "[old held-out set, session 7; moved to tuning in session 9]"}
 COLUMNS = ["raw", "framework", "expected", "expected_label", "kind", "source"]
 
 
@@ -79,13 +81,14 @@ def test_held_out_strings_are_not_in_an_earlier_held_out_set(session):
     assert not old & {r["raw"].casefold() for r in _rows(HELDOUT)}
 
 
-def test_session_6_held_out_rows_were_moved_to_tuning_unchanged():
-    commit, path = OLD_HELDOUT[6]
+@pytest.mark.parametrize("session", sorted(MOVED))
+def test_old_held_out_rows_were_moved_to_tuning_unchanged(session):
+    commit, path = OLD_HELDOUT[session]
     try:
         text = subprocess.run(["git", "show", f"{commit}:{path}"], cwd=Path(__file__).parent, capture_output=True,
                               text=True, encoding="utf-8", check=True).stdout
     except (OSError, subprocess.CalledProcessError):
-        pytest.skip(f"needs the git history (commit {commit}) to read session 6's held-out set")
-    old = [{**r, "source": f"{r['source']} {MOVED_SESSION6}"} for r in csv.DictReader(io.StringIO(text))]
-    moved = [r for r in _rows(LABELS) if MOVED_SESSION6 in r["source"]]
+        pytest.skip(f"needs the git history (commit {commit}) to read session {session}'s held-out set")
+    old = [{**r, "source": f"{r['source']} {MOVED[session]}"} for r in csv.DictReader(io.StringIO(text))]
+    moved = [r for r in _rows(LABELS) if MOVED[session] in r["source"]]
     assert moved == old

@@ -1,4 +1,4 @@
-"""Build evaluation/skill_mapping_heldout_session9.csv from hand labels; expected_label comes from the taxonomy.
+"""Build evaluation/skill_mapping_heldout.csv (session 9's held-out set) from hand labels; expected_label comes from the taxonomy.
 
 Written in session 9 (2 December 2026) by the heldout9 engineer, who never ran, imported or read the mapper. Each row
 of ROWS is (raw string, ESCO ids, ESCO kind, O*NET ids, O*NET kind, source key); an empty id list means NONE. The raw
@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-OUT = ROOT / "evaluation" / "skill_mapping_heldout_session9.csv"
+OUT = ROOT / "evaluation" / "skill_mapping_heldout.csv"
 
 MOOC = "github.com/RodoArellano/Project_MOOC_Analysis_and_Visualization_ESP@ba4b1a4"
 SD = "github.com/CredentialEngine/Schema-Development@6534886"

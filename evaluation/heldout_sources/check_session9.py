@@ -1,4 +1,4 @@
-"""Re-check evaluation/skill_mapping_heldout_session9.csv: sources, ids, pairs and overlap with earlier label sets.
+"""Re-check evaluation/skill_mapping_heldout.csv (session 9's held-out set since the lead swapped it in): sources, ids, pairs and overlap with earlier label sets.
 
 For every row: the raw string occurs verbatim as a value of the named column (CSV) or key (JSON, at any depth; a
 language map such as {"en-US": ...} under the key counts) of its cited file under the shared data folder; every
@@ -25,7 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 SHARED = Path(os.environ.get("CREDCAT_SHARED_DATA", ROOT.parent / "shared" / "data"))
-HELDOUT = ROOT / "evaluation" / "skill_mapping_heldout_session9.csv"
+HELDOUT = ROOT / "evaluation" / "skill_mapping_heldout.csv"
+SESSION7 = "3ddeb67"  # the last commit of session 7's held-out file (moved to tuning in session 9)
 EARLIER = "evaluation/skill_mapping_heldout.csv"
 KINDS = ("exact", "synonym", "paraphrase", "product", "broad", "not_skill", "false_friend")
 SESSION8 = {"e979d04", "5dab2c3", "2e66260", "f5884a4"}  # labels2 commits: session 8's strings, reused on purpose
@@ -67,7 +68,8 @@ def git_versions(path: str) -> list[tuple[str, str]]:
     def run(*args):
         return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
 
-    commits = run("log", "--all", "--format=%H", "--", path).stdout.split()
+    # the versions before session 9's set replaced the file (its own versions are no earlier set)
+    commits = run("log", "--all", "--format=%H", SESSION7, "--", path).stdout.split()
     for pinned in ("98595b9", "33fa16b"):
         if not any(c.startswith(pinned) for c in commits):
             commits.append(pinned)
@@ -127,11 +129,9 @@ def main() -> int:
 
     with open(ROOT / "evaluation" / "skill_mapping_labels.csv", newline="", encoding="utf-8") as fh:
         tuning = {r["raw"].casefold() for r in csv.DictReader(fh)}
-    problems += [f"in the tuning set: {raw!r}" for raw in sorted(raws) if raw.casefold() in tuning]
+    problems += [f"in the tuning set: {raw!r}" for raw in sorted(raws) if raw.casefold() in tuning]  # session 7's too
     earlier: dict[str, set[str]] = {}
     versions = git_versions(EARLIER)
-    with open(ROOT / EARLIER, newline="", encoding="utf-8") as fh:
-        versions.append(("worktree", fh.read()))
     for commit, text in versions:
         for r in csv.DictReader(io.StringIO(text)):
             earlier.setdefault(r["raw"].casefold(), set()).add(commit)
