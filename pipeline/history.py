@@ -118,10 +118,15 @@ def track_changes(con: duckdb.DuckDBPyConnection, published_path: Path | None,
             select coalesce(c.uid, p.uid) as uid from (select x.uid, hash({row.format('x')}) as h from credentials x) c
             full join (select p.uid, hash({row.format('p')}) as h from {prev_table} as p) p on c.uid = p.uid
             where p.uid is null or c.uid is null or c.h <> p.h""")
+        # this refresh's rows, kept apart: `changes` and `credential_history` are each written once, in order,
+        # from them and the published log (inserting, then rewriting each table sorted, wrote them twice)
+        # the first refresh: every uid is added, no semi-join needed
+        candidates = "where x.uid in (select uid from _changed_uids)" if previous else ""
+        con.execute("create or replace temp table _this_changes as select * from changes limit 0")
         con.execute(f"""
-            insert into changes
+            insert into _this_changes
             with cur as (select {_content_hash(current, 'x')} as _hash, {cmp_cur} as _cmp, x.* from credentials as x
-                         where x.uid in (select uid from _changed_uids)),
+                         {candidates}),
             prev as (select {prev_hashes}, p.* from {prev_table} as p where p.uid in (select uid from _changed_uids))
             select $refresh_id, $refreshed_at::timestamptz, coalesce(c.uid, p.uid),
                    case when p.uid is null then 'added' when c.uid is null then 'removed' else 'updated' end,
@@ -134,21 +139,21 @@ def track_changes(con: duckdb.DuckDBPyConnection, published_path: Path | None,
         con.execute("drop table _changed_uids")
         con.execute("drop table if exists _no_previous")
         this = {row[0]: row[1] for row in con.execute(
-            "select change, count(*) from changes group by 1").fetchall()}
+            "select change, count(*) from _this_changes group by 1").fetchall()}
         _history(con, attached and bool(_columns(con, "previous", "credential_history")), bool(previous),
                  refresh_id, refreshed_at)
         con.execute("insert into refreshes select $r, $at::timestamptz, (select count(*) from credentials), "
                     "$added, $updated, $removed, $versions", {"r": refresh_id, "at": refreshed_at.isoformat(),
                                                               "versions": json.dumps(reuse.versions()),
                                                               **{k: this.get(k, 0) for k in ("added", "updated", "removed")}})
-        for table in ("changes", "refreshes"):  # the log of earlier refreshes is carried over
-            if attached and _columns(con, "previous", table):
-                con.execute(f"insert into {table} by name select * from previous.main.{table} where refresh_id <> $r",
+        for table in ("_this_changes", "refreshes"):  # the log of earlier refreshes is carried over
+            name = table.removeprefix("_this_")
+            if attached and _columns(con, "previous", name):
+                con.execute(f"insert into {table} by name select * from previous.main.{name} where refresh_id <> $r",
                             {"r": refresh_id})
-        ordered = "create or replace table {0} as select * from {0} order by {1}"
-        con.execute(ordered.format("changes", "refreshed_at, refresh_id, uid"))
-        con.execute(ordered.format("refreshes", "refreshed_at, refresh_id"))
-        con.execute(ordered.format("credential_history", "uid, version"))
+        con.execute("insert into changes select * from _this_changes order by refreshed_at, refresh_id, uid")
+        con.execute("create or replace table refreshes as select * from refreshes order by refreshed_at, refresh_id")
+        con.execute("drop table _this_changes")
     finally:
         if attached:
             con.execute("detach previous")
@@ -160,27 +165,39 @@ def track_changes(con: duckdb.DuckDBPyConnection, published_path: Path | None,
 
 def _history(con: duckdb.DuckDBPyConnection, has_history: bool, has_previous: bool, refresh_id: str,
              refreshed_at: datetime) -> None:
-    """Close the versions this refresh changed or removed, open one for every added or updated credential."""
+    """Close the versions this refresh changed or removed, open one for every added or updated credential:
+    ``credential_history`` written once, in (uid, version) order, from the published one and this refresh's
+    changes (``_this_changes``)."""
     params = {"r": refresh_id, "at": refreshed_at.isoformat()}
     if has_history:
-        con.execute("insert into credential_history select * from previous.main.credential_history")
+        base = "select * from previous.main.credential_history"
     elif has_previous:  # a catalogue published before history was kept: its credentials are version 1
         own = [c for c in _columns(con, "previous", "credentials") if c not in RUN_COLUMNS]
-        con.execute(f"""insert into credential_history
-            select uid, 1, {_content_hash(own, 'p')}, coalesce(try_cast(p.first_seen as timestamptz), $at::timestamptz),
-                   null, null, null, 'added', title, source
-            from previous.main.credentials as p""", params)
-    con.execute("""
-        update credential_history as h set valid_to = $at::timestamptz, refresh_to = $r
-        from changes as c
-        where c.refresh_id = $r and c.change in ('updated', 'removed') and h.uid = c.uid and h.valid_to is null
-    """, params)
-    con.execute("""
+        base = f"""select uid, 1 as version, {_content_hash(own, 'p')} as content_hash,
+                   coalesce(try_cast(p.first_seen as timestamptz), $at::timestamptz) as valid_from,
+                   null::timestamptz as valid_to, null::varchar as refresh_from, null::varchar as refresh_to,
+                   'added' as change, title, source
+            from previous.main.credentials as p"""
+    else:
+        base = "select * from credential_history"  # empty
+    con.execute(f"""
         insert into credential_history
-        select c.uid, coalesce((select max(version) from credential_history as h where h.uid = c.uid), 0) + 1,
-               c.content_hash, $at::timestamptz, null, $r, null, c.change, c.title, c.source
-        from changes as c
-        where c.refresh_id = $r and c.change in ('added', 'updated')
+        with base as materialized ({base}),
+        closed as (select distinct uid from _this_changes where change in ('updated', 'removed')),
+        opened as (select * from _this_changes where change in ('added', 'updated'))
+        select * from (
+            select h.uid, h.version, h.content_hash, h.valid_from,
+                   case when h.valid_to is null and c.uid is not null then $at::timestamptz else h.valid_to end,
+                   h.refresh_from,
+                   case when h.valid_to is null and c.uid is not null then $r else h.refresh_to end,
+                   h.change, h.title, h.source
+            from base as h left join closed as c on c.uid = h.uid
+            union all
+            select o.uid, coalesce(m.version, 0) + 1, o.content_hash, $at::timestamptz, null, $r, null, o.change,
+                   o.title, o.source
+            from opened as o left join (select uid, max(version) as version from base group by uid) as m
+                 on m.uid = o.uid)
+        order by uid, version
     """, params)
 
 
