@@ -324,6 +324,7 @@ class SkillMapper:
         self.bm25 = {fw: BM25([e.stems for e in self.entries[fw]]) for fw in FRAMEWORKS}
         self.scorer = scorer if scorer is not None else load_scorer()
         self.match = lru_cache(maxsize=65536)(self._match)
+        self._lexical_memo = lru_cache(maxsize=65536)(self._lexical_tuple)
         self.max_ngram = 6
         self.semantic = None  # an optional sentence encoder (pipeline.skills.semantic), off by default
         self.semantic_threshold = 1.0
@@ -405,12 +406,14 @@ class SkillMapper:
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state.pop("match", None)  # the per-mapper answer cache is rebuilt on load
+        state.pop("_lexical_memo", None)
         state["semantic"] = None  # a model is a setting of the process, never part of the cached index
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         self.match = lru_cache(maxsize=65536)(self._match)
+        self._lexical_memo = lru_cache(maxsize=65536)(self._lexical_tuple)
 
     def use_semantic(self, encoder, threshold: float | None = None) -> None:
         """Turn semantic matching on (an ``Encoder``) or off (None) and forget cached answers."""
@@ -421,11 +424,13 @@ class SkillMapper:
         path = SEMANTIC_SCORER_PATH if encoder is not None and SEMANTIC_SCORER_PATH.is_file() else SCORER_PATH
         self.scorer = load_scorer(path)
         self.match.cache_clear()
+        self._lexical_memo.cache_clear()
 
     def use_scorer(self, scorer: dict) -> None:
         """Swap the scorer (the evaluation's threshold sweep) and forget cached answers."""
         self.scorer = scorer
         self.match.cache_clear()
+        self._lexical_memo.cache_clear()
 
     # -- construction ----------------------------------------------------------------------------------
     @staticmethod
@@ -504,13 +509,13 @@ class SkillMapper:
         return sorted(best.values(), key=lambda t: (-t[1]["p"], t[0].label))
 
     def _features(self, n, qs, qkey, head, e: _Entry, c: _Concept, how: str, rank: int | None) -> dict:
-        ls = set(key_of(e.stems)) or set(e.stems)
+        ls, label_keys = _label_side(e.stems)  # the label's half, once per label (not per pair)
         inter = len(qs & ls)
         return {
             "bias": 1.0,
             "exact": float(e.norm == n),
             "joined": float(e.norm.replace(" ", "") == n.replace(" ", "")),
-            "stem_eq": float(bool(qkey) and qkey in _keys(e.stems)),
+            "stem_eq": float(bool(qkey) and qkey in label_keys),
             "cov_query": inter / len(qs) if qs else 0.0,
             "cov_label": inter / len(ls) if ls else 0.0,
             "pref": float(e.pref),
@@ -653,7 +658,16 @@ class SkillMapper:
         return sorted(best.values(), key=lambda t: (-t[1]["p"], t[0].label))
 
     def _lexical(self, raw: str, framework: str, top: int = 1) -> list | None:
-        """Tiers 1-3 as (entry, score, method, evidence); None for an occupation (nothing else may match)."""
+        """Tiers 1-3 as (entry, score, method, evidence); None for an occupation (nothing else may match).
+        Memoised per (string, framework, top): ESCO's ``_via_product`` asks O*NET's again (a new list each call)."""
+        picks = self._lexical_memo(raw, framework, top)
+        return None if picks is None else list(picks)
+
+    def _lexical_tuple(self, raw: str, framework: str, top: int = 1) -> tuple | None:
+        picks = self._lexical_uncached(raw, framework, top)
+        return None if picks is None else tuple(picks)
+
+    def _lexical_uncached(self, raw: str, framework: str, top: int = 1) -> list | None:
         qstems = tokens(raw)
         words = normalise(raw).split()
         occupation = bool(words) and words[-1] in self.occupation_words
@@ -898,9 +912,11 @@ class SkillMapper:
                         w in STOPWORDS or stem(w) in _FILLER_STEM_SET for w in edges):
                     continue
                 eis = list(k["norm"].get(gram, []))
-                gstems = tuple(tokens(gram))
                 if size > 1 and (gk := stem_key(gram)):
                     eis += k["stem"].get(gk, [])
+                if not eis:
+                    continue  # no label: nothing below can pick it
+                gstems = tuple(tokens(gram))
                 for ei in dict.fromkeys(eis):
                     e = self.entries[fw][ei]
                     c = self.concepts[e.concept]
@@ -1315,6 +1331,12 @@ def _first_per_concept(ranked: list[tuple[tuple, _Entry, str]]) -> list[tuple[_E
             seen.add(e.concept)
             out.append((e, how))
     return out
+
+@lru_cache(maxsize=262144)
+def _label_side(stems: tuple[str, ...]) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
+    """A label's half of ``_features``: its stem set (the content stems, else all) and its ``_keys``."""
+    return frozenset(key_of(stems)) or frozenset(stems), tuple(_keys(stems))
+
 
 def _keys(stems: tuple[str, ...], verb: bool | None = None) -> list[tuple[str, ...]]:
     """Stem keys of a label: its own, and without a leading generic verb ("use databases" -> "databases"; the
