@@ -20,10 +20,11 @@ MAX_CLUSTER_SIZE = 50
 # a changed type more than this share of whose records a change reaches is matched whole: the same result,
 # and cheaper than finding, narrowing and patching (300k generated listings, 1% changed: about half touched)
 MOSTLY_TOUCHED = 0.5
-MATCH_COLUMNS = "uid as id, title, organisation, platform, url, description, duration_hours, level, language"
-# the matcher compares only a description's first 200 characters (sql/matching/match_keys.sql, blocking.py): the
-# listings are read with no more, which at 1M listings keeps ~1 GB of description text out of Python
-DESCRIPTION_CHARS = 200
+# the columns of ``listings`` the matcher reads, and how they are read: the matcher compares only a description's
+# first 200 characters (sql/matching/match_keys.sql, blocking.py), so no more comes into Python (~1 GB at 1M)
+MATCH_INPUTS = ("uid", "title", "organisation", "platform", "url", "description", "duration_hours", "level", "language")
+MATCH_SELECT = ", ".join({"uid": "uid as id", "description": "left(description, 200) as description"}.get(c, c)
+                         for c in MATCH_INPUTS)
 KEYS_CHUNK = 200_000  # listings keyed per statement of the keys model (build_match_keys)
 
 
@@ -56,8 +57,8 @@ def readable_ids(clusters: pd.DataFrame, previous: pd.DataFrame | None) -> pd.Da
 
 
 def match_inputs() -> list[str]:
-    """The columns of ``listings`` the matcher reads (from MATCH_COLUMNS)."""
-    return [part.split(" as ")[0].strip() for part in MATCH_COLUMNS.split(",")]
+    """The columns of ``listings`` the matcher reads."""
+    return list(MATCH_INPUTS)
 
 
 def build_match_keys(con: duckdb.DuckDBPyConnection, published_path: Path | None) -> dict:
@@ -69,27 +70,26 @@ def build_match_keys(con: duckdb.DuckDBPyConnection, published_path: Path | None
     from pipeline.matching.engine import keys_model
 
     why = reuse.reuse_match_keys(con, published_path)
-    cols = ", ".join(STORED)
+    stored = ", ".join(f"k.{c}" for c in STORED)
     con.execute(f"""create or replace temp table match_keys_missing as
-                    select row_number() over () as n, uid as id, {', '.join(KEY_INPUTS)}
-                    from listings anti join match_keys_reused using (uid)""")
+                    select row_number() over () as n, uid as id, {', '.join(KEY_INPUTS)}, {reuse.key_hash('l')} as key_hash
+                    from listings as l anti join match_keys_reused using (uid)""")
     try:
-        con.execute(f"create or replace temp table match_keys_computed as select uid, {cols} from match_keys_reused limit 0")
+        con.execute(f"""create or replace table {reuse.KEYS_TABLE} as
+            select l.uid, {reuse.key_hash('l')} as key_hash, {stored}
+            from listings as l join match_keys_reused as k using (uid)""")
+        # (no ORDER BY: sorting the wide rows cost 1.4 of 2.0 CPU s at 100k; every reader joins by uid)
         n_computed = con.execute("select count(*) from match_keys_missing").fetchone()[0]
         # the keys model's working memory grows with its input (~2.8 KB a listing at 300k: 2.8 GB at 1M), and
         # a listing's keys are its own: so it runs over KEYS_CHUNK listings at a time
         for lo in range(0, n_computed, KEYS_CHUNK):
             chunk = (f"(select id, {', '.join(KEY_INPUTS)} from match_keys_missing "
                      f"where n > {lo} and n <= {lo + KEYS_CHUNK})")
-            con.execute(f"insert into match_keys_computed {keys_model(con, chunk)}")
-        con.execute(f"""create or replace table {reuse.KEYS_TABLE} as
-            select l.uid, {reuse.key_hash('l')} as key_hash, {', '.join(f'k.{c}' for c in STORED)}
-            from listings as l join (select uid, {cols} from match_keys_reused
-                                     union all select uid, {cols} from match_keys_computed) as k using (uid)""")
-        # (no ORDER BY: sorting the wide rows cost 1.4 of 2.0 CPU s at 100k; every reader joins by uid)
+            con.execute(f"""insert into {reuse.KEYS_TABLE} select k.id, m.key_hash, {stored}
+                            from ({keys_model(con, chunk)}) as k join match_keys_missing as m using (id)""")
         n_reused = con.execute("select count(*) from match_keys_reused").fetchone()[0]
     finally:
-        for table in ("match_keys", "match_raw", "match_keys_reused", "match_keys_missing", "match_keys_computed"):
+        for table in ("match_keys", "match_raw", "match_keys_reused", "match_keys_missing"):
             con.execute(f"drop table if exists {table}")
     return {"keys_reused": n_reused, "keys_computed": n_computed, "keys_why": why}
 
@@ -104,8 +104,7 @@ def dedupe_listings(con: duckdb.DuckDBPyConnection, previous: pd.DataFrame | Non
     :func:`narrow_matching`, else the whole type (its cluster ids still carry over)."""
     from pipeline.matching.engine import DedupeResult, isin
 
-    columns = MATCH_COLUMNS.replace("description", f"left(description, {DESCRIPTION_CHARS}) as description")
-    frame = con.execute(f"select {columns}, credential_type from listings order by uid").df()
+    frame = con.execute(f"select {MATCH_SELECT}, credential_type from listings order by uid").df()
     parts = []
     for ctype, group in frame.groupby("credential_type", sort=True):
         ids = set(group["id"])
