@@ -143,9 +143,18 @@ def variant_of(raw: str) -> str | None:
     if not raw or not _VARIANT_RE.search(raw):
         return None
     own = set(words(raw))
-    out = _VARIANT_RE.sub(lambda m: m.group(0) if set(words(to := _VARIANTS.get(m.group(0)) or _VARIANT_LOWER[
-        m.group(0).lower()])) & own else to, raw)  # not twice: "Software Development Tools" is no "... software"
+
+    def swap(m: re.Match) -> str:  # not twice: "Software Development Tools" is no "... software"
+        to = _variant_for(m.group(0))
+        return m.group(0) if set(words(to)) & own else to
+
+    out = _VARIANT_RE.sub(swap, raw)
     return out if out != raw else None
+
+
+def _variant_for(word: str) -> str:
+    """The frameworks' words for a table word as the string writes it (upper-case entries only as written)."""
+    return _VARIANTS.get(word) or _VARIANT_LOWER[word.lower()]
 
 
 def tokens(text: str) -> list[str]:
@@ -191,5 +200,5 @@ def expansion_stems(raw: str) -> set[str]:
     for m in _VARIANT_RE.finditer(raw):
         w = m.group(0)
         if w.lower() in _ACRONYMS:
-            out.update(tokens(_VARIANTS.get(w) or _VARIANT_LOWER[w.lower()]))
+            out.update(tokens(_variant_for(w)))
     return out
