@@ -18,13 +18,15 @@ from evaluation.evaluate_skill_mapping import HELDOUT, KINDS, LABEL_SETS, LABELS
 from pipeline.skills.taxonomy import read_concepts
 
 # Earlier held-out sets (commit, path), each replaced by the next session's; their rows became tuning rows (marked
-# in ``source``), so no new held-out string may be one. Session 6's rows moved to tuning in session 7 and session 7's in
-# 7's new held-out set replaced its file.
+# in ``source``), so no new held-out string may be one. Session 6's rows moved to tuning in session 7, session 7's in
+# session 9 and session 9's in session 11, each when the next held-out set replaced its file.
 OLD_HELDOUT = {5: ("98595b9", "evaluation/skill_mapping_heldout.csv"),
                6: ("33fa16b", "evaluation/skill_mapping_heldout.csv"),
-               7: ("3ddeb67", "evaluation/skill_mapping_heldout.csv")}
+               7: ("3ddeb67", "evaluation/skill_mapping_heldout.csv"),
+               9: ("babf845", "evaluation/skill_mapping_heldout.csv")}
 MOVED = {6: "[old held-out set, session 6; moved to tuning in session 7]",
-         7: "[old held-out set, session 7; moved to tuning in session 9]"}
+         7: "[old held-out set, session 7; moved to tuning in session 9]",
+         9: "[old held-out set, session 9; moved to tuning in session 11]"}
 COLUMNS = ["raw", "framework", "expected", "expected_label", "kind", "source"]
 
 
