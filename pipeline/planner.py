@@ -6,7 +6,10 @@ Problem: choose a set S of catalogue items (outside what the learner holds, H) s
 - every wanted skill is taught *centrally* (``credential_skills.central``; every mapping when that column is
   absent; every mention with ``any_mention``) by S or by what is held, inside the goal's scope: the goal, its
   requirements (recursively) and what prepares for them (``prepares_for``/``credit_towards`` edges) with their
-  requirements;
+  requirements; when an item in that scope is *named* after a wanted skill (its title maps to it), a step taken
+  to learn it must be one of those (a module tagged "Cloud computing" by its provider does not stand in for
+  "Describe cloud computing"); the goal, what counts towards its conditions and what is held teach by any central
+  mapping;
 - every item in S has its requirements met in S ∪ H (CTDL "N of M" conditions with AND/OR groups from
   ``stack_conditions``; else all ``requires``/``part_of`` children from ``stack_edges``); credit already held
   counts towards them;
@@ -93,6 +96,7 @@ class Item:
     prepares: tuple[str, ...] = ()  # uids this item prepares for (optional, never required)
     stated_hours: float | None = None  # the record's own figures, before its required parts are taken off
     stated_cost: float | None = None
+    named: frozenset[str] = frozenset()  # the skill keys its title maps to (what the item is about)
 
 
 @dataclass
@@ -169,8 +173,9 @@ def solve_k(items: dict[str, Item], want: list[frozenset[str]], have: Iterable[s
             goal: str | None = None, allowed: Iterable[str] | None = None, k: int = 1
             ) -> tuple[list[list[str]], bool]:
     """The ``k`` best minimal sets of uids (best first) that earn ``goal`` (when given) and cover every wanted
-    skill group (covered when any key of the group is taught), all requirements met, choosing only from
-    ``allowed`` (default: everything); held items count towards skills only inside ``allowed``.
+    skill group (covered when a held item teaches a key of it, or a chosen one does; a chosen one outside the goal's
+    requirements must be named after it when the scope holds such an item), all requirements met, choosing only from ``allowed`` (the scope;
+    default: everything); held items count towards skills only inside the scope.
     Limits apply to the known part of hours and cost. Returns (plans, exact)."""
     have_set = set(have)
     scope = set(items) if allowed is None else set(allowed) & set(items)
@@ -187,16 +192,23 @@ def solve_k(items: dict[str, Item], want: list[frozenset[str]], have: Iterable[s
             return False
         return True
 
-    teachers = [sorted((u for u in pool if items[u].skills & group), key=lambda u: (key([u]), u)) for group in want]
+    # per wanted group: when an item in scope is named after it, a step taken only to learn it must be one of
+    # those; the goal and what counts towards its conditions teach by every central mapping
+    by_name = [any(items[u].named & group for u in pool | held_in_scope) for group in want]
+    required = requirements_of(items, [goal]) if goal is not None else set()
+
+    def teaches(u: str, i: int) -> bool:
+        return bool((items[u].named if by_name[i] and u not in required else items[u].skills) & want[i])
+
+    teachers = [sorted((u for u in pool if teaches(u, i)), key=lambda u: (key([u]), u)) for i in range(len(want))]
 
     def obligation(chosen: frozenset[str]) -> list[str] | None:
         """Branches for the first open obligation; [] = dead end; None = a plan (nothing open)."""
         owned = chosen | have_set
         if goal is not None and goal not in owned:
             return [goal] if goal in pool else []
-        coverers = chosen | held_in_scope
-        for group, ts in zip(want, teachers):
-            if not any(items[u].skills & group for u in coverers):
+        for i, ts in enumerate(teachers):
+            if not (any(teaches(u, i) for u in chosen) or any(items[u].skills & want[i] for u in held_in_scope)):
                 return [u for u in ts if u not in chosen]
         for u in sorted(chosen):
             for cond in items[u].conditions:
@@ -256,21 +268,23 @@ def _greedy(obligation, within_budget, key, n: int) -> frozenset[str] | None:
     return None
 
 
+def requirements_of(items: dict[str, Item], start: Iterable[str]) -> set[str]:
+    """``start`` and every item that counts towards their conditions, recursively."""
+    out: set[str] = set()
+    todo = [u for u in start if u in items]
+    while todo:
+        u = todo.pop()
+        if u in out:
+            continue
+        out.add(u)
+        todo += [t for c in items[u].conditions for t in _all_targets(c) if t in items and t not in out]
+    return out
+
+
 def scope_of(items: dict[str, Item], goal: str, prepared_by: dict[str, list[str]]) -> set[str]:
     """The goal, its requirements (recursively), what prepares for any of them, and their requirements."""
-    def closure(start: Iterable[str]) -> set[str]:
-        out: set[str] = set()
-        todo = [u for u in start if u in items]
-        while todo:
-            u = todo.pop()
-            if u in out:
-                continue
-            out.add(u)
-            todo += [t for c in items[u].conditions for t in _all_targets(c) if t in items and t not in out]
-        return out
-
-    required = closure([goal])
-    return required | closure(p for r in required for p in prepared_by.get(r, ()))
+    required = requirements_of(items, [goal])
+    return required | requirements_of(items, (p for r in required for p in prepared_by.get(r, ())))
 
 
 def order_steps(items: dict[str, Item], chosen: list[str], have: set[str], goal: str | None = None) -> list[str]:
@@ -360,13 +374,18 @@ def load_catalogue(con, level: str | None = None, any_mention: bool = False) -> 
     creds = con.execute("SELECT uid, title, credential_type, level FROM credentials").fetchall()
     measures = read_measures(con)
     central_sql = "coalesce(central, false)" if "central" in _columns(con, "credential_skills") else "true"
+    title_sql = "origin = 'title'" if "origin" in _columns(con, "credential_skills") else "false"
     skills: dict[str, set[str]] = {}
     mentions: dict[str, set[str]] = {}
-    for uid, key, central in con.execute(f"""SELECT uid, skill_key, bool_or({central_sql}) FROM credential_skills
-                                             WHERE skill_key IS NOT NULL GROUP BY ALL""").fetchall():
+    named: dict[str, set[str]] = {}
+    for uid, key, central, in_title in con.execute(f"""SELECT uid, skill_key, bool_or({central_sql}),
+                                                     bool_or({title_sql}) FROM credential_skills
+                                                     WHERE skill_key IS NOT NULL GROUP BY ALL""").fetchall():
         mentions.setdefault(uid, set()).add(key)
         if central or any_mention:
             skills.setdefault(uid, set()).add(key)
+            if in_title:
+                named.setdefault(uid, set()).add(key)
     # conditions: CTDL ones where stated, else "all required children" from requires/part_of edges
     cond_cols = _columns(con, "stack_conditions")
     desc = "description" if "description" in cond_cols else "NULL"
@@ -399,7 +418,8 @@ def load_catalogue(con, level: str | None = None, any_mention: bool = False) -> 
             conds = ()
         hours, cost, cur = measures.get(uid, (None, None, None))
         items[uid] = Item(uid, title or uid, hours, cost, cur, lvl, frozenset(skills.get(uid, ())), conds, ctype,
-                          prepares=tuple(prepares.get(uid, ())), stated_hours=hours, stated_cost=cost)
+                          prepares=tuple(prepares.get(uid, ())), stated_hours=hours, stated_cost=cost,
+                          named=frozenset(named.get(uid, ())))
     _own_figures(items)
     _estimates(items)
     containers: dict[str, list[str]] = {}
@@ -762,6 +782,7 @@ def render_plan(p: Plan) -> str:
             for r in s.reasons:
                 lines.append(f"       - {r}")
             if s.profile:
-                lines.append("       - profile: " + ", ".join(f"{k} {v}" for k, v in s.profile.items()))
+                lines.append("       - profile: " + ", ".join(
+                    f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in s.profile.items()))
         lines.append(f"  total: {q.message}")
     return "\n".join(lines)

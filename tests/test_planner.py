@@ -15,6 +15,12 @@ def brute_force(items, want, have, objective, max_hours=None, max_cost=None, goa
     """The keys of the k best minimal plans, by enumerating every subset."""
     scope = set(items) if allowed is None else set(allowed)
     pool = sorted(scope - set(have))
+    required, todo = set(), [goal] if goal is not None else []
+    while todo:  # the goal and what counts towards its conditions, recursively
+        u = todo.pop()
+        if u not in required:
+            required.add(u)
+            todo += [t for c in items[u].conditions for t in _targets(c)]
     feasible = []
     for r in range(len(pool) + 1):
         for combo in itertools.combinations(pool, r):
@@ -22,8 +28,10 @@ def brute_force(items, want, have, objective, max_hours=None, max_cost=None, goa
             owned = s | set(have)
             if goal is not None and goal not in owned:
                 continue
-            coverers = s | (set(have) & scope)
-            if not all(any(items[u].skills & g for u in coverers) for g in want):
+            held = set(have) & scope
+            if not all(any(items[u].skills & g for u in held | (s & required)) or any(
+                    (items[u].named if any(items[v].named & g for v in scope) else items[u].skills) & g for u in s)
+                    for g in want):
                 continue
             if not all(c.satisfied(owned) for u in s for c in items[u].conditions):
                 continue
@@ -34,6 +42,10 @@ def brute_force(items, want, have, objective, max_hours=None, max_cost=None, goa
             feasible.append(frozenset(s))
     minimal = [s for s in feasible if not any(t < s for t in feasible)]
     return sorted(plan_key(items, s, objective) for s in minimal)[:k]
+
+
+def _targets(c):
+    return [*c.targets, *(t for sub in c.subs for t in _targets(sub))]
 
 
 def measure(draw):
@@ -48,6 +60,7 @@ def instances(draw):
     items = {}
     for i, u in enumerate(uids):
         taught = frozenset(draw(st.lists(st.sampled_from(skills), max_size=2)))
+        named = frozenset(draw(st.lists(st.sampled_from(sorted(taught)), max_size=1))) if taught else frozenset()
         conds = ()
         earlier = uids[:i]  # requirements only point backwards, plus an occasional cycle below
         if earlier and draw(st.booleans()):
@@ -57,7 +70,8 @@ def instances(draw):
                 leaf = Cond(op="OR", subs=(leaf, Cond(required=1, targets=(draw(st.sampled_from(earlier)),))))
             conds = (leaf,)
         items[u] = Item(u, u, measure(draw), measure(draw), "EUR", None, taught, conds,
-                        est_hours=float(draw(st.integers(0, 9))), est_cost=float(draw(st.integers(0, 9))))
+                        est_hours=float(draw(st.integers(0, 9))), est_cost=float(draw(st.integers(0, 9))),
+                        named=named)
     if draw(st.booleans()):  # a requirement cycle c0 <-> c1 must not hang the solver
         items["c0"].conditions = (Cond(required=1, targets=("c1",)),)
     want = [frozenset([w]) for w in draw(st.lists(st.sampled_from(skills), max_size=3, unique=True))]
@@ -111,6 +125,18 @@ def test_credit_held_counts_towards_n_of_m():
     assert solve(items, [], have=["a"], goal="g") == (["b", "g"], True)
     assert solve(items, [], have=["a", "c"], goal="g") == (["g"], True)
     assert solve(items, [], goal="g", allowed=["g", "a"]) == (None, True)  # 2 of 3 cannot be met from a alone
+
+
+def test_a_step_taken_to_learn_a_skill_is_one_named_after_it():
+    s = frozenset({"s"})
+    items = {"tagged": Item("tagged", hours=0.4, skills=s),  # a module its provider tags with the skill
+             "named": Item("named", hours=0.55, skills=s, named=s),  # "Describe cloud computing"
+             "exam": Item("exam", hours=1.0, skills=s),
+             "cert": Item("cert", hours=0.0, conditions=(Cond(required=1, targets=("exam",)),))}
+    assert solve(items, [s]) == (["named"], True)
+    assert solve(items, [s], allowed=["tagged", "exam"]) == (["tagged"], True)  # nothing named in scope
+    assert solve(items, [s], have=["tagged"]) == ([], True)  # what is held counts by any central mapping
+    assert solve(items, [s], goal="cert") == (["cert", "exam"], True)  # the required exam attests it
 
 
 # -- the fixture catalogue (tests/catalogue_fixture.py, Microsoft Learn-shaped) ---------------------------------
