@@ -63,22 +63,20 @@ def match_inputs() -> list[str]:
 
 def build_match_keys(con: duckdb.DuckDBPyConnection, published_path: Path | None) -> dict:
     """``listing_match_keys``: every listing's stored match keys (``blocking.STORED``) with the hash of their
-    inputs; the published ones where the inputs and matcher are unchanged, computed for the others only
-    (the keys model runs in the build's own connection: no hand-off of the listings)."""
+    inputs; the published ones where the inputs and matcher are unchanged (copied once,
+    ``reuse.reuse_match_keys``), computed for the others only (the keys model runs in the build's own connection:
+    no hand-off of the listings)."""
     from pipeline import reuse
     from pipeline.matching.blocking import KEY_INPUTS, STORED
     from pipeline.matching.engine import keys_model
 
     why = reuse.reuse_match_keys(con, published_path)
     stored = ", ".join(f"k.{c}" for c in STORED)
+    n_reused = con.execute(f"select count(*) from {reuse.KEYS_TABLE}").fetchone()[0]
     con.execute(f"""create or replace temp table match_keys_missing as
                     select row_number() over () as n, uid as id, {', '.join(KEY_INPUTS)}, {reuse.key_hash('l')} as key_hash
-                    from listings as l anti join match_keys_reused using (uid)""")
+                    from listings as l anti join {reuse.KEYS_TABLE} using (uid)""")
     try:
-        con.execute(f"""create or replace table {reuse.KEYS_TABLE} as
-            select l.uid, {reuse.key_hash('l')} as key_hash, {stored}
-            from listings as l join match_keys_reused as k using (uid)""")
-        # (no ORDER BY: sorting the wide rows cost 1.4 of 2.0 CPU s at 100k; every reader joins by uid)
         n_computed = con.execute("select count(*) from match_keys_missing").fetchone()[0]
         # the keys model's working memory grows with its input (~2.8 KB a listing at 300k: 2.8 GB at 1M), and
         # a listing's keys are its own: so it runs over KEYS_CHUNK listings at a time
@@ -87,9 +85,8 @@ def build_match_keys(con: duckdb.DuckDBPyConnection, published_path: Path | None
                      f"where n > {lo} and n <= {lo + KEYS_CHUNK})")
             con.execute(f"""insert into {reuse.KEYS_TABLE} select k.id, m.key_hash, {stored}
                             from ({keys_model(con, chunk)}) as k join match_keys_missing as m using (id)""")
-        n_reused = con.execute("select count(*) from match_keys_reused").fetchone()[0]
     finally:
-        for table in ("match_keys", "match_raw", "match_keys_reused", "match_keys_missing"):
+        for table in ("match_keys", "match_raw", "match_keys_missing"):
             con.execute(f"drop table if exists {table}")
     return {"keys_reused": n_reused, "keys_computed": n_computed, "keys_why": why}
 
