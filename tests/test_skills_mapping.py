@@ -483,3 +483,35 @@ def test_a_term_an_adjective_narrows_when_nothing_else_fits(mapper, text, label)
 
 def test_the_narrowed_term_comes_after_a_part(mapper):
     assert mapper.best("Nature & Environment", "esco").label != "synthetic natural environment"
+
+
+@pytest.mark.parametrize("text", [
+    "Everyday Chinese Medicine", "French Horn Solos: Learn how to Perform Three Fun Pieces!",
+    "Learn to Trade for Profit:Trading with Japanese Candlesticks", "Greek and Roman Mythology",  # adjectives
+    "Photoshop from Zero to Hero ( Arabic )", "Learn to Freelance with People Per hour  (URDU)",  # the course's
+    "3DS MAX - Learn 3Ds MAX tutorial for Beginners in Urdu Hindi",                                # language
+    "Learn to Trade for Profit: Finding Winning Stocks - Chinese",
+])
+def test_a_language_only_as_the_subject(mapper, text):
+    hit = mapper.best(text, "esco")
+    assert hit is None or hit.label not in {"Chinese", "French", "Japanese", "Greek", "Arabic", "Urdu", "Hindi"}
+
+
+@pytest.mark.parametrize("text, label", [("Learn Japanese", "Japanese"), ("Spanish for Beginners", "Spanish"),
+                                         ("Business English", "English"), ("English Grammar", "English")])
+def test_a_language_studied_is_the_language(mapper, text, label):
+    assert mapper.best(text, "esco").label == label
+
+
+@pytest.mark.parametrize("text, fw", [
+    ("Effective Communication for Program and Project Stakeholders and Teams", "onet"),  # no Microsoft Teams
+    ("Writing and Editing: Word Choice and Word Order", "onet"),      # the activity, not Editing software
+    ("Probability and Statistics: To p or not to p?", "onet"),
+    ("Analyze and report security breaches or attempted breaches", "onet"),  # a verb, not the product Analyze
+    ("Your First 10 Guitar Lessons - Learn how to play guitar", "onet"),     # the word, not the acronym FIRST
+    ("Circular Breathing for musicians - practical skills", "esco"),         # no *skills* (ESCO's pillar)
+    ("Design, deploy, manage and troubleshoot networks", "esco"),            # no bare *design*
+])
+def test_a_title_word_is_no_concept(mapper, text, fw):
+    hit = mapper.best(text, fw)
+    assert hit is None or hit.method == "scored"

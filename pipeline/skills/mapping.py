@@ -314,6 +314,17 @@ class SkillMapper:
                     k["narrow"].setdefault(core, []).append(ei)
         self._share_context()
         self.names = {fw: self._name_index(fw) for fw in FRAMEWORKS}
+        # one-word languages ("Chinese"): inside a longer string only the subject (``_language_subject``)
+        self.languages = frozenset(normalise(c.label) for c in self.concepts
+                                   if c.parent_label in ("language", "languages") and " " not in c.label.strip())
+        # words ESCO's descriptions write in lower case in two or more: English words, whatever wordfreq says of
+        # an acronym that spells them ("first", "base"; not "sql", "gis")
+        prose: dict[str, int] = {}
+        for row in rows:
+            if row[1] == "esco":
+                for w in set(_LOWER.findall(row[5] or "")):
+                    prose[w] = prose.get(w, 0) + 1
+        self.prose_words = frozenset(w for w, n in prose.items() if n >= 2)
         # the first word of an O*NET product named after itself ("Splunk Enterprise", "Pentaho Kettle"): concepts
         self.leads: dict[str, list[int]] = {}
         for ei, e in enumerate(self.entries["onet"]):
@@ -543,6 +554,12 @@ class SkillMapper:
             # a product's name without its vendor in everyday words that ESCO has as a term of its own
             # ("Web Services" of *Amazon Web Services*): the term, not the product
             return f"refused: {e.label!r} names {c.label!r} only with its vendor; alone it is the term"
+        if raw and len(e.label) >= 3 and e.label.isupper() and e.label.isalpha() and not raw.islower() and \
+                not raw.isupper() and e.label.lower() in self.prose_words and \
+                not re.search(r"(?<![A-Za-z])" + e.label + r"(?![A-Za-z])", raw):
+            # an acronym that spells an English word, which a string in mixed case writes as the word ("Your
+            # First 10 Guitar Lessons" is no FIRST)
+            return f"refused: {e.label!r} is an acronym; the string writes the word {e.label.lower()!r} as a word"
         shared = set(qstems) & set(e.stems)
         if len(shared) != 1 or not shared <= e.ambiguous:
             return None  # two words together ("Microsoft Windows", "Power BI") name the thing
@@ -699,6 +716,8 @@ class SkillMapper:
                 for e, how in self._equal(part, framework, qstems, raw):
                     if how in ("object", "kind", "narrow"):
                         continue  # a part is a subject of its own: "Medical Science" is no "teach medical science"
+                    if self._title_word(e, part, framework, raw, words, qstems):
+                        continue
                     if " " not in part.strip() and (how in ("verb", "object") or e.part or
                                                     how == "stem" and not _inflection(part, e.label)):
                         continue  # a one-word part: "Chemicals" is not "utilize chemicals", "Digital" not "Digitizing", nor one
@@ -734,6 +753,30 @@ class SkillMapper:
                 picks.append((e, 0.85 if " " in gram else 0.8, "phrase",
                               f"the phrase {gram!r} inside it is the label {e.label!r}"))
         return picks
+
+    def _title_word(self, e: _Entry, part: str, fw: str, raw: str, words: list[str], qstems: list[str]) -> bool:
+        """A one-word part of a longer string that is a word of the title, not the concept: a language that is
+        no subject ("Greek and Roman Mythology", "( Arabic )"), a frame word ("Skills", "Design"), O*NET's
+        bare kind of software ("Editing" of *Editing software*), or an everyday product name with nothing
+        saying it is the product ("... Stakeholders and Teams")."""
+        w = normalise(part)
+        if " " in w or len(words) < 2:
+            return False
+        c = self.concepts[e.concept]
+        if w in self.languages and c.parent_label in ("language", "languages"):
+            return not _language_subject(raw, w, self.languages)
+        if w in _STOP_PHRASES:
+            return True
+        if c.kind != "technology":
+            return False
+        if _sentence_case(c.label) and not e.pref:
+            return True  # "Statistics", "Budgeting": the activity, not *Statistics software*
+        if _named_as_product(raw, {stem(w)}) or _tool_object(raw, w):
+            return False
+        if _zipf(w) >= COMMON_ZIPF and not e.pref:
+            vendor = set(normalise(c.label).split()) - {w}
+            return not vendor & set(words)  # "Teams" of *Microsoft Teams* needs "Microsoft"
+        return stem(w) in self.light_words  # a verb of ESCO's skills: "Analyze and report security breaches"
 
     def _semantic(self, raw: str, framework: str, k: int = 40) -> list:
         """The BM25 candidate most similar in meaning (the optional encoder), when similar enough."""
@@ -935,8 +978,9 @@ class SkillMapper:
                                  set(qstems) & _SOFTWARE_WORK):
                         continue  # a common word ("Swift Decisions") is the name only where the rest says so, or
                         # where the rest is work done on software ("Linux administration", "Android SDK")
-                    if size == 1 and i > 0 and words[i - 1] == "in" and c.parent_label in ("language", "languages"):
-                        continue  # "Critical Thinking in French": the language it is taught in
+                    if size == 1 and gram in self.languages and c.parent_label in ("language", "languages") and \
+                            not _language_subject(raw, gram, self.languages):
+                        continue  # "Critical Thinking in French", "Chinese Medicine": not the language's study
                     if c.segmented and not e.pref:
                         continue  # a cut of a run-together label is too unsure inside a longer string
                     if self._false_friend(qstems, e, c, raw) is not None:
@@ -1260,6 +1304,56 @@ def _named_as_product(raw: str, shared: set[str]) -> bool:
         subject = normalise(bare)
         if subject != normalise(part) and " " not in subject and stem(subject) in shared and not bare.islower():
             return True  # (the subject written in lower case is the everyday word: "learn fast" is no FAST)
+    return False
+
+
+# the words that say a language is studied: "English Grammar", "Spanish for Beginners", "French I"
+_LANGUAGE_STUDY = frozenset("""language languages grammar vocabulary conversation conversational speaking speak
+    speakers writing composition reading listening pronunciation phrases words characters alphabet script kanji lesson lessons
+    course courses class classes level levels test exam skills tutorial learning learners beginners beginner
+    intermediate advanced basics fundamentals essentials made""".split())
+_TITLE_TOKEN = re.compile(r"[^\W\d_][\w'+#.]*|\d[\w.]*|\s[-–—]\s|[:;,|()\[\]!?/&]")
+_TOOL_PREPOSITIONS = frozenset("with using in on con en avec mit via".split())
+
+
+def _title_tokens(raw: str) -> list[str]:
+    """A title's words (case kept) and its separators (":", "(", " - ")."""
+    return [t.strip() or "-" for t in _TITLE_TOKEN.findall(raw)]
+
+
+def _language_subject(raw: str, word: str, languages: frozenset[str]) -> bool:
+    """The language ``word`` is what the string is about ("Learn Japanese", "Business English", "Spanish for
+    Beginners"), not an adjective of another noun ("Chinese Medicine", "French Horn", "Greek and Roman
+    Mythology") nor the language the course is taught in ("( Arabic )", "in Urdu Hindi", "... - Chinese")."""
+    toks = _title_tokens(raw)
+    low = [t.lower() for t in toks]
+    for i in (i for i, t in enumerate(low) if t == word):
+        j = i - 1
+        while j >= 0 and low[j] in languages:
+            j -= 1  # "in Urdu Hindi"
+        before = low[j] if j >= 0 else ""
+        if before in ("in", "en") or before in ("(", "[", "-", "/") and j > 0:
+            return False  # the language it is taught in
+        k = i + 1
+        while k + 1 < len(low) and low[k] in ("and", "or", "&", "/"):
+            k += 2  # "Greek and Roman Mythology": the noun after the coordinated adjectives
+        nxt = low[k] if k < len(low) else ""
+        if nxt[:1].isalpha() and nxt not in STOPWORDS and nxt not in _LANGUAGE_STUDY and nxt not in languages and \
+                not re.fullmatch(r"i{1,3}|iv", nxt):
+            return False  # an adjective of the noun after it
+    return True
+
+
+def _tool_object(raw: str, word: str) -> bool:
+    """The title names ``word`` (written with a capital) as the tool it works with: the object of "with",
+    "using", "on", "in" ("Data Visualization with Python", "Using Python to Access Web Data", "Crash Course on
+    Python"), closing its part or followed by "to"/"for"."""
+    toks = _title_tokens(raw)
+    for i, t in enumerate(toks):
+        if t.lower() == word and t[:1].isupper() and i and toks[i - 1].lower() in _TOOL_PREPOSITIONS:
+            nxt = toks[i + 1].lower() if i + 1 < len(toks) else ""
+            if not nxt[:1].isalpha() or nxt in ("to", "for", "and") or re.fullmatch(r"v?\d[\w.]*", nxt):
+                return True
     return False
 
 
