@@ -515,3 +515,20 @@ def test_a_language_studied_is_the_language(mapper, text, label):
 def test_a_title_word_is_no_concept(mapper, text, fw):
     hit = mapper.best(text, fw)
     assert hit is None or hit.method == "scored"
+
+
+@pytest.mark.parametrize("text, label", [
+    ("Data Visualization with Python", "Python"),         # the tool a title works with
+    ("Using Python to Access Web Data", "Python"),
+    ("Fundamentals of Visualization with Tableau", "Tableau"),  # a vendor that is its own product
+    ("Kotlin for Java Developers", "Kotlin"),              # an audience after "for" is no occupation
+    ("Agile with Atlassian Jira", "Atlassian JIRA"),       # a vendor and an acronym: a product, no kind
+    ("Front-End Web Development with React", "React"),     # an everyday-word name as the tool of software work
+])
+def test_a_product_named_inside_a_title(mapper, text, label):
+    assert mapper.best(text, "onet").label == label
+
+
+def test_a_title_part_naming_a_product_finds_its_esco_kind(mapper):
+    assert mapper.best("InDesign Basics for Beginners: Learn InDesign Quickly", "esco").method == "product"
+    assert mapper.best("Budgeting and Scheduling Projects", "esco") is None  # a kind of software, no product

@@ -388,6 +388,11 @@ class SkillMapper:
         e = self.entries["onet"][pick[0]]
         return (e, 0.84, "product_name", f"{raw.strip()!r} is the name the label {e.label!r} starts with")
 
+    def _own_product(self, name: str) -> bool:
+        """A vendor's name that is also its product's preferred label in O*NET ("Tableau", "SAS")."""
+        return any(self.entries["onet"][ei].pref and self.concepts[self.entries["onet"][ei].concept].kind ==
+                   "technology" for ei in self.keys["onet"]["norm"].get(name, []))
+
     def _is_term(self, name: str) -> bool:
         """A name that is also a concept's label of its own ("DevOps", "ERP") or words ESCO writes in lower
         case ("Logistics", "Forecasting"): a term, not one product's name."""
@@ -687,7 +692,8 @@ class SkillMapper:
     def _lexical_uncached(self, raw: str, framework: str, top: int = 1) -> list | None:
         qstems = tokens(raw)
         words = normalise(raw).split()
-        occupation = bool(words) and words[-1] in self.occupation_words
+        # (an audience after "for" is no subject: "Kotlin for Java Developers")
+        occupation = bool(words) and words[-1] in self.occupation_words and "for" not in words[1:-1]
         picks: list[tuple[_Entry, float, str, str]] = []
         lost: dict[str, int] = {}  # siblings sharing one label: each after the first lost the tie
         one_word = len(words) == 1
@@ -861,7 +867,10 @@ class SkillMapper:
         onet = (self._lexical(raw, "onet") or [])[:1]
         for e, _score, method, _ev in onet:
             c = self.concepts[e.concept]
-            if c.kind == "technology" and c.parent_label and method in ("exact", "alt_label", "phrase", "product_name"):
+            # (a title's part only when it is a product's name: "InDesign Basics for Beginners: ...", not a kind of
+            # software, "Scheduling Projects")
+            if c.kind == "technology" and c.parent_label and (method in ("exact", "alt_label", "phrase", "product_name")
+                                                              or method == "part" and not _sentence_case(c.label)):
                 kinds.append((c.parent_label, f"O*NET files {c.label!r} under {c.parent_label!r}"))
         named = [raw.strip()] + [self.concepts[e.concept].label for e, *_ in onet]
         if js := next((n for n in named if _JS_NAME.search(n)), None):  # "Vue" is O*NET's *Vue.js*
@@ -951,9 +960,9 @@ class SkillMapper:
                 gram_words = words[i:i + size]
                 gram = " ".join(gram_words)
                 edges = (gram_words[0], gram_words[-1])
-                if gram in _STOP_PHRASES or gram in _VENDOR_NAMES or any(
+                if gram in _STOP_PHRASES or gram in _VENDOR_NAMES and not self._own_product(gram) or any(
                         w in STOPWORDS or stem(w) in _FILLER_STEM_SET for w in edges):
-                    continue
+                    continue  # (a vendor that is its own product's name is that product: "Tableau", "SAS")
                 eis = list(k["norm"].get(gram, []))
                 if size > 1 and (gk := stem_key(gram)):
                     eis += k["stem"].get(gk, [])
@@ -973,6 +982,8 @@ class SkillMapper:
                                                      _written_lower(raw, gram) else COMMON_ZIPF) and \
                             c.parent_label not in ("language", "languages") and \
                             not _named_as_product(raw, {stem(gram)}) and \
+                            not (not e.ambiguous and _tool_object(raw, gram) and
+                                 (_zipf(gram) < COMMON_ZIPF or set(qstems) & _SOFTWARE_WORK)) and \
                             not any(t in c.context for t in qstems if t != stem(gram)) and \
                             not (c.kind == "technology" and not e.ambiguous and len(words) <= 3 and
                                  set(qstems) & _SOFTWARE_WORK):
@@ -1266,7 +1277,8 @@ def _sentence_case(label: str) -> bool:
     """O*NET's kinds of software and activities ("Social media software", "Unified modeling language UML"),
     not a product's name ("Amazon Web Services AWS software")."""
     words = label.split()
-    return len(words) > 1 and all(w.islower() or w.isupper() for w in words[1:])
+    return len(words) > 1 and all(w.islower() or w.isupper() for w in words[1:]) and \
+        normalise(words[0]) not in _VENDOR_NAMES  # "Atlassian JIRA" is a vendor's product
 
 
 def _distinctive(name: str, raw: str) -> bool:
@@ -1304,7 +1316,8 @@ def _named_as_product(raw: str, shared: set[str]) -> bool:
         subject = normalise(bare)
         if subject != normalise(part) and " " not in subject and stem(subject) in shared and not bare.islower():
             return True  # (the subject written in lower case is the everyday word: "learn fast" is no FAST)
-    return False
+    # the tool of work on software: "Front-End Web Development with React", "Web Development with Go"
+    return bool(set(tokens(raw)) & _SOFTWARE_WORK) and any(_tool_object(raw, w) for w in words if stem(w) in shared)
 
 
 # the words that say a language is studied: "English Grammar", "Spanish for Beginners", "French I"
