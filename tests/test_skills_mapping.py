@@ -532,3 +532,9 @@ def test_a_product_named_inside_a_title(mapper, text, label):
 def test_a_title_part_naming_a_product_finds_its_esco_kind(mapper):
     assert mapper.best("InDesign Basics for Beginners: Learn InDesign Quickly", "esco").method == "product"
     assert mapper.best("Budgeting and Scheduling Projects", "esco") is None  # a kind of software, no product
+
+
+def test_a_product_in_a_title_by_its_own_esco_name(mapper):
+    assert mapper.best("Version Control with Git", "esco").label == "tools for software configuration management"
+    hit = mapper.best("Android SDK", "esco")  # work on the product is not the product
+    assert hit is None or hit.label != "Android (mobile operating systems)"

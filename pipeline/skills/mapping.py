@@ -871,6 +871,16 @@ class SkillMapper:
             # software, "Scheduling Projects")
             if c.kind == "technology" and c.parent_label and (method in ("exact", "alt_label", "phrase", "product_name")
                                                               or method == "part" and not _sentence_case(c.label)):
+                if method != "exact" and normalise(e.label) != normalise(raw) and not _sentence_case(c.label) and \
+                        not set(tokens(raw)) & _SOFTWARE_WORK:
+                    # the product a title names, by its own name in ESCO ("Version Control with Git": ESCO's "git");
+                    # not work on it ("Android SDK", "Linux administration": another thing)
+                    for name in dict.fromkeys((e.label, c.label)):
+                        hits = [h for h, how in self._equal(name, "esco", tokens(name), name)
+                                if how in ("exact", "joined") and not self.concepts[h.concept].segmented]
+                        if hits:
+                            h = hits[0]
+                            return [(h, 0.8, "product", f"the title names O*NET's {c.label!r}, ESCO's {h.label!r}")]
                 kinds.append((c.parent_label, f"O*NET files {c.label!r} under {c.parent_label!r}"))
         named = [raw.strip()] + [self.concepts[e.concept].label for e, *_ in onet]
         if js := next((n for n in named if _JS_NAME.search(n)), None):  # "Vue" is O*NET's *Vue.js*
