@@ -538,3 +538,12 @@ def test_a_product_in_a_title_by_its_own_esco_name(mapper):
     assert mapper.best("Version Control with Git", "esco").label == "tools for software configuration management"
     hit = mapper.best("Android SDK", "esco")  # work on the product is not the product
     assert hit is None or hit.label != "Android (mobile operating systems)"
+
+
+def test_a_pillar_of_esco_is_no_skill(mapper):
+    assert mapper.best("Skills", "esco") is None and mapper.best("Knowledge", "esco") is None
+
+
+def test_running_text_finds_a_language_only_as_the_subject(mapper):
+    assert not {m.label for m in mapper.match_text("Everyday Chinese Medicine", "title")} & {"Chinese"}
+    assert "Japanese" in {m.label for m in mapper.match_text("Learn Japanese", "title")}

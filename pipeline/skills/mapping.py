@@ -314,6 +314,7 @@ class SkillMapper:
                     k["narrow"].setdefault(core, []).append(ei)
         self._share_context()
         self.names = {fw: self._name_index(fw) for fw in FRAMEWORKS}
+        self.pillars = frozenset(normalise(c.label) for c in self.concepts if _PILLAR.fullmatch(c.skill_id))
         # one-word languages ("Chinese"): inside a longer string only the subject (``_language_subject``)
         self.languages = frozenset(normalise(c.label) for c in self.concepts
                                    if c.parent_label in ("language", "languages") and " " not in c.label.strip())
@@ -560,8 +561,9 @@ class SkillMapper:
             # ("Web Services" of *Amazon Web Services*): the term, not the product
             return f"refused: {e.label!r} names {c.label!r} only with its vendor; alone it is the term"
         if raw and len(e.label) >= 3 and e.label.isupper() and e.label.isalpha() and not raw.islower() and \
-                not raw.isupper() and e.label.lower() in self.prose_words and \
-                not re.search(r"(?<![A-Za-z])" + e.label + r"(?![A-Za-z])", raw):
+                not raw.isupper() and not re.search(r"(?<![A-Za-z])" + e.label + r"(?![A-Za-z])", raw) and \
+                (e.label.lower() in self.prose_words or
+                 re.search(r"\b(?:the|a|an)\s+" + e.label + r"\b", raw, re.I)):  # "Master the Tuba": a noun
             # an acronym that spells an English word, which a string in mixed case writes as the word ("Your
             # First 10 Guitar Lessons" is no FIRST)
             return f"refused: {e.label!r} is an acronym; the string writes the word {e.label.lower()!r} as a word"
@@ -615,6 +617,8 @@ class SkillMapper:
         (a string naming an occupation gets nothing but an exact label)."""
         if (core := _EXAMPLES.sub("", raw).strip()) and core != raw:
             raw = core  # "Hot work (e.g., welding, cutting, brazing)": the examples are not the subject
+        if normalise(raw) in self.pillars:
+            return ()  # "Skills", "Knowledge": the name of a whole pillar of ESCO is no skill
         picks = self._lexical(raw, framework, top)
         if picks is None:
             return ()
@@ -636,8 +640,8 @@ class SkillMapper:
         out, seen = [], set()
         for e, score, method, evidence in picks:
             c = self.concepts[e.concept]
-            if c.skill_id in seen:
-                continue
+            if c.skill_id in seen or _PILLAR.fullmatch(c.skill_id):
+                continue  # (ESCO's pillars, "skills", "knowledge", name no skill of their own)
             seen.add(c.skill_id)
             out.append(SkillMatch(c.skill_id, c.label, framework, round(score, 4), evidence, c.public_id,
                                   method, e.label))
@@ -1049,6 +1053,8 @@ class SkillMapper:
             for neg, i, hit in found:
                 if not hit[f] or True in used[i:i - neg]:
                     continue
+                if neg == -1 and words[i] in self.languages and not _language_subject(text, words[i], self.languages):
+                    continue  # "Chinese Medicine", "... ( Arabic )": no study of the language
                 # in running text the rest of a long text is no context: false friends refused by all its words
                 # (only a label with an everyday or short word, ``ambiguous``, can be one)
                 for e in hit[f]:
@@ -1205,6 +1211,7 @@ _ADJECTIVE = re.compile(r"(?:[^aeiou]al|ic|ive|ous|ary|ian|ful|able|ible)$")  # 
 
 _LANGUAGE_KIND = re.compile(r"\s*(.+?)\s*(?:\(\s*programming\s+language\s*\)|\bprogramming(?:\s+language)?)\s*", re.I)
 _QUALIFIER = re.compile(r"(?:^|(?<=\())[^()]*\S\s*\(([^()]+)\)")  # "Name (kind)": the kind in parentheses
+_PILLAR = re.compile(r"esco:skill/[A-Z]")  # the roots of ESCO's hierarchy: S skills, K knowledge, A, L
 _SPLIT = re.compile(r"\s*(?:[:;,|()\[\]!?]|\s[-–—]\s|\band\b|&|\s\+\s)\s*", re.I)
 
 
