@@ -547,3 +547,20 @@ def test_a_pillar_of_esco_is_no_skill(mapper):
 def test_running_text_finds_a_language_only_as_the_subject(mapper):
     assert not {m.label for m in mapper.match_text("Everyday Chinese Medicine", "title")} & {"Chinese"}
     assert "Japanese" in {m.label for m in mapper.match_text("Learn Japanese", "title")}
+
+
+def test_an_audience_is_no_subject(mapper):
+    assert mapper.best("Kotlin for Java Developers", "onet").label == "Kotlin"
+    hit = mapper.best("Accounting Skills for Managers", "onet")  # not "manage accounts" from the audience
+    assert hit is None or hit.label != "Account management software"
+
+
+@pytest.mark.parametrize("text, label", [("Mastering HTML5 Programming - The Easier Way", "Hypertext markup language HTML"),
+                                         ("The Sass Course! Learn Sass for Real-World Websites", "Syntactically awesome style sheets SASS")])
+def test_an_acronym_kind_keeps_its_name_in_a_title(mapper, text, label):
+    assert mapper.best(text, "onet").label == label  # only "X software" has a bare activity word ("Editing")
+
+
+def test_a_vendor_before_a_name_is_no_product_of_its_own(mapper):
+    hit = mapper.best("Learn Facebook Flux Architecture for Web Applications", "onet")
+    assert hit is None or hit.label != "Facebook"

@@ -94,7 +94,7 @@ from .taxonomy import _VENDORS, ESCO_VERSION, GENERIC_WORDS as _GENERIC_WORDS, O
 
 # Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
 # credential_skills rows (the incremental refresh) is keyed on it.
-MAPPER_VERSION = "2026-12-02.5"
+MAPPER_VERSION = "2026-12-03.1"
 FRAMEWORKS = ("esco", "onet")
 VERSIONS = {"esco": ESCO_VERSION, "onet": ONET_VERSION}
 SCORER_PATH = Path(__file__).with_name("data") / "scorer.json"
@@ -563,7 +563,7 @@ class SkillMapper:
         if raw and len(e.label) >= 3 and e.label.isupper() and e.label.isalpha() and not raw.islower() and \
                 not raw.isupper() and not re.search(r"(?<![A-Za-z])" + e.label + r"(?![A-Za-z])", raw) and \
                 (e.label.lower() in self.prose_words or
-                 re.search(r"\b(?:the|a|an)\s+" + e.label + r"\b", raw, re.I)):  # "Master the Tuba": a noun
+                 not c.hot and re.search(r"\b(?:the|a|an)\s+(?i:" + e.label + r")\b", raw)):  # "Master the Tuba"
             # an acronym that spells an English word, which a string in mixed case writes as the word ("Your
             # First 10 Guitar Lessons" is no FIRST)
             return f"refused: {e.label!r} is an acronym; the string writes the word {e.label.lower()!r} as a word"
@@ -619,6 +619,9 @@ class SkillMapper:
             raw = core  # "Hot work (e.g., welding, cutting, brazing)": the examples are not the subject
         if normalise(raw) in self.pillars:
             return ()  # "Skills", "Knowledge": the name of a whole pillar of ESCO is no skill
+        if (m := _AUDIENCE.fullmatch(raw)) and normalise(m.group(2)).split()[-1:] and \
+                normalise(m.group(2)).split()[-1] in self.occupation_words:
+            raw = m.group(1)  # "Kotlin for Java Developers": the audience is no subject (nor an occupation)
         picks = self._lexical(raw, framework, top)
         if picks is None:
             return ()
@@ -696,8 +699,7 @@ class SkillMapper:
     def _lexical_uncached(self, raw: str, framework: str, top: int = 1) -> list | None:
         qstems = tokens(raw)
         words = normalise(raw).split()
-        # (an audience after "for" is no subject: "Kotlin for Java Developers")
-        occupation = bool(words) and words[-1] in self.occupation_words and "for" not in words[1:-1]
+        occupation = bool(words) and words[-1] in self.occupation_words
         picks: list[tuple[_Entry, float, str, str]] = []
         lost: dict[str, int] = {}  # siblings sharing one label: each after the first lost the tie
         one_word = len(words) == 1
@@ -779,14 +781,17 @@ class SkillMapper:
             return True
         if c.kind != "technology":
             return False
-        if _sentence_case(c.label) and not e.pref:
+        if normalise(c.label) == f"{w} software":
             return True  # "Statistics", "Budgeting": the activity, not *Statistics software*
-        if _named_as_product(raw, {stem(w)}) or _tool_object(raw, w):
+        if _tool_object(raw, w):
             return False
-        if _zipf(w) >= COMMON_ZIPF and not e.pref:
+        if _zipf(w) >= COMMON_ZIPF and not e.pref and not (c.hot and _named_as_product(raw, {stem(w)})):
             vendor = set(normalise(c.label).split()) - {w}
-            return not vendor & set(words)  # "Teams" of *Microsoft Teams* needs "Microsoft"
-        return stem(w) in self.light_words  # a verb of ESCO's skills: "Analyze and report security breaches"
+            return not vendor & set(words)  # "Teams" of *Microsoft Teams* needs "Microsoft"; "Accounting" Sage
+        if _named_as_product(raw, {stem(w)}):
+            return False
+        # a verb of ESCO's skills with nothing of the product beside it: "Analyze and report security breaches"
+        return stem(w) in self.light_words and not any(t in c.context for t in qstems if t != stem(w))
 
     def _semantic(self, raw: str, framework: str, k: int = 40) -> list:
         """The BM25 candidate most similar in meaning (the optional encoder), when similar enough."""
@@ -974,7 +979,8 @@ class SkillMapper:
                 gram_words = words[i:i + size]
                 gram = " ".join(gram_words)
                 edges = (gram_words[0], gram_words[-1])
-                if gram in _STOP_PHRASES or gram in _VENDOR_NAMES and not self._own_product(gram) or any(
+                if gram in _STOP_PHRASES or gram in _VENDOR_NAMES and not (
+                        self._own_product(gram) and not _before_name(raw, gram)) or any(
                         w in STOPWORDS or stem(w) in _FILLER_STEM_SET for w in edges):
                     continue  # (a vendor that is its own product's name is that product: "Tableau", "SAS")
                 eis = list(k["norm"].get(gram, []))
@@ -1211,6 +1217,7 @@ _ADJECTIVE = re.compile(r"(?:[^aeiou]al|ic|ive|ous|ary|ian|ful|able|ible)$")  # 
 
 _LANGUAGE_KIND = re.compile(r"\s*(.+?)\s*(?:\(\s*programming\s+language\s*\)|\bprogramming(?:\s+language)?)\s*", re.I)
 _QUALIFIER = re.compile(r"(?:^|(?<=\())[^()]*\S\s*\(([^()]+)\)")  # "Name (kind)": the kind in parentheses
+_AUDIENCE = re.compile(r"\s*(\S.*?)\s+for\s+((?:\w+\s+){0,3}\w+)\s*", re.I)  # "... for Java Developers"
 _PILLAR = re.compile(r"esco:skill/[A-Z]")  # the roots of ESCO's hierarchy: S skills, K knowledge, A, L
 _SPLIT = re.compile(r"\s*(?:[:;,|()\[\]!?]|\s[-–—]\s|\band\b|&|\s\+\s)\s*", re.I)
 
@@ -1341,7 +1348,8 @@ def _named_as_product(raw: str, shared: set[str]) -> bool:
 _LANGUAGE_STUDY = frozenset("""language languages grammar vocabulary conversation conversational speaking speak
     speakers writing composition reading listening pronunciation phrases words characters alphabet script kanji lesson lessons
     course courses class classes level levels test exam skills tutorial learning learners beginners beginner
-    intermediate advanced basics fundamentals essentials made""".split())
+    intermediate advanced basics fundamentals essentials made communication proficiency fluency comprehension
+    idioms expressions dialogues verbs tenses""".split())
 _TITLE_TOKEN = re.compile(r"[^\W\d_][\w'+#.]*|\d[\w.]*|\s[-–—]\s|[:;,|()\[\]!?/&]")
 _TOOL_PREPOSITIONS = frozenset("with using in on con en avec mit via".split())
 
@@ -1372,6 +1380,12 @@ def _language_subject(raw: str, word: str, languages: frozenset[str]) -> bool:
                 not re.fullmatch(r"i{1,3}|iv", nxt):
             return False  # an adjective of the noun after it
     return True
+
+
+def _before_name(raw: str, word: str) -> bool:
+    """``word`` comes before a capitalised word, as a vendor before its product's name ("Facebook Flux")."""
+    toks = _title_tokens(raw)
+    return any(t.lower() == word and i + 1 < len(toks) and toks[i + 1][:1].isupper() for i, t in enumerate(toks))
 
 
 def _tool_object(raw: str, word: str) -> bool:
