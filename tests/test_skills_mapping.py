@@ -483,3 +483,84 @@ def test_a_term_an_adjective_narrows_when_nothing_else_fits(mapper, text, label)
 
 def test_the_narrowed_term_comes_after_a_part(mapper):
     assert mapper.best("Nature & Environment", "esco").label != "synthetic natural environment"
+
+
+@pytest.mark.parametrize("text", [
+    "Everyday Chinese Medicine", "French Horn Solos: Learn how to Perform Three Fun Pieces!",
+    "Learn to Trade for Profit:Trading with Japanese Candlesticks", "Greek and Roman Mythology",  # adjectives
+    "Photoshop from Zero to Hero ( Arabic )", "Learn to Freelance with People Per hour  (URDU)",  # the course's
+    "3DS MAX - Learn 3Ds MAX tutorial for Beginners in Urdu Hindi",                                # language
+    "Learn to Trade for Profit: Finding Winning Stocks - Chinese",
+])
+def test_a_language_only_as_the_subject(mapper, text):
+    hit = mapper.best(text, "esco")
+    assert hit is None or hit.label not in {"Chinese", "French", "Japanese", "Greek", "Arabic", "Urdu", "Hindi"}
+
+
+@pytest.mark.parametrize("text, label", [("Learn Japanese", "Japanese"), ("Spanish for Beginners", "Spanish"),
+                                         ("Business English", "English"), ("English Grammar", "English")])
+def test_a_language_studied_is_the_language(mapper, text, label):
+    assert mapper.best(text, "esco").label == label
+
+
+@pytest.mark.parametrize("text, fw", [
+    ("Effective Communication for Program and Project Stakeholders and Teams", "onet"),  # no Microsoft Teams
+    ("Writing and Editing: Word Choice and Word Order", "onet"),      # the activity, not Editing software
+    ("Probability and Statistics: To p or not to p?", "onet"),
+    ("Analyze and report security breaches or attempted breaches", "onet"),  # a verb, not the product Analyze
+    ("Your First 10 Guitar Lessons - Learn how to play guitar", "onet"),     # the word, not the acronym FIRST
+    ("Circular Breathing for musicians - practical skills", "esco"),         # no *skills* (ESCO's pillar)
+    ("Design, deploy, manage and troubleshoot networks", "esco"),            # no bare *design*
+])
+def test_a_title_word_is_no_concept(mapper, text, fw):
+    hit = mapper.best(text, fw)
+    assert hit is None or hit.method == "scored"
+
+
+@pytest.mark.parametrize("text, label", [
+    ("Data Visualization with Python", "Python"),         # the tool a title works with
+    ("Using Python to Access Web Data", "Python"),
+    ("Fundamentals of Visualization with Tableau", "Tableau"),  # a vendor that is its own product
+    ("Kotlin for Java Developers", "Kotlin"),              # an audience after "for" is no occupation
+    ("Agile with Atlassian Jira", "Atlassian JIRA"),       # a vendor and an acronym: a product, no kind
+    ("Front-End Web Development with React", "React"),     # an everyday-word name as the tool of software work
+])
+def test_a_product_named_inside_a_title(mapper, text, label):
+    assert mapper.best(text, "onet").label == label
+
+
+def test_a_title_part_naming_a_product_finds_its_esco_kind(mapper):
+    assert mapper.best("InDesign Basics for Beginners: Learn InDesign Quickly", "esco").method == "product"
+    assert mapper.best("Budgeting and Scheduling Projects", "esco") is None  # a kind of software, no product
+
+
+def test_a_product_in_a_title_by_its_own_esco_name(mapper):
+    assert mapper.best("Version Control with Git", "esco").label == "tools for software configuration management"
+    hit = mapper.best("Android SDK", "esco")  # work on the product is not the product
+    assert hit is None or hit.label != "Android (mobile operating systems)"
+
+
+def test_a_pillar_of_esco_is_no_skill(mapper):
+    assert mapper.best("Skills", "esco") is None and mapper.best("Knowledge", "esco") is None
+
+
+def test_running_text_finds_a_language_only_as_the_subject(mapper):
+    assert not {m.label for m in mapper.match_text("Everyday Chinese Medicine", "title")} & {"Chinese"}
+    assert "Japanese" in {m.label for m in mapper.match_text("Learn Japanese", "title")}
+
+
+def test_an_audience_is_no_subject(mapper):
+    assert mapper.best("Kotlin for Java Developers", "onet").label == "Kotlin"
+    hit = mapper.best("Accounting Skills for Managers", "onet")  # not "manage accounts" from the audience
+    assert hit is None or hit.label != "Account management software"
+
+
+@pytest.mark.parametrize("text, label", [("Mastering HTML5 Programming - The Easier Way", "Hypertext markup language HTML"),
+                                         ("The Sass Course! Learn Sass for Real-World Websites", "Syntactically awesome style sheets SASS")])
+def test_an_acronym_kind_keeps_its_name_in_a_title(mapper, text, label):
+    assert mapper.best(text, "onet").label == label  # only "X software" has a bare activity word ("Editing")
+
+
+def test_a_vendor_before_a_name_is_no_product_of_its_own(mapper):
+    hit = mapper.best("Learn Facebook Flux Architecture for Web Applications", "onet")
+    assert hit is None or hit.label != "Facebook"

@@ -94,7 +94,7 @@ from .taxonomy import _VENDORS, ESCO_VERSION, GENERIC_WORDS as _GENERIC_WORDS, O
 
 # Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
 # credential_skills rows (the incremental refresh) is keyed on it.
-MAPPER_VERSION = "2026-12-02.5"
+MAPPER_VERSION = "2026-12-03.1"
 FRAMEWORKS = ("esco", "onet")
 VERSIONS = {"esco": ESCO_VERSION, "onet": ONET_VERSION}
 SCORER_PATH = Path(__file__).with_name("data") / "scorer.json"
@@ -314,6 +314,18 @@ class SkillMapper:
                     k["narrow"].setdefault(core, []).append(ei)
         self._share_context()
         self.names = {fw: self._name_index(fw) for fw in FRAMEWORKS}
+        self.pillars = frozenset(normalise(c.label) for c in self.concepts if _PILLAR.fullmatch(c.skill_id))
+        # one-word languages ("Chinese"): inside a longer string only the subject (``_language_subject``)
+        self.languages = frozenset(normalise(c.label) for c in self.concepts
+                                   if c.parent_label in ("language", "languages") and " " not in c.label.strip())
+        # words ESCO's descriptions write in lower case in two or more: English words, whatever wordfreq says of
+        # an acronym that spells them ("first", "base"; not "sql", "gis")
+        prose: dict[str, int] = {}
+        for row in rows:
+            if row[1] == "esco":
+                for w in set(_LOWER.findall(row[5] or "")):
+                    prose[w] = prose.get(w, 0) + 1
+        self.prose_words = frozenset(w for w, n in prose.items() if n >= 2)
         # the first word of an O*NET product named after itself ("Splunk Enterprise", "Pentaho Kettle"): concepts
         self.leads: dict[str, list[int]] = {}
         for ei, e in enumerate(self.entries["onet"]):
@@ -376,6 +388,11 @@ class SkillMapper:
             return None
         e = self.entries["onet"][pick[0]]
         return (e, 0.84, "product_name", f"{raw.strip()!r} is the name the label {e.label!r} starts with")
+
+    def _own_product(self, name: str) -> bool:
+        """A vendor's name that is also its product's preferred label in O*NET ("Tableau", "SAS")."""
+        return any(self.entries["onet"][ei].pref and self.concepts[self.entries["onet"][ei].concept].kind ==
+                   "technology" for ei in self.keys["onet"]["norm"].get(name, []))
 
     def _is_term(self, name: str) -> bool:
         """A name that is also a concept's label of its own ("DevOps", "ERP") or words ESCO writes in lower
@@ -543,6 +560,13 @@ class SkillMapper:
             # a product's name without its vendor in everyday words that ESCO has as a term of its own
             # ("Web Services" of *Amazon Web Services*): the term, not the product
             return f"refused: {e.label!r} names {c.label!r} only with its vendor; alone it is the term"
+        if raw and len(e.label) >= 3 and e.label.isupper() and e.label.isalpha() and not raw.islower() and \
+                not raw.isupper() and not re.search(r"(?<![A-Za-z])" + e.label + r"(?![A-Za-z])", raw) and \
+                (e.label.lower() in self.prose_words or
+                 not c.hot and re.search(r"\b(?:the|a|an)\s+(?i:" + e.label + r")\b", raw)):  # "Master the Tuba"
+            # an acronym that spells an English word, which a string in mixed case writes as the word ("Your
+            # First 10 Guitar Lessons" is no FIRST)
+            return f"refused: {e.label!r} is an acronym; the string writes the word {e.label.lower()!r} as a word"
         shared = set(qstems) & set(e.stems)
         if len(shared) != 1 or not shared <= e.ambiguous:
             return None  # two words together ("Microsoft Windows", "Power BI") name the thing
@@ -593,6 +617,11 @@ class SkillMapper:
         (a string naming an occupation gets nothing but an exact label)."""
         if (core := _EXAMPLES.sub("", raw).strip()) and core != raw:
             raw = core  # "Hot work (e.g., welding, cutting, brazing)": the examples are not the subject
+        if normalise(raw) in self.pillars:
+            return ()  # "Skills", "Knowledge": the name of a whole pillar of ESCO is no skill
+        if (m := _AUDIENCE.fullmatch(raw)) and normalise(m.group(2)).split()[-1:] and \
+                normalise(m.group(2)).split()[-1] in self.occupation_words:
+            raw = m.group(1)  # "Kotlin for Java Developers": the audience is no subject (nor an occupation)
         picks = self._lexical(raw, framework, top)
         if picks is None:
             return ()
@@ -614,8 +643,8 @@ class SkillMapper:
         out, seen = [], set()
         for e, score, method, evidence in picks:
             c = self.concepts[e.concept]
-            if c.skill_id in seen:
-                continue
+            if c.skill_id in seen or _PILLAR.fullmatch(c.skill_id):
+                continue  # (ESCO's pillars, "skills", "knowledge", name no skill of their own)
             seen.add(c.skill_id)
             out.append(SkillMatch(c.skill_id, c.label, framework, round(score, 4), evidence, c.public_id,
                                   method, e.label))
@@ -699,6 +728,8 @@ class SkillMapper:
                 for e, how in self._equal(part, framework, qstems, raw):
                     if how in ("object", "kind", "narrow"):
                         continue  # a part is a subject of its own: "Medical Science" is no "teach medical science"
+                    if self._title_word(e, part, framework, raw, words, qstems):
+                        continue
                     if " " not in part.strip() and (how in ("verb", "object") or e.part or
                                                     how == "stem" and not _inflection(part, e.label)):
                         continue  # a one-word part: "Chemicals" is not "utilize chemicals", "Digital" not "Digitizing", nor one
@@ -734,6 +765,33 @@ class SkillMapper:
                 picks.append((e, 0.85 if " " in gram else 0.8, "phrase",
                               f"the phrase {gram!r} inside it is the label {e.label!r}"))
         return picks
+
+    def _title_word(self, e: _Entry, part: str, fw: str, raw: str, words: list[str], qstems: list[str]) -> bool:
+        """A one-word part of a longer string that is a word of the title, not the concept: a language that is
+        no subject ("Greek and Roman Mythology", "( Arabic )"), a frame word ("Skills", "Design"), O*NET's
+        bare kind of software ("Editing" of *Editing software*), or an everyday product name with nothing
+        saying it is the product ("... Stakeholders and Teams")."""
+        w = normalise(part)
+        if " " in w or len(words) < 2:
+            return False
+        c = self.concepts[e.concept]
+        if w in self.languages and c.parent_label in ("language", "languages"):
+            return not _language_subject(raw, w, self.languages)
+        if w in _STOP_PHRASES:
+            return True
+        if c.kind != "technology":
+            return False
+        if normalise(c.label) == f"{w} software":
+            return True  # "Statistics", "Budgeting": the activity, not *Statistics software*
+        if _tool_object(raw, w):
+            return False
+        if _zipf(w) >= COMMON_ZIPF and not e.pref and not (c.hot and _named_as_product(raw, {stem(w)})):
+            vendor = set(normalise(c.label).split()) - {w}
+            return not vendor & set(words)  # "Teams" of *Microsoft Teams* needs "Microsoft"; "Accounting" Sage
+        if _named_as_product(raw, {stem(w)}):
+            return False
+        # a verb of ESCO's skills with nothing of the product beside it: "Analyze and report security breaches"
+        return stem(w) in self.light_words and not any(t in c.context for t in qstems if t != stem(w))
 
     def _semantic(self, raw: str, framework: str, k: int = 40) -> list:
         """The BM25 candidate most similar in meaning (the optional encoder), when similar enough."""
@@ -818,7 +876,20 @@ class SkillMapper:
         onet = (self._lexical(raw, "onet") or [])[:1]
         for e, _score, method, _ev in onet:
             c = self.concepts[e.concept]
-            if c.kind == "technology" and c.parent_label and method in ("exact", "alt_label", "phrase", "product_name"):
+            # (a title's part only when it is a product's name: "InDesign Basics for Beginners: ...", not a kind of
+            # software, "Scheduling Projects")
+            if c.kind == "technology" and c.parent_label and (method in ("exact", "alt_label", "phrase", "product_name")
+                                                              or method == "part" and not _sentence_case(c.label)):
+                if method != "exact" and normalise(e.label) != normalise(raw) and not _sentence_case(c.label) and \
+                        not set(tokens(raw)) & _SOFTWARE_WORK:
+                    # the product a title names, by its own name in ESCO ("Version Control with Git": ESCO's "git");
+                    # not work on it ("Android SDK", "Linux administration": another thing)
+                    for name in dict.fromkeys((e.label, c.label)):
+                        hits = [h for h, how in self._equal(name, "esco", tokens(name), name)
+                                if how in ("exact", "joined") and not self.concepts[h.concept].segmented]
+                        if hits:
+                            h = hits[0]
+                            return [(h, 0.8, "product", f"the title names O*NET's {c.label!r}, ESCO's {h.label!r}")]
                 kinds.append((c.parent_label, f"O*NET files {c.label!r} under {c.parent_label!r}"))
         named = [raw.strip()] + [self.concepts[e.concept].label for e, *_ in onet]
         if js := next((n for n in named if _JS_NAME.search(n)), None):  # "Vue" is O*NET's *Vue.js*
@@ -908,9 +979,10 @@ class SkillMapper:
                 gram_words = words[i:i + size]
                 gram = " ".join(gram_words)
                 edges = (gram_words[0], gram_words[-1])
-                if gram in _STOP_PHRASES or gram in _VENDOR_NAMES or any(
+                if gram in _STOP_PHRASES or gram in _VENDOR_NAMES and not (
+                        self._own_product(gram) and not _before_name(raw, gram)) or any(
                         w in STOPWORDS or stem(w) in _FILLER_STEM_SET for w in edges):
-                    continue
+                    continue  # (a vendor that is its own product's name is that product: "Tableau", "SAS")
                 eis = list(k["norm"].get(gram, []))
                 if size > 1 and (gk := stem_key(gram)):
                     eis += k["stem"].get(gk, [])
@@ -930,13 +1002,16 @@ class SkillMapper:
                                                      _written_lower(raw, gram) else COMMON_ZIPF) and \
                             c.parent_label not in ("language", "languages") and \
                             not _named_as_product(raw, {stem(gram)}) and \
+                            not (not e.ambiguous and _tool_object(raw, gram) and
+                                 (_zipf(gram) < COMMON_ZIPF or set(qstems) & _SOFTWARE_WORK)) and \
                             not any(t in c.context for t in qstems if t != stem(gram)) and \
                             not (c.kind == "technology" and not e.ambiguous and len(words) <= 3 and
                                  set(qstems) & _SOFTWARE_WORK):
                         continue  # a common word ("Swift Decisions") is the name only where the rest says so, or
                         # where the rest is work done on software ("Linux administration", "Android SDK")
-                    if size == 1 and i > 0 and words[i - 1] == "in" and c.parent_label in ("language", "languages"):
-                        continue  # "Critical Thinking in French": the language it is taught in
+                    if size == 1 and gram in self.languages and c.parent_label in ("language", "languages") and \
+                            not _language_subject(raw, gram, self.languages):
+                        continue  # "Critical Thinking in French", "Chinese Medicine": not the language's study
                     if c.segmented and not e.pref:
                         continue  # a cut of a run-together label is too unsure inside a longer string
                     if self._false_friend(qstems, e, c, raw) is not None:
@@ -984,6 +1059,8 @@ class SkillMapper:
             for neg, i, hit in found:
                 if not hit[f] or True in used[i:i - neg]:
                     continue
+                if neg == -1 and words[i] in self.languages and not _language_subject(text, words[i], self.languages):
+                    continue  # "Chinese Medicine", "... ( Arabic )": no study of the language
                 # in running text the rest of a long text is no context: false friends refused by all its words
                 # (only a label with an everyday or short word, ``ambiguous``, can be one)
                 for e in hit[f]:
@@ -1140,6 +1217,8 @@ _ADJECTIVE = re.compile(r"(?:[^aeiou]al|ic|ive|ous|ary|ian|ful|able|ible)$")  # 
 
 _LANGUAGE_KIND = re.compile(r"\s*(.+?)\s*(?:\(\s*programming\s+language\s*\)|\bprogramming(?:\s+language)?)\s*", re.I)
 _QUALIFIER = re.compile(r"(?:^|(?<=\())[^()]*\S\s*\(([^()]+)\)")  # "Name (kind)": the kind in parentheses
+_AUDIENCE = re.compile(r"\s*(\S.*?)\s+for\s+((?:\w+\s+){0,3}\w+)\s*", re.I)  # "... for Java Developers"
+_PILLAR = re.compile(r"esco:skill/[A-Z]")  # the roots of ESCO's hierarchy: S skills, K knowledge, A, L
 _SPLIT = re.compile(r"\s*(?:[:;,|()\[\]!?]|\s[-–—]\s|\band\b|&|\s\+\s)\s*", re.I)
 
 
@@ -1222,7 +1301,8 @@ def _sentence_case(label: str) -> bool:
     """O*NET's kinds of software and activities ("Social media software", "Unified modeling language UML"),
     not a product's name ("Amazon Web Services AWS software")."""
     words = label.split()
-    return len(words) > 1 and all(w.islower() or w.isupper() for w in words[1:])
+    return len(words) > 1 and all(w.islower() or w.isupper() for w in words[1:]) and \
+        normalise(words[0]) not in _VENDOR_NAMES  # "Atlassian JIRA" is a vendor's product
 
 
 def _distinctive(name: str, raw: str) -> bool:
@@ -1260,6 +1340,64 @@ def _named_as_product(raw: str, shared: set[str]) -> bool:
         subject = normalise(bare)
         if subject != normalise(part) and " " not in subject and stem(subject) in shared and not bare.islower():
             return True  # (the subject written in lower case is the everyday word: "learn fast" is no FAST)
+    # the tool of work on software: "Front-End Web Development with React", "Web Development with Go"
+    return bool(set(tokens(raw)) & _SOFTWARE_WORK) and any(_tool_object(raw, w) for w in words if stem(w) in shared)
+
+
+# the words that say a language is studied: "English Grammar", "Spanish for Beginners", "French I"
+_LANGUAGE_STUDY = frozenset("""language languages grammar vocabulary conversation conversational speaking speak
+    speakers writing composition reading listening pronunciation phrases words characters alphabet script kanji lesson lessons
+    course courses class classes level levels test exam skills tutorial learning learners beginners beginner
+    intermediate advanced basics fundamentals essentials made communication proficiency fluency comprehension
+    idioms expressions dialogues verbs tenses""".split())
+_TITLE_TOKEN = re.compile(r"[^\W\d_][\w'+#.]*|\d[\w.]*|\s[-–—]\s|[:;,|()\[\]!?/&]")
+_TOOL_PREPOSITIONS = frozenset("with using in on con en avec mit via".split())
+
+
+def _title_tokens(raw: str) -> list[str]:
+    """A title's words (case kept) and its separators (":", "(", " - ")."""
+    return [t.strip() or "-" for t in _TITLE_TOKEN.findall(raw)]
+
+
+def _language_subject(raw: str, word: str, languages: frozenset[str]) -> bool:
+    """The language ``word`` is what the string is about ("Learn Japanese", "Business English", "Spanish for
+    Beginners"), not an adjective of another noun ("Chinese Medicine", "French Horn", "Greek and Roman
+    Mythology") nor the language the course is taught in ("( Arabic )", "in Urdu Hindi", "... - Chinese")."""
+    toks = _title_tokens(raw)
+    low = [t.lower() for t in toks]
+    for i in (i for i, t in enumerate(low) if t == word):
+        j = i - 1
+        while j >= 0 and low[j] in languages:
+            j -= 1  # "in Urdu Hindi"
+        before = low[j] if j >= 0 else ""
+        if before in ("in", "en") or before in ("(", "[", "-", "/") and j > 0:
+            return False  # the language it is taught in
+        k = i + 1
+        while k + 1 < len(low) and low[k] in ("and", "or", "&", "/"):
+            k += 2  # "Greek and Roman Mythology": the noun after the coordinated adjectives
+        nxt = low[k] if k < len(low) else ""
+        if nxt[:1].isalpha() and nxt not in STOPWORDS and nxt not in _LANGUAGE_STUDY and nxt not in languages and \
+                not re.fullmatch(r"i{1,3}|iv", nxt):
+            return False  # an adjective of the noun after it
+    return True
+
+
+def _before_name(raw: str, word: str) -> bool:
+    """``word`` comes before a capitalised word, as a vendor before its product's name ("Facebook Flux")."""
+    toks = _title_tokens(raw)
+    return any(t.lower() == word and i + 1 < len(toks) and toks[i + 1][:1].isupper() for i, t in enumerate(toks))
+
+
+def _tool_object(raw: str, word: str) -> bool:
+    """The title names ``word`` (written with a capital) as the tool it works with: the object of "with",
+    "using", "on", "in" ("Data Visualization with Python", "Using Python to Access Web Data", "Crash Course on
+    Python"), closing its part or followed by "to"/"for"."""
+    toks = _title_tokens(raw)
+    for i, t in enumerate(toks):
+        if t.lower() == word and t[:1].isupper() and i and toks[i - 1].lower() in _TOOL_PREPOSITIONS:
+            nxt = toks[i + 1].lower() if i + 1 < len(toks) else ""
+            if not nxt[:1].isalpha() or nxt in ("to", "for", "and") or re.fullmatch(r"v?\d[\w.]*", nxt):
+                return True
     return False
 
 
