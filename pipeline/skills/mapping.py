@@ -83,9 +83,12 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
+from operator import mul
 from pathlib import Path
+from typing import NamedTuple
 
-from rapidfuzz import fuzz
+from rapidfuzz.fuzz import token_sort_ratio
 
 from .lexical import (
     FILLER, GENERIC_VERBS, STOPWORDS, expansion_stems, key_of, normalise, stem, stem_key, tokens, variant_of, word_stems,
@@ -484,57 +487,74 @@ class SkillMapper:
             hits.setdefault(ei, "bm25")
         scored = []
         qs = set(qkey) or set(qstems)
-        head = _head(qstems, qs)
+        query = _Query(n, n.replace(" ", ""), qs, len(qs), qkey, _head(qstems, qs))
+        entries = self.entries[fw]
         for ei, how in hits.items():
-            e = self.entries[fw][ei]
+            e = entries[ei]
             c = self.concepts[e.concept]
             refusal = self._false_friend(qstems, e, c, raw)
             if refusal is None and how == "bm25" and _name_words(e.label, c.label, fw):
                 refusal = f"refused: {e.label!r} is a name, which only the label rules match"  # "angular momentum"
             if refusal is None:  # (a refused candidate is never scored: no features)
-                f = self._features(n, qs, qkey, head, e, c, how, ranks.get(ei))
-                f["refused"] = False
-                scored.append((e, f, _evidence(how, e, ranks.get(ei), f)))
+                rank = ranks.get(ei)
+                f = self._features(query, e, c, how, rank)
+                scored.append((e, f, _evidence(how, e, rank, f)))
             else:
                 scored.append((e, {"refused": True}, refusal))
         if self.semantic is not None and scored:
             self._add_similarity(raw, scored)
         best: dict[int, tuple[_Entry, dict, str]] = {}
-        weights = [(name, v) for name, v in self.scorer["weights"].items() if v]
+        names, values = self._weights()
+        exp = math.exp
         for e, f, evidence in scored:
-            f["p"] = 0.0 if f["refused"] else 1.0 / (1.0 + math.exp(-sum(v * f.get(name, 0.0) for name, v in weights)))
+            # (the weighted sum by ``sum`` in the weights' order, as ever: the same float, on any Python)
+            f["p"] = 0.0 if f["refused"] else 1.0 / (1.0 + exp(-sum(map(mul, values, map(f.get, names, _ZEROS)))))
             old = best.get(e.concept)
             if old is None or f["p"] > old[1]["p"]:
                 best[e.concept] = (e, f, evidence)
         return sorted(best.values(), key=lambda t: (-t[1]["p"], t[0].label))
 
-    def _features(self, n, qs, qkey, head, e: _Entry, c: _Concept, how: str, rank: int | None) -> dict:
-        ls, label_keys = _label_side(e.stems)  # the label's half, once per label (not per pair)
+    def _weights(self) -> tuple[tuple[str, ...], tuple[float, ...]]:
+        """The scorer's non-zero weights as (names, values), in its order; kept until the scorer changes."""
+        scorer = self.scorer
+        cached = self.__dict__.get("_weights_of")
+        if cached is None or cached[0] is not scorer:
+            pairs = [(name, v) for name, v in scorer["weights"].items() if v]
+            cached = self._weights_of = (scorer, tuple(p[0] for p in pairs), tuple(p[1] for p in pairs))
+        return cached[1], cached[2]
+
+    def _features(self, q: _Query, e: _Entry, c: _Concept, how: str, rank: int | None) -> dict:
+        ls, label_keys, lj, nl = _label_side(e.stems, e.norm)  # the label's half, once per label (not per pair)
+        qs, nq = q.stems, q.size
         inter = len(qs & ls)
+        cov_query = inter / nq if nq else 0.0
+        cov_label = inter / nl if nl else 0.0
+        kind = c.kind
         return {
             "bias": 1.0,
-            "exact": float(e.norm == n),
-            "joined": float(e.norm.replace(" ", "") == n.replace(" ", "")),
-            "stem_eq": float(bool(qkey) and qkey in label_keys),
-            "cov_query": inter / len(qs) if qs else 0.0,
-            "cov_label": inter / len(ls) if ls else 0.0,
+            "exact": float(e.norm == q.norm),
+            "joined": float(lj == q.joined),
+            "stem_eq": float(bool(q.key) and q.key in label_keys),
+            "cov_query": cov_query,
+            "cov_label": cov_label,
             "pref": float(e.pref),
-            "fuzzy": fuzz.token_sort_ratio(n, e.norm) / 100.0,
+            "fuzzy": token_sort_ratio(q.norm, e.norm) / 100.0,
             "bm25_rank": 1.0 / (1 + rank) if rank is not None else 0.0,
             "extra_words": min(len(ls - qs), 4) / 4.0,
-            "single_word_query": float(len(qs) == 1),
-            "group": float(c.kind == "group"),
-            "knowledge": float(c.kind == "knowledge"),
-            "commodity": float(c.kind == "commodity"),
+            "single_word_query": float(nq == 1),
+            "group": float(kind == "group"),
+            "knowledge": float(kind == "knowledge"),
+            "commodity": float(kind == "commodity"),
             "segmented": float(c.segmented),
-            "same_words": (inter / len(qs) if qs else 0.0) * (inter / len(ls) if ls else 0.0),
+            "same_words": cov_query * cov_label,
             # the string's words in the concept's labels, description and parent: what a paraphrase shares
-            "ctx_cov": len(qs & c.context) / len(qs) if qs else 0.0,
+            "ctx_cov": len(qs & c.context) / nq if nq else 0.0,
             # the string's head (its last content word: "Spatial *Statistics*") is a word of the label
-            "head": float(head in ls),
+            "head": float(q.head in ls),
             # the label holds all the string's words and adds only a verb or a kind of thing ("perform cost
             # accounting activities")
-            "light_extra": float(bool(qs) and inter == len(qs) and ls - qs <= self.light_words),
+            "light_extra": float(bool(nq) and inter == nq and ls - qs <= self.light_words),
+            "refused": False,
         }
 
     def _false_friend(self, qstems: list[str], e: _Entry, c: _Concept, raw: str = "") -> str | None:
@@ -543,6 +563,8 @@ class SkillMapper:
             # a product's name without its vendor in everyday words that ESCO has as a term of its own
             # ("Web Services" of *Amazon Web Services*): the term, not the product
             return f"refused: {e.label!r} names {c.label!r} only with its vendor; alone it is the term"
+        if not e.ambiguous:
+            return None  # (what the test below finds: no false-friend word; most labels, without building sets)
         shared = set(qstems) & set(e.stems)
         if len(shared) != 1 or not shared <= e.ambiguous:
             return None  # two words together ("Microsoft Windows", "Power BI") name the thing
@@ -1172,13 +1194,14 @@ _EDITION_WORDS = frozenset("pro professional enterprise edition software net sta
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]|[A-Z]-[A-Z]|[A-Za-z]\d|\d[A-Za-z]")  # "SketchUp", "V-Ray", "S3"
 
 
-def _name_words(label: str, concept_label: str, fw: str) -> set[str]:
+@lru_cache(maxsize=262144)
+def _name_words(label: str, concept_label: str, fw: str) -> frozenset[str]:
     """The words a label writes as names ("Excel", "GIS" of "use GIS"); not the capital of O*NET's sentence-case
-    labels ("Interviewer" of *Interviewer software*)."""
+    labels ("Interviewer" of *Interviewer software*). Cached: asked per candidate label, again and again."""
     cased = _CASED.findall(label)
     if cased and fw == "onet" and _sentence_case(concept_label) and label.split()[0] == cased[0]:
         cased = cased[1:]
-    return {normalise(w) for w in cased if not w.isdigit()}
+    return frozenset(normalise(w) for w in cased if not w.isdigit())
 
 
 def _bare_alias(alias: str, label: str, hot: bool) -> bool:
@@ -1333,9 +1356,26 @@ def _first_per_concept(ranked: list[tuple[tuple, _Entry, str]]) -> list[tuple[_E
     return out
 
 @lru_cache(maxsize=262144)
-def _label_side(stems: tuple[str, ...]) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
-    """A label's half of ``_features``: its stem set (the content stems, else all) and its ``_keys``."""
-    return frozenset(key_of(stems)) or frozenset(stems), tuple(_keys(stems))
+def _label_side(stems: tuple[str, ...], norm: str) -> tuple[frozenset[str], tuple[tuple[str, ...], ...], str, int]:
+    """A label's half of ``_features``: its stem set (the content stems, else all), its ``_keys``, its text
+    without spaces and the stem set's size."""
+    ls = frozenset(key_of(stems)) or frozenset(stems)
+    return ls, tuple(_keys(stems)), norm.replace(" ", ""), len(ls)
+
+
+class _Query(NamedTuple):
+    """A string's half of ``_features``, once per string: normalised, without spaces, its stem set (the
+    content stems, else all) and that set's size, its stem key and its head."""
+
+    norm: str
+    joined: str
+    stems: set[str]
+    size: int
+    key: tuple[str, ...]
+    head: str
+
+
+_ZEROS = repeat(0.0)  # the default of every feature a candidate lacks (``map(f.get, names, _ZEROS)``)
 
 
 def _keys(stems: tuple[str, ...], verb: bool | None = None) -> list[tuple[str, ...]]:
