@@ -317,6 +317,9 @@ class SkillMapper:
                     k["narrow"].setdefault(core, []).append(ei)
         self._share_context()
         self.names = {fw: self._name_index(fw) for fw in FRAMEWORKS}
+        # every label's words without a final "s" ("_plural_free"): ``_phrases`` keeps only a label whose words
+        # are the n-gram's, a plural aside (``_inflection``), so an n-gram not in here has no label to find
+        self.singular = {fw: frozenset(map(_plural_free, self.keys[fw]["norm"])) for fw in FRAMEWORKS}
         # the first word of an O*NET product named after itself ("Splunk Enterprise", "Pentaho Kettle"): concepts
         self.leads: dict[str, list[int]] = {}
         for ei, e in enumerate(self.entries["onet"]):
@@ -715,7 +718,7 @@ class SkillMapper:
             found = []
             # (an acronym in parentheses is the same thing's other name: "Search Engine Optimization (SEO)")
             qualifiers = {normalise(q) for q in _QUALIFIER.findall(raw) if not q.isupper()}
-            for j, part in enumerate(_parts(raw)):
+            for j, part in enumerate(_parts_of(raw)):
                 if normalise(part) in qualifiers:
                     continue  # "Docker (Software)", "Go (Programming Language)": the kind of thing the name is
                 for e, how in self._equal(part, framework, qstems, raw):
@@ -730,7 +733,7 @@ class SkillMapper:
                 picks.append((e, 0.9 - 0.03 * self.concepts[e.concept].segmented, "part",
                               f"the part {part!r} is the same as the label {e.label!r} ({how})"))
         if not picks or top > len(picks):
-            for part in [raw, *_parts(raw)]:
+            for part in [raw, *_parts_of(raw)]:
                 for e, _how in self._product_name(part, framework, qstems, raw):
                     picks.append((e, 0.86, "product_name",
                                   f"{part!r} is the product's own name in the label {e.label!r}"))
@@ -925,8 +928,11 @@ class SkillMapper:
         first = raw.strip().split()[:1]
         family = bool(first) and not first[0].islower()
         k = self.keys[fw]
+        singular, labels = [w.rstrip("s") for w in words], self.singular[fw]
         for size in range(len(words) - 1, 0, -1):
             for i in range(len(words) - size + 1):
+                if " ".join(singular[i:i + size]) not in labels:
+                    continue  # no label has these words, a plural aside: none below would be kept
                 gram_words = words[i:i + size]
                 gram = " ".join(gram_words)
                 edges = (gram_words[0], gram_words[-1])
@@ -1165,8 +1171,10 @@ _QUALIFIER = re.compile(r"(?:^|(?<=\())[^()]*\S\s*\(([^()]+)\)")  # "Name (kind)
 _SPLIT = re.compile(r"\s*(?:[:;,|()\[\]!?]|\s[-–—]\s|\band\b|&|\s\+\s)\s*", re.I)
 
 
+@lru_cache(maxsize=262144)
 def strip_frames(text: str) -> str:
-    """The subject of a course-like string without its frame ("Getting Started with Go" -> "Go")."""
+    """The subject of a course-like string without its frame ("Getting Started with Go" -> "Go"). Cached: a
+    string's parts are stripped again by every false-friend test (``_named_as_product``)."""
     t = text.strip(" .-")
     while True:
         s = _FRAME_TAIL.sub("", _FRAME_HEAD.sub("", t)).strip(" .-")
@@ -1186,6 +1194,12 @@ def _parts(raw: str) -> list[str]:
             if p and p.strip() and normalise(p) != whole and p not in out:
                 out.append(p)
     return out
+
+
+@lru_cache(maxsize=65536)
+def _parts_of(raw: str) -> tuple[str, ...]:
+    """``_parts``, once per string: ``_lexical`` asks for them in two tiers."""
+    return tuple(_parts(raw))
 
 
 _JS_NAME = re.compile(r"(?<=\w)(?:\.[jJ][sS]|JS|(?<=[a-z]{3})js)$")  # a JavaScript library's name: "React.js", "AngularJS",
@@ -1263,6 +1277,11 @@ def _agent_noun(word: str, other: str) -> bool:
     a, b = word.rstrip("s"), other.rstrip("s")
     return a != b and any(re.fullmatch(re.escape(x.rstrip("e")) + r"e?(?:er|or)", y) for x, y in (
         (a, b), (b, a), (stem(a), b), (stem(b), a)))  # "interviewing" and "interviewer"
+
+
+def _plural_free(norm: str) -> str:
+    """A normalised text's words without a final "s": equal for two texts ``_inflection`` takes as one."""
+    return " ".join(w.rstrip("s") for w in norm.split())
 
 
 def _inflection(word: str, label: str) -> bool:
