@@ -1106,19 +1106,31 @@ class BM25:
             idf = math.log(1 + (self.n - len(plist) + 0.5) / (len(plist) + 0.5))
             self.index[t] = (ids, idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * lengths[ids] / avg)))
 
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_memo", None)  # answers of this process, not part of the cached index
+        return state
+
     def top(self, terms: list[str], k: int) -> list[int]:
-        """Ids of the ``k`` best-scoring documents for the query terms (ties by id)."""
+        """Ids of the ``k`` best-scoring documents for the query terms (ties by id). Memoised on the distinct
+        terms: strings that differ only in case or form ("Data Analysis", "data analysis") ask the same."""
+        memo = self.__dict__.get("_memo")
+        if memo is None:
+            memo = self._memo = lru_cache(maxsize=65536)(self._top)
+        return list(memo(tuple(dict.fromkeys(t for t in terms if t in self.index)), k))
+
+    def _top(self, terms: tuple[str, ...], k: int) -> tuple[int, ...]:
         import numpy as np
 
-        parts = [self.index[t] for t in dict.fromkeys(terms) if t in self.index]
+        parts = [self.index[t] for t in terms]
         if not parts:
-            return []
+            return ()
         ids = np.concatenate([p[0] for p in parts])
         scores = np.concatenate([p[1] for p in parts])
         uniq, inv = np.unique(ids, return_inverse=True)
         total = np.bincount(inv, weights=scores)
         order = np.lexsort((uniq, -total))[:k]
-        return uniq[order].tolist()
+        return tuple(uniq[order].tolist())
 
 
 _WORD = re.compile(r"[a-z][a-z0-9+#]*")
