@@ -83,9 +83,12 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
+from operator import mul
 from pathlib import Path
+from typing import NamedTuple
 
-from rapidfuzz import fuzz
+from rapidfuzz.fuzz import token_sort_ratio
 
 from .lexical import (
     FILLER, GENERIC_VERBS, STOPWORDS, expansion_stems, key_of, normalise, stem, stem_key, tokens, variant_of, word_stems,
@@ -326,6 +329,9 @@ class SkillMapper:
                 for w in set(_LOWER.findall(row[5] or "")):
                     prose[w] = prose.get(w, 0) + 1
         self.prose_words = frozenset(w for w, n in prose.items() if n >= 2)
+        # every label's words without a final "s" ("_plural_free"): ``_phrases`` keeps only a label whose words
+        # are the n-gram's, a plural aside (``_inflection``), so an n-gram not in here has no label to find
+        self.singular = {fw: frozenset(map(_plural_free, self.keys[fw]["norm"])) for fw in FRAMEWORKS}
         # the first word of an O*NET product named after itself ("Splunk Enterprise", "Pentaho Kettle"): concepts
         self.leads: dict[str, list[int]] = {}
         for ei, e in enumerate(self.entries["onet"]):
@@ -501,57 +507,74 @@ class SkillMapper:
             hits.setdefault(ei, "bm25")
         scored = []
         qs = set(qkey) or set(qstems)
-        head = _head(qstems, qs)
+        query = _Query(n, n.replace(" ", ""), qs, len(qs), qkey, _head(qstems, qs))
+        entries = self.entries[fw]
         for ei, how in hits.items():
-            e = self.entries[fw][ei]
+            e = entries[ei]
             c = self.concepts[e.concept]
             refusal = self._false_friend(qstems, e, c, raw)
             if refusal is None and how == "bm25" and _name_words(e.label, c.label, fw):
                 refusal = f"refused: {e.label!r} is a name, which only the label rules match"  # "angular momentum"
             if refusal is None:  # (a refused candidate is never scored: no features)
-                f = self._features(n, qs, qkey, head, e, c, how, ranks.get(ei))
-                f["refused"] = False
-                scored.append((e, f, _evidence(how, e, ranks.get(ei), f)))
+                rank = ranks.get(ei)
+                f = self._features(query, e, c, how, rank)
+                scored.append((e, f, _evidence(how, e, rank, f)))
             else:
                 scored.append((e, {"refused": True}, refusal))
         if self.semantic is not None and scored:
             self._add_similarity(raw, scored)
         best: dict[int, tuple[_Entry, dict, str]] = {}
-        weights = [(name, v) for name, v in self.scorer["weights"].items() if v]
+        names, values = self._weights()
+        exp = math.exp
         for e, f, evidence in scored:
-            f["p"] = 0.0 if f["refused"] else 1.0 / (1.0 + math.exp(-sum(v * f.get(name, 0.0) for name, v in weights)))
+            # (the weighted sum by ``sum`` in the weights' order, as ever: the same float, on any Python)
+            f["p"] = 0.0 if f["refused"] else 1.0 / (1.0 + exp(-sum(map(mul, values, map(f.get, names, _ZEROS)))))
             old = best.get(e.concept)
             if old is None or f["p"] > old[1]["p"]:
                 best[e.concept] = (e, f, evidence)
         return sorted(best.values(), key=lambda t: (-t[1]["p"], t[0].label))
 
-    def _features(self, n, qs, qkey, head, e: _Entry, c: _Concept, how: str, rank: int | None) -> dict:
-        ls, label_keys = _label_side(e.stems)  # the label's half, once per label (not per pair)
+    def _weights(self) -> tuple[tuple[str, ...], tuple[float, ...]]:
+        """The scorer's non-zero weights as (names, values), in its order; kept until the scorer changes."""
+        scorer = self.scorer
+        cached = self.__dict__.get("_weights_of")
+        if cached is None or cached[0] is not scorer:
+            pairs = [(name, v) for name, v in scorer["weights"].items() if v]
+            cached = self._weights_of = (scorer, tuple(p[0] for p in pairs), tuple(p[1] for p in pairs))
+        return cached[1], cached[2]
+
+    def _features(self, q: _Query, e: _Entry, c: _Concept, how: str, rank: int | None) -> dict:
+        ls, label_keys, lj, nl = _label_side(e.stems, e.norm)  # the label's half, once per label (not per pair)
+        qs, nq = q.stems, q.size
         inter = len(qs & ls)
+        cov_query = inter / nq if nq else 0.0
+        cov_label = inter / nl if nl else 0.0
+        kind = c.kind
         return {
             "bias": 1.0,
-            "exact": float(e.norm == n),
-            "joined": float(e.norm.replace(" ", "") == n.replace(" ", "")),
-            "stem_eq": float(bool(qkey) and qkey in label_keys),
-            "cov_query": inter / len(qs) if qs else 0.0,
-            "cov_label": inter / len(ls) if ls else 0.0,
+            "exact": float(e.norm == q.norm),
+            "joined": float(lj == q.joined),
+            "stem_eq": float(bool(q.key) and q.key in label_keys),
+            "cov_query": cov_query,
+            "cov_label": cov_label,
             "pref": float(e.pref),
-            "fuzzy": fuzz.token_sort_ratio(n, e.norm) / 100.0,
+            "fuzzy": token_sort_ratio(q.norm, e.norm) / 100.0,
             "bm25_rank": 1.0 / (1 + rank) if rank is not None else 0.0,
             "extra_words": min(len(ls - qs), 4) / 4.0,
-            "single_word_query": float(len(qs) == 1),
-            "group": float(c.kind == "group"),
-            "knowledge": float(c.kind == "knowledge"),
-            "commodity": float(c.kind == "commodity"),
+            "single_word_query": float(nq == 1),
+            "group": float(kind == "group"),
+            "knowledge": float(kind == "knowledge"),
+            "commodity": float(kind == "commodity"),
             "segmented": float(c.segmented),
-            "same_words": (inter / len(qs) if qs else 0.0) * (inter / len(ls) if ls else 0.0),
+            "same_words": cov_query * cov_label,
             # the string's words in the concept's labels, description and parent: what a paraphrase shares
-            "ctx_cov": len(qs & c.context) / len(qs) if qs else 0.0,
+            "ctx_cov": len(qs & c.context) / nq if nq else 0.0,
             # the string's head (its last content word: "Spatial *Statistics*") is a word of the label
-            "head": float(head in ls),
+            "head": float(q.head in ls),
             # the label holds all the string's words and adds only a verb or a kind of thing ("perform cost
             # accounting activities")
-            "light_extra": float(bool(qs) and inter == len(qs) and ls - qs <= self.light_words),
+            "light_extra": float(bool(nq) and inter == nq and ls - qs <= self.light_words),
+            "refused": False,
         }
 
     def _false_friend(self, qstems: list[str], e: _Entry, c: _Concept, raw: str = "") -> str | None:
@@ -567,6 +590,8 @@ class SkillMapper:
             # an acronym that spells an English word, which a string in mixed case writes as the word ("Your
             # First 10 Guitar Lessons" is no FIRST)
             return f"refused: {e.label!r} is an acronym; the string writes the word {e.label.lower()!r} as a word"
+        if not e.ambiguous:
+            return None  # (what the test below finds: no false-friend word; most labels, without building sets)
         shared = set(qstems) & set(e.stems)
         if len(shared) != 1 or not shared <= e.ambiguous:
             return None  # two words together ("Microsoft Windows", "Power BI") name the thing
@@ -722,7 +747,7 @@ class SkillMapper:
             found = []
             # (an acronym in parentheses is the same thing's other name: "Search Engine Optimization (SEO)")
             qualifiers = {normalise(q) for q in _QUALIFIER.findall(raw) if not q.isupper()}
-            for j, part in enumerate(_parts(raw)):
+            for j, part in enumerate(_parts_of(raw)):
                 if normalise(part) in qualifiers:
                     continue  # "Docker (Software)", "Go (Programming Language)": the kind of thing the name is
                 for e, how in self._equal(part, framework, qstems, raw):
@@ -739,7 +764,7 @@ class SkillMapper:
                 picks.append((e, 0.9 - 0.03 * self.concepts[e.concept].segmented, "part",
                               f"the part {part!r} is the same as the label {e.label!r} ({how})"))
         if not picks or top > len(picks):
-            for part in [raw, *_parts(raw)]:
+            for part in [raw, *_parts_of(raw)]:
                 for e, _how in self._product_name(part, framework, qstems, raw):
                     picks.append((e, 0.86, "product_name",
                                   f"{part!r} is the product's own name in the label {e.label!r}"))
@@ -974,8 +999,11 @@ class SkillMapper:
         first = raw.strip().split()[:1]
         family = bool(first) and not first[0].islower()
         k = self.keys[fw]
+        singular, labels = [w.rstrip("s") for w in words], self.singular[fw]
         for size in range(len(words) - 1, 0, -1):
             for i in range(len(words) - size + 1):
+                if " ".join(singular[i:i + size]) not in labels:
+                    continue  # no label has these words, a plural aside: none below would be kept
                 gram_words = words[i:i + size]
                 gram = " ".join(gram_words)
                 edges = (gram_words[0], gram_words[-1])
@@ -1155,19 +1183,31 @@ class BM25:
             idf = math.log(1 + (self.n - len(plist) + 0.5) / (len(plist) + 0.5))
             self.index[t] = (ids, idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * lengths[ids] / avg)))
 
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_memo", None)  # answers of this process, not part of the cached index
+        return state
+
     def top(self, terms: list[str], k: int) -> list[int]:
-        """Ids of the ``k`` best-scoring documents for the query terms (ties by id)."""
+        """Ids of the ``k`` best-scoring documents for the query terms (ties by id). Memoised on the distinct
+        terms: strings that differ only in case or form ("Data Analysis", "data analysis") ask the same."""
+        memo = self.__dict__.get("_memo")
+        if memo is None:
+            memo = self._memo = lru_cache(maxsize=65536)(self._top)
+        return list(memo(tuple(dict.fromkeys(t for t in terms if t in self.index)), k))
+
+    def _top(self, terms: tuple[str, ...], k: int) -> tuple[int, ...]:
         import numpy as np
 
-        parts = [self.index[t] for t in dict.fromkeys(terms) if t in self.index]
+        parts = [self.index[t] for t in terms]
         if not parts:
-            return []
+            return ()
         ids = np.concatenate([p[0] for p in parts])
         scores = np.concatenate([p[1] for p in parts])
         uniq, inv = np.unique(ids, return_inverse=True)
         total = np.bincount(inv, weights=scores)
         order = np.lexsort((uniq, -total))[:k]
-        return uniq[order].tolist()
+        return tuple(uniq[order].tolist())
 
 
 _WORD = re.compile(r"[a-z][a-z0-9+#]*")
@@ -1222,8 +1262,10 @@ _PILLAR = re.compile(r"esco:skill/[A-Z]")  # the roots of ESCO's hierarchy: S sk
 _SPLIT = re.compile(r"\s*(?:[:;,|()\[\]!?]|\s[-–—]\s|\band\b|&|\s\+\s)\s*", re.I)
 
 
+@lru_cache(maxsize=262144)
 def strip_frames(text: str) -> str:
-    """The subject of a course-like string without its frame ("Getting Started with Go" -> "Go")."""
+    """The subject of a course-like string without its frame ("Getting Started with Go" -> "Go"). Cached: a
+    string's parts are stripped again by every false-friend test (``_named_as_product``)."""
     t = text.strip(" .-")
     while True:
         s = _FRAME_TAIL.sub("", _FRAME_HEAD.sub("", t)).strip(" .-")
@@ -1245,19 +1287,26 @@ def _parts(raw: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=65536)
+def _parts_of(raw: str) -> tuple[str, ...]:
+    """``_parts``, once per string: ``_lexical`` asks for them in two tiers."""
+    return tuple(_parts(raw))
+
+
 _JS_NAME = re.compile(r"(?<=\w)(?:\.[jJ][sS]|JS|(?<=[a-z]{3})js)$")  # a JavaScript library's name: "React.js", "AngularJS",
 # "reactjs" (a tag's spelling)
 _EDITION_WORDS = frozenset("pro professional enterprise edition software net standard premium suite".split())
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]|[A-Z]-[A-Z]|[A-Za-z]\d|\d[A-Za-z]")  # "SketchUp", "V-Ray", "S3"
 
 
-def _name_words(label: str, concept_label: str, fw: str) -> set[str]:
+@lru_cache(maxsize=262144)
+def _name_words(label: str, concept_label: str, fw: str) -> frozenset[str]:
     """The words a label writes as names ("Excel", "GIS" of "use GIS"); not the capital of O*NET's sentence-case
-    labels ("Interviewer" of *Interviewer software*)."""
+    labels ("Interviewer" of *Interviewer software*). Cached: asked per candidate label, again and again."""
     cased = _CASED.findall(label)
     if cased and fw == "onet" and _sentence_case(concept_label) and label.split()[0] == cased[0]:
         cased = cased[1:]
-    return {normalise(w) for w in cased if not w.isdigit()}
+    return frozenset(normalise(w) for w in cased if not w.isdigit())
 
 
 def _bare_alias(alias: str, label: str, hot: bool) -> bool:
@@ -1320,6 +1369,11 @@ def _agent_noun(word: str, other: str) -> bool:
     a, b = word.rstrip("s"), other.rstrip("s")
     return a != b and any(re.fullmatch(re.escape(x.rstrip("e")) + r"e?(?:er|or)", y) for x, y in (
         (a, b), (b, a), (stem(a), b), (stem(b), a)))  # "interviewing" and "interviewer"
+
+
+def _plural_free(norm: str) -> str:
+    """A normalised text's words without a final "s": equal for two texts ``_inflection`` takes as one."""
+    return " ".join(w.rstrip("s") for w in norm.split())
 
 
 def _inflection(word: str, label: str) -> bool:
@@ -1471,9 +1525,26 @@ def _first_per_concept(ranked: list[tuple[tuple, _Entry, str]]) -> list[tuple[_E
     return out
 
 @lru_cache(maxsize=262144)
-def _label_side(stems: tuple[str, ...]) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
-    """A label's half of ``_features``: its stem set (the content stems, else all) and its ``_keys``."""
-    return frozenset(key_of(stems)) or frozenset(stems), tuple(_keys(stems))
+def _label_side(stems: tuple[str, ...], norm: str) -> tuple[frozenset[str], tuple[tuple[str, ...], ...], str, int]:
+    """A label's half of ``_features``: its stem set (the content stems, else all), its ``_keys``, its text
+    without spaces and the stem set's size."""
+    ls = frozenset(key_of(stems)) or frozenset(stems)
+    return ls, tuple(_keys(stems)), norm.replace(" ", ""), len(ls)
+
+
+class _Query(NamedTuple):
+    """A string's half of ``_features``, once per string: normalised, without spaces, its stem set (the
+    content stems, else all) and that set's size, its stem key and its head."""
+
+    norm: str
+    joined: str
+    stems: set[str]
+    size: int
+    key: tuple[str, ...]
+    head: str
+
+
+_ZEROS = repeat(0.0)  # the default of every feature a candidate lacks (``map(f.get, names, _ZEROS)``)
 
 
 def _keys(stems: tuple[str, ...], verb: bool | None = None) -> list[tuple[str, ...]]:
