@@ -180,7 +180,7 @@ ROWS = [  # raw, esco ids, esco kind, onet ids, onet kind, source key
     ("Understanding Classroom Interaction", N, NS, N, FF, "EDX"),
     ("Public Library Marketing and Public Relations", [E + "d3e585e9-3a73-4511-b533-90f095e5aa09", E + "5330b70e-16f5-43a7-a6de-18fd6a4bd063"], PA, N, FF, "EDX"),
     ("Music For Wellness", N, NS, N, FF, "EDX"),
-    ("Visual Presentation", [E + "234aeb8d-56c3-4531-9193-1c5e6a8d16cb"], PA, N, FF, "EDX"),
+    ("Visual Presentation", [E + "234aeb8d-56c3-4531-9193-1c5e6a8d16cb"], PA, ["onet:43232106", O + "presentation-software"], FF, "EDX"),
     ("Disaster Medicine Training", N, NS, N, FF, "EDX"),
     ("Marketing in a Digital World", [E + "43dfbe7f-9e10-4871-b171-e5076737b4cf"], PA, N, FF, "CO"),
     ("Money Markets, Foreign Exchange and Time Value of Money", [E + "905b6acd-377b-46b9-9d80-e47e9ca789ca"], PA, N, FF, "EDX"),
@@ -301,7 +301,7 @@ ROWS = [  # raw, esco ids, esco kind, onet ids, onet kind, source key
     ("Leading the Organization", N, NS, N, NS, "EDX"),
     ("Achieving Product-Market Fit", N, NS, N, NS, "EDX"),
     ("Applied Problem Solving and Decision Making Badge", [E + "adc6dc11-3376-467b-96c5-9b0a21edc869", E + "d62d2b4c-a6f8-439e-8a1b-4f29ab5f2c47"], PA, N, NS, "CRED1141N"),
-    ("Certified ISO/IEC 27005 Risk Manager", [E + "6eff134b-e34f-4d6e-a6e8-5e47cf2228d0", E + "3ff589b7-68df-4ea5-ae41-b395bdb2378f"], PA, [O + "risk-management-software"], FF, "CRED1141N"),
+    ("Certified ISO/IEC 27005 Risk Manager", [E + "6eff134b-e34f-4d6e-a6e8-5e47cf2228d0", E + "3ff589b7-68df-4ea5-ae41-b395bdb2378f"], PA, N, NS, "CRED1141N"),
     ("spelunking", N, NS, N, NS, "CRED1141"),
     ("Subject Matter Experts", N, NS, N, NS, "CRED1141"),
     ("Welders, Cutters, Solderers, and Brazers", [E + "29d762da-1711-4a3c-b424-f0a404f4bf2d"], PA, N, NS, "CRED74"),
@@ -312,7 +312,7 @@ ROWS = [  # raw, esco ids, esco kind, onet ids, onet kind, source key
     ("Present plans to leadership", [E + "d0f2f8a7-d935-4a6d-8e54-dcc3e5e2cbeb"], PA, N, NS, "CTPM"),
     ("CIDI Workshop - Flipped Classroom (Engage)", N, NS, N, FF, "ETE"),
     ("CIDI Workshop - Writing Outcomes (Engage)", [E + "edff6d20-660d-4d33-b412-9a5b664a14be"], PA, N, NS, "ETE"),
-    ("Group Oral Presentation (FREN 3065)", [E + "e747e77e-0ea1-4001-8b07-1d11946b5f1b"], PA, ["onet:43232106", O + "presentation-software"], FF, "FR"),
+    ("Group Oral Presentation (FREN 3065)", [E + "e747e77e-0ea1-4001-8b07-1d11946b5f1b"], PA, N, FF, "FR"),
     ("Text analysis", N, NS, N, NS, "OB3A"),
     ("Robot Programming Skill Credential", [E + "e87ec79a-c9ff-46f5-84fa-7a0f394cdf40"], PA, [O + "robotic-control-software"], PA, "OB3S"),
     ("learning opp 3 - database design", [E + "6c08403c-a5bb-4868-b8c2-b7d039c0e511"], PA, [O + "database-design-software"], SY, "LOPP28"),
@@ -326,6 +326,16 @@ ROWS = [  # raw, esco ids, esco kind, onet ids, onet kind, source key
     ("computer-science", [E + "7b5cce4d-c7fe-4119-b48f-70aa05391787"], BR, N, NS, "CORAPIDOM"),
     ("Build a Search Engine & a Social Network", [E + "4bf59dde-8a03-483f-976a-45764f1e6d6f"], PA, N, NS, "UDAS"),
     ("Create and Analyze a Social Network", [E + "33e584f9-ff7a-4979-bfc0-5a3a374a145a"], PA, [O + "social-network-analysis-software"], PA, "UDAP"),
+    # --- batch 6: "Canvas" (ESCO Canvas LMS, O*NET Instructure Canvas) and "from Scratch" (ESCO Scratch) in titles
+    ("Learn HTML5 Canvas for beginners", [E + "0af062de-eb43-41e9-9b96-249e2cd22d26", E + "3cd569a2-4f88-4c1e-9995-8dce8c5e51a7"], FF, [O + "hypertext-markup-language-html"], FF, "UD"),
+    ("Creating Animations using HTML5 Canvas", [E + "0af062de-eb43-41e9-9b96-249e2cd22d26", E + "3cd569a2-4f88-4c1e-9995-8dce8c5e51a7"], FF, [O + "hypertext-markup-language-html"], FF, "UD"),
+    ("Canvas image Creator HTML5 JavaScript project from Scratch", [E + "0af062de-eb43-41e9-9b96-249e2cd22d26", E + "3cd569a2-4f88-4c1e-9995-8dce8c5e51a7"], FF, [O + "hypertext-markup-language-html",
+     O + "javascript"], FF, "UD"),
+    ("Complete Website & CMS in PHP & MySQL From Scratch!", [E + "4350c38d-0fe9-4ca7-bab9-40ed7f72b04f", E + "4da171e5-779c-4983-a76f-91c16751e99f"], FF, [O + "php", O + "mysql",
+     O + "content-management-systems-cms"], PR, "UD"),
+    ("Login and Registration from Scratch with PHP and MySQL", [E + "4350c38d-0fe9-4ca7-bab9-40ed7f72b04f", E + "4da171e5-779c-4983-a76f-91c16751e99f"], FF, [O + "php", O + "mysql"], PR, "UD"),
+    ("Learn React JS from scratch", [E + "9b9de2a4-d8af-4a7b-933a-a8334ae60067", E + "3cd569a2-4f88-4c1e-9995-8dce8c5e51a7"], FF, [O + "react"], PR, "UD"),
+    ("Photoshop From Scratch to Logos, Digital Drawing & Projects", [E + "14ced458-5f4b-495f-bd3d-9c240614bda0"], FF, [O + "adobe-photoshop"], FF, "UD"),
 ]
 
 
