@@ -13,55 +13,17 @@ Run from the repository root:
     CREDCAT_SHARED_DATA=/work/shared/data python evaluation/heldout_sources/check_session11.py
 """
 
-import csv
-import io
-import json
-import os
-import re
 import subprocess
 import sys
-from collections import Counter
 from pathlib import Path
+
+from check_session9 import check  # the same checks; only the earlier versions differ
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-SHARED = Path(os.environ.get("CREDCAT_SHARED_DATA", ROOT.parent / "shared" / "data"))
-HELDOUT = ROOT / "evaluation" / "skill_mapping_heldout.csv"
 LAST_EARLIER = "8657138"  # the last commit before session 11's set (session 9's held-out file, emptied after the move to tuning)
 PINNED = ("98595b9", "33fa16b", "3ddeb67", "babf845")  # earlier held-out sets named in the session-11 brief
 EARLIER = "evaluation/skill_mapping_heldout.csv"
-KINDS = ("exact", "synonym", "paraphrase", "product", "broad", "not_skill", "false_friend")
-
-
-def values(path: Path, field: str) -> set[str]:
-    """Every value of column `field` (CSV) or every string under key `field` at any depth (JSON)."""
-    if path.suffix == ".csv":
-        with open(path, newline="", encoding="utf-8") as fh:
-            return {r[field] for r in csv.DictReader(fh)}
-    out: set[str] = set()
-
-    def strings(o):
-        if isinstance(o, str):
-            out.add(o)
-        elif isinstance(o, dict):
-            for v in o.values():
-                strings(v)
-        elif isinstance(o, list):
-            for v in o:
-                strings(v)
-
-    def walk(o):
-        if isinstance(o, dict):
-            for k, v in o.items():
-                if k == field:
-                    strings(v)
-                walk(v)
-        elif isinstance(o, list):
-            for v in o:
-                walk(v)
-
-    walk(json.loads(path.read_text(encoding="utf-8")))
-    return out
 
 
 def git_versions(path: str) -> list[tuple[str, str]]:
@@ -85,76 +47,7 @@ def git_versions(path: str) -> list[tuple[str, str]]:
 
 
 def main() -> int:
-    from pipeline.skills.taxonomy import read_concepts
-
-    concepts = read_concepts()[0]
-    rows = list(csv.DictReader(open(HELDOUT, newline="", encoding="utf-8")))
-    problems: list[str] = []
-    cache: dict[tuple[str, str], set[str]] = {}
-    unchecked = 0
-
-    for r in rows:
-        m = re.match(r"shared/data/(\S+) \[([^\]]+)\]", r["source"])
-        if not m:
-            problems.append(f"unparsable source {r['source']!r}")
-            continue
-        path = SHARED / m.group(1)
-        if not path.exists():
-            unchecked += 1
-        else:
-            key = (m.group(1), m.group(2))
-            if key not in cache:
-                cache[key] = values(path, m.group(2))
-            if r["raw"] not in cache[key]:
-                problems.append(f"not verbatim in {m.group(1)} [{m.group(2)}]: {r['raw']!r}")
-        ids = [] if r["expected"] == "NONE" else r["expected"].split("|")
-        if len(ids) != len(set(ids)) or not all(ids) or r["kind"] not in KINDS or r["framework"] not in ("esco", "onet"):
-            problems.append(f"{r['raw']!r} {r['framework']}: malformed row (repeated id, bad kind or framework)")
-        for i in ids:
-            c = concepts.get(i)
-            if c is None or c.framework != r["framework"]:
-                problems.append(f"{r['raw']!r} {r['framework']}: {i} is not a concept of that framework")
-        want = " | ".join(concepts[i].label for i in ids if i in concepts)
-        if r["expected_label"] != want:
-            problems.append(f"{r['raw']!r} {r['framework']}: expected_label is not the taxonomy's label")
-
-    pairs = Counter((r["raw"], r["framework"]) for r in rows)
-    problems += [f"pair {p} appears {n} times" for p, n in pairs.items() if n > 1]
-    raws = {r["raw"] for r in rows}
-    for raw in raws:
-        for fw in ("esco", "onet"):
-            if (raw, fw) not in pairs:
-                problems.append(f"{raw!r} has no {fw} row")
-    lower = Counter(raw.casefold() for raw in raws)
-    problems += [f"{s!r} appears in two spellings" for s, n in lower.items() if n > 1]
-
-    with open(ROOT / "evaluation" / "skill_mapping_labels.csv", newline="", encoding="utf-8") as fh:
-        tuning = {r["raw"].casefold() for r in csv.DictReader(fh)}
-    problems += [f"in the tuning set: {raw!r}" for raw in sorted(raws) if raw.casefold() in tuning]  # every earlier held-out set too
-    earlier: dict[str, set[str]] = {}
-    versions = git_versions(EARLIER)
-    for commit, text in versions:
-        for r in csv.DictReader(io.StringIO(text)):
-            earlier.setdefault(r["raw"].casefold(), set()).add(commit)
-    for raw in sorted(raws):
-        hits = earlier.get(raw.casefold(), set())
-        if hits:
-            problems.append(f"in an earlier held-out set ({', '.join(sorted(hits))}): {raw!r}")
-
-    kinds = Counter((r["kind"], r["framework"]) for r in rows)
-    print(f"{len(rows)} rows, {len(raws)} raw strings; {len(rows) - unchecked} rows checked against their source "
-          f"files under {SHARED} ({unchecked} skipped: file absent)")
-    print(f"earlier held-out versions read: {len(versions)}; tuning strings: {len(tuning)}")
-    for k in KINDS:
-        e, o = kinds[(k, "esco")], kinds[(k, "onet")]
-        print(f"  {k:<13} esco {e:>3}  onet {o:>3}  pairs {e + o:>3} ({100 * (e + o) / len(rows):.1f}%)")
-    none = Counter(r["framework"] for r in rows if r["expected"] == "NONE")
-    print(f"  NONE: esco {none['esco']}, onet {none['onet']}")
-    print(f"{len(problems)} problems")
-    for p in problems:
-        print("  " + p)
-    return 1 if problems else 0
-
+    return check(git_versions(EARLIER))
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -83,7 +83,10 @@ def git_versions(path: str) -> list[tuple[str, str]]:
     return out
 
 
-def main() -> int:
+def check(versions: list[tuple[str, str]], exempt=frozenset()) -> int:
+    """The checks of the module docstring on the current held-out file, against the earlier held-out ``versions``
+    ((commit, text), from ``git_versions``; strings of the ``exempt`` commits may recur); prints a report, returns
+    the exit status (check_session11.py runs the same checks)."""
     from pipeline.skills.taxonomy import read_concepts
 
     concepts = read_concepts()[0]
@@ -131,12 +134,11 @@ def main() -> int:
         tuning = {r["raw"].casefold() for r in csv.DictReader(fh)}
     problems += [f"in the tuning set: {raw!r}" for raw in sorted(raws) if raw.casefold() in tuning]  # session 7's too
     earlier: dict[str, set[str]] = {}
-    versions = git_versions(EARLIER)
     for commit, text in versions:
         for r in csv.DictReader(io.StringIO(text)):
             earlier.setdefault(r["raw"].casefold(), set()).add(commit)
     for raw in sorted(raws):
-        hits = earlier.get(raw.casefold(), set()) - SESSION8
+        hits = earlier.get(raw.casefold(), set()) - exempt
         if hits:
             problems.append(f"in an earlier held-out set ({', '.join(sorted(hits))}): {raw!r}")
 
@@ -153,6 +155,10 @@ def main() -> int:
     for p in problems:
         print("  " + p)
     return 1 if problems else 0
+
+
+def main() -> int:
+    return check(git_versions(EARLIER), SESSION8)
 
 
 if __name__ == "__main__":
