@@ -306,7 +306,8 @@ def run_refresh(data: Path, config: Path, timeout: float) -> dict:
         if line.startswith("BENCH_JSON "):
             found = json.loads(line.split(" ", 1)[1])
     if proc.returncode != 0:
-        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
+        lines = [x for x in (proc.stdout + proc.stderr).strip().splitlines() if not x.startswith("BENCH_JSON ")]
+        tail = "\n".join(lines[-15:])  # the traceback's last lines name the error
         print(f"    refresh failed (exit {proc.returncode}):\n{tail}", file=sys.stderr)
     return {"seconds": seconds, "peak_rss_mb": found["peak_rss_kb"] // 1024, "published": proc.returncode == 0,
             "steps": found["steps"], "producers": found["producers"], "producers_cpu": found["producers_cpu"],
