@@ -339,26 +339,35 @@ ROWS = [  # raw, esco ids, esco kind, onet ids, onet kind, source key
 ]
 
 
-def main():
+def write(rows, sources, out=OUT):
+    """Write ``rows`` (raw, ESCO ids, ESCO kind, O*NET ids, O*NET kind, source key) as the held-out CSV, with
+    expected_label from the vendored taxonomy; ``sources`` maps a key to (path, field, description), the path being
+    under shared/data or, when it starts with "github.com/", a file of a pinned repository commit (repo@commit:path).
+    Shared by the later sessions' build scripts (build_session12.py)."""
     from pipeline.skills.taxonomy import read_concepts
 
     concepts = read_concepts()[0]
     seen = set()
-    with open(OUT, "w", newline="", encoding="utf-8") as fh:
+    with open(out, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["raw", "framework", "expected", "expected_label", "kind", "source"])
-        for raw, eids, ek, oids, ok, key in ROWS:
+        for raw, eids, ek, oids, ok, key in rows:
             if raw.lower() in seen:
                 raise SystemExit(f"duplicate raw string {raw!r}")
             seen.add(raw.lower())
-            path, field, desc = SOURCES[key]
-            src = f"shared/data/{path} [{field}]; {desc}"
+            path, field, desc = sources[key]
+            loc = path if path.startswith("github.com/") else f"shared/data/{path}"
+            src = f"{loc} [{field}]; {desc}"
             for fw, ids, kind in (("esco", eids, ek), ("onet", oids, ok)):
                 for i in ids:
                     if i not in concepts or concepts[i].framework != fw:
                         raise SystemExit(f"{raw!r}: {i} is not a {fw} concept")
                 w.writerow([raw, fw, "|".join(ids) or "NONE", " | ".join(concepts[i].label for i in ids), kind, src])
-    print(f"{len(ROWS)} strings, {2 * len(ROWS)} rows -> {OUT.relative_to(ROOT)}")
+    print(f"{len(rows)} strings, {2 * len(rows)} rows -> {Path(out).relative_to(ROOT)}")
+
+
+def main():
+    write(ROWS, SOURCES)
 
 
 if __name__ == "__main__":

@@ -26,22 +26,23 @@ PINNED = ("98595b9", "33fa16b", "3ddeb67", "babf845")  # earlier held-out sets n
 EARLIER = "evaluation/skill_mapping_heldout.csv"
 
 
-def git_versions(path: str) -> list[tuple[str, str]]:
-    """(commit, text) of every version of `path` reachable in this repository (all refs), plus the pinned commits."""
+def git_versions(path: str, last: str = LAST_EARLIER, pinned: tuple[str, ...] = PINNED) -> list[tuple[str, str]]:
+    """(commit, text) of every version of `path` up to commit `last`, plus the `pinned` commits (check_session12.py
+    passes its own)."""
     def run(*args):
         return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
 
     # every version up to the commit before session 11's set (session 11's own versions are no earlier set)
-    commits = run("log", "--format=%H", LAST_EARLIER, "--", path).stdout.split()
-    for pinned in PINNED:
-        if not any(c.startswith(pinned) for c in commits):
-            commits.append(pinned)
+    commits = run("log", "--format=%H", last, "--", path).stdout.split()
+    for pin in pinned:
+        if not any(c.startswith(pin) for c in commits):
+            commits.append(pin)
     out = []
     for c in commits:
         r = run("show", f"{c}:{path}")
         if r.returncode == 0:
             out.append((c[:7], r.stdout))
-        elif c in PINNED:
+        elif c in pinned:
             print(f"warning: cannot read {path} at {c}")
     return out
 

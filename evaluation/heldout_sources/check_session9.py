@@ -83,32 +83,45 @@ def git_versions(path: str) -> list[tuple[str, str]]:
     return out
 
 
-def check(versions: list[tuple[str, str]], exempt=frozenset()) -> int:
+def shared_source(source: str, cache: dict) -> tuple[str | None, set[str] | None]:
+    """(where, values) for a ``source`` naming a column or key of a file under the shared data folder: ``where`` is
+    None when the source names no such file, ``values`` None when the file is absent (``cache`` keeps read files)."""
+    m = re.match(r"shared/data/(\S+) \[([^\]]+)\]", source)
+    if not m:
+        return None, None
+    path = SHARED / m.group(1)
+    if not path.exists():
+        return f"{m.group(1)} [{m.group(2)}]", None
+    key = (m.group(1), m.group(2))
+    if key not in cache:
+        cache[key] = values(path, m.group(2))
+    return f"{m.group(1)} [{m.group(2)}]", cache[key]
+
+
+def check(versions: list[tuple[str, str]], exempt=frozenset(), resolve=shared_source,
+          sources=f"their source files under {SHARED}") -> int:
     """The checks of the module docstring on the current held-out file, against the earlier held-out ``versions``
-    ((commit, text), from ``git_versions``; strings of the ``exempt`` commits may recur); prints a report, returns
-    the exit status (check_session11.py runs the same checks)."""
+    ((commit, text), from ``git_versions``; strings of the ``exempt`` commits may recur); ``resolve(source, cache)``
+    gives a row's (where, values) as ``shared_source`` does (check_session12.py also reads a pinned mirror), and
+    ``sources`` names them in the report; prints a report, returns the exit status (check_session11.py and
+    check_session12.py run the same checks)."""
     from pipeline.skills.taxonomy import read_concepts
 
     concepts = read_concepts()[0]
     rows = list(csv.DictReader(open(HELDOUT, newline="", encoding="utf-8")))
     problems: list[str] = []
-    cache: dict[tuple[str, str], set[str]] = {}
+    cache: dict = {}
     unchecked = 0
 
     for r in rows:
-        m = re.match(r"shared/data/(\S+) \[([^\]]+)\]", r["source"])
-        if not m:
+        where, found = resolve(r["source"], cache)
+        if where is None:
             problems.append(f"unparsable source {r['source']!r}")
             continue
-        path = SHARED / m.group(1)
-        if not path.exists():
+        if found is None:
             unchecked += 1
-        else:
-            key = (m.group(1), m.group(2))
-            if key not in cache:
-                cache[key] = values(path, m.group(2))
-            if r["raw"] not in cache[key]:
-                problems.append(f"not verbatim in {m.group(1)} [{m.group(2)}]: {r['raw']!r}")
+        elif r["raw"] not in found:
+            problems.append(f"not verbatim in {where}: {r['raw']!r}")
         ids = [] if r["expected"] == "NONE" else r["expected"].split("|")
         if len(ids) != len(set(ids)) or not all(ids) or r["kind"] not in KINDS or r["framework"] not in ("esco", "onet"):
             problems.append(f"{r['raw']!r} {r['framework']}: malformed row (repeated id, bad kind or framework)")
@@ -143,8 +156,8 @@ def check(versions: list[tuple[str, str]], exempt=frozenset()) -> int:
             problems.append(f"in an earlier held-out set ({', '.join(sorted(hits))}): {raw!r}")
 
     kinds = Counter((r["kind"], r["framework"]) for r in rows)
-    print(f"{len(rows)} rows, {len(raws)} raw strings; {len(rows) - unchecked} rows checked against their source "
-          f"files under {SHARED} ({unchecked} skipped: file absent)")
+    print(f"{len(rows)} rows, {len(raws)} raw strings; {len(rows) - unchecked} rows checked against {sources} "
+          f"({unchecked} skipped: file absent)")
     print(f"earlier held-out versions read: {len(versions)}; tuning strings: {len(tuning)}")
     for k in KINDS:
         e, o = kinds[(k, "esco")], kinds[(k, "onet")]
