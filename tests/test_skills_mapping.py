@@ -641,3 +641,12 @@ def test_a_name_right_after_a_technologys_name_is_part_of_it(mapper, text):
     hit = mapper.best(text, "esco")
     assert hit is None or hit.label != "Canvas (learning management systems)"
     assert mapper.best(text, "onet").label == "Hypertext markup language HTML"  # "HTML5" is HTML with a version
+
+
+def test_a_name_after_an_everyday_word_name_is_part_of_it_too(mapper):
+    hit = mapper.best("Apache Spark SQL", "esco")  # Spark's SQL module, not ESCO's SQL
+    assert hit is None or hit.label != "SQL"
+
+
+def test_a_subdiscipline_by_its_description_is_a_field(mapper):
+    assert mapper.best("Introduction to Algebra", "esco").label.startswith("algebra")

@@ -1262,7 +1262,8 @@ _CASED = re.compile(r"[A-Za-z0-9]*[A-Z][A-Za-z0-9]*")  # a word with a capital: 
 _VERB_STEMS = frozenset(stem(w) for w in GENERIC_VERBS)
 _FIELD_NAME = re.compile(r"(?:ology|istry|graphy|onomy|iatrics|ostics)$")  # named as a field: "immunology", "dentistry"
 _FIELD_WORD = re.compile(r"(?:ology|istry|graphy|onomy|iatrics|ics)$")  # a head noun naming a field: "ecology", "physics"
-_FIELD_DESC = re.compile(r"(?:the |a )?(?:\w+ )?(?:branch|science|study|field|discipline|area of study)\b", re.I)
+_FIELD_DESC = re.compile(r"(?:the |a )?(?:\w+ )?(?:branch|science|study|field|discipline|sub-?field|sub-?discipline|area of study)\b",
+                         re.I)
 _SOFTWARE_STEM = stem("software")
 
 
@@ -1499,10 +1500,9 @@ def _language_subject(raw: str, word: str, languages: frozenset[str]) -> bool:
 
 
 def _is_name_of(mapper: SkillMapper, fw: str, name: str) -> bool:
-    """Some label of ``fw`` writes the normalised ``name`` as a name (capitals: "HTML", "Spark"), not as an everyday
-    word."""
-    return any(not (e := mapper.entries[fw][ei]).label.islower() and not e.ambiguous
-               for ei in mapper.keys[fw]["norm"].get(name, []))
+    """Some label of ``fw`` writes the normalised ``name`` as a name (capitals: "HTML", "Spark"; the title writes it
+    with a capital too, so an everyday word such as "Spark" counts: this only keeps the next word from matching)."""
+    return any(not mapper.entries[fw][ei].label.islower() for ei in mapper.keys[fw]["norm"].get(name, []))
 
 
 def _before_name(raw: str, word: str) -> bool:
