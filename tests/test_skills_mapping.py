@@ -650,3 +650,21 @@ def test_a_name_after_an_everyday_word_name_is_part_of_it_too(mapper):
 
 def test_a_subdiscipline_by_its_description_is_a_field(mapper):
     assert mapper.best("Introduction to Algebra", "esco").label.startswith("algebra")
+
+
+@pytest.mark.parametrize("text, label", [("Español", "Spanish"), ("Français", "French"), ("Deutsch", "German"),
+                                         ("Italiano", "Italian")])
+def test_a_language_by_its_own_name(mapper, text, label):
+    assert mapper.best(text, "esco").label == label  # data/vocabulary.csv, kind autonym
+
+
+def test_a_language_by_its_own_name_still_marks_the_course_language(mapper):
+    hit = mapper.best("Photoshop en Español", "esco")  # the language it is taught in, not Spanish
+    assert hit is None or hit.label != "Spanish"
+
+
+@pytest.mark.parametrize("text", ["Web Development w/ Google’s Go (golang) Programming Language",
+                                  "C Sharp (C#) (Programming Language)"])
+def test_a_part_that_only_names_the_kind_of_thing_is_no_subject(mapper, text):
+    hit = mapper.best(text, "onet")
+    assert hit is None or hit.label != "Programming languages"

@@ -114,7 +114,7 @@ def _read_vocabulary() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
     with open(VOCABULARY, encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             (forms if row["kind"] == "form" else variants)[row["word"]] = row["to"]
-            if row["kind"] == "acronym":
+            if row["kind"] in ("acronym", "autonym"):  # another name of the thing: its words stand for the string's
                 acronyms.add(row["word"].lower())
     return forms, variants, frozenset(acronyms)
 
@@ -194,8 +194,9 @@ _FILLER_STEMS = frozenset(stem(w) for w in FILLER)
 
 
 def expansion_stems(raw: str) -> set[str]:
-    """The stems of the expansions of the acronyms the string writes (``data/vocabulary.csv``, kind acronym): a
-    variant's words that stand for the string's own ("K8s" -> Kubernetes)."""
+    """The stems of the expansions of the acronyms the string writes (``data/vocabulary.csv``, kind acronym, and a
+    language's own name, kind autonym): a variant's words that stand for the string's own ("K8s" -> Kubernetes,
+    "Español" -> Spanish)."""
     out: set[str] = set()
     for m in _VARIANT_RE.finditer(raw):
         w = m.group(0)

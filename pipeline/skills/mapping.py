@@ -771,8 +771,9 @@ class SkillMapper:
             # (an acronym in parentheses is the same thing's other name: "Search Engine Optimization (SEO)")
             qualifiers = {normalise(q) for q in _QUALIFIER.findall(raw) if not q.isupper()}
             for j, part in enumerate(_parts_of(raw)):
-                if normalise(part) in qualifiers:
+                if normalise(part) in qualifiers or _KIND_ONLY.fullmatch(part) and len(words) > 2:
                     continue  # "Docker (Software)", "Go (Programming Language)": the kind of thing the name is
+                    # (also unbracketed, or after another bracket: "Go (golang) Programming Language")
                 for e, how in self._equal(part, framework, qstems, raw):
                     if how in ("object", "kind", "narrow"):
                         continue  # a part is a subject of its own: "Medical Science" is no "teach medical science"
@@ -1130,8 +1131,8 @@ class SkillMapper:
             for neg, i, hit in found:
                 if not hit[f] or True in used[i:i - neg]:
                     continue
-                if -neg <= self.language_words and (gram := " ".join(words[i:i - neg])) in self.languages and \
-                        not _language_subject(text, gram, self.languages):
+                if -neg <= self.language_words and (gram := words[i] if neg == -1 else " ".join(words[i:i - neg])) in \
+                        self.languages and not _language_subject(text, gram, self.languages):
                     continue  # "Chinese Medicine", "... ( Arabic )": no study of the language
                 # in running text the rest of a long text is no context: false friends refused by all its words
                 # (only a label with an everyday or short word, ``ambiguous``, can be one)
@@ -1309,6 +1310,9 @@ _ADJECTIVE = re.compile(r"(?:[^aeiou]al|ic|ive|ous|ary|ian|ful|able|ible)$")  # 
 
 
 _LANGUAGE_KIND = re.compile(r"\s*(.+?)\s*(?:\(\s*programming\s+language\s*\)|\bprogramming(?:\s+language)?)\s*", re.I)
+# a part that only says what kind of thing the string's name is ("... (golang) Programming Language")
+_KIND_ONLY = re.compile(r"\s*(?:(?:computer\s+)?programming\s+languages?|(?:web\s+)?frameworks?|librar(?:y|ies)|"
+                        r"(?:design\s+)?software|scripting\s+languages?)\s*", re.I)
 _QUALIFIER = re.compile(r"(?:^|(?<=\())[^()]*\S\s*\(([^()]+)\)")  # "Name (kind)": the kind in parentheses
 _AUDIENCE = re.compile(r"\s*(\S.*?)\s+for\s+((?:\w+\s+){0,3}\w+)\s*", re.I)  # "... for Java Developers"
 _PILLAR = re.compile(r"esco:skill/[A-Z]")  # the roots of ESCO's hierarchy: S skills, K knowledge, A, L
@@ -1466,9 +1470,11 @@ _TITLE_TOKEN = re.compile(r"[^\W\d_][\w'+#.]*|\d[\w.]*|\s[-–—]\s|[:;,|()\[\]
 _TOOL_PREPOSITIONS = frozenset("with using in on con en avec mit via".split())
 
 
-def _title_tokens(raw: str) -> list[str]:
-    """A title's words (case kept) and its separators (":", "(", " - ")."""
-    return [t.strip() or "-" for t in _TITLE_TOKEN.findall(raw)]
+@lru_cache(maxsize=65536)
+def _title_tokens(raw: str) -> tuple[str, ...]:
+    """A title's words (case kept) and its separators (":", "(", " - "). Cached: the title and false-friend tests
+    ask for one string's again and again."""
+    return tuple(t.strip() or "-" for t in _TITLE_TOKEN.findall(raw))
 
 
 _AND = frozenset(("and", "or", "&", "/"))
