@@ -335,7 +335,7 @@ def test_vocabulary_table_is_documented():
 
     with open(VOCABULARY, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert rows and all(r["kind"] in ("form", "variant", "acronym") and r["word"] and r["to"] and r["reason"] for r in rows)
+    assert rows and all(r["kind"] in ("form", "variant", "acronym", "autonym") and r["word"] and r["to"] and r["reason"] for r in rows)
 
 
 def test_word_forms_of_one_activity_share_a_stem():
@@ -668,3 +668,13 @@ def test_a_language_by_its_own_name_still_marks_the_course_language(mapper):
 def test_a_part_that_only_names_the_kind_of_thing_is_no_subject(mapper, text):
     hit = mapper.best(text, "onet")
     assert hit is None or hit.label != "Programming languages"
+
+
+def test_and_or_separates_parts(mapper):
+    hit = mapper.best("programming apps for Android and/or iOS", "esco")  # not the part "/or iOS" as "Io"
+    assert hit is not None and "Io" not in hit.evidence
+
+
+def test_a_course_frame_word_alone_is_no_part(mapper):
+    hit = mapper.best("QuickBooks Online: Complete Guide & Certification tips", "esco")
+    assert hit is None or hit.label != "advise others"  # "Guide", not ESCO's "guide" (advise others)

@@ -1316,7 +1316,7 @@ _KIND_ONLY = re.compile(r"\s*(?:(?:computer\s+)?programming\s+languages?|(?:web\
 _QUALIFIER = re.compile(r"(?:^|(?<=\())[^()]*\S\s*\(([^()]+)\)")  # "Name (kind)": the kind in parentheses
 _AUDIENCE = re.compile(r"\s*(\S.*?)\s+for\s+((?:\w+\s+){0,3}\w+)\s*", re.I)  # "... for Java Developers"
 _PILLAR = re.compile(r"esco:skill/[A-Z]")  # the roots of ESCO's hierarchy: S skills, K knowledge, A, L
-_SPLIT = re.compile(r"\s*(?:[:;,|()\[\]!?]|\s[-–—]\s|\band\b|&|\s\+\s)\s*", re.I)
+_SPLIT = re.compile(r"\s*(?:\band\s*/\s*or\b|[:;,|()\[\]!?]|\s[-–—]\s|\band\b|&|\s\+\s)\s*", re.I)
 
 
 @lru_cache(maxsize=262144)
@@ -1678,7 +1678,8 @@ _STOP_PHRASES = frozenset(
      "design", "develop", "create", "use", "build", "work", "plan", "skills", "knowledge", "microsoft",
      "google", "amazon", "oracle", "ibm", "adobe", "apple", "part", "module", "path", "exam", "course",
      "certification", "certificate", "associate", "expert", "specialty", "professional", "assessment",
-     "developer", "administrator", "engineer", "analyst", "architect"}
+     "developer", "administrator", "engineer", "analyst", "architect",
+     "guide", "tips", "tutorial", "tutorials", "overview", "handbook"}  # a course's frame ("Complete Guide")
 )
 
 
