@@ -62,6 +62,19 @@ are not the subject; a lower-case ESCO term before a noun of the string modifies
 lifecycle"); for ESCO, when nothing else fits, a programming language it does not name is *computer
 programming* and the one term an adjective narrows is the term ("Image Processing").
 
+**Titles as titles are written** (session 12): a field is named by a title's one-word part or as the head of a
+short phrase when the head is named as a field and is not an everyday word ("Ecology: ...", "Landscape Ecology",
+"AP Physics 1"; not "Financial Technology"), since a narrower field's broader concept is the best ESCO has. The
+languages are what ESCO lets one write and understand written (so "Ancient Greek", "Latin" too), and a language
+of two words or after other languages ("in Urdu & Hindi") follows the subject rule. A name with a version is
+weighed as the name ("ES6" is the short word ES, "HTML5" is HTML). Course frames and levels in the catalogues'
+other languages are frames ("Introducción a R", "Word intermedio"); a language's own name is the language
+("Español"; vocabulary kind autonym). A name in capitals as the tool of a title is the tool ("... with R": a
+letter is no everyday word there); a vendor that is its own product and stands alone once is the product
+("... publicidad en Facebook"); a name right after another capitalised technology name is a part of that one
+("HTML5 Canvas" is no Canvas LMS, "Spark SQL" no SQL); a part that only names the kind of thing ("Programming
+Language"), or a course-frame word alone ("Guide"), is no subject.
+
 Titles, outcomes and descriptions are running text: only whole labels found as word n-grams count, with
 the same false-friend rule and without one-word lower-case labels.
 
