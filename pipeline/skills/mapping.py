@@ -1469,8 +1469,8 @@ def _named_as_product(raw: str, shared: set[str]) -> bool:
     # the tool of work on software: "Front-End Web Development with React", "Web Development with Go"; a name
     # in capitals as the tool of anything ("Stock Technical Analysis with R": a letter is no everyday word)
     named = [w for w in words if stem(w) in shared]
-    return any(_tool_object(raw, w, capitals=True) for w in named) or \
-        bool(set(tokens(raw)) & _SOFTWARE_WORK) and any(_tool_object(raw, w) for w in named)
+    return any(w.upper() in raw and _tool_object(raw, w, capitals=True) for w in named) or \
+        bool(named) and bool(set(tokens(raw)) & _SOFTWARE_WORK) and any(_tool_object(raw, w) for w in named)
 
 
 # the words that say a language is studied: "English Grammar", "Spanish for Beginners", "French I"
