@@ -33,8 +33,9 @@ def reference_match_text(mapper: SkillMapper, text: str, origin: str) -> list[Sk
                 gram = " ".join(words[i:i + size])
                 if gram in _STOP_PHRASES or (size == 1 and (gram in STOPWORDS or len(gram) < 3)):
                     continue
-                if size == 1 and gram in mapper.languages and not _language_subject(text, gram, mapper.languages):
-                    continue  # session 11: a language only as the subject ("Chinese Medicine")
+                if gram in mapper.languages and not _language_subject(text, gram, mapper.languages):
+                    continue  # session 11: a language only as the subject ("Chinese Medicine"; session 12: of any
+                    # length, "The Ancient Greek Hero")
                 hits = [mapper.entries[fw][ei] for ei in mapper.keys[fw]["norm"].get(gram, [])]
                 hits = [e for e in hits if size > 1 or not e.label.islower()]
                 hits = [e for e in hits if mapper._false_friend(qstems, e, mapper.concepts[e.concept]) is None

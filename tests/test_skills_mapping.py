@@ -335,7 +335,7 @@ def test_vocabulary_table_is_documented():
 
     with open(VOCABULARY, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert rows and all(r["kind"] in ("form", "variant", "acronym") and r["word"] and r["to"] and r["reason"] for r in rows)
+    assert rows and all(r["kind"] in ("form", "variant", "acronym", "autonym") and r["word"] and r["to"] and r["reason"] for r in rows)
 
 
 def test_word_forms_of_one_activity_share_a_stem():
@@ -564,3 +564,117 @@ def test_an_acronym_kind_keeps_its_name_in_a_title(mapper, text, label):
 def test_a_vendor_before_a_name_is_no_product_of_its_own(mapper):
     hit = mapper.best("Learn Facebook Flux Architecture for Web Applications", "onet")
     assert hit is None or hit.label != "Facebook"
+
+
+# -- session 12 (recall12) ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, head", [
+    ("Ecology: Ecosystem Dynamics and Conservation", "ecology"),  # a one-word part naming a field
+    ("Macroeconomics - The Basics", "macroeconomics"),
+    ("Landscape Ecology", "ecology"),                             # the head of a short phrase, named as a field
+    ("AP® Microeconomics", "microeconomics"),
+    ("AP Physics 1", "physics"),
+])
+def test_a_field_as_a_part_or_the_head_of_a_title(mapper, text, head):
+    hit = mapper.best(text, "esco")
+    assert hit.method == "field_head" and hit.label.split()[0] == head
+
+
+def test_an_everyday_field_word_heads_too_much_to_be_the_field(mapper):
+    hit = mapper.best("Financial Technology", "esco")  # "technology" (Zipf 5.1) is no field here
+    assert hit is None or not hit.label.startswith("technology education")
+
+
+@pytest.mark.parametrize("text, language", [("The Ancient Greek Hero", "Ancient Greek"),            # an adjective
+                                            ("Create Website from scratch in Urdu & Hindi", "Hindi")])  # taught in
+def test_a_language_of_two_words_or_after_coordinated_languages(mapper, text, language):
+    hit = mapper.best(text, "esco")
+    assert hit is None or hit.label != language
+    assert language not in {m.label for m in mapper.match_text(text, "title")}
+    assert mapper.best(language, "esco").label == language  # the language itself still is
+
+
+def test_languages_are_what_esco_lets_one_write_and_read():
+    m = SkillMapper.from_vendored()
+    assert {"ancient greek", "latin", "hindi", "chinese"} <= m.languages and "programming" not in m.languages
+
+
+def test_a_name_without_its_version_is_weighed_as_a_false_friend(mapper):
+    hit = mapper.best("Beginner API development in Node, Express, ES6, & MongoDB", "onet")
+    assert hit is None or hit.label != "Exact Software Macola ES"  # "ES" of ES6 is a short word
+
+
+@pytest.mark.parametrize("text, fw, label", [
+    ("Introducción a R", "esco", "R"), ("Introducción a R", "onet", "R"),  # a Spanish course frame
+    ("Word intermedio: herramientas de formato y productividad", "onet", "Microsoft Word"),  # a level after it
+])
+def test_course_frames_in_the_catalogues_other_languages(mapper, text, fw, label):
+    assert mapper.best(text, fw).label == label
+
+
+def test_strip_frames_in_other_languages():
+    from pipeline.skills.mapping import strip_frames
+
+    assert strip_frames("Découvrir le marketing") == "marketing"
+    assert strip_frames("Fundamentos de logística") == "logística"
+
+
+@pytest.mark.parametrize("text", ["Stock Technical Analysis with R", "Investment Portfolio Analysis with R"])
+def test_a_name_in_capitals_as_the_tool_of_a_title(mapper, text):
+    assert mapper.best(text, "esco").label == "R" and mapper.best(text, "onet").label == "R"
+
+
+@pytest.mark.parametrize("text", ["Learn 3 - All Time A R Rahman Hits on Carnatic Flute!", "Piano Lessons for the R&B Fan"])
+def test_a_letter_that_is_no_tool_stays_a_letter(mapper, text):
+    for fw in ("esco", "onet"):
+        hit = mapper.best(text, fw)
+        assert hit is None or hit.label != "R"
+
+
+def test_a_vendor_standing_alone_once_is_its_product(mapper):
+    assert mapper.best("Facebook Ads: Cómo utilizar el poder de la publicidad en Facebook", "onet").label == "Facebook"
+    hit = mapper.best("Learn Facebook Flux Architecture for Web Applications", "onet")  # only before a name
+    assert hit is None or hit.label != "Facebook"
+
+
+@pytest.mark.parametrize("text", ["Learn HTML5 Canvas for beginners", "Creating Animations using HTML5 Canvas"])
+def test_a_name_right_after_a_technologys_name_is_part_of_it(mapper, text):
+    hit = mapper.best(text, "esco")
+    assert hit is None or hit.label != "Canvas (learning management systems)"
+    assert mapper.best(text, "onet").label == "Hypertext markup language HTML"  # "HTML5" is HTML with a version
+
+
+def test_a_name_after_an_everyday_word_name_is_part_of_it_too(mapper):
+    hit = mapper.best("Apache Spark SQL", "esco")  # Spark's SQL module, not ESCO's SQL
+    assert hit is None or hit.label != "SQL"
+
+
+def test_a_subdiscipline_by_its_description_is_a_field(mapper):
+    assert mapper.best("Introduction to Algebra", "esco").label.startswith("algebra")
+
+
+@pytest.mark.parametrize("text, label", [("Español", "Spanish"), ("Français", "French"), ("Deutsch", "German"),
+                                         ("Italiano", "Italian")])
+def test_a_language_by_its_own_name(mapper, text, label):
+    assert mapper.best(text, "esco").label == label  # data/vocabulary.csv, kind autonym
+
+
+def test_a_language_by_its_own_name_still_marks_the_course_language(mapper):
+    hit = mapper.best("Photoshop en Español", "esco")  # the language it is taught in, not Spanish
+    assert hit is None or hit.label != "Spanish"
+
+
+@pytest.mark.parametrize("text", ["Web Development w/ Google’s Go (golang) Programming Language",
+                                  "C Sharp (C#) (Programming Language)"])
+def test_a_part_that_only_names_the_kind_of_thing_is_no_subject(mapper, text):
+    hit = mapper.best(text, "onet")
+    assert hit is None or hit.label != "Programming languages"
+
+
+def test_and_or_separates_parts(mapper):
+    hit = mapper.best("programming apps for Android and/or iOS", "esco")  # not the part "/or iOS" as "Io"
+    assert hit is not None and "Io" not in hit.evidence
+
+
+def test_a_course_frame_word_alone_is_no_part(mapper):
+    hit = mapper.best("QuickBooks Online: Complete Guide & Certification tips", "esco")
+    assert hit is None or hit.label != "advise others"  # "Guide", not ESCO's "guide" (advise others)

@@ -114,7 +114,7 @@ def _read_vocabulary() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
     with open(VOCABULARY, encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             (forms if row["kind"] == "form" else variants)[row["word"]] = row["to"]
-            if row["kind"] == "acronym":
+            if row["kind"] in ("acronym", "autonym"):  # another name of the thing: its words stand for the string's
                 acronyms.add(row["word"].lower())
     return forms, variants, frozenset(acronyms)
 
@@ -134,13 +134,21 @@ _VARIANT_RE = re.compile("|".join(
     rf"(?<![\w-]){re.escape(w)}(?![\w-])" if w.isupper() else rf"(?i:(?<![\w-]){re.escape(w)}(?![\w-]))"
     for w in sorted(_VARIANTS, key=len, reverse=True)))
 _VARIANT_LOWER = {w.lower(): t for w, t in _VARIANTS.items() if not w.isupper()}
+# the table's first words, case folded: a string with none of them has no table word (a cheap test before the
+# regex, whose cost grows with the table)
+_VARIANT_FIRST = frozenset(w.split()[0].casefold() for w in _VARIANTS)
+_WORD_RUN = re.compile(r"\w+")
+
+
+def _no_table_word(raw: str) -> bool:
+    return _VARIANT_FIRST.isdisjoint(_WORD_RUN.findall(raw.casefold()))
 
 
 @lru_cache(maxsize=65536)
 def variant_of(raw: str) -> str | None:
     """The string in the frameworks' words (``data/vocabulary.csv``: "IT Security" -> "ICT Security",
     "Collaboration apps" -> "Collaboration software"), or None when it has no such word."""
-    if not raw or not _VARIANT_RE.search(raw):
+    if not raw or _no_table_word(raw) or not _VARIANT_RE.search(raw):
         return None
     own = set(words(raw))
 
@@ -194,9 +202,12 @@ _FILLER_STEMS = frozenset(stem(w) for w in FILLER)
 
 
 def expansion_stems(raw: str) -> set[str]:
-    """The stems of the expansions of the acronyms the string writes (``data/vocabulary.csv``, kind acronym): a
-    variant's words that stand for the string's own ("K8s" -> Kubernetes)."""
+    """The stems of the expansions of the acronyms the string writes (``data/vocabulary.csv``, kind acronym, and a
+    language's own name, kind autonym): a variant's words that stand for the string's own ("K8s" -> Kubernetes,
+    "Español" -> Spanish)."""
     out: set[str] = set()
+    if _no_table_word(raw):
+        return out
     for m in _VARIANT_RE.finditer(raw):
         w = m.group(0)
         if w.lower() in _ACRONYMS:

@@ -62,6 +62,19 @@ are not the subject; a lower-case ESCO term before a noun of the string modifies
 lifecycle"); for ESCO, when nothing else fits, a programming language it does not name is *computer
 programming* and the one term an adjective narrows is the term ("Image Processing").
 
+**Titles as titles are written** (session 12): a field is named by a title's one-word part or as the head of a
+short phrase when the head is named as a field and is not an everyday word ("Ecology: ...", "Landscape Ecology",
+"AP Physics 1"; not "Financial Technology"), since a narrower field's broader concept is the best ESCO has. The
+languages are what ESCO lets one write and understand written (so "Ancient Greek", "Latin" too), and a language
+of two words or after other languages ("in Urdu & Hindi") follows the subject rule. A name with a version is
+weighed as the name ("ES6" is the short word ES, "HTML5" is HTML). Course frames and levels in the catalogues'
+other languages are frames ("Introducción a R", "Word intermedio"); a language's own name is the language
+("Español"; vocabulary kind autonym). A name in capitals as the tool of a title is the tool ("... with R": a
+letter is no everyday word there); a vendor that is its own product and stands alone once is the product
+("... publicidad en Facebook"); a name right after another capitalised technology name is a part of that one
+("HTML5 Canvas" is no Canvas LMS, "Spark SQL" no SQL); a part that only names the kind of thing ("Programming
+Language"), or a course-frame word alone ("Guide"), is no subject.
+
 Titles, outcomes and descriptions are running text: only whole labels found as word n-grams count, with
 the same false-friend rule and without one-word lower-case labels.
 
@@ -97,7 +110,7 @@ from .taxonomy import _VENDORS, ESCO_VERSION, GENERIC_WORDS as _GENERIC_WORDS, O
 
 # Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
 # credential_skills rows (the incremental refresh) is keyed on it.
-MAPPER_VERSION = "2026-12-03.1"
+MAPPER_VERSION = "2026-12-03.2"
 FRAMEWORKS = ("esco", "onet")
 VERSIONS = {"esco": ESCO_VERSION, "onet": ONET_VERSION}
 SCORER_PATH = Path(__file__).with_name("data") / "scorer.json"
@@ -107,6 +120,7 @@ SEMANTIC_TOP = 40  # with an encoder the scorer sees more BM25 candidates: meani
 SEMANTIC_FEATURES = ("sim", "sim_pref", "sim_rank")
 TITLE_ZIPF = 3.5  # inside a title of four words or more a one-word name this common needs support too ("Zoom")
 COMMON_ZIPF = 3.9  # wordfreq Zipf frequency from which a word is everyday English ("spark" 3.99, "excel" 3.73)
+FIELD_ZIPF = 4.7  # a field's name this common ("technology" 5.1) heads too many phrases to name the field
 LOWER_ZIPF = 3.0  # a name the string writes in lower case is the English word from here ("angular momentum")
 
 CREDENTIAL_SKILLS_DDL = """
@@ -319,8 +333,12 @@ class SkillMapper:
         self.names = {fw: self._name_index(fw) for fw in FRAMEWORKS}
         self.pillars = frozenset(normalise(c.label) for c in self.concepts if _PILLAR.fullmatch(c.skill_id))
         # one-word languages ("Chinese"): inside a longer string only the subject (``_language_subject``)
-        self.languages = frozenset(normalise(c.label) for c in self.concepts
-                                   if c.parent_label in ("language", "languages") and " " not in c.label.strip())
+        # languages ("Chinese", "Ancient Greek"): the ESCO knowledge concepts one can write and understand written
+        # (ESCO has "write X" and "understand written X" for each; not every one has a parent "languages")
+        esco_labels = {normalise(c.label) for c in self.concepts if c.framework == "esco"}
+        self.languages = frozenset(n[6:] for n in esco_labels if n.startswith("write ") and
+                                   f"understand written {n[6:]}" in esco_labels and n[6:] in esco_labels)
+        self.language_words = max((n.count(" ") + 1 for n in self.languages), default=0)
         # words ESCO's descriptions write in lower case in two or more: English words, whatever wordfreq says of
         # an acronym that spells them ("first", "base"; not "sql", "gis")
         prose: dict[str, int] = {}
@@ -394,6 +412,24 @@ class SkillMapper:
             return None
         e = self.entries["onet"][pick[0]]
         return (e, 0.84, "product_name", f"{raw.strip()!r} is the name the label {e.label!r} starts with")
+
+    def _after_name(self, raw: str, word: str) -> bool:
+        """Wherever the title writes ``word``, right after (no separator) a technology's name in capitals or with a
+        version, a label of either framework and no vendor ("HTML5 Canvas": HTML5's canvas element, not the
+        Canvas learning platform; "Apache Spark SQL": Spark's SQL module)."""
+        toks = _title_tokens(raw)
+        at = [i for i, t in enumerate(toks) if t.lower() == word]
+        for i in at:
+            before = toks[i - 1] if i else ""
+            name = _VERSION.sub("", normalise(before)).strip()
+            if not (before[:1].isalnum() and not before.islower() and name and name not in _VENDOR_NAMES and
+                    any(name in self.keys[fw]["norm"] and _is_name_of(self, fw, name) for fw in FRAMEWORKS)):
+                return False
+        return bool(at)
+
+    def _is_language(self, c: _Concept) -> bool:
+        """An ESCO language ("Hindi", "Ancient Greek"), not a skill in it ("write Hindi")."""
+        return c.framework == "esco" and c.kind == "knowledge" and normalise(c.label) in self.languages
 
     def _own_product(self, name: str) -> bool:
         """A vendor's name that is also its product's preferred label in O*NET ("Tableau", "SAS")."""
@@ -748,8 +784,9 @@ class SkillMapper:
             # (an acronym in parentheses is the same thing's other name: "Search Engine Optimization (SEO)")
             qualifiers = {normalise(q) for q in _QUALIFIER.findall(raw) if not q.isupper()}
             for j, part in enumerate(_parts_of(raw)):
-                if normalise(part) in qualifiers:
+                if normalise(part) in qualifiers or _KIND_ONLY.fullmatch(part) and len(words) > 2:
                     continue  # "Docker (Software)", "Go (Programming Language)": the kind of thing the name is
+                    # (also unbracketed, or after another bracket: "Go (golang) Programming Language")
                 for e, how in self._equal(part, framework, qstems, raw):
                     if how in ("object", "kind", "narrow"):
                         continue  # a part is a subject of its own: "Medical Science" is no "teach medical science"
@@ -800,7 +837,7 @@ class SkillMapper:
         if " " in w or len(words) < 2:
             return False
         c = self.concepts[e.concept]
-        if w in self.languages and c.parent_label in ("language", "languages"):
+        if w in self.languages and self._is_language(c):
             return not _language_subject(raw, w, self.languages)
         if w in _STOP_PHRASES:
             return True
@@ -843,14 +880,25 @@ class SkillMapper:
         run-together label starts with it and whose description says it is a field ("The branch of medicine
         ...", "The science that ...") or whose first word is named as one ("immunology", "dentistry"): the word
         leads the label it was cut from."""
-        words = normalise(strip_frames(raw)).split()
-        if len(words) != 1 or len(words[0]) < 5:
-            return []
-        hits = self.field_heads.get(words[0], [])
-        if len(hits) != 1:
-            return []
-        e = self.entries["esco"][hits[0]]
-        return [(e, 0.8, "field_head", f"{raw.strip()!r} leads the label {e.label!r}, a field by its description")]
+        for part in (raw, *_parts_of(raw)):
+            words = normalise(strip_frames(part)).split()
+            # a one-word part ("Ecology: Ecosystem Dynamics", "Macroeconomics - The Basics"), or the head of a
+            # short noun phrase when the head is named as a field ("Landscape Ecology", "AP Physics 1": a
+            # narrower field, of which the field is the broader concept)
+            # (not a word as common as "technology" or "politics", which heads too many phrases to be the field)
+            whole = part is raw and len(words) == 1
+            word = words[-1] if whole or 1 <= len(words) <= 3 and _FIELD_WORD.search(words[-1]) and \
+                _zipf(words[-1]) < FIELD_ZIPF and not set(words[:-1]) & STOPWORDS else ""
+            if len(word) < 5:
+                continue
+            hits = self.field_heads.get(word, [])
+            if len(hits) == 1:
+                e = self.entries["esco"][hits[0]]
+                how = "leads" if whole else f"the field {word!r} of {part.strip()!r} leads"
+                return [(e, 0.8 if how == "leads" else 0.78, "field_head",
+                         f"{raw.strip()!r} leads the label {e.label!r}, a field by its description" if how == "leads"
+                         else f"{how} the label {e.label!r}, a field by its description")]
+        return []
 
     def _narrowed(self, raw: str) -> list:
         """When nothing else fits, the ESCO term the whole string names once an adjective narrows it
@@ -972,10 +1020,12 @@ class SkillMapper:
             for ei in k["kind"].get(qkey, []) if qkey else []:
                 hits.setdefault(ei, "kind")
         ranked = []
+        # a name without its version is the word the false-friend test weighs ("ES6" is "ES" and a 6: short)
+        ffstems = qstems if bare == n else [*qstems, *(t for t in tokens(bare) if t not in qstems)]
         for ei, how in hits.items():
             e = self.entries[fw][ei]
             c = self.concepts[e.concept]
-            if self._false_friend(qstems, e, c, raw) is None:
+            if self._false_friend(ffstems, e, c, raw) is None:
                 ranked.append((self._preference(e, how, qstems), e, how))
         return _first_per_concept(ranked)
 
@@ -1000,11 +1050,14 @@ class SkillMapper:
         family = bool(first) and not first[0].islower()
         k = self.keys[fw]
         singular, labels = [w.rstrip("s") for w in words], self.singular[fw]
+        # one word with a version is its name ("HTML5" is HTML), as a whole string is (``_equal``)
+        bare = {i: b for i, w in enumerate(words) if w[-1:].isdigit() and w[:1].isalpha() and
+                (b := _VERSION.sub("", w).strip()) != w and b.rstrip("s") in labels}
         for size in range(len(words) - 1, 0, -1):
             for i in range(len(words) - size + 1):
-                if " ".join(singular[i:i + size]) not in labels:
+                if " ".join(singular[i:i + size]) not in labels and not (size == 1 and i in bare):
                     continue  # no label has these words, a plural aside: none below would be kept
-                gram_words = words[i:i + size]
+                gram_words = [bare[i]] if size == 1 and i in bare else words[i:i + size]
                 gram = " ".join(gram_words)
                 edges = (gram_words[0], gram_words[-1])
                 if gram in _STOP_PHRASES or gram in _VENDOR_NAMES and not (
@@ -1023,7 +1076,8 @@ class SkillMapper:
                     if e.norm != gram and (e.stems != gstems or not _inflection(gram, e.label)):
                         continue  # inside a string only the same words in the same order, a plural aside: not
                         # "manage resources", nor "production software" for "Productivity Software"
-                    if size == 1 and (not _is_name(e.label, gram, fw, c.label) or
+                    if size == 1 and (not (_is_name(e.label, gram, fw, c.label) or len(gram) == 1 and
+                                           e.label == gram.upper() and _tool_object(raw, gram, capitals=True)) or
                                       e.ambiguous and not _named_as_product(raw, set(e.ambiguous))):
                         continue  # an everyday word alone inside a longer string needs "R Programming", "Go 1.22"
                     if size == 1 and _zipf(gram) >= (TITLE_ZIPF if len(words) >= 4 else LOWER_ZIPF if
@@ -1031,13 +1085,16 @@ class SkillMapper:
                             c.parent_label not in ("language", "languages") and \
                             not _named_as_product(raw, {stem(gram)}) and \
                             not (not e.ambiguous and _tool_object(raw, gram) and
-                                 (_zipf(gram) < COMMON_ZIPF or set(qstems) & _SOFTWARE_WORK)) and \
+                                 (_zipf(gram) < COMMON_ZIPF or set(qstems) & _SOFTWARE_WORK or
+                                  gram not in self.everyday and gram not in self.prose_words)) and \
                             not any(t in c.context for t in qstems if t != stem(gram)) and \
                             not (c.kind == "technology" and not e.ambiguous and len(words) <= 3 and
                                  set(qstems) & _SOFTWARE_WORK):
                         continue  # a common word ("Swift Decisions") is the name only where the rest says so, or
                         # where the rest is work done on software ("Linux administration", "Android SDK")
-                    if size == 1 and gram in self.languages and c.parent_label in ("language", "languages") and \
+                    if size == 1 and self._after_name(raw, gram):
+                        continue  # "HTML5 Canvas", "Spark SQL": a name right after another's is a part of that one
+                    if gram in self.languages and self._is_language(c) and \
                             not _language_subject(raw, gram, self.languages):
                         continue  # "Critical Thinking in French", "Chinese Medicine": not the language's study
                     if c.segmented and not e.pref:
@@ -1087,7 +1144,8 @@ class SkillMapper:
             for neg, i, hit in found:
                 if not hit[f] or True in used[i:i - neg]:
                     continue
-                if neg == -1 and words[i] in self.languages and not _language_subject(text, words[i], self.languages):
+                if -neg <= self.language_words and (gram := words[i] if neg == -1 else " ".join(words[i:i - neg])) in \
+                        self.languages and not _language_subject(text, gram, self.languages):
                     continue  # "Chinese Medicine", "... ( Arabic )": no study of the language
                 # in running text the rest of a long text is no context: false friends refused by all its words
                 # (only a label with an everyday or short word, ``ambiguous``, can be one)
@@ -1217,7 +1275,9 @@ _CASED = re.compile(r"[A-Za-z0-9]*[A-Z][A-Za-z0-9]*")  # a word with a capital: 
 
 _VERB_STEMS = frozenset(stem(w) for w in GENERIC_VERBS)
 _FIELD_NAME = re.compile(r"(?:ology|istry|graphy|onomy|iatrics|ostics)$")  # named as a field: "immunology", "dentistry"
-_FIELD_DESC = re.compile(r"(?:the |a )?(?:\w+ )?(?:branch|science|study|field|discipline|area of study)\b", re.I)
+_FIELD_WORD = re.compile(r"(?:ology|istry|graphy|onomy|iatrics|ics)$")  # a head noun naming a field: "ecology", "physics"
+_FIELD_DESC = re.compile(r"(?:the |a )?(?:\w+ )?(?:branch|science|study|field|discipline|sub-?field|sub-?discipline|area of study)\b",
+                         re.I)
 _SOFTWARE_STEM = stem("software")
 
 
@@ -1241,13 +1301,20 @@ _FRAME_HEAD = re.compile(
     r"^(?:(?:an?|the)\s+)?(?:(?:gentle\s+|quick\s+|brief\s+)?(?:introduction|intro|getting\s+started|get\s+started|"
     r"beginner'?s?\s+guide|guide|fundamentals|foundations|principles|basics|essentials|overview|first\s+steps?|"
     r"(?:your\s+|a\s+)?first\s+course)\s+(?:to|with|of|in|on|for|into)|learn(?:ing)?|mastering|master|understanding|"
-    r"exploring|explore|discover|everyday|practical|hands\s+on|complete|the\s+complete|programming\s+(?:in|with))\s+",
+    r"exploring|explore|discover|everyday|practical|hands\s+on|complete|the\s+complete|programming\s+(?:in|with)|"
+    # the same frames in the other languages of the catalogues (Spanish, Portuguese, French, German)
+    r"(?:introducci[oó]n|introdu[cç][aã]o|iniciaci[oó]n|fundamentos|curso(?:\s+completo)?|conceptos\s+b[aá]sicos)\s+"
+    r"(?:a\s+(?:la|los|las)|al|ao|a|à|de\s+(?:la|los|las)|del|de|do|da|en)|aprende|aprender|"
+    r"introduction\s+(?:à\s+la|à\s+l'|aux|au|à)|d[ée]couvrir(?:\s+(?:le|la|les))?|initiation\s+(?:à\s+la|aux|au|à)|"
+    r"einf[üu]hrung\s+in(?:\s+die|\s+das|\s+den)?|grundlagen\s+(?:der|des|von))\s+",
     re.I)
 _FRAME_TAIL = re.compile(
     r"\s+(?:for\s+(?:everyone|everybody|beginners|dummies|all|business|professionals)|part\s+\d+|a\s+first\s+course|"
     r"made\s+easy|in\s+practice|in\s+action|crash\s+course|course|specialization|basics|essentials|fundamentals|"
     r"bootcamp|masterclass|programming|101|\d+|i{1,3}|iv|"
-    r"in\s+(?:english|french|spanish|german|italian|portuguese|chinese|mandarin|arabic|japanese|korean|russian|dutch))$",
+    r"in\s+(?:english|french|spanish|german|italian|portuguese|chinese|mandarin|arabic|japanese|korean|russian|dutch)|"
+    r"intermedio|b[aá]sico|avanzado|para\s+principiantes|desde\s+cero|pour\s+d[ée]butants|interm[ée]diaire|"
+    r"f[üu]r\s+anf[äa]nger)$",
     re.I)  # (the last: the language a course is taught in, "Critical Thinking in French")
 # examples of the subject in parentheses ("Hot work (e.g., welding, cutting, brazing)"): instances, not the subject
 _EXAMPLES = re.compile(r"\s*\(\s*(?:e\.\s?g\.?|i\.\s?e\.?|eg|ie|for example|for instance|such as|including)[\s,:][^()]*\)",
@@ -1256,10 +1323,13 @@ _ADJECTIVE = re.compile(r"(?:[^aeiou]al|ic|ive|ous|ary|ian|ful|able|ible)$")  # 
 
 
 _LANGUAGE_KIND = re.compile(r"\s*(.+?)\s*(?:\(\s*programming\s+language\s*\)|\bprogramming(?:\s+language)?)\s*", re.I)
+# a part that only says what kind of thing the string's name is ("... (golang) Programming Language")
+_KIND_ONLY = re.compile(r"\s*(?:(?:computer\s+)?programming\s+languages?|(?:web\s+)?frameworks?|librar(?:y|ies)|"
+                        r"(?:design\s+)?software|scripting\s+languages?)\s*", re.I)
 _QUALIFIER = re.compile(r"(?:^|(?<=\())[^()]*\S\s*\(([^()]+)\)")  # "Name (kind)": the kind in parentheses
 _AUDIENCE = re.compile(r"\s*(\S.*?)\s+for\s+((?:\w+\s+){0,3}\w+)\s*", re.I)  # "... for Java Developers"
 _PILLAR = re.compile(r"esco:skill/[A-Z]")  # the roots of ESCO's hierarchy: S skills, K knowledge, A, L
-_SPLIT = re.compile(r"\s*(?:[:;,|()\[\]!?]|\s[-–—]\s|\band\b|&|\s\+\s)\s*", re.I)
+_SPLIT = re.compile(r"\s*(?:\band\s*/\s*or\b|[:;,|()\[\]!?]|\s[-–—]\s|\band\b|&|\s\+\s)\s*", re.I)
 
 
 @lru_cache(maxsize=262144)
@@ -1389,13 +1459,18 @@ def _named_as_product(raw: str, shared: set[str]) -> bool:
     for i, w in enumerate(words):
         if stem(w) in shared and i + 1 < len(words) and re.fullmatch(r"v?\d+|programming|language", words[i + 1]):
             return True  # "Windows 11", "R Programming", "Go language"
+        if w[-1:].isdigit() and w[:3].isalpha() and stem(_VERSION.sub("", w).strip()) in shared:
+            return True  # "HTML5": a version written onto the name
     for part in _SPLIT.split(raw):
         bare = strip_frames(part)
         subject = normalise(bare)
         if subject != normalise(part) and " " not in subject and stem(subject) in shared and not bare.islower():
             return True  # (the subject written in lower case is the everyday word: "learn fast" is no FAST)
-    # the tool of work on software: "Front-End Web Development with React", "Web Development with Go"
-    return bool(set(tokens(raw)) & _SOFTWARE_WORK) and any(_tool_object(raw, w) for w in words if stem(w) in shared)
+    # the tool of work on software: "Front-End Web Development with React", "Web Development with Go"; a name
+    # in capitals as the tool of anything ("Stock Technical Analysis with R": a letter is no everyday word)
+    named = [w for w in words if stem(w) in shared]
+    return any(w.upper() in raw and _tool_object(raw, w, capitals=True) for w in named) or \
+        bool(named) and bool(set(tokens(raw)) & _SOFTWARE_WORK) and any(_tool_object(raw, w) for w in named)
 
 
 # the words that say a language is studied: "English Grammar", "Spanish for Beginners", "French I"
@@ -1408,9 +1483,14 @@ _TITLE_TOKEN = re.compile(r"[^\W\d_][\w'+#.]*|\d[\w.]*|\s[-–—]\s|[:;,|()\[\]
 _TOOL_PREPOSITIONS = frozenset("with using in on con en avec mit via".split())
 
 
-def _title_tokens(raw: str) -> list[str]:
-    """A title's words (case kept) and its separators (":", "(", " - ")."""
-    return [t.strip() or "-" for t in _TITLE_TOKEN.findall(raw)]
+@lru_cache(maxsize=65536)
+def _title_tokens(raw: str) -> tuple[str, ...]:
+    """A title's words (case kept) and its separators (":", "(", " - "). Cached: the title and false-friend tests
+    ask for one string's again and again."""
+    return tuple(t.strip() or "-" for t in _TITLE_TOKEN.findall(raw))
+
+
+_AND = frozenset(("and", "or", "&", "/"))
 
 
 def _language_subject(raw: str, word: str, languages: frozenset[str]) -> bool:
@@ -1419,15 +1499,17 @@ def _language_subject(raw: str, word: str, languages: frozenset[str]) -> bool:
     Mythology") nor the language the course is taught in ("( Arabic )", "in Urdu Hindi", "... - Chinese")."""
     toks = _title_tokens(raw)
     low = [t.lower() for t in toks]
-    for i in (i for i, t in enumerate(low) if t == word):
+    ws = word.split()  # a language of two words too ("Ancient Greek")
+    n = len(ws)
+    for i in (i for i, t in enumerate(low) if t == ws[0] and low[i:i + n] == ws):
         j = i - 1
-        while j >= 0 and low[j] in languages:
-            j -= 1  # "in Urdu Hindi"
+        while j >= 0 and (low[j] in languages or low[j] in _AND and j and low[j - 1] in languages):
+            j -= 1  # "in Urdu Hindi", "in Urdu & Hindi"
         before = low[j] if j >= 0 else ""
         if before in ("in", "en") or before in ("(", "[", "-", "/") and j > 0:
             return False  # the language it is taught in
-        k = i + 1
-        while k + 1 < len(low) and low[k] in ("and", "or", "&", "/"):
+        k = i + n
+        while k + 1 < len(low) and low[k] in _AND:
             k += 2  # "Greek and Roman Mythology": the noun after the coordinated adjectives
         nxt = low[k] if k < len(low) else ""
         if nxt[:1].isalpha() and nxt not in STOPWORDS and nxt not in _LANGUAGE_STUDY and nxt not in languages and \
@@ -1436,19 +1518,28 @@ def _language_subject(raw: str, word: str, languages: frozenset[str]) -> bool:
     return True
 
 
+def _is_name_of(mapper: SkillMapper, fw: str, name: str) -> bool:
+    """Some label of ``fw`` writes the normalised ``name`` as a name (capitals: "HTML", "Spark"; the title writes it
+    with a capital too, so an everyday word such as "Spark" counts: this only keeps the next word from matching)."""
+    return any(not mapper.entries[fw][ei].label.islower() for ei in mapper.keys[fw]["norm"].get(name, []))
+
+
 def _before_name(raw: str, word: str) -> bool:
-    """``word`` comes before a capitalised word, as a vendor before its product's name ("Facebook Flux")."""
+    """``word`` comes before a capitalised word wherever the title writes it, as a vendor before its product's
+    name ("Facebook Flux"); standing alone once it is the product ("Facebook Ads: ... publicidad en Facebook")."""
     toks = _title_tokens(raw)
-    return any(t.lower() == word and i + 1 < len(toks) and toks[i + 1][:1].isupper() for i, t in enumerate(toks))
+    at = [i for i, t in enumerate(toks) if t.lower() == word]
+    return bool(at) and all(i + 1 < len(toks) and toks[i + 1][:1].isupper() for i in at)
 
 
-def _tool_object(raw: str, word: str) -> bool:
+def _tool_object(raw: str, word: str, capitals: bool = False) -> bool:
     """The title names ``word`` (written with a capital) as the tool it works with: the object of "with",
     "using", "on", "in" ("Data Visualization with Python", "Using Python to Access Web Data", "Crash Course on
     Python"), closing its part or followed by "to"/"for"."""
     toks = _title_tokens(raw)
     for i, t in enumerate(toks):
-        if t.lower() == word and t[:1].isupper() and i and toks[i - 1].lower() in _TOOL_PREPOSITIONS:
+        if t.lower() == word and (t.isupper() if capitals else t[:1].isupper()) and i and \
+                toks[i - 1].lower() in _TOOL_PREPOSITIONS:
             nxt = toks[i + 1].lower() if i + 1 < len(toks) else ""
             if not nxt[:1].isalpha() or nxt in ("to", "for", "and") or re.fullmatch(r"v?\d[\w.]*", nxt):
                 return True
@@ -1600,7 +1691,8 @@ _STOP_PHRASES = frozenset(
      "design", "develop", "create", "use", "build", "work", "plan", "skills", "knowledge", "microsoft",
      "google", "amazon", "oracle", "ibm", "adobe", "apple", "part", "module", "path", "exam", "course",
      "certification", "certificate", "associate", "expert", "specialty", "professional", "assessment",
-     "developer", "administrator", "engineer", "analyst", "architect"}
+     "developer", "administrator", "engineer", "analyst", "architect",
+     "guide", "tips", "tutorial", "tutorials", "overview", "handbook"}  # a course's frame ("Complete Guide")
 )
 
 
