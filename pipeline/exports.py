@@ -199,10 +199,9 @@ def export_catalogue(con_or_path, out_dir: str | os.PathLike, refresh_id: str | 
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
         try:
-            for t in tables:
-                reusable = (previous, before.get("tables", {}).get(t, {}))  # ({} : hashed, nothing to reuse)
-                manifest["tables"][t] = _write_table(con, staging, t, reuse=reusable)
-                checkpoint("export:partial")
+            entries = _write_tables(con, staging, tables, previous, before.get("tables", {}))
+            for t in tables:  # the manifest lists them in the contract's order, whichever finished first
+                manifest["tables"][t] = next(entries[t])
             manifest["change_set"] = _write_change_set(con, staging, previous, present)
             (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
             os.replace(staging, final)  # the whole set appears at once
@@ -216,6 +215,88 @@ def export_catalogue(con_or_path, out_dir: str | os.PathLike, refresh_id: str | 
     finally:
         if own:
             con.close()
+
+
+def export_workers() -> int:
+    """How many tables are encoded at once (``CREDCAT_EXPORT_WORKERS``, default 2: one per core). DuckDB writes
+    one Parquet file from a single thread when the table has few row groups (every table but the largest) and
+    serialises the writes of one file, so two files at once keep both cores busy. The bytes of each file do not
+    depend on it."""
+    text = os.environ.get("CREDCAT_EXPORT_WORKERS", "2")
+    try:
+        return max(1, int(text))
+    except ValueError:
+        raise ValueError(f"CREDCAT_EXPORT_WORKERS must be a whole number, got {text!r}") from None
+
+
+def _write_tables(con, staging: Path, tables: list[str], previous: Path | None,
+                  before: dict[str, Any]) -> dict[str, Iterator[dict[str, Any]]]:
+    """Every table's file (:func:`_write_table`), :func:`export_workers` at a time, each worker on its own
+    cursor of ``con`` (the same database, the same memory cap), the largest tables first. Returns, per table, an
+    iterator yielding its manifest entry once written (raising what its worker raised)."""
+    import queue
+    import threading
+
+    workers = min(export_workers(), len(tables)) if tables else 1
+    if workers <= 1:
+        def one(t: str) -> Iterator[dict[str, Any]]:
+            entry = _write_table(con, staging, t, reuse=(previous, before.get(t, {})))  # ({} : nothing to reuse)
+            checkpoint("export:partial")
+            yield entry
+        return {t: one(t) for t in tables}
+    sizes = dict(con.execute("SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'main' "
+                             "AND database_name = current_database()").fetchall())
+    todo: queue.SimpleQueue = queue.SimpleQueue()
+    for t in sorted(tables, key=lambda t: -(sizes.get(t) or 0)):
+        todo.put(t)
+    done: dict[str, threading.Event] = {t: threading.Event() for t in tables}
+    results: dict[str, tuple[bool, Any]] = {}
+    stop = threading.Event()
+
+    def work(cur) -> None:
+        try:
+            while not stop.is_set():
+                try:
+                    t = todo.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    results[t] = (True, _write_table(cur, staging, t, reuse=(previous, before.get(t, {}))))
+                except BaseException as exc:  # noqa: BLE001 - handed to the caller, which stops the others
+                    results[t] = (False, exc)
+                    stop.set()
+                finally:
+                    done[t].set()
+        finally:
+            cur.close()
+
+    threads = [threading.Thread(target=work, args=(con.cursor(),), daemon=True, name=f"export-{i}")
+               for i in range(workers)]
+    for th in threads:
+        th.start()
+
+    def entry(t: str) -> Iterator[dict[str, Any]]:
+        try:
+            while not done[t].wait(0.1):
+                failed = [v for ok, v in list(results.values()) if not ok]
+                if failed:
+                    raise failed[0]
+                if not any(th.is_alive() for th in threads):
+                    raise RuntimeError(f"export of {t} did not run")
+            ok, value = results[t]
+            if not ok:
+                raise value
+            checkpoint("export:partial")
+            yield value
+        except BaseException:
+            stop.set()
+            for th in threads:  # no worker writes into a staging folder being removed
+                th.join()
+            raise
+        if t == tables[-1]:
+            for th in threads:
+                th.join()
+    return {t: entry(t) for t in tables}
 
 
 def _manifest_of(export: Path | None) -> dict[str, Any]:

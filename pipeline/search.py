@@ -107,8 +107,13 @@ def build_index(con: duckdb.DuckDBPyConnection, previous: Path | None = None) ->
         # table of every token keyed by its whole text (superlinear: it spilled at 1M)
         con.execute("""create or replace temp table fts_texts as
             select row_number() over () as tid, text from (select distinct text from fts_fields)""")
+        # the field rows by their text's number, the texts dropped: every later join is over integers
+        con.execute("""create or replace temp table fts_field_texts as
+            select f.docid, f.fieldid, t.tid from fts_fields f join fts_texts t using (text)""")
+        con.execute("drop table temp.fts_fields")
         con.execute(f"""create or replace temp table fts_text_words as
             select tid, unnest({s}.tokenize(text)) as w from fts_texts""")
+        con.execute("drop table temp.fts_texts")
         con.execute(f"""create or replace temp table fts_words as
             select w, stem(w, 'english') as term from (select distinct w from fts_text_words)
             where w is not null and len(w) > 0 and w not in (select sw from {s}.stopwords)""")
@@ -117,11 +122,15 @@ def build_index(con: duckdb.DuckDBPyConnection, previous: Path | None = None) ->
         con.execute(f"""insert into {s}.dict (termid, term, df)
             select (select coalesce(max(termid), -1) from {s}.dict) + row_number() over (order by term), term, 0
             from (select distinct term from fts_words where term not in (select term from {s}.dict))""")
-        con.execute(f"""create or replace temp table fts_new_terms as
-            select f.docid, f.fieldid, i.termid
-            from (select f.docid, f.fieldid, t.tid from fts_fields f join fts_texts t using (text)) f
-            join (select t.tid, d.termid from fts_text_words t join fts_words w using (w)
-                  join {s}.dict d using (term)) i using (tid)""")
+        # each token's word looked up in a table of the distinct words (small), then each text's terms joined to
+        # the fields holding that text: the big side (one row per token) is only ever probed, never built
+        con.execute(f"""create or replace temp table fts_word_terms as
+            select w.w, d.termid from fts_words w join {s}.dict d using (term)""")
+        con.execute("""create or replace temp table fts_new_terms as
+            select f.docid, f.fieldid, i.termid from fts_field_texts f
+            join (select t.tid, w.termid from fts_text_words t join fts_word_terms w using (w)) i using (tid)""")
+        for t in ("fts_text_words", "fts_field_texts"):
+            con.execute(f"drop table temp.{t}")
         if reusing:
             con.execute(f"""insert into {s}.terms (docid, fieldid, termid) select r.docid, t.fieldid, t.termid
                 from {_PREVIOUS}.{s}.terms t join fts_reused r on r.old_docid = t.docid""")
@@ -134,19 +143,24 @@ def build_index(con: duckdb.DuckDBPyConnection, previous: Path | None = None) ->
     finally:
         if reusing:
             con.execute(f"detach {_PREVIOUS}")
-    con.execute(f"""update {s}.dict d set df = d.df + n.df from (  -- distinct pairs: cheaper than count(distinct)
-        select termid, count(*) as df from (select distinct docid, termid from fts_new_terms) group by termid) n
-        where n.termid = d.termid""")
+    # one pass over the new rows: (docid, termid) with its count gives both a term's documents (df) and a
+    # document's length (len, the sum)
+    con.execute("""create or replace temp table fts_pairs as
+        select docid, termid, count(*) as n from fts_new_terms group by docid, termid""")
+    con.execute("drop table temp.fts_new_terms")
+    con.execute(f"""update {s}.dict d set df = d.df + n.df from (
+        select termid, count(*) as df from fts_pairs group by termid) n where n.termid = d.termid""")
     con.execute(f"delete from {s}.dict where df = 0")  # published terms no document has any more
     # a reused document keeps its published length (same fields, same term rows); the others are counted
     con.execute(f"""insert into {s}.docs (docid, name, len)
         select sd.rowid, sd.uid, coalesce(r.len, n.len, 0) from search_documents sd
         left join fts_reused r on r.docid = sd.rowid
-        left join (select docid, count(*) as len from fts_new_terms group by docid) n on n.docid = sd.rowid""")
+        left join (select docid, sum(n)::bigint as len from fts_pairs group by docid) n on n.docid = sd.rowid""")
     con.execute(f"delete from {s}.stats")
     con.execute(f"insert into {s}.stats select count(docid), sum(len) / count(len) from {s}.docs")
     reused = con.execute("select count(*) from fts_reused").fetchone()[0]
-    for t in ("fts_reused", "fts_fields", "fts_texts", "fts_text_words", "fts_words", "fts_new_terms", "fts_df_gone"):
+    for t in ("fts_reused", "fts_fields", "fts_texts", "fts_field_texts", "fts_text_words", "fts_words",
+              "fts_word_terms", "fts_new_terms", "fts_pairs", "fts_df_gone"):
         con.execute(f"drop table if exists temp.{t}")
     return {"indexed": con.execute("select count(*) from search_documents").fetchone()[0], "reused": reused}
 
