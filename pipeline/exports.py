@@ -199,9 +199,9 @@ def export_catalogue(con_or_path, out_dir: str | os.PathLike, refresh_id: str | 
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
         try:
-            entries = _write_tables(con, staging, tables, previous, before.get("tables", {}))
-            for t in tables:  # the manifest lists them in the contract's order, whichever finished first
-                manifest["tables"][t] = next(entries[t])
+            # the manifest lists them in the contract's order, whichever finished first
+            for t, entry in _write_tables(con, staging, tables, previous, before.get("tables", {})):
+                manifest["tables"][t] = entry
             manifest["change_set"] = _write_change_set(con, staging, previous, present)
             (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
             os.replace(staging, final)  # the whole set appears at once
@@ -230,73 +230,38 @@ def export_workers() -> int:
 
 
 def _write_tables(con, staging: Path, tables: list[str], previous: Path | None,
-                  before: dict[str, Any]) -> dict[str, Iterator[dict[str, Any]]]:
-    """Every table's file (:func:`_write_table`), :func:`export_workers` at a time, each worker on its own
-    cursor of ``con`` (the same database, the same memory cap), the largest tables first. Returns, per table, an
-    iterator yielding its manifest entry once written (raising what its worker raised)."""
-    import queue
-    import threading
+                  before: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every table's file (:func:`_write_table`), :func:`export_workers` at a time, the largest tables first,
+    each on its own cursor of ``con`` (the same database, the same memory cap). Yields (table, manifest entry)
+    in the order of ``tables``, raising what a write raised; on the way out (done, failed or closed) it waits
+    for the writes under way and cancels the rest, so nothing writes into a staging folder being removed."""
+    from concurrent.futures import ThreadPoolExecutor
 
-    workers = min(export_workers(), len(tables)) if tables else 1
-    if workers <= 1:
-        def one(t: str) -> Iterator[dict[str, Any]]:
-            entry = _write_table(con, staging, t, reuse=(previous, before.get(t, {})))  # ({} : nothing to reuse)
-            checkpoint("export:partial")
-            yield entry
-        return {t: one(t) for t in tables}
-    sizes = dict(con.execute("SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'main' "
-                             "AND database_name = current_database()").fetchall())
-    todo: queue.SimpleQueue = queue.SimpleQueue()
-    for t in sorted(tables, key=lambda t: -(sizes.get(t) or 0)):
-        todo.put(t)
-    done: dict[str, threading.Event] = {t: threading.Event() for t in tables}
-    results: dict[str, tuple[bool, Any]] = {}
-    stop = threading.Event()
-
-    def work(cur) -> None:
+    def write(t: str) -> dict[str, Any]:
+        cur = con.cursor()
         try:
-            while not stop.is_set():
-                try:
-                    t = todo.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    results[t] = (True, _write_table(cur, staging, t, reuse=(previous, before.get(t, {}))))
-                except BaseException as exc:  # noqa: BLE001 - handed to the caller, which stops the others
-                    results[t] = (False, exc)
-                    stop.set()
-                finally:
-                    done[t].set()
+            return _write_table(cur, staging, t, reuse=(previous, before.get(t, {})))  # ({} : nothing to reuse)
         finally:
             cur.close()
 
-    threads = [threading.Thread(target=work, args=(con.cursor(),), daemon=True, name=f"export-{i}")
-               for i in range(workers)]
-    for th in threads:
-        th.start()
-
-    def entry(t: str) -> Iterator[dict[str, Any]]:
-        try:
-            while not done[t].wait(0.1):
-                failed = [v for ok, v in list(results.values()) if not ok]
-                if failed:
-                    raise failed[0]
-                if not any(th.is_alive() for th in threads):
-                    raise RuntimeError(f"export of {t} did not run")
-            ok, value = results[t]
-            if not ok:
-                raise value
+    workers = min(export_workers(), len(tables))
+    if workers <= 1:
+        for t in tables:
+            entry = _write_table(con, staging, t, reuse=(previous, before.get(t, {})))
             checkpoint("export:partial")
-            yield value
-        except BaseException:
-            stop.set()
-            for th in threads:  # no worker writes into a staging folder being removed
-                th.join()
-            raise
-        if t == tables[-1]:
-            for th in threads:
-                th.join()
-    return {t: entry(t) for t in tables}
+            yield t, entry
+        return
+    sizes = dict(con.execute("SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'main' "
+                             "AND database_name = current_database()").fetchall())
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="export")
+    try:
+        futures = {t: pool.submit(write, t) for t in sorted(tables, key=lambda t: -(sizes.get(t) or 0))}
+        for t in tables:
+            entry = futures[t].result()
+            checkpoint("export:partial")
+            yield t, entry
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _manifest_of(export: Path | None) -> dict[str, Any]:
