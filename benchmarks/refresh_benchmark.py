@@ -11,7 +11,8 @@ does after its crawls: staging, normalisation, matching, skills, pathways, the b
 exports. Then 1% of the listings change (a new description) and the refresh runs again: the incremental
 case, whose changes ``credcat changes`` must report.
 
-Printed per scale: wall seconds and peak RSS of each refresh, records/s, the incremental/full time ratio and
+Printed per scale: wall seconds and peak RSS of each refresh (and the process tree's peak PSS, sampled each second:
+with ``CREDCAT_SKILL_WORKERS`` the forked workers count too), records/s, the incremental/full time ratio and
 the change counts, then the growth from one scale to the next. Targets (issue 16, 2 cores): 1M in at most
 5 minutes with peak RSS at most 4 GB; the incremental refresh in at most 10% of the full time.
 """
@@ -78,6 +79,7 @@ def print_stage_table(results: list[dict]) -> None:
         print(f"  {stage:<16}" + "".join(f"{p[stage]:>12.1f}" for p in per))
     print(f"  {'total':<16}" + "".join(f"{r['full']['seconds']:>12.1f}" for r in results))
     print(f"  {'peak RSS (MB)':<16}" + "".join(f"{r['full']['peak_rss_mb']:>12,}" for r in results))
+    print(f"  {'tree PSS (MB)':<16}" + "".join(f"{r['full'].get('peak_tree_pss_mb', 0):>12,}" for r in results))
     # CPU seconds do not grow with the machine's load as wall seconds do: the figures to extrapolate from
     print("  CPU seconds (the refresh process, its threads and reaped children; build stages, then the whole process)")
     cpu = [stage_seconds(r["full"], "producers_cpu") for r in results]
@@ -221,9 +223,34 @@ def child_refresh() -> int:
         with open("/proc/self/statm") as fh:
             return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 2**20
 
-    def sample() -> None:  # every 50 ms: the RSS now, not the process's high-water mark
+    def tree_pss_mb() -> int:
+        """The proportional set size of this process and its children (the skill mapper's forked workers):
+        what the refresh holds of the machine's memory, pages shared through the fork counted once. RSS would
+        count each shared page in every process; the parent's VmHWM alone misses the workers."""
+        me, total = os.getpid(), 0
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                if entry.name != str(me):
+                    with open(f"/proc/{entry.name}/stat") as fh:  # "pid (comm) state ppid ...": comm may hold spaces
+                        if int(fh.read().rsplit(")", 1)[1].split()[1]) != me:
+                            continue
+                with open(f"/proc/{entry.name}/smaps_rollup") as fh:
+                    total += next(int(line.split()[1]) for line in fh if line.startswith("Pss:"))
+            except (OSError, ValueError, IndexError, StopIteration):
+                continue  # gone meanwhile, or not readable
+        return total // 1024
+
+    tree_peak = [0]
+
+    def sample() -> None:  # every 50 ms: the RSS now, not the process's high-water mark; the tree's PSS each second
+        ticks = 0
         while True:
             sampled[0] = max(sampled[0], rss_mb())
+            if ticks % 20 == 0:
+                tree_peak[0] = max(tree_peak[0], tree_pss_mb())
+            ticks += 1
             time.sleep(0.05)
 
     threading.Thread(target=sample, daemon=True).start()
@@ -282,8 +309,8 @@ def child_refresh() -> int:
                 steps[event.step_key] = round(entry.timestamp - started[event.step_key], 2)
     # with the skill mapper's forked workers, if any (their ru_maxrss starts at this process's at the fork)
     peak = max(hwm_kb(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    print("BENCH_JSON " + json.dumps({"peak_rss_kb": peak, "steps": steps, "producers": producers,
-                                      "producers_cpu": producers_cpu, "calls_cpu": calls_cpu, "cpu": round(cpu(), 1),
+    print("BENCH_JSON " + json.dumps({"peak_rss_kb": peak, "peak_tree_pss_mb": tree_peak[0], "steps": steps,
+                                      "producers": producers, "producers_cpu": producers_cpu, "calls_cpu": calls_cpu, "cpu": round(cpu(), 1),
                                       "peak_after": peak_after, "peak_during": peak_during,
                                       "rss_start": rss_start}),
           file=sys.stderr)
@@ -309,7 +336,8 @@ def run_refresh(data: Path, config: Path, timeout: float) -> dict:
         lines = [x for x in (proc.stdout + proc.stderr).strip().splitlines() if not x.startswith("BENCH_JSON ")]
         tail = "\n".join(lines[-15:])  # the traceback's last lines name the error
         print(f"    refresh failed (exit {proc.returncode}):\n{tail}", file=sys.stderr)
-    return {"seconds": seconds, "peak_rss_mb": found["peak_rss_kb"] // 1024, "published": proc.returncode == 0,
+    return {"seconds": seconds, "peak_rss_mb": found["peak_rss_kb"] // 1024,
+            "peak_tree_pss_mb": found.get("peak_tree_pss_mb", 0), "published": proc.returncode == 0,
             "steps": found["steps"], "producers": found["producers"], "producers_cpu": found["producers_cpu"],
             "calls_cpu": found["calls_cpu"], "cpu": found["cpu"], "peak_after": found["peak_after"],
             "peak_during": found["peak_during"], "rss_start": found.get("rss_start", {})}
@@ -362,7 +390,8 @@ def bench(n: int, workdir: Path, seed: int, changed: float, timeout: float, full
           f"({quarantined} refused by spiders.record.validate, in the quarantine feeds)")
     full = run_refresh(data, config, timeout)
     print(f"  full refresh:        {full['seconds']:7.1f}s  peak RSS {full['peak_rss_mb']:,} MB  "
-          f"{len(records) / full['seconds']:,.0f} listings/s  published={full['published']}")
+          f"(process tree PSS {full['peak_tree_pss_mb']:,} MB)  {len(records) / full['seconds']:,.0f} listings/s  "
+          f"published={full['published']}")
     print_timings(full)
     if full_only:
         return {"records": len(records), "full": full, "incremental": None, "changes": None}
