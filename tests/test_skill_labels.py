@@ -19,17 +19,19 @@ from pipeline.skills.taxonomy import read_concepts
 
 # Earlier held-out sets (commit, path), each replaced by the next session's; their rows became tuning rows (marked
 # in ``source``), so no new held-out string may be one. Session 6's rows moved to tuning in session 7, session 7's in
-# session 9, session 9's in session 11 and session 11's in session 12, each when the next held-out set replaced its
-# file.
+# session 9, session 9's in session 11, session 11's in session 12 and session 12's in session 13, each when the next
+# held-out set replaced its file.
 OLD_HELDOUT = {5: ("98595b9", "evaluation/skill_mapping_heldout.csv"),
                6: ("33fa16b", "evaluation/skill_mapping_heldout.csv"),
                7: ("3ddeb67", "evaluation/skill_mapping_heldout.csv"),
                9: ("babf845", "evaluation/skill_mapping_heldout.csv"),
-               11: ("a39ffed", "evaluation/skill_mapping_heldout.csv")}
+               11: ("a39ffed", "evaluation/skill_mapping_heldout.csv"),
+               12: ("2f039a0", "evaluation/skill_mapping_heldout.csv")}
 MOVED = {6: "[old held-out set, session 6; moved to tuning in session 7]",
          7: "[old held-out set, session 7; moved to tuning in session 9]",
          9: "[old held-out set, session 9; moved to tuning in session 11]",
-         11: "[old held-out set, session 11; moved to tuning in session 12]"}
+         11: "[old held-out set, session 11; moved to tuning in session 12]",
+         12: "[old held-out set, session 12; moved to tuning in session 13]"}
 COLUMNS = ["raw", "framework", "expected", "expected_label", "kind", "source"]
 
 
