@@ -276,12 +276,27 @@ def test_products_by_their_own_name(mapper, text, fw, label):
     ("Web Services", "onet"),                      # not Amazon Web Services: ESCO's term
     ("Power Dressing in the Zoom Era", "onet"),    # a common one-word name inside a title
     ("Social Media Advertising", "onet"),          # narrower than Social media software
-    ("C++ (Programming Language)", "onet"),        # the kind in parentheses is no product
     ("Analytics", "onet"),                         # no "Analytical software"
     ("Logistics", "onet"),                         # a term, not RedBerry Logistics
 ])
 def test_narrower_or_other_things_get_nothing(mapper, text, fw):
     assert mapper.best(text, fw) is None
+
+
+@pytest.mark.parametrize("text, label", [("C++ (Programming Language)", "C++"), ("C#", "C#"),
+                                         ("Introduction to C++", "C++"), ("C Sharp (C#) (Programming Language)", "C#")])
+def test_c_plus_plus_and_c_sharp_are_onet_concepts_of_their_own(mapper, text, label):
+    """Session 13: O*NET's "C++" and "C#" had collapsed onto the slug of "C" (``taxonomy.onet_slugs``); the kind in
+    parentheses is still no product (not *Programming languages*)."""
+    assert mapper.best(text, "onet").label == label
+
+
+def test_onet_examples_keep_one_concept_each():
+    from pipeline.skills.taxonomy import onet_slugs
+
+    slugs = onet_slugs(["C", "C++", "C#", "Microsoft Visual J++", "Visual Basic"])
+    assert slugs == {"C": "c", "C++": "c-plus-plus", "C#": "c-sharp", "Microsoft Visual J++": "microsoft-visual-j",
+                     "Visual Basic": "visual-basic"}  # a slug no other example shares keeps its plain form
 
 
 @pytest.mark.parametrize("text", ["Knowledge Check", "Software Developers", "Model Thinking",

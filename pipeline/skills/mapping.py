@@ -200,8 +200,12 @@ FEATURES = ("bias", "exact", "joined", "stem_eq", "cov_query", "cov_label", "pre
 
 @lru_cache(maxsize=65536)
 def _zipf(word: str) -> float:
+    """How common ``word`` is in English (wordfreq's Zipf). A word with ``+`` or ``#`` ("c++", "c#") is a name no
+    English text writes as a word: 0 (wordfreq drops the symbols and answers for the letter "c", 5.3)."""
     from wordfreq import zipf_frequency
 
+    if "+" in word or "#" in word:
+        return 0.0
     return zipf_frequency(word, "en")
 
 
@@ -214,10 +218,10 @@ def ambiguous_words(label: str, everyday: set[str]) -> frozenset[str]:
     words = label.split()
     if len(words) > 1 and all(not _CASED.fullmatch(w) for w in words[1:]):
         label = " ".join(words[1:])  # sentence case ("Project management software"): the capital says nothing
-    for core in _CASED.findall(label):
+    for core in _CASED_SYMBOL.findall(label):
         low = core.lower()
-        if core.isdigit():
-            continue
+        if core.isdigit() or low[-1] in "+#":
+            continue  # "C++", "C#", "Notepad++": the symbol makes it a name no English word spells
         if len(low) <= 2 or (_zipf(low) >= COMMON_ZIPF and (core.isupper() or low in everyday)):
             out.add(stem(low))
     return frozenset(out)
@@ -1271,6 +1275,7 @@ class BM25:
 _WORD = re.compile(r"[a-z][a-z0-9+#]*")
 _LOWER = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
 _CASED = re.compile(r"[A-Za-z0-9]*[A-Z][A-Za-z0-9]*")  # a word with a capital: an acronym or a name
+_CASED_SYMBOL = re.compile(r"[A-Za-z0-9]*[A-Z][A-Za-z0-9]*[+#]*")  # the same with a name's closing symbols ("C++")
 
 
 _VERB_STEMS = frozenset(stem(w) for w in GENERIC_VERBS)
