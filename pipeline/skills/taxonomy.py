@@ -257,12 +257,18 @@ def onet_alt_labels(example: str) -> list[str]:
     if m and m.group("acr").isupper():
         acr, long_ = m.group("acr"), m.group("long").strip()
         if _is_acronym_of(acr, long_):
-            alts.append(acr)
-            alts.append(long_)
-            vendor = next((v for v in _VENDORS if long_.startswith(v + " ")), None)
-            if vendor and not long_[len(vendor) + 1:].upper().startswith(acr):
-                alts.append(f"{vendor} {acr}")  # "Amazon S3"
             rest = m.group("rest").strip()
+            # an acronym followed by more of the name is the acronym of its maker or topic, not of the product:
+            # "ANSI" of *American National Standards Institute ANSI C*, "American Sign Language" of *... ASL
+            # browser*, "AWS" of *Amazon Web Services AWS SageMaker*, "GIS" of *... GIS marketing software*
+            # (a version after it aside: "CORAL 66" is CORAL)
+            own = not rest or bool(re.fullmatch(r"v?\d[\d.]*", rest))
+            if own:
+                alts.append(acr)
+                alts.append(long_)
+            vendor = next((v for v in _VENDORS if long_.startswith(v + " ")), None)
+            if own and vendor and not long_[len(vendor) + 1:].upper().startswith(acr):
+                alts.append(f"{vendor} {acr}")  # "Amazon S3"
             if rest:
                 alts.append(f"{acr} {rest}")
         elif re.fullmatch(r"[A-Z][A-Za-z0-9]{3,}", long_) and not m.group("rest").strip():
