@@ -121,6 +121,7 @@ SEMANTIC_FEATURES = ("sim", "sim_pref", "sim_rank")
 TITLE_ZIPF = 3.5  # inside a title of four words or more a one-word name this common needs support too ("Zoom")
 COMMON_ZIPF = 3.9  # wordfreq Zipf frequency from which a word is everyday English ("spark" 3.99, "excel" 3.73)
 FIELD_ZIPF = 4.7  # a field's name this common ("technology" 5.1) heads too many phrases to name the field
+HEAD_LABELS = 50  # a word ending this many ESCO labels of two words or more is a head noun ("management", "design")
 LOWER_ZIPF = 3.0  # a name the string writes in lower case is the English word from here ("angular momentum")
 
 CREDENTIAL_SKILLS_DDL = """
@@ -361,6 +362,14 @@ class SkillMapper:
             if e.pref and c.kind == "technology" and " " in e.label and not _sentence_case(e.label) and \
                     e.label.split()[0][:1].isupper():
                 self.leads.setdefault(normalise(e.label.split()[0]), []).append(ei)
+        # how many ESCO labels of two words or more end in each word ("management" 597, "statistics" 12): a
+        # word that heads that many compounds is a head noun (``_elided_head``)
+        heads: dict[str, int] = {}
+        for e in self.entries["esco"]:
+            if " " in e.norm:
+                w = e.norm.rsplit(" ", 1)[1]
+                heads[w] = heads.get(w, 0) + 1
+        self.head_nouns = frozenset(w for w, n in heads.items() if n >= HEAD_LABELS)
         self.bm25 = {fw: BM25([e.stems for e in self.entries[fw]]) for fw in FRAMEWORKS}
         self.scorer = scorer if scorer is not None else load_scorer()
         self.match = lru_cache(maxsize=65536)(self._match)
@@ -796,6 +805,11 @@ class SkillMapper:
                         continue  # a part is a subject of its own: "Medical Science" is no "teach medical science"
                     if self._title_word(e, part, framework, raw, words, qstems):
                         continue
+                    if self._elided_head(part, raw):
+                        continue  # "Vulnerability Assessment and Management" is vulnerability management
+                    c = self.concepts[e.concept]
+                    if self._is_language(c) and not _language_subject(raw, normalise(c.label), self.languages):
+                        continue  # a part holding a language that is no subject: "Foundations in italiano"
                     if " " not in part.strip() and (how in ("verb", "object") or e.part or
                                                     how == "stem" and not _inflection(part, e.label)):
                         continue  # a one-word part: "Chemicals" is not "utilize chemicals", "Digital" not "Digitizing", nor one
@@ -858,6 +872,22 @@ class SkillMapper:
             return False
         # a verb of ESCO's skills with nothing of the product beside it: "Analyze and report security breaches"
         return stem(w) in self.light_words and not any(t in c.context for t in qstems if t != stem(w))
+
+    def _elided_head(self, part: str, raw: str) -> bool:
+        """A one-word part that is a head noun ("management", "design", "security": the last word of 50 or more
+        ESCO labels) right after "and" or "&" that closes a conjunct of two words or more shares that conjunct's
+        modifier: "Vulnerability Assessment and Management" is vulnerability management, "Cloud Computing and
+        Security" cloud security, so the bare head is no subject of the title ("Management")."""
+        w = normalise(part)
+        if " " in w or w not in self.head_nouns:
+            return False
+        toks = _title_tokens(raw)
+        low = [t.lower() for t in toks]
+        for i, t in enumerate(low):
+            if t == w and i >= 3 and low[i - 1] in ("and", "&") and toks[i - 2][:1].isalnum() and \
+                    toks[i - 3][:1].isalnum() and low[i - 2] not in STOPWORDS and low[i - 3] not in STOPWORDS:
+                return True
+        return False
 
     def _semantic(self, raw: str, framework: str, k: int = 40) -> list:
         """The BM25 candidate most similar in meaning (the optional encoder), when similar enough."""
