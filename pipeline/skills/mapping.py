@@ -792,6 +792,9 @@ class SkillMapper:
                           _evidence(how, e, None, {})))
         if not picks and occupation:
             return None
+        if not picks and framework == "onet" and len(words) >= 3 and _TOOL_PREPOSITIONS & set(words):
+            for e, gram in self._tool_products(words, qstems, raw):
+                picks.append((e, 0.88, "tool", f"the title works with the product {gram!r}, the label {e.label!r}"))
         if not picks or top > len(picks):
             found = []
             # (an acronym in parentheses is the same thing's other name: "Search Engine Optimization (SEO)")
@@ -872,6 +875,29 @@ class SkillMapper:
             return False
         # a verb of ESCO's skills with nothing of the product beside it: "Analyze and report security breaches"
         return stem(w) in self.light_words and not any(t in c.context for t in qstems if t != stem(w))
+
+    def _tool_products(self, words: list[str], qstems: list[str], raw: str) -> list[tuple[_Entry, str]]:
+        """O*NET products a title names as the tool it works with: a product's name (a label of a technology that
+        is no sentence-case kind) right after "with", "using", "on", "in" ... and closing its part ("3D Modeling
+        ... on Fusion 360", "Predictive Analytics with SPSS: ...", "Database Design and Basic SQL in PostgreSQL").
+        The tool is what the title is about in O*NET; the activity it is used for ("Database Design", "3D
+        Printing") is only O*NET's kind of software for it, so the tool leads."""
+        toks = _title_tokens(raw)
+        low = [t.lower() for t in toks]
+        out = []
+        for e, gram in self._phrases(words, "onet", qstems, raw):
+            c = self.concepts[e.concept]
+            if c.kind != "technology" or _sentence_case(c.label):
+                continue
+            gw = gram.split()
+            for i in range(1, len(low)):
+                if low[i - 1] in _TOOL_PREPOSITIONS and normalise(" ".join(toks[i:i + len(gw)])) == gram and \
+                        toks[i][:1].isupper():
+                    nxt = low[i + len(gw)] if i + len(gw) < len(low) else ""
+                    if not nxt[:1].isalpha() or nxt in ("to", "for", "and"):
+                        out.append((e, gram))
+                        break
+        return out
 
     def _elided_head(self, part: str, raw: str) -> bool:
         """A one-word part that is a head noun ("management", "design", "security": the last word of 50 or more
@@ -985,7 +1011,7 @@ class SkillMapper:
             c = self.concepts[e.concept]
             # (a title's part only when it is a product's name: "InDesign Basics for Beginners: ...", not a kind of
             # software, "Scheduling Projects")
-            if c.kind == "technology" and c.parent_label and (method in ("exact", "alt_label", "phrase", "product_name")
+            if c.kind == "technology" and c.parent_label and (method in ("exact", "alt_label", "phrase", "product_name", "tool")
                                                               or method == "part" and not _sentence_case(c.label)):
                 if method != "exact" and normalise(e.label) != normalise(raw) and not _sentence_case(c.label) and \
                         not set(tokens(raw)) & _SOFTWARE_WORK:
