@@ -75,6 +75,12 @@ letter is no everyday word there); a vendor that is its own product and stands a
 ("HTML5 Canvas" is no Canvas LMS, "Spark SQL" no SQL); a part that only names the kind of thing ("Programming
 Language"), or a course-frame word alone ("Guide"), is no subject.
 
+**A title's tool and the taxonomy's names** (session 13): for O*NET a product a title names as its tool ("... on
+Fusion 360", "... with SPSS: ...") leads over the kind of software of the activity it is used for; a head noun after
+"and" closing a longer conjunct shares its modifier ("Vulnerability Assessment and Management" is no *management*);
+a part's language must be its subject ("Foundations in italiano"); a name with ``+`` or ``#`` ("C++", "C#") is no
+everyday word.
+
 Titles, outcomes and descriptions are running text: only whole labels found as word n-grams count, with
 the same false-friend rule and without one-word lower-case labels.
 
@@ -110,7 +116,7 @@ from .taxonomy import _VENDORS, ESCO_VERSION, GENERIC_WORDS as _GENERIC_WORDS, O
 
 # Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
 # credential_skills rows (the incremental refresh) is keyed on it.
-MAPPER_VERSION = "2026-12-03.2"
+MAPPER_VERSION = "2026-12-03.3"
 FRAMEWORKS = ("esco", "onet")
 VERSIONS = {"esco": ESCO_VERSION, "onet": ONET_VERSION}
 SCORER_PATH = Path(__file__).with_name("data") / "scorer.json"
