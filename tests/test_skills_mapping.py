@@ -276,12 +276,27 @@ def test_products_by_their_own_name(mapper, text, fw, label):
     ("Web Services", "onet"),                      # not Amazon Web Services: ESCO's term
     ("Power Dressing in the Zoom Era", "onet"),    # a common one-word name inside a title
     ("Social Media Advertising", "onet"),          # narrower than Social media software
-    ("C++ (Programming Language)", "onet"),        # the kind in parentheses is no product
     ("Analytics", "onet"),                         # no "Analytical software"
     ("Logistics", "onet"),                         # a term, not RedBerry Logistics
 ])
 def test_narrower_or_other_things_get_nothing(mapper, text, fw):
     assert mapper.best(text, fw) is None
+
+
+@pytest.mark.parametrize("text, label", [("C++ (Programming Language)", "C++"), ("C#", "C#"),
+                                         ("Introduction to C++", "C++"), ("C Sharp (C#) (Programming Language)", "C#")])
+def test_c_plus_plus_and_c_sharp_are_onet_concepts_of_their_own(mapper, text, label):
+    """Session 13: O*NET's "C++" and "C#" had collapsed onto the slug of "C" (``taxonomy.onet_slugs``); the kind in
+    parentheses is still no product (not *Programming languages*)."""
+    assert mapper.best(text, "onet").label == label
+
+
+def test_onet_examples_keep_one_concept_each():
+    from pipeline.skills.taxonomy import onet_slugs
+
+    slugs = onet_slugs(["C", "C++", "C#", "Microsoft Visual J++", "Visual Basic"])
+    assert slugs == {"C": "c", "C++": "c-plus-plus", "C#": "c-sharp", "Microsoft Visual J++": "microsoft-visual-j",
+                     "Visual Basic": "visual-basic"}  # a slug no other example shares keeps its plain form
 
 
 @pytest.mark.parametrize("text", ["Knowledge Check", "Software Developers", "Model Thinking",
@@ -678,3 +693,38 @@ def test_and_or_separates_parts(mapper):
 def test_a_course_frame_word_alone_is_no_part(mapper):
     hit = mapper.best("QuickBooks Online: Complete Guide & Certification tips", "esco")
     assert hit is None or hit.label != "advise others"  # "Guide", not ESCO's "guide" (advise others)
+
+
+# -- session 13 (recall13): rules written on session 12's old held-out rows (Coursera 2025-26 titles) -------------
+@pytest.mark.parametrize("example, gone, kept", [
+    ("Amazon Web Services AWS SageMaker", {"AWS", "Amazon Web Services"}, {"AWS SageMaker"}),
+    ("American Sign Language ASL browser", {"ASL", "American Sign Language"}, {"ASL browser"}),
+    ("Geographic information system GIS marketing software", {"GIS"}, {"GIS marketing"}),
+    ("Amazon Web Services AWS software", set(), {"AWS", "Amazon Web Services"}),
+    ("Computer On-line Real-time Applications Language CORAL 66", set(), {"CORAL", "CORAL 66"}),
+])
+def test_an_acronym_before_more_of_the_name_is_the_makers(example, gone, kept):
+    from pipeline.skills.taxonomy import onet_alt_labels
+
+    alts = set(onet_alt_labels(example))
+    assert kept <= alts and not gone & alts
+
+
+@pytest.mark.parametrize("text, label", [
+    ("AWS Cloud Practitioner (CLF-C02)", "Amazon Web Services AWS software"),  # not AWS SageMaker by its maker's AWS
+    ("3D Modeling for 3D Printing and Laser Cutting on Fusion 360", "Autodesk Fusion 360"),  # the tool, not 3D printing
+    ("Database Design and Basic SQL in PostgreSQL", "PostgreSQL"),
+])
+def test_a_titles_tool_and_its_products_own_name(mapper, text, label):
+    assert mapper.best(text, "onet").label == label
+
+
+@pytest.mark.parametrize("text, fw, not_label", [
+    ("GIS Data Formats, Design and Quality", "onet", "Geographic information system GIS marketing software"),
+    ("TCP/IP and Advanced Topics", "onet", "Tool center point TCP setting software"),
+    ("Vulnerability Assessment and Management", "esco", "management"),  # the head shares "Vulnerability"
+    ("Architecting Google Kubernetes Engine: Foundations in italiano", "esco", "Italian"),  # the course's language
+])
+def test_session_13_false_matches_are_gone(mapper, text, fw, not_label):
+    hit = mapper.best(text, fw)
+    assert hit is None or hit.label != not_label

@@ -75,6 +75,12 @@ letter is no everyday word there); a vendor that is its own product and stands a
 ("HTML5 Canvas" is no Canvas LMS, "Spark SQL" no SQL); a part that only names the kind of thing ("Programming
 Language"), or a course-frame word alone ("Guide"), is no subject.
 
+**A title's tool and the taxonomy's names** (session 13): for O*NET a product a title names as its tool ("... on
+Fusion 360", "... with SPSS: ...") leads over the kind of software of the activity it is used for; a head noun after
+"and" closing a longer conjunct shares its modifier ("Vulnerability Assessment and Management" is no *management*);
+a part's language must be its subject ("Foundations in italiano"); a name with ``+`` or ``#`` ("C++", "C#") is no
+everyday word.
+
 Titles, outcomes and descriptions are running text: only whole labels found as word n-grams count, with
 the same false-friend rule and without one-word lower-case labels.
 
@@ -110,7 +116,7 @@ from .taxonomy import _VENDORS, ESCO_VERSION, GENERIC_WORDS as _GENERIC_WORDS, O
 
 # Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
 # credential_skills rows (the incremental refresh) is keyed on it.
-MAPPER_VERSION = "2026-12-03.2"
+MAPPER_VERSION = "2026-12-03.3"
 FRAMEWORKS = ("esco", "onet")
 VERSIONS = {"esco": ESCO_VERSION, "onet": ONET_VERSION}
 SCORER_PATH = Path(__file__).with_name("data") / "scorer.json"
@@ -121,6 +127,7 @@ SEMANTIC_FEATURES = ("sim", "sim_pref", "sim_rank")
 TITLE_ZIPF = 3.5  # inside a title of four words or more a one-word name this common needs support too ("Zoom")
 COMMON_ZIPF = 3.9  # wordfreq Zipf frequency from which a word is everyday English ("spark" 3.99, "excel" 3.73)
 FIELD_ZIPF = 4.7  # a field's name this common ("technology" 5.1) heads too many phrases to name the field
+HEAD_LABELS = 50  # a word ending this many ESCO labels of two words or more is a head noun ("management", "design")
 LOWER_ZIPF = 3.0  # a name the string writes in lower case is the English word from here ("angular momentum")
 
 CREDENTIAL_SKILLS_DDL = """
@@ -200,8 +207,12 @@ FEATURES = ("bias", "exact", "joined", "stem_eq", "cov_query", "cov_label", "pre
 
 @lru_cache(maxsize=65536)
 def _zipf(word: str) -> float:
+    """How common ``word`` is in English (wordfreq's Zipf). A word with ``+`` or ``#`` ("c++", "c#") is a name no
+    English text writes as a word: 0 (wordfreq drops the symbols and answers for the letter "c", 5.3)."""
     from wordfreq import zipf_frequency
 
+    if "+" in word or "#" in word:
+        return 0.0
     return zipf_frequency(word, "en")
 
 
@@ -214,10 +225,10 @@ def ambiguous_words(label: str, everyday: set[str]) -> frozenset[str]:
     words = label.split()
     if len(words) > 1 and all(not _CASED.fullmatch(w) for w in words[1:]):
         label = " ".join(words[1:])  # sentence case ("Project management software"): the capital says nothing
-    for core in _CASED.findall(label):
+    for core in _CASED_SYMBOL.findall(label):
         low = core.lower()
-        if core.isdigit():
-            continue
+        if core.isdigit() or low[-1] in "+#":
+            continue  # "C++", "C#", "Notepad++": the symbol makes it a name no English word spells
         if len(low) <= 2 or (_zipf(low) >= COMMON_ZIPF and (core.isupper() or low in everyday)):
             out.add(stem(low))
     return frozenset(out)
@@ -357,6 +368,14 @@ class SkillMapper:
             if e.pref and c.kind == "technology" and " " in e.label and not _sentence_case(e.label) and \
                     e.label.split()[0][:1].isupper():
                 self.leads.setdefault(normalise(e.label.split()[0]), []).append(ei)
+        # how many ESCO labels of two words or more end in each word ("management" 597, "statistics" 12): a
+        # word that heads that many compounds is a head noun (``_elided_head``)
+        heads: dict[str, int] = {}
+        for e in self.entries["esco"]:
+            if " " in e.norm:
+                w = e.norm.rsplit(" ", 1)[1]
+                heads[w] = heads.get(w, 0) + 1
+        self.head_nouns = frozenset(w for w, n in heads.items() if n >= HEAD_LABELS)
         self.bm25 = {fw: BM25([e.stems for e in self.entries[fw]]) for fw in FRAMEWORKS}
         self.scorer = scorer if scorer is not None else load_scorer()
         self.match = lru_cache(maxsize=65536)(self._match)
@@ -779,6 +798,9 @@ class SkillMapper:
                           _evidence(how, e, None, {})))
         if not picks and occupation:
             return None
+        if not picks and framework == "onet" and len(words) >= 3 and _TOOL_PREPOSITIONS & set(words):
+            for e, gram in self._tool_products(words, qstems, raw):
+                picks.append((e, 0.88, "tool", f"the title works with the product {gram!r}, the label {e.label!r}"))
         if not picks or top > len(picks):
             found = []
             # (an acronym in parentheses is the same thing's other name: "Search Engine Optimization (SEO)")
@@ -792,6 +814,11 @@ class SkillMapper:
                         continue  # a part is a subject of its own: "Medical Science" is no "teach medical science"
                     if self._title_word(e, part, framework, raw, words, qstems):
                         continue
+                    if self._elided_head(part, raw):
+                        continue  # "Vulnerability Assessment and Management" is vulnerability management
+                    c = self.concepts[e.concept]
+                    if self._is_language(c) and not _language_subject(raw, normalise(c.label), self.languages):
+                        continue  # a part holding a language that is no subject: "Foundations in italiano"
                     if " " not in part.strip() and (how in ("verb", "object") or e.part or
                                                     how == "stem" and not _inflection(part, e.label)):
                         continue  # a one-word part: "Chemicals" is not "utilize chemicals", "Digital" not "Digitizing", nor one
@@ -854,6 +881,45 @@ class SkillMapper:
             return False
         # a verb of ESCO's skills with nothing of the product beside it: "Analyze and report security breaches"
         return stem(w) in self.light_words and not any(t in c.context for t in qstems if t != stem(w))
+
+    def _tool_products(self, words: list[str], qstems: list[str], raw: str) -> list[tuple[_Entry, str]]:
+        """O*NET products a title names as the tool it works with: a product's name (a label of a technology that
+        is no sentence-case kind) right after "with", "using", "on", "in" ... and closing its part ("3D Modeling
+        ... on Fusion 360", "Predictive Analytics with SPSS: ...", "Database Design and Basic SQL in PostgreSQL").
+        The tool is what the title is about in O*NET; the activity it is used for ("Database Design", "3D
+        Printing") is only O*NET's kind of software for it, so the tool leads."""
+        toks = _title_tokens(raw)
+        low = [t.lower() for t in toks]
+        out = []
+        for e, gram in self._phrases(words, "onet", qstems, raw):
+            c = self.concepts[e.concept]
+            if c.kind != "technology" or _sentence_case(c.label):
+                continue
+            gw = gram.split()
+            for i in range(1, len(low)):
+                if low[i - 1] in _TOOL_PREPOSITIONS and normalise(" ".join(toks[i:i + len(gw)])) == gram and \
+                        toks[i][:1].isupper():
+                    nxt = low[i + len(gw)] if i + len(gw) < len(low) else ""
+                    if not nxt[:1].isalpha() or nxt in ("to", "for", "and"):
+                        out.append((e, gram))
+                        break
+        return out
+
+    def _elided_head(self, part: str, raw: str) -> bool:
+        """A one-word part that is a head noun ("management", "design", "security": the last word of 50 or more
+        ESCO labels) right after "and" or "&" that closes a conjunct of two words or more shares that conjunct's
+        modifier: "Vulnerability Assessment and Management" is vulnerability management, "Cloud Computing and
+        Security" cloud security, so the bare head is no subject of the title ("Management")."""
+        w = normalise(part)
+        if " " in w or w not in self.head_nouns:
+            return False
+        toks = _title_tokens(raw)
+        low = [t.lower() for t in toks]
+        for i, t in enumerate(low):
+            if t == w and i >= 3 and low[i - 1] in ("and", "&") and toks[i - 2][:1].isalnum() and \
+                    toks[i - 3][:1].isalnum() and low[i - 2] not in STOPWORDS and low[i - 3] not in STOPWORDS:
+                return True
+        return False
 
     def _semantic(self, raw: str, framework: str, k: int = 40) -> list:
         """The BM25 candidate most similar in meaning (the optional encoder), when similar enough."""
@@ -951,7 +1017,7 @@ class SkillMapper:
             c = self.concepts[e.concept]
             # (a title's part only when it is a product's name: "InDesign Basics for Beginners: ...", not a kind of
             # software, "Scheduling Projects")
-            if c.kind == "technology" and c.parent_label and (method in ("exact", "alt_label", "phrase", "product_name")
+            if c.kind == "technology" and c.parent_label and (method in ("exact", "alt_label", "phrase", "product_name", "tool")
                                                               or method == "part" and not _sentence_case(c.label)):
                 if method != "exact" and normalise(e.label) != normalise(raw) and not _sentence_case(c.label) and \
                         not set(tokens(raw)) & _SOFTWARE_WORK:
@@ -1271,6 +1337,7 @@ class BM25:
 _WORD = re.compile(r"[a-z][a-z0-9+#]*")
 _LOWER = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
 _CASED = re.compile(r"[A-Za-z0-9]*[A-Z][A-Za-z0-9]*")  # a word with a capital: an acronym or a name
+_CASED_SYMBOL = re.compile(r"[A-Za-z0-9]*[A-Z][A-Za-z0-9]*[+#]*")  # the same with a name's closing symbols ("C++")
 
 
 _VERB_STEMS = frozenset(stem(w) for w in GENERIC_VERBS)

@@ -257,12 +257,18 @@ def onet_alt_labels(example: str) -> list[str]:
     if m and m.group("acr").isupper():
         acr, long_ = m.group("acr"), m.group("long").strip()
         if _is_acronym_of(acr, long_):
-            alts.append(acr)
-            alts.append(long_)
-            vendor = next((v for v in _VENDORS if long_.startswith(v + " ")), None)
-            if vendor and not long_[len(vendor) + 1:].upper().startswith(acr):
-                alts.append(f"{vendor} {acr}")  # "Amazon S3"
             rest = m.group("rest").strip()
+            # an acronym followed by more of the name is the acronym of its maker or topic, not of the product:
+            # "ANSI" of *American National Standards Institute ANSI C*, "American Sign Language" of *... ASL
+            # browser*, "AWS" of *Amazon Web Services AWS SageMaker*, "GIS" of *... GIS marketing software*
+            # (a version after it aside: "CORAL 66" is CORAL)
+            own = not rest or bool(re.fullmatch(r"v?\d[\d.]*", rest))
+            if own:
+                alts.append(acr)
+                alts.append(long_)
+            vendor = next((v for v in _VENDORS if long_.startswith(v + " ")), None)
+            if own and vendor and not long_[len(vendor) + 1:].upper().startswith(acr):
+                alts.append(f"{vendor} {acr}")  # "Amazon S3"
             if rest:
                 alts.append(f"{acr} {rest}")
         elif re.fullmatch(r"[A-Z][A-Za-z0-9]{3,}", long_) and not m.group("rest").strip():
@@ -296,12 +302,46 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+_SPELLED = (("+", " plus "), ("#", " sharp "))  # symbols that make a name of their own: C, C++, C#
+
+
+def _spelled_slug(text: str) -> str:
+    """The slug with the symbols that tell names apart written as words ("C++" -> ``c-plus-plus``)."""
+    for sym, word in _SPELLED:
+        text = text.replace(sym, word)
+    return _slug(text)
+
+
+def onet_slugs(examples) -> dict[str, str]:
+    """Each O*NET example's slug (``onet:tech/<slug>``). The slug drops every symbol, so "C", "C++" and "C#"
+    would share ``c`` and collapse into one concept labelled "C" (C++ and C# lost as concepts): where examples
+    share a slug, the one the slug spells whole keeps it and the others have their ``+`` and ``#`` written as
+    words (``c-plus-plus``, ``c-sharp``). Every other example keeps its plain slug, so no id changes; examples
+    that would still share one are an error (none in O*NET 28)."""
+    examples = sorted(set(examples))
+    groups: dict[str, list[str]] = defaultdict(list)
+    for e in examples:
+        groups[_slug(e)].append(e)
+    out: dict[str, str] = {}
+    for slug, names in groups.items():
+        for e in names:
+            out[e] = slug if len(names) == 1 or _spelled_slug(e) == slug else _spelled_slug(e)
+    clash = defaultdict(list)
+    for e, slug in out.items():
+        clash[slug].append(e)
+    if bad := {s: es for s, es in clash.items() if len(es) > 1}:
+        raise ValueError(f"O*NET examples share a slug: {bad}")
+    return out
+
+
 def _onet_concepts(data_dir: Path) -> tuple[dict[str, Concept], list[tuple]]:
     occ_titles = {r["O*NET-SOC Code"]: r["Title"] for r in _read_csv("occupation_data.tsv", data_dir, "\t")}
     concepts: dict[str, Concept] = {}
     commodity_votes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     occ_rows: list[tuple] = []
-    for row in _read_csv("technology_skills.tsv.gz", data_dir, "\t"):
+    tech_rows = _read_csv("technology_skills.tsv.gz", data_dir, "\t")
+    slugs = onet_slugs(row["Example"].strip() for row in tech_rows)
+    for row in tech_rows:
         example = row["Example"].strip()
         ccode, ctitle = row["Commodity Code"].strip(), row["Commodity Title"].strip()
         cid = f"onet:{ccode}"
@@ -310,12 +350,13 @@ def _onet_concepts(data_dir: Path) -> tuple[dict[str, Concept], list[tuple]]:
                 cid, "onet", ccode, ctitle, concept_type="commodity", framework_version=ONET_VERSION,
                 collections=["technology-skills"], alt_labels=onet_alt_labels(ctitle),
             )
-        sid = f"onet:tech/{_slug(example)}"
+        slug = slugs[example]
+        sid = f"onet:tech/{slug}"
         hot, demand = row.get("Hot Technology") == "Y", row.get("In Demand") == "Y"
         c = concepts.get(sid)
         if c is None:
             c = Concept(
-                sid, "onet", f"tech/{_slug(example)}", example, concept_type="technology",
+                sid, "onet", f"tech/{slug}", example, concept_type="technology",
                 framework_version=ONET_VERSION, collections=["technology-skills"],
                 alt_labels=onet_alt_labels(example), hot_technology=False, in_demand=False, occupation_count=0,
             )
