@@ -7,7 +7,10 @@ source key); an empty id list means NONE. The raw strings are copied verbatim fr
 SOURCES: a 2023 Coursera catalogue whose `Skills` column holds each course's "skills you'll gain" tags (comma-joined;
 a tag is one element, "Extract, Transform, Load" being one tag that holds commas), plus some course titles and
 `Metadata` labels, in a public GitHub repository no earlier label set used (re-checked against a pinned mirror by
-check_session13.py); none is in the tuning set or an earlier held-out set. The writer, id prefixes and kind names
+check_session13.py); none is in the tuning set or an earlier held-out set. ROWS_UDEMY (added by the heldout13b
+engineer under the same firewall) holds 102 more strings: Udemy topic and subcategory labels from a second published
+source (Udemy API responses recorded as JSON in .docx files, SOURCES keys U*), chosen for short product/tool tags and
+false friends. The writer, id prefixes and kind names
 are build_session11's. The file is written beside skill_mapping_heldout.csv; the lead swaps it in after freezing
 the mapper.
 
