@@ -7,7 +7,10 @@ source key); an empty id list means NONE. The raw strings are copied verbatim fr
 SOURCES: a 2023 Coursera catalogue whose `Skills` column holds each course's "skills you'll gain" tags (comma-joined;
 a tag is one element, "Extract, Transform, Load" being one tag that holds commas), plus some course titles and
 `Metadata` labels, in a public GitHub repository no earlier label set used (re-checked against a pinned mirror by
-check_session13.py); none is in the tuning set or an earlier held-out set. The writer, id prefixes and kind names
+check_session13.py); none is in the tuning set or an earlier held-out set. ROWS_UDEMY (added by the heldout13b
+engineer under the same firewall) holds 102 more strings: Udemy topic and subcategory labels from a second published
+source (Udemy API responses recorded as JSON in .docx files, SOURCES keys U*), chosen for short product/tool tags and
+false friends. The writer, id prefixes and kind names
 are build_session11's. The file is written beside skill_mapping_heldout.csv; the lead swaps it in after freezing
 the mapper.
 
@@ -18,6 +21,10 @@ from build_session11 import BR, EX, FF, NS, PA, PR, ROOT, SY, E, N, O, write
 
 GANNA = "github.com/GannaSafar/Course_Recommendation_System-RAG-LLM-@ce66530"  # no licence file: short quotations
 GANNA_FILE = f"{GANNA}:coursera_course_dataset_v2_no_null.csv"
+# second source (heldout13b): Udemy topic labels recorded from Udemy's course-category API ("network layer") as JSON
+# pasted into .docx files; no licence file: short quotations for evaluation only
+UDEMY = "github.com/hamim-liberate-labs/browser_agent_experiment@ff4da50"
+UDEMY_DIR = f"{UDEMY}:json_data_from_network_layer"
 OUT = ROOT / "evaluation" / "skill_mapping_heldout_session13.csv"
 
 # key: (repo@commit:path, column holding the string, description of the published source)
@@ -28,6 +35,15 @@ SOURCES = {
     "GM": (GANNA_FILE, "Metadata", "Coursera level/type/duration label (Metadata column, 2023 catalogue), no licence "
                                    "visible: short quotation"),
 }
+_UDEMY_FILES = {"UDEV": ("development", "Development"), "UDES": ("design", "Design"), "UBUS": ("business", "Business"),
+                "UPD": ("personal_development", "Personal Development"), "UBEST": ("bestselling", "Bestselling")}
+for _k, (_f, _cat) in _UDEMY_FILES.items():
+    _path = f"{UDEMY_DIR}/{_f}_topic_data.docx"
+    SOURCES[_k] = (_path, "sd_tag.display_name", f"Udemy topic label (display_name of a course_label in the {_cat} "
+                   "category's topic stats, Udemy API response recorded in 2026), no licence visible: short quotation "
+                   "for evaluation")
+    SOURCES[_k + "S"] = (_path, "inner_sd_tag.title", f"Udemy subcategory label (title of a course_subcategory in the "
+                         f"{_cat} category's topic stats, 2026), no licence visible: short quotation for evaluation")
 
 ROWS = [  # raw, esco ids, esco kind, onet ids, onet kind, source key
     ('Audit', [E + '6a536b36-c5c7-4d10-bf67-a4fb0f8549b2'], SY, ['onet:43231516', O + 'auditing-software'], SY, 'GS'),
@@ -258,9 +274,116 @@ ROWS = [  # raw, esco ids, esco kind, onet ids, onet kind, source key
     ('Intermediate · Professional Certificate · 3 - 6 Months', N, NS, N, NS, 'GM'),
 ]
 
+# Added by the heldout13b engineer (same firewall): Udemy topic and subcategory labels, chosen for short product/tool
+# tags and false friends as they occur in a real catalogue's topic vocabulary (README, "Session 13", second source).
+ROWS_UDEMY = [  # raw, esco ids, esco kind, onet ids, onet kind, source key
+    ('Godot', [E + '966f2fd3-3de6-42da-b87c-da924c6d7960'], PR, N, PR, 'UDEV'),
+    ('Hibernate', [E + '19a8293b-8e95-4de3-983f-77484079c389'], PR, [O + 'hibernate-orm'], PR, 'UDEV'),
+    ('Postman', N, PR, [O + 'postman'], EX, 'UDEV'),
+    ('SwiftUI', [E + 'be80acfc-b6f2-4411-9b8d-b19d9cd2556a'], PR, [O + 'swift'], PR, 'UDEV'),
+    ('Vue JS', [E + '9b9de2a4-d8af-4a7b-933a-a8334ae60067', E + '3cd569a2-4f88-4c1e-9995-8dce8c5e51a7'], PR, [O + 'vue-js', O + 'javascript-framework-software', O + 'javascript'], SY, 'UDEV'),
+    ('React JS', [E + '9b9de2a4-d8af-4a7b-933a-a8334ae60067', E + '3cd569a2-4f88-4c1e-9995-8dce8c5e51a7'], PR, [O + 'react', O + 'javascript-framework-software', O + 'javascript'], SY, 'UDEV'),
+    ('React Hooks', [E + '9b9de2a4-d8af-4a7b-933a-a8334ae60067', E + '3cd569a2-4f88-4c1e-9995-8dce8c5e51a7'], PR, [O + 'react', O + 'javascript-framework-software', O + 'javascript'], PR, 'UDEV'),
+    ('Express Framework', [E + '9b9de2a4-d8af-4a7b-933a-a8334ae60067', E + '3cd569a2-4f88-4c1e-9995-8dce8c5e51a7'], FF, [O + 'node-js', O + 'javascript-framework-software', O + 'javascript'], PR, 'UDEV'),
+    ('FastAPI', [E + 'ccd0a1d9-afda-43d9-b901-96344886e14d'], PR, N, PR, 'UDEV'),
+    ('MERN Stack', [E + '9b9de2a4-d8af-4a7b-933a-a8334ae60067', E + '3cd569a2-4f88-4c1e-9995-8dce8c5e51a7'], PR, [O + 'mongodb', O + 'react', O + 'node-js', O + 'javascript-framework-software', O + 'javascript'], PR, 'UDEV'),
+    ('Selenium WebDriver', [E + '7557f0f4-b8bc-4ac0-b91e-222ab1ba744f'], PR, [O + 'selenium'], PR, 'UDEV'),
+    ('Microsoft Playwright', [E + '7557f0f4-b8bc-4ac0-b91e-222ab1ba744f'], FF, [O + 'test-automation-software'], PR, 'UDEV'),
+    ('dbt (Data Build Tool)', N, PR, N, PR, 'UDEV'),
+    ('PyTorch', [E + 'ecc4552a-92c5-4222-b18d-faf5ac841080'], PR, [O + 'pytorch'], EX, 'UDEV'),
+    ('SQL Server', [E + 'c062bab3-3ea0-4291-9220-a2d8fef4bead'], EX, [O + 'microsoft-sql-server'], SY, 'UDEV'),
+    ('Dart (programming language)', [E + '21d2f96d-35f7-4e3f-9745-c533d2dd6e97'], PR, N, PR, 'UDEV'),
+    ('PHP (programming language)', [E + '4350c38d-0fe9-4ca7-bab9-40ed7f72b04f'], SY, [O + 'php', O + 'hypertext-preprocessor-php'], SY, 'UDEV'),
+    ('R (programming language)', [E + '51586df8-1c46-4b47-8583-773cb63bf00b'], SY, [O + 'r'], SY, 'UDEV'),
+    ('Amazon AWS', [E + 'bd14968e-e409-45af-b362-3495ed7b10e0'], PR, [O + 'amazon-web-services-aws-software'], SY, 'UDEV'),
+    ('Google Flutter', [E + 'b8c01891-e3df-4a4b-948d-95b45e1788f5'], FF, N, FF, 'UDEV'),
+    ('Neural Networks', [E + '5608d5a0-6d5e-43b7-be37-616501729bb4', E + 'ecc4552a-92c5-4222-b18d-faf5ac841080'], SY, [O + 'neural-network-modeling-software'], PA, 'UDEV'),
+    ('Natural Language Processing (NLP)', [E + 'fff0e2cd-d0bd-4b02-9daf-158b79d9688a'], SY, N, NS, 'UDEV'),
+    ('Design Patterns (software)', [E + '2b7a79e5-84d8-4880-be66-3d9bb05bea17'], SY, N, NS, 'UDEV'),
+    ('Database Management Systems (DBMS)', [E + 'ab1e97ed-2319-4293-a8b7-072d2648822f', E + '4463a721-69f3-413d-8321-43e3af13a4f1'], SY, [O + 'database-management-systems', O + 'database-management-system-dbms', O + 'database-management-software'], SY, 'UDEV'),
+    ('Unreal Engine', [E + 'b04c4965-4fd7-4dfa-a8d4-0cec5c5f5d0c'], EX, [O + 'unreal-technology-unreal-engine'], SY, 'UBEST'),
+    ('SAP', [E + 'bb99af26-71ff-4dca-bde7-1eb1f6194426'], PR, [O + 'sap-software'], SY, 'UBEST'),
+    ('PLC', [E + '6468e5fb-f3be-4025-87be-4b6556755c61'], SY, [O + 'programmable-logic-controller-plc-software'], PR, 'UBEST'),
+    ('Autodesk Maya', [E + '97965983-0da4-4902-9daf-d5cd2693ef73'], PR, [O + 'autodesk-maya'], EX, 'UDES'),
+    ('Autodesk 3ds Max', [E + '97965983-0da4-4902-9daf-d5cd2693ef73'], PR, [O + 'autodesk-3ds-max'], EX, 'UDES'),
+    ('Autodesk Inventor', [E + 'a2b5dcf3-5b6a-453d-876c-cff540c0faf1', E + 'b34e2ba1-9080-48c9-9b42-ee9192a4d3f1'], PR, [O + 'autodesk-inventor'], EX, 'UDES'),
+    ('AutoCAD Civil 3D', [E + 'a2b5dcf3-5b6a-453d-876c-cff540c0faf1', E + 'b34e2ba1-9080-48c9-9b42-ee9192a4d3f1'], PR, [O + 'autodesk-autocad-civil-3d'], SY, 'UDES'),
+    ('ARCHICAD', [E + 'a2b5dcf3-5b6a-453d-876c-cff540c0faf1', E + 'b34e2ba1-9080-48c9-9b42-ee9192a4d3f1', E + 'fae7e545-5114-43cc-8e83-178e2549ecb9'], PR, [O + 'graphisoft-archicad'], SY, 'UDES'),
+    ('Rhino 3D', [E + 'a2b5dcf3-5b6a-453d-876c-cff540c0faf1', E + 'b34e2ba1-9080-48c9-9b42-ee9192a4d3f1', E + '97965983-0da4-4902-9daf-d5cd2693ef73'], PR, [O + 'mcneel-rhinoceros-3d'], SY, 'UDES'),
+    ('Siemens NX', [E + 'a2b5dcf3-5b6a-453d-876c-cff540c0faf1', E + 'b34e2ba1-9080-48c9-9b42-ee9192a4d3f1'], PR, [O + 'siemens-nx'], EX, 'UDES'),
+    ('CATIA', [E + 'a2b5dcf3-5b6a-453d-876c-cff540c0faf1', E + 'b34e2ba1-9080-48c9-9b42-ee9192a4d3f1'], PR, [O + 'dassault-systemes-catia', O + 'ibm-catia'], SY, 'UDES'),
+    ('Creo', [E + 'a2b5dcf3-5b6a-453d-876c-cff540c0faf1', E + 'b34e2ba1-9080-48c9-9b42-ee9192a4d3f1'], PR, [O + 'ptc-creo-parametric', O + 'ptc-creo-elements-pro'], SY, 'UDES'),
+    ('ANSYS', [E + '82313e12-9d39-47d1-b7c9-78bbd6bb50e2', E + '9ab0a456-e4f6-4070-a360-46e1009b6c0d'], PR, [O + 'ansys-simulation-software', O + 'ansys-multiphysics', O + 'ansys-mechanical', O + 'ansys-fluent', O + 'ansys-aqwa', O + 'ansys-asas', O + 'ansys-ls-dyna'], SY, 'UDES'),
+    ('Tekla Structures', [E + 'a2b5dcf3-5b6a-453d-876c-cff540c0faf1', E + 'b34e2ba1-9080-48c9-9b42-ee9192a4d3f1', E + 'fae7e545-5114-43cc-8e83-178e2549ecb9'], PR, [O + 'tekla-software'], SY, 'UDES'),
+    ('zBrush', [E + '97965983-0da4-4902-9daf-d5cd2693ef73'], PR, [O + 'pixologic-zbrush'], SY, 'UDES'),
+    ('Houdini Software', [E + '97965983-0da4-4902-9daf-d5cd2693ef73'], PR, [O + 'side-effects-software-houdini', O + 'sidefx-houdini', O + 'side-effects-houdini'], SY, 'UDES'),
+    ('Adobe After Effects', [E + '8afe68ff-b261-4fa8-ab25-bb30b0e5c292'], PR, [O + 'adobe-after-effects'], EX, 'UDES'),
+    ('Adobe Premiere Pro', [E + '5ce80f97-b385-4a41-9339-a6593d0709c1'], PR, [O + 'adobe-premiere-pro'], EX, 'UDES'),
+    ('CorelDRAW', [E + 'a71577b2-7550-4222-88ee-dcbd2d881516'], PR, [O + 'corel-coreldraw-graphics-suite'], SY, 'UDES'),
+    ('Affinity Designer', [E + 'a71577b2-7550-4222-88ee-dcbd2d881516'], PR, N, FF, 'UDES'),
+    ('Affinity Publisher', [E + 'c46cf6f9-8b1e-44b9-a529-f5774c9167dd', E + '4b244020-5f28-4e20-b74f-1c2dcb6f15cb'], PR, ['onet:43232112', O + 'desktop-publishing-software'], FF, 'UDES'),
+    ('Clip Studio Paint', [E + 'a71577b2-7550-4222-88ee-dcbd2d881516'], FF, N, FF, 'UDES'),
+    ('Krita', [E + 'a71577b2-7550-4222-88ee-dcbd2d881516'], PR, N, PR, 'UDES'),
+    ('Procreate Digital Illustration App', [E + 'a71577b2-7550-4222-88ee-dcbd2d881516'], PR, N, PR, 'UDES'),
+    ('Midjourney', N, PR, N, PR, 'UDES'),
+    ('Character Modeling', [E + '97965983-0da4-4902-9daf-d5cd2693ef73', E + '546a96b1-5f0a-4c80-b3c5-8ac0830d9f0e'], PA, [O + '3d-graphics-software'], FF, 'UDES'),
+    ('Pixel Art', [E + 'b99c9b86-b16f-4592-8505-de3d9c99e25b'], PA, N, NS, 'UDES'),
+    ('Manga', N, NS, N, FF, 'UDES'),
+    ('Anime', N, NS, N, FF, 'UDES'),
+    ('Drawing', [E + '1faf62ee-28fd-432b-972b-fab2cbe81773'], PA, [O + 'drawing-software'], PA, 'UDES'),
+    ('Technical Drawing', [E + '59ea80e1-463a-4dba-82c6-d0b6d577d532'], SY, [O + 'drawing-and-drafting-software', O + 'drafting-software'], PA, 'UDES'),
+    ('Sewing', [E + '533b3f0b-c8f8-4668-95ef-69011bb081d7', E + 'a3ef84f9-c436-437a-bc6f-4956ae13e1eb', E + '477856e7-92e6-43e8-ad67-e2d7129a5188'], SY, N, NS, 'UDES'),
+    ('Pattern Making (fashion)', [E + '2ac79be0-1f66-48da-84a6-2d294179927f'], SY, N, NS, 'UDES'),
+    ('Jewelry Design', [E + '44fea655-139f-445d-aae5-8474fc86307b'], PA, [O + 'computer-assisted-jewelry-design-cad-software'], PA, 'UDES'),
+    ('PCB Design', [E + '6a2bc03b-e30d-429b-9549-5784cb92ae2f'], PA, [O + 'printed-circuit-board-design-software'], SY, 'UDES'),
+    ('HVAC', [E + '539edd73-5c9b-4498-96f2-68a9cd2e6073'], SY, [O + 'hvac-tools-software'], PA, 'UDES'),
+    ('Computational Fluid Dynamics (CFD)', [E + '77592603-505b-4096-97dd-d0def6bd7601'], SY, [O + 'computational-fluid-dynamics-cfd-software'], SY, 'UDES'),
+    ('Geometric Dimensioning and Tolerancing (GD&T)', [E + 'e3688cae-7a28-4405-88b5-6b87179e0d76'], PA, [O + 'geometric-dimensioning-and-tolerancing-software'], SY, 'UDES'),
+    ('Color Theory', N, PA, N, NS, 'UDES'),
+    ('Neuro-Linguistic Programming (NLP)', N, FF, N, NS, 'UPD'),
+    ('Magic Tricks', [E + 'fcea64d4-654a-42f9-b50d-0caa82e9faec'], PA, N, FF, 'UPD'),
+    ('Tarot Reading', [E + '35131388-a292-45f7-9915-4ec898c6fb60'], SY, N, NS, 'UPD'),
+    ('Numerology', [E + '92251935-f1e9-4588-9fc5-39d7923b234e'], EX, N, NS, 'UPD'),
+    ('Reiki', [E + '3fe9d11d-eae3-4e89-82ef-bf2187808b32'], EX, N, NS, 'UPD'),
+    ('Reflexology', [E + '21d61f14-8fe3-4066-aed7-a0c4e0620d8e'], EX, N, NS, 'UPD'),
+    ('Acting', [E + 'b983e86d-61d5-4ebf-8810-2650c91da096'], PA, N, NS, 'UPD'),
+    ('Memory', [E + 'fa46a48d-9cb9-422d-afab-1047654dbcdd', E + '9b4cc066-7df9-40a5-a819-c330e71b2a69'], PA, N, NS, 'UPD'),
+    ('Speed Reading', N, PA, N, NS, 'UPD'),
+    ('Body Language', [E + '1a59af95-f36a-4d99-a5ca-6a7a46e2ecb0', E + '3481d400-2eaa-4ab3-bb06-5f45b4380052'], SY, N, NS, 'UPD'),
+    ('Cognitive Behavioral Therapy (CBT)', [E + '561d0714-aebc-4275-8061-6924a4fb4e7e'], SY, N, NS, 'UPD'),
+    ('The Bible', [E + 'd8cde71e-6b3f-4c30-9b97-e4cdaaf32dee'], SY, N, NS, 'UPD'),
+    ('Remote Viewing', N, NS, N, NS, 'UPD'),
+    ('Meditation', N, PA, N, NS, 'UPD'),
+    ('Habits', N, NS, N, NS, 'UPD'),
+    ('Accent Reduction', [E + '8e16511d-3540-47e1-8620-8f111b7ae280'], PA, N, NS, 'UPD'),
+    ('Notion Workspace', [E + 'fdf15b35-9028-4acb-bfd2-43f00a015cd9'], PR, N, FF, 'UPD'),
+    ('LinkedIn', [E + '5303169c-75d6-4751-9136-a4b88343388c'], PR, [O + 'linkedin'], EX, 'UPD'),
+    ('Confidence', [E + '669b75d8-671c-4a1c-8e0b-6466c513c27d'], SY, N, NS, 'UPD'),
+    ('Meetings', [E + '5e9e6dea-23d9-46ba-b8ea-749319b48994'], PA, N, NS, 'UPD'),
+    ('Electricity', [E + '1fea0bc2-a6fa-4fe8-b36f-7a3194f8ed1c'], SY, N, NS, 'UPD'),
+    ('Screenwriting and Scriptwriting', [E + '663a92c4-ea7e-4936-b71a-66d0c5a2cb69'], PA, N, NS, 'UPD'),
+    ('Massage', [E + '2b16031c-6278-4929-adc1-127f40c3c76e', E + 'f8bc0c97-e56f-4f19-bedc-fededf7bea26'], SY, N, NS, 'UBEST'),
+    ('Instruments', [E + '8f8a8803-dc72-4488-9991-7c7d373e01fa', E + '29d4aaba-99f9-4733-bd74-ad558f2ae3a7'], BR, N, NS, 'UBESTS'),
+    ('Hardware', [E + '4b51e76e-9e8a-455f-a289-5b48246345c4', E + '3497ebe1-d417-4105-a68f-f7bbcac7ee5f'], BR, N, NS, 'UBESTS'),
+    ('Agile', [E + '0a9acb6b-1139-4be9-b431-3a80a959f2f4', E + 'dba46f87-0831-49cd-a1c7-340a653c0221'], SY, N, FF, 'UBUS'),
+    ('QuickBooks Online', [E + 'a0d79341-8398-4019-ad1b-27888ec35aaa'], PR, [O + 'intuit-quickbooks'], SY, 'UBUS'),
+    ('Qlik Sense', [E + '65e58886-bd1e-4c5b-8ca5-8d9b353c8aa1'], PR, [O + 'qlik-software'], PR, 'UBUS'),
+    ('Oracle Primavera', [E + 'bec4359e-cb92-468f-a997-8fb28e32fba9'], PR, [O + 'oracle-primavera-systems', O + 'oracle-primavera-p6-enterprise-portfolio-project-management', O + 'oracle-primavera-p6-professional-project-management', O + 'oracle-primavera-enterprise-project-portfolio-management'], SY, 'UBUS'),
+    ('Data Analysis Expressions (DAX)', N, PR, N, PR, 'UBUS'),
+    ('Key Performance Indicators (KPIs)', [E + '8dcbcabe-09f7-4d11-940d-125af57bbc40'], PA, N, NS, 'UBUS'),
+    ('Internal Auditing', [E + '8804d963-5a31-4609-b5df-f741b7199fb7'], SY, [O + 'internal-audit-software'], PA, 'UBUS'),
+    ('Recruiting and Hiring', [E + 'S4.7', E + 'S4.7.0'], EX, N, NS, 'UBUS'),
+    ('Workplace Health and Safety', [E + '198b614d-a9af-46f5-b3fd-2672b401dd8e'], SY, N, NS, 'UBUS'),
+    ('Restaurant Management', [E + 'c2fdfd64-6bdb-4ebc-b763-0a5d3eaa1ffe'], PA, N, NS, 'UBUS'),
+    ('Logistics Management', [E + '953c0b65-537a-42fe-a90b-26cd36c64361'], SY, N, NS, 'UBUS'),
+    ('Business Process Management (BPM)', [E + '98301d4a-2cc3-439d-8d7f-0b6ac76302bb', E + '75b30aeb-34c0-40f4-b77d-271d75a98b14'], PA, [O + 'business-process-management-bpm-software'], SY, 'UBUS'),
+    ('Oil and Gas Industry', N, NS, N, NS, 'UBUS'),
+    ('Data Modeling', [E + 'fecf8a0d-62c4-4e71-9b03-0f4fc2ad7bf5', E + 'fbafa41f-cd05-4109-a649-8b44d306d779'], SY, [O + 'data-modeling-software'], SY, 'UBEST'),
+]
+
 
 def main():
-    write(ROWS, SOURCES, OUT)
+    write(ROWS + ROWS_UDEMY, SOURCES, OUT)
 
 
 if __name__ == "__main__":

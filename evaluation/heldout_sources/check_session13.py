@@ -8,18 +8,24 @@ session 12's set, plus the pinned commits 98595b9, 33fa16b, 3ddeb67, babf845, a3
 raw string is re-read from the pinned commit in the local mirror with ``git show``
 (``$CREDCAT_MIRROR/<owner>+<name>/repo``, default /work/.mirror; "skipped: mirror absent" when it is not there). A
 `Title` or `Metadata` string must be a whole cell; a `Skills` string must be one element of the comma-separated
-cell (", " + tag + "," occurs in ", " + cell + ","; a tag such as "Extract, Transform, Load" holds commas). It
-never runs or imports the mapper.
+cell (", " + tag + "," occurs in ", " + cell + ","; a tag such as "Extract, Transform, Load" holds commas). The
+second source (added by heldout13b) is a set of .docx files holding Udemy API responses as JSON text: the JSON is
+the text of the document's paragraphs joined by newlines, and a string must be the value of the named field
+("sd_tag.display_name" or "inner_sd_tag.title") of one element of its "stats" (or "results") list. It never runs
+or imports the mapper.
 
 Run from the repository root:
     python evaluation/heldout_sources/check_session13.py
 """
 
 import csv
+import html
 import io
+import json
 import re
 import subprocess
 import sys
+import zipfile
 
 import check_session9
 from check_session9 import check, shared_source
@@ -42,6 +48,15 @@ class Elements(set):
         return f", {raw}," in self.joined
 
 
+def docx_values(data: bytes, field: str) -> set[str]:
+    """The values of ``field`` ("a.b") over the stats/results list of the JSON text held by a .docx file's paragraphs."""
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
+    text = "\n".join(html.unescape(re.sub(r"<[^>]+>", "", p)) for p in re.findall(r"<w:p[ >].*?</w:p>", xml, re.S))
+    doc = json.loads(text)
+    outer, inner = field.split(".")
+    return {item[outer][inner] for item in doc.get("stats") or doc.get("results")}
+
+
 def mirror_source(source: str, cache: dict):
     """(where, values) as check_session12's resolver, with list columns (SPLIT) read as their elements."""
     m = re.match(r"github\.com/([\w.-]+)/([\w.-]+)@([0-9a-f]{7,40}):(\S+) \[([^\]]+)\]", source)
@@ -52,16 +67,18 @@ def mirror_source(source: str, cache: dict):
     key = ("mirror", where)
     if key not in cache:
         git_dir = MIRROR / f"{owner}+{name}" / "repo"
-        shown = subprocess.run(["git", "--git-dir", str(git_dir), "show", f"{commit}:{path}"], capture_output=True,
-                               text=True, encoding="utf-8") if git_dir.is_dir() else None
+        shown = subprocess.run(["git", "--git-dir", str(git_dir), "show", f"{commit}:{path}"],
+                               capture_output=True) if git_dir.is_dir() else None
         if shown is None or shown.returncode != 0:
             quoted = f"{owner}/{name}@{commit}:{path}"
             if quoted not in ABSENT:
                 ABSENT.add(quoted)
                 print(f"skipped: mirror absent ({git_dir} has no {commit}:{path}); rows quoting {quoted} not re-read")
             cache[key] = None
+        elif path.endswith(".docx"):
+            cache[key] = docx_values(shown.stdout, field)
         else:
-            cells = [r[field] for r in csv.DictReader(io.StringIO(shown.stdout))]
+            cells = [r[field] for r in csv.DictReader(io.StringIO(shown.stdout.decode("utf-8")))]
             cache[key] = Elements(cells) if field in SPLIT else set(cells)
     return where, cache[key]
 
