@@ -1,4 +1,4 @@
-"""Re-check evaluation/skill_mapping_heldout_session13.csv (session 13's held-out set): sources, ids, pairs and overlap with earlier label sets.
+"""Re-check evaluation/skill_mapping_heldout.csv (session 13's held-out set): sources, ids, pairs and overlap with earlier label sets.
 
 The checks are check_session9's (one ``check`` function, pointed at the session-13 file): every expected id exists
 in the vendored taxonomy, belongs to the row's framework and expected_label is its label; each (raw, framework) pair
@@ -32,7 +32,7 @@ from check_session9 import check, shared_source
 from check_session11 import EARLIER, PINNED, ROOT, git_versions
 from check_session12 import ABSENT, MIRROR
 
-HELDOUT13 = ROOT / "evaluation" / "skill_mapping_heldout_session13.csv"
+HELDOUT13 = ROOT / "evaluation" / "skill_mapping_heldout.csv"  # swapped in by the lead
 LAST_EARLIER = "2f039a0"  # session 12's held-out set, the last commit before session 13's
 SPLIT = {"Skills"}  # columns whose cell is a comma-separated list of tags
 
