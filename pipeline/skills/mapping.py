@@ -81,6 +81,11 @@ Fusion 360", "... with SPSS: ...") leads over the kind of software of the activi
 a part's language must be its subject ("Foundations in italiano"); a name with ``+`` or ``#`` ("C++", "C#") is no
 everyday word.
 
+**The O*NET class of a product ESCO lacks** (session 13b): for ESCO, when no rule matched and the string names an
+O*NET technology example as a product (O*NET's own match, with its false-friend refusals), the ESCO concept(s) the
+reviewed crosswalk ``data/onet_commodity_esco.csv`` gives for its commodity ("Tableau" is *Business intelligence and
+data analysis software* -> *data visualisation software*; method ``crosswalk``), unless the row excepts the example.
+
 Titles, outcomes and descriptions are running text: only whole labels found as word n-grams count, with
 the same false-friend rule and without one-word lower-case labels.
 
