@@ -728,3 +728,62 @@ def test_a_titles_tool_and_its_products_own_name(mapper, text, label):
 def test_session_13_false_matches_are_gone(mapper, text, fw, not_label):
     hit = mapper.best(text, fw)
     assert hit is None or hit.label != not_label
+
+
+# -- session 13 (recall13b): the reviewed O*NET commodity -> ESCO crosswalk ------------------------------------------
+def test_the_crosswalk_file_names_real_concepts_and_commodities():
+    import csv
+    import gzip
+
+    from pipeline.skills.mapping import CROSSWALK_PATH, read_crosswalk
+    from pipeline.skills.taxonomy import DATA_DIR, read_concepts
+
+    concepts, _ = read_concepts()
+    examples: dict[str, set[str]] = {}
+    with gzip.open(DATA_DIR / "technology_skills.tsv.gz", "rt", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            examples.setdefault(row["Commodity Code"], set()).add(row["Example"])
+    table = read_crosswalk()
+    assert table and CROSSWALK_PATH.exists()
+    for onet_id, row in table.items():
+        assert row["reason"].strip()
+        if onet_id.startswith("onet:tech/"):  # a family row: one O*NET technology example
+            assert concepts[onet_id].concept_type == "technology" and not row["except"]
+        else:  # a commodity: an O*NET commodity, whose examples the excepted names are
+            assert concepts[f"onet:{onet_id}"].concept_type == "commodity" and onet_id in examples
+            assert row["except"] <= examples[onet_id]
+        assert concepts.get(f"onet:{onet_id}" if not onet_id.startswith("onet:") else onet_id).label == row["onet_label"]
+        labels = row["esco_labels"].split("|")
+        assert len(labels) == len(row["esco_ids"])
+        for sid, label in zip(row["esco_ids"], labels):
+            assert concepts[sid].framework == "esco" and concepts[sid].label == label
+
+
+@pytest.mark.parametrize("text, label", [
+    ("Tableau", "data visualisation software"),  # O*NET: Business intelligence and data analysis software
+    ("Microsoft Power BI", "data visualisation software"),
+    ("Analyze and Visualize Data Using Power BI", "data visualisation software"),  # the title's tool
+    ("Terraform", "tools for software configuration management"),  # O*NET's IBM Terraform: Configuration management
+])
+def test_a_product_esco_lacks_by_its_onet_commodity(mapper, text, label):
+    hit = mapper.best(text, "esco")
+    assert hit.label == label and hit.method == "crosswalk"
+    assert "O*NET files" in hit.evidence and "onet_commodity_esco.csv" in hit.evidence
+
+
+def test_the_crosswalk_never_overrides_a_direct_esco_match(mapper):
+    assert mapper.best("Git", "esco").method != "crosswalk"  # ESCO's own alternative label "GIT"
+    assert mapper.best("Ansible", "esco").label == "Ansible"
+
+
+@pytest.mark.parametrize("text", ["Become a Professional Chef", "Cooking like a Chef"])
+def test_the_crosswalk_refuses_what_onet_refuses(mapper, text):
+    # Chef is O*NET's configuration management tool, and an everyday word: O*NET's refusal holds for ESCO too
+    hit = mapper.best(text, "esco")
+    assert hit is None or hit.method != "crosswalk"
+
+
+def test_an_excepted_example_gets_no_crosswalk(mapper):
+    # Searchmetrics (an SEO suite) sits under O*NET's BI commodity, which the crosswalk excepts it from
+    hit = mapper.best("Searchmetrics Suite", "esco")
+    assert hit is None or hit.method != "crosswalk"

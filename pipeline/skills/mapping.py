@@ -81,6 +81,11 @@ Fusion 360", "... with SPSS: ...") leads over the kind of software of the activi
 a part's language must be its subject ("Foundations in italiano"); a name with ``+`` or ``#`` ("C++", "C#") is no
 everyday word.
 
+**The O*NET class of a product ESCO lacks** (session 13b): for ESCO, when no rule matched and the string names an
+O*NET technology example as a product (O*NET's own match, with its false-friend refusals), the ESCO concept(s) the
+reviewed crosswalk ``data/onet_commodity_esco.csv`` gives for its commodity ("Tableau" is *Business intelligence and
+data analysis software* -> *data visualisation software*; method ``crosswalk``), unless the row excepts the example.
+
 Titles, outcomes and descriptions are running text: only whole labels found as word n-grams count, with
 the same false-friend rule and without one-word lower-case labels.
 
@@ -116,7 +121,7 @@ from .taxonomy import _VENDORS, ESCO_VERSION, GENERIC_WORDS as _GENERIC_WORDS, O
 
 # Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
 # credential_skills rows (the incremental refresh) is keyed on it.
-MAPPER_VERSION = "2026-12-03.3"
+MAPPER_VERSION = "2026-12-03.4"
 FRAMEWORKS = ("esco", "onet")
 VERSIONS = {"esco": ESCO_VERSION, "onet": ONET_VERSION}
 SCORER_PATH = Path(__file__).with_name("data") / "scorer.json"
@@ -376,6 +381,7 @@ class SkillMapper:
                 w = e.norm.rsplit(" ", 1)[1]
                 heads[w] = heads.get(w, 0) + 1
         self.head_nouns = frozenset(w for w, n in heads.items() if n >= HEAD_LABELS)
+        self.crosswalk = self._crosswalk_index(rows)
         self.bm25 = {fw: BM25([e.stems for e in self.entries[fw]]) for fw in FRAMEWORKS}
         self.scorer = scorer if scorer is not None else load_scorer()
         self.match = lru_cache(maxsize=65536)(self._match)
@@ -383,6 +389,34 @@ class SkillMapper:
         self.max_ngram = 6
         self.semantic = None  # an optional sentence encoder (pipeline.skills.semantic), off by default
         self.semantic_threshold = 1.0
+
+    def _crosswalk_index(self, rows: list[tuple]) -> dict[int, tuple[tuple[int, ...], str]]:
+        """O*NET technology concept -> (ESCO preferred-label entries, why) by ``data/onet_commodity_esco.csv``: its
+        family's row (a vendor's cloud) or else its commodity's, unless the row excepts it by name."""
+        table = read_crosswalk()
+        if not table:
+            return {}
+        code_of = {r[2]: r[8] for r in rows if r[1] == "onet" and r[4] == "commodity"}  # commodity title -> code
+        pref = {}
+        for ei, e in enumerate(self.entries["esco"]):
+            if e.pref:
+                pref.setdefault(self.concepts[e.concept].skill_id, ei)
+        out = {}
+        for ci, c in enumerate(self.concepts):
+            if c.framework != "onet" or c.kind != "technology":
+                continue
+            row = table.get(c.skill_id)
+            if row is None and (row := table.get(code_of.get(c.parent_label, ""))) is not None and \
+                    c.label in row["except"]:
+                row = None
+            if row is None:
+                continue
+            entries = tuple(pref[sid] for sid in row["esco_ids"] if sid in pref)
+            if entries:
+                how = (f"O*NET's {c.label!r} is a service of a cloud family" if row["onet_id"].startswith("onet:")
+                       else f"O*NET files {c.label!r} under {row['onet_label']!r}")
+                out[ci] = (entries, how)
+        return out
 
     def _share_context(self) -> None:
         """An O*NET technology has no description: it borrows the context of the ESCO concepts that carry one of
@@ -707,7 +741,7 @@ class SkillMapper:
             return ()
         if not picks and framework == "esco":
             picks = self._via_product(raw) or self._field_head(raw) or self._language_fallback(raw) or \
-                self._narrowed(raw)
+                self._narrowed(raw) or self._crosswalk(raw)
         if not picks and (alt := variant_of(raw)):
             picks = self._variant_picks(raw, alt, framework, top)
         if not picks and self.semantic is not None:
@@ -739,7 +773,8 @@ class SkillMapper:
         if picks is None:
             return None
         return bool(picks or (framework == "esco" and (self._via_product(raw) or self._field_head(raw) or
-                                                        self._language_fallback(raw) or self._narrowed(raw))) or
+                                                        self._language_fallback(raw) or self._narrowed(raw) or
+                                                        self._crosswalk(raw))) or
                     ((alt := variant_of(raw)) and self._variant_picks(raw, alt, framework, 1)))
 
     def _variant_picks(self, raw: str, alt: str, framework: str, top: int) -> list:
@@ -997,6 +1032,28 @@ class SkillMapper:
             if e.pref:
                 return [(e, 0.8, "kind", f"{m.group(1).strip()!r} is a programming language (O*NET's "
                                          f"{self.concepts[onet[0][0].concept].label!r}), which ESCO files under {e.label!r}")]
+        return []
+
+    def _crosswalk(self, raw: str) -> list:
+        """ESCO concepts for a product ESCO has no concept for, by the reviewed O*NET commodity -> ESCO crosswalk
+        (``data/onet_commodity_esco.csv``): when the string names an O*NET technology example as a product (the
+        same match, and so the same false-friend refusals, as O*NET's own answer) and no ESCO rule matched,
+        the ESCO concept(s) that plainly cover the example's commodity ("Django" is *Web platform development
+        software* -> *web programming*) or its vendor's cloud ("AWS Lambda" -> *cloud technologies*)."""
+        onet = (self._lexical(raw, "onet") or [])[:1]
+        for e, _score, method, _ev in onet:
+            c = self.concepts[e.concept]
+            hit = self.crosswalk.get(e.concept)
+            if hit is None or _sentence_case(c.label) or method not in _PRODUCT_METHODS or \
+                    set(tokens(raw)) & _SYSTEM_WORK:
+                continue  # (a kind of software is no product; "Linux administration" is work on the system)
+            entries, how = hit
+            out = []
+            for i, ei in enumerate(entries):
+                h = self.entries["esco"][ei]
+                out.append((h, CROSSWALK_SCORE - 0.02 * i, "crosswalk",
+                            f"{how}, which ESCO covers by {h.label!r} (data/onet_commodity_esco.csv)"))
+            return out
         return []
 
     def _product_family(self, raw: str) -> bool:
@@ -1359,6 +1416,26 @@ _TEACH = stem("teach")
 _SOFTWARE_WORK = frozenset(stem(w) for w in """administration administering scripting programming development sdk
     api framework server kernel shell cluster deployment configuration""".split())
 # words a concept's label may add without naming anything more specific ("Business intelligence software")
+# work on a system rather than the system ("Linux administration" is *administer ICT system*, "Bash scripting" is
+# scripting): the crosswalk's covering concept is not what such a string names
+_SYSTEM_WORK = frozenset(stem(w) for w in "administration administering scripting sdk kernel shell cluster deployment "
+                         "configuration".split())
+_PRODUCT_METHODS = frozenset(("exact", "alt_label", "phrase", "product_name", "tool", "part"))
+CROSSWALK_PATH = Path(__file__).with_name("data") / "onet_commodity_esco.csv"
+CROSSWALK_SCORE = 0.76  # below the rules that name the ESCO concept itself (0.8): a broader concept by a class
+
+
+def read_crosswalk(path: Path = CROSSWALK_PATH) -> dict[str, dict]:
+    """The reviewed O*NET -> ESCO crosswalk by O*NET id (a commodity code, or a technology id for a family row)."""
+    import csv
+
+    if not path.exists():
+        return {}
+    with open(path, newline="", encoding="utf-8") as fh:
+        return {r["onet_id"]: {**r, "esco_ids": r["esco_ids"].split("|"), "except": frozenset(filter(None, r["except"].split("|")))}
+                for r in csv.DictReader(fh)}
+
+
 _GENERIC_STEMS = frozenset(stem(w) for w in "software system systems service services tool tools program".split())
 _VERSION = re.compile(r"(?<=[a-z])\s*\d+(?:\s\d+)*$|(?<=\s)v?\d+(?:\s\d+)*$")  # "css3", "windows 11", "python 3"
 _FILLER_STEM_SET = frozenset(stem(w) for w in FILLER)
