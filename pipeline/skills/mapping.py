@@ -121,7 +121,7 @@ from .taxonomy import _VENDORS, ESCO_VERSION, GENERIC_WORDS as _GENERIC_WORDS, O
 
 # Bumped on every change to the scorer, rules or taxonomy that can change a match: reuse of earlier
 # credential_skills rows (the incremental refresh) is keyed on it.
-MAPPER_VERSION = "2026-12-03.4"
+MAPPER_VERSION = "2026-12-03.5"
 FRAMEWORKS = ("esco", "onet")
 VERSIONS = {"esco": ESCO_VERSION, "onet": ONET_VERSION}
 SCORER_PATH = Path(__file__).with_name("data") / "scorer.json"
